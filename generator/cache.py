@@ -1,0 +1,82 @@
+"""Content-addressed, persistent cache of summaries and translations (SQLite).
+
+A key is the SHA-256 of everything a result depends on (input text, algorithm and
+options, model identity), so a changed input or option simply misses, and nothing is
+ever invalidated by hand. SQLite transactions in WAL mode survive a killed build; a
+file that is corrupt or is not ours is moved aside and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# "PDG1": marks the file as a polydigest cache of this schema.
+_APPLICATION_ID = 0x50444731
+
+
+def cache_key(kind: str, **parts: Any) -> str:
+    blob = json.dumps({"kind": kind, **parts}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Cache:
+    def __init__(self, path: Path):
+        self.path = path
+        self.hits = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            log.warning("cache %s is unusable (%s): moved to %s and rebuilt", self.path, exc, aside.name)
+            self.path.rename(aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            if fresh:
+                db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+                db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+                db.commit()
+            elif db.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
+                raise sqlite3.DatabaseError("not a polydigest cache")
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def get(self, key: str) -> Any | None:
+        row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self.hits += 1
+        return json.loads(row[0])
+
+    def put_many(self, items: dict[str, Any]) -> None:
+        """Store results in one transaction: all of them or, if killed, none."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
+                [(k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()],
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,122 @@
+"""The ``polydigest`` command: a thin layer that turns arguments into a Config."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import SUMMARY_ALGORITHMS, ConfigError, load_config, option_docs
+from .core import BuildError, build
+from .progress import Progress
+from .publish import PublishError
+from .translate import InvalidModelPackage
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
+                        help="project folder with mkdocs.yml and polydigest.toml (default: current folder)")
+    parser.add_argument("--seeds", dest="seeds_dir", type=Path, metavar="DIR",
+                        help="folder of input articles (default: seeds)")
+    parser.add_argument("--out", dest="site_dir", type=Path, metavar="DIR",
+                        help="where the built site goes (default: site)")
+    parser.add_argument("--docs", dest="docs_dir", type=Path, metavar="DIR",
+                        help="where the generated Markdown goes (default: docs)")
+    parser.add_argument("--languages", metavar="en,pt",
+                        help="comma-separated site languages; the first is the default (default: en,pt)")
+    parser.add_argument("--models", dest="models_dir", type=Path, metavar="DIR",
+                        help="folder of .argosmodel files (default: models)")
+    parser.add_argument("--skip-missing-languages", action="store_true", default=None,
+                        help="leave out a language no installed model reaches, with a warning, instead of failing")
+    parser.add_argument("--algorithm", dest="summary_algorithm", choices=SUMMARY_ALGORITHMS,
+                        help="sumy summarizer (default: lexrank)")
+    parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N",
+                        help="sentences per summary (default: 3)")
+    parser.add_argument("--beam-size", type=int, metavar="N",
+                        help="translation beam size; 1 is fastest (default: 4)")
+    parser.add_argument("--report", type=Path, metavar="FILE", help="also write the build report as JSON")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the final report and errors")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="polydigest",
+        description="Build a static, multilingual news-digest site from the articles in seeds/: "
+        "summarize each with sumy, translate the summaries offline with Argos Translate, "
+        "and publish one MkDocs + Material site per language.",
+    )
+    parser.add_argument("--version", action="version", version=f"polydigest {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build_parser = commands.add_parser(
+        "build", help="build the site from the seeds folder",
+        description="Read seeds/, summarize, translate, write docs/ and build site/<lang>/ for every language. "
+        "Options not given come from polydigest.toml, then the defaults ('polydigest config' lists them).",
+    )
+    _add_build_options(build_parser)
+    serve_parser = commands.add_parser(
+        "serve", help="build, then preview the site on http://127.0.0.1:PORT/",
+        description="Build the site, then serve it on 127.0.0.1 until interrupted.",
+    )
+    _add_build_options(serve_parser)
+    serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve_parser.add_argument("--no-build", action="store_true", help="serve the existing site without building")
+    config_parser = commands.add_parser("config", help="list every configuration option with its value")
+    config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    return parser
+
+
+_NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build"}
+
+
+def _load(args: argparse.Namespace):
+    overrides = {k: v for k, v in vars(args).items() if k not in _NOT_CONFIG}
+    return load_config(args.project, overrides)
+
+
+def _build(args: argparse.Namespace) -> int:
+    config = _load(args)
+    progress = Progress(quiet=args.quiet)
+    report = build(config, progress)
+    for problem in report.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    print(f"polydigest: {report.one_line()}", file=sys.stderr)
+    if args.report:
+        args.report.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config = _load(args)
+    if not args.no_build:
+        _build(args)
+    site = config.path(config.site_dir)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"serving {site} on http://127.0.0.1:{args.port}/ (Ctrl+C stops)", file=sys.stderr)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def _show_config(args: argparse.Namespace) -> int:
+    config = load_config(args.project)
+    for name, doc, default in option_docs():
+        print(f"{name} = {getattr(config, name)!s}\n    {doc} (default: {default})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return {"build": _build, "serve": _serve, "config": _show_config}[args.command](args)
+    except (ConfigError, BuildError, PublishError, InvalidModelPackage, FileNotFoundError) as exc:
+        print(f"polydigest: error: {exc}", file=sys.stderr)
+        return 2

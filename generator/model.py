@@ -1,0 +1,91 @@
+"""Plain data passed between the stages: ingest -> summarize -> translate -> render -> publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input article after ingest: cleaned text and what we know about it."""
+
+    slug: str
+    """Stable URL name, the same in every language."""
+    source_file: str
+    """Path of the input file relative to the seeds folder."""
+    title: str
+    paragraphs: tuple[str, ...]
+    """Cleaned body, boilerplate removed."""
+    language: str
+    date: dt.date
+    date_is_stand_in: bool
+    """True when the article states no date and ``date`` is a reproducible stand-in."""
+    source_name: str = ""
+    source_url: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Summary:
+    article: Article
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LocalizedArticle:
+    """An article as it appears on one language's site."""
+
+    summary: Summary
+    language: str
+    title: str
+    sentences: tuple[str, ...]
+    translated_from: str | None
+    """Original language when this version is machine-translated, else None."""
+
+    @property
+    def article(self) -> Article:
+        return self.summary.article
+
+
+@dataclass
+class Problem:
+    """An input that was skipped or a part of the build that was degraded."""
+
+    subject: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.reason}"
+
+
+@dataclass
+class BuildReport:
+    articles: int = 0
+    summarized: int = 0
+    translated: int = 0
+    cache_hits: int = 0
+    languages: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "articles": self.articles,
+            "summarized": self.summarized,
+            "translated": self.translated,
+            "cache_hits": self.cache_hits,
+            "languages": self.languages,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "problems": [str(p) for p in self.problems],
+        }
+
+    def one_line(self) -> str:
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        return (
+            f"{self.articles} articles, {self.summarized} summarized, {self.translated} sentences translated, "
+            f"{self.cache_hits} cache hits, {len(self.problems)} problems; {stages}"
+        )

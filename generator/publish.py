@@ -1,0 +1,169 @@
+"""Stage 5: one MkDocs + Material build per language, then swap the new site in.
+
+Each language gets a config derived from the maintainer's ``mkdocs.yml`` (MkDocs'
+``INHERIT``) that sets its docs folder, theme language, lunr search language and the
+language switcher. Builds run in parallel processes with ``--strict``. The whole site
+is built in a temporary folder next to ``site/`` and swapped in only when every
+language built, so a failed or killed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+from .config import Config
+from .languages import language_name
+
+THEME_OVERRIDES = Path(__file__).parent / "theme"
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+def lunr_language(lang: str) -> str:
+    """The lunr language Material's search supports for ``lang``, else English."""
+    import material
+
+    lunr_dir = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    return lang if (lunr_dir / f"lunr.{lang}.min.js").exists() else "en"
+
+
+def _read_parent(mkdocs_yml: Path) -> dict:
+    from mkdocs.utils.yaml import yaml_load
+
+    with mkdocs_yml.open("rb") as handle:
+        return yaml_load(handle) or {}
+
+
+def _plugins_as_mapping(plugins) -> dict:
+    if isinstance(plugins, dict):
+        return dict(plugins)
+    mapping = {}
+    for entry in plugins or []:
+        if isinstance(entry, str):
+            mapping[entry] = {}
+        else:
+            mapping.update(entry)
+    return mapping
+
+
+def derived_config(config: Config, lang: str, site_root: Path) -> dict:
+    """The per-language MkDocs config, as a mapping that INHERITs the maintainer's file."""
+    mkdocs_yml = config.path(config.mkdocs_config)
+    parent = _read_parent(mkdocs_yml)
+    plugins = _plugins_as_mapping(parent.get("plugins", ["search"]))
+    plugins["search"] = {**(plugins.get("search") or {}), "lang": [lunr_language(lang)]}
+    derived = {
+        "INHERIT": str(mkdocs_yml),
+        "docs_dir": str(config.path(config.docs_dir) / lang),
+        "site_dir": str(site_root / lang),
+        "theme": {"language": lang, "custom_dir": str(THEME_OVERRIDES)},
+        "plugins": plugins,
+        "nav": ["index.md", "articles/index.md"],
+        "extra": {
+            "alternate": [
+                {"name": language_name(other, other), "link": f"../{other}/", "lang": other}
+                for other in config.languages
+            ]
+        },
+    }
+    if parent.get("site_url"):
+        derived["site_url"] = parent["site_url"].rstrip("/") + f"/{lang}/"
+    return derived
+
+
+def root_index(languages: list[str]) -> str:
+    """site/index.html: sends a browser to its preferred language, else the default."""
+    links = "\n".join(
+        f'    <li><a href="{html.escape(lang)}/" hreflang="{html.escape(lang)}">'
+        f"{html.escape(language_name(lang, lang))}</a></li>"
+        for lang in languages
+    )
+    return f"""<!doctype html>
+<html lang="{html.escape(languages[0])}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>News digest</title>
+  <script>
+    (function () {{
+      var available = {json.dumps(languages)};
+      var wanted = (navigator.languages || [navigator.language || ""]).map(function (l) {{
+        return l.toLowerCase().split("-")[0];
+      }});
+      var choice = available[0];
+      for (var i = 0; i < wanted.length; i++) {{
+        if (available.indexOf(wanted[i]) >= 0) {{ choice = wanted[i]; break; }}
+      }}
+      window.location.replace(choice + "/");
+    }})();
+  </script>
+</head>
+<body>
+  <ul>
+{links}
+  </ul>
+</body>
+</html>
+"""
+
+
+def _build_one(config_file: Path) -> tuple[int, str]:
+    process = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config_file)],
+        capture_output=True, text=True,
+    )
+    return process.returncode, (process.stdout + process.stderr).strip()
+
+
+def publish(config: Config, languages: list[str], progress=lambda lang, done, total: None) -> Path:
+    """Build every language into a fresh folder and swap it in as ``site_dir``."""
+    site_dir = config.path(config.site_dir)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    configs_dir = config.path(config.work_dir) / "mkdocs"
+    configs_dir.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
+    try:
+        config_files = []
+        for lang in languages:
+            path = configs_dir / f"{lang}.yml"
+            path.write_text(yaml.safe_dump(derived_config(config, lang, building), allow_unicode=True, sort_keys=False))
+            config_files.append(path)
+        jobs = config.build_jobs or config.cpu_count
+        failures = []
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(languages)))) as pool:
+            for done, (lang, (code, output)) in enumerate(
+                zip(languages, pool.map(_build_one, config_files)), 1
+            ):
+                if code != 0:
+                    failures.append(f"[{lang}] mkdocs build failed:\n{output}")
+                progress(lang, done, len(languages))
+        if failures:
+            raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
+        (building / "index.html").write_text(root_index(languages), encoding="utf-8")
+        _swap_in(building, site_dir)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return site_dir
+
+
+def _swap_in(new: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` with ``new``: two renames, so readers never see a partial site."""
+    retired = None
+    if site_dir.exists():
+        retired = site_dir.with_name(f"{site_dir.name}.previous")
+        shutil.rmtree(retired, ignore_errors=True)
+        site_dir.rename(retired)
+    new.rename(site_dir)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,262 @@
+"""Stage 3: translate titles and summaries offline with Argos Translate packages.
+
+Models are ``.argosmodel`` files in the project's model folder, installed (validated,
+atomically) into a package folder under the work dir; nothing is ever downloaded.
+Each package is opened with argostranslate's own ``Package`` (metadata, SentencePiece
+or BPE tokenizer) and its CTranslate2 model is run directly with ``translate_iterable``
+over all sentences of a build at once: summaries are already split into sentences, so
+argostranslate's sentence splitter (which would fetch a model) is never needed, and
+batching is what makes translation fast. A pair with no direct model pivots through
+English. Every translated sentence is cached by (model, options, text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .cache import Cache, cache_key
+from .config import Config
+
+log = logging.getLogger(__name__)
+
+PIVOT_LANGUAGE = "en"
+_MAX_UNPACKED_BYTES = 2_000_000_000  # far above any real Argos package; stops zip bombs
+
+
+class MissingTranslation(RuntimeError):
+    """No installed model, direct or through English, covers a needed language pair."""
+
+
+class InvalidModelPackage(ValueError):
+    """An .argosmodel file is not a valid, safe Argos package."""
+
+
+def use_private_argos_dirs(work_dir: Path) -> None:
+    """Point argostranslate at folders of this project. It reads these variables once, at
+    import, and creates its folders there; so this runs before the first import."""
+    base = work_dir / "argos"
+    os.environ["ARGOS_PACKAGES_DIR"] = str(base / "packages")
+    os.environ["XDG_DATA_HOME"] = str(base / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def validate_package_zip(archive: zipfile.ZipFile) -> tuple[str, dict]:
+    """Check an .argosmodel before anything is written: (top-level folder, metadata).
+
+    Refuses paths that leave the package folder, links, oversized contents and packages
+    without metadata, a CTranslate2 model and a tokenizer."""
+    members = archive.infolist()
+    tops = {PurePosixPath(m.filename).parts[0] for m in members if m.filename.strip("/")}
+    if len(tops) != 1:
+        raise InvalidModelPackage("expected exactly one top-level folder in the archive")
+    top = tops.pop()
+    if top in (".", "..") or "\\" in top:
+        raise InvalidModelPackage(f"bad top-level folder name {top!r}")
+    total = 0
+    for member in members:
+        path = PurePosixPath(member.filename)
+        if path.is_absolute() or ".." in path.parts or "\\" in member.filename:
+            raise InvalidModelPackage(f"path {member.filename!r} escapes the package folder")
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            raise InvalidModelPackage(f"{member.filename!r} is a symbolic link")
+        total += member.file_size
+    if total > _MAX_UNPACKED_BYTES:
+        raise InvalidModelPackage(f"unpacks to {total:,} bytes, over the {_MAX_UNPACKED_BYTES:,}-byte limit")
+    names = {m.filename for m in members}
+    for required in ("metadata.json", "model/model.bin"):
+        if f"{top}/{required}" not in names:
+            raise InvalidModelPackage(f"missing {required}")
+    if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+        raise InvalidModelPackage("missing sentencepiece.model (or bpe.model)")
+    try:
+        metadata = json.loads(archive.read(f"{top}/metadata.json"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidModelPackage(f"metadata.json is not valid JSON: {exc}") from exc
+    if not isinstance(metadata, dict) or not all(
+        isinstance(metadata.get(k), str) and metadata[k].isalpha() for k in ("from_code", "to_code")
+    ):
+        raise InvalidModelPackage("metadata.json needs from_code and to_code language codes")
+    return top, metadata
+
+
+def install_package(archive_path: Path, packages_dir: Path) -> Path:
+    """Install one .argosmodel into ``packages_dir`` atomically; returns the package folder.
+
+    The package is unpacked into a temporary folder beside its destination and renamed
+    into place, so a failure leaves either the old package or none, never half of one."""
+    sha = file_sha256(archive_path)
+    try:
+        archive = zipfile.ZipFile(archive_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidModelPackage(f"{archive_path.name}: not a zip archive ({exc})") from exc
+    with archive:
+        try:
+            top, metadata = validate_package_zip(archive)
+        except InvalidModelPackage as exc:
+            raise InvalidModelPackage(f"{archive_path.name}: {exc}") from exc
+        destination = packages_dir / f"translate-{metadata['from_code']}_{metadata['to_code']}"
+        stamp = destination / ".polydigest-source.json"
+        if stamp.exists() and json.loads(stamp.read_text()).get("sha256") == sha:
+            return destination
+        packages_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages_dir))
+        try:
+            archive.extractall(staging)
+            unpacked = staging / top
+            (unpacked / ".polydigest-source.json").write_text(
+                json.dumps({"sha256": sha, "file": archive_path.name}, sort_keys=True)
+            )
+            if destination.exists():
+                retired = staging / "previous"
+                destination.rename(retired)
+            unpacked.rename(destination)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    log.info("installed %s -> %s", archive_path.name, destination.name)
+    return destination
+
+
+@dataclass
+class TranslationModel:
+    """One installed Argos package, loaded once per process."""
+
+    path: Path
+    from_code: str
+    to_code: str
+    sha256: str
+    _package: object = field(default=None, repr=False)
+    _translator: object = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, path: Path) -> TranslationModel:
+        import argostranslate.package  # after use_private_argos_dirs()
+
+        package = argostranslate.package.Package(path)
+        stamp = path / ".polydigest-source.json"
+        sha = json.loads(stamp.read_text())["sha256"] if stamp.exists() else file_sha256(path / "model" / "model.bin")
+        return cls(path, package.from_code, package.to_code, sha, _package=package)
+
+    @property
+    def identity(self) -> str:
+        return f"{self.from_code}-{self.to_code}-{self.sha256}"
+
+    def translator(self, threads: int):
+        if self._translator is None:
+            import ctranslate2
+
+            # Several single-threaded replicas beat one multi-threaded one on sentence batches.
+            self._translator = ctranslate2.Translator(
+                str(self.path / "model"), device="cpu", compute_type="int8",
+                inter_threads=threads, intra_threads=1,
+            )
+        return self._translator
+
+    def translate(self, sentences: list[str], beam_size: int, threads: int) -> list[str]:
+        """Translate sentences in batches; one output per input, in order."""
+        if not sentences:
+            return []
+        package = self._package
+        tokens = [package.tokenizer.encode(s) for s in sentences]
+        prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
+        results = self.translator(threads).translate_iterable(
+            tokens, target_prefix=prefix, max_batch_size=32, batch_type="examples",
+            beam_size=beam_size, replace_unknowns=True,
+        )
+        outputs = []
+        for result in results:
+            text = package.tokenizer.decode(result.hypotheses[0])
+            if package.target_prefix and text.startswith(package.target_prefix):
+                text = text[len(package.target_prefix):]
+            outputs.append(text.strip())
+        return outputs
+
+
+def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:
+    """Install every .argosmodel of the model folder (when changed) and open them by pair."""
+    work_dir = config.path(config.work_dir)
+    use_private_argos_dirs(work_dir)
+    packages_dir = work_dir / "argos" / "packages"
+    models_dir = config.path(config.models_dir)
+    if models_dir.is_dir():
+        for archive in sorted(models_dir.glob("*.argosmodel")):
+            install_package(archive, packages_dir)
+    models = {}
+    if packages_dir.is_dir():
+        for path in sorted(packages_dir.iterdir()):
+            if path.is_dir() and (path / "metadata.json").exists() and not path.name.startswith("."):
+                model = TranslationModel.open(path)
+                models[(model.from_code, model.to_code)] = model
+    return models
+
+
+def find_route(models: dict[tuple[str, str], TranslationModel], source: str, target: str) -> list[TranslationModel] | None:
+    """Models to apply in turn: the direct pair, else source -> English -> target."""
+    if (source, target) in models:
+        return [models[(source, target)]]
+    if PIVOT_LANGUAGE not in (source, target):
+        first, second = models.get((source, PIVOT_LANGUAGE)), models.get((PIVOT_LANGUAGE, target))
+        if first and second:
+            return [first, second]
+    return None
+
+
+def missing_pair_message(source: str, target: str) -> str:
+    return (
+        f"no Argos model translates {source} -> {target}, directly or through English. "
+        f"Put translate-{source}_{target}.argosmodel (or translate-{source}_en and translate-en_{target}) "
+        f"in the models folder, or build with --skip-missing-languages to leave {target} out."
+    )
+
+
+@dataclass
+class Translator:
+    """Translates texts along routes, with every step cached."""
+
+    models: dict[tuple[str, str], TranslationModel]
+    cache: Cache
+    beam_size: int
+    threads: int
+    translated: int = 0
+    progress: Callable[[str, int], None] = lambda pair, n: None
+
+    def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, str]:
+        texts = sorted(set(texts))
+        keys = {t: cache_key("translation", model=model.identity, beam=self.beam_size, text=t) for t in texts}
+        done = {t: self.cache.get(k) for t, k in keys.items()}
+        todo = [t for t, v in done.items() if v is None]
+        if todo:
+            self.progress(f"{model.from_code}->{model.to_code}", len(todo))
+            outputs = model.translate(todo, self.beam_size, self.threads)
+            self.cache.put_many({keys[t]: out for t, out in zip(todo, outputs)})
+            done.update(zip(todo, outputs))
+            self.translated += len(todo)
+        return done
+
+    def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str]:
+        """{text: translation} for every text, from ``source`` into ``target``."""
+        route = find_route(self.models, source, target)
+        if route is None:
+            raise MissingTranslation(missing_pair_message(source, target))
+        current = {t: t for t in texts}
+        for model in route:
+            step = self._step(model, current.values())
+            current = {original: step[text] for original, text in current.items()}
+        return current
