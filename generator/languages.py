@@ -67,7 +67,8 @@ _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
 
 def split_words(sentence: str) -> list[str]:
     """Words of one sentence (punctuation and numbers dropped), as sumy expects."""
-    return [w for w in _WORD_TOKENIZER.tokenize(sentence) if _WORD.match(w)]
+    words = (w.rstrip(".") for w in _WORD_TOKENIZER.tokenize(sentence))  # "Dr." counts as "Dr"
+    return [w for w in words if _WORD.match(w)]
 
 
 class OfflineTokenizer:

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .config import Config
-from .languages import language_name
+from .languages import RTL_LANGUAGES, language_name
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 
@@ -67,7 +67,11 @@ def derived_config(config: Config, lang: str, site_root: Path) -> dict:
         "INHERIT": str(mkdocs_yml),
         "docs_dir": str(config.path(config.docs_dir) / lang),
         "site_dir": str(site_root / lang),
-        "theme": {"language": lang, "custom_dir": str(THEME_OVERRIDES)},
+        "theme": {
+            "language": lang,
+            "direction": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "custom_dir": str(THEME_OVERRIDES),
+        },
         "plugins": plugins,
         "nav": ["index.md", "articles/index.md"],
         "extra": {

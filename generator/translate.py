@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PIVOT_LANGUAGE = "en"
 _MAX_UNPACKED_BYTES = 2_000_000_000  # far above any real Argos package; stops zip bombs
+_MAX_DECODING_LENGTH = 512  # tokens; CTranslate2's default of 256 cuts long sentences
 
 
 class MissingTranslation(RuntimeError):
@@ -178,7 +179,7 @@ class TranslationModel:
         prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
         results = self.translator(threads).translate_iterable(
             tokens, target_prefix=prefix, max_batch_size=32, batch_type="examples",
-            beam_size=beam_size, replace_unknowns=True,
+            beam_size=beam_size, replace_unknowns=True, max_decoding_length=_MAX_DECODING_LENGTH,
         )
         outputs = []
         for result in results:

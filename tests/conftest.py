@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from tiny_argos import build_tiny_package  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> Path:
+    """A folder of tiny upper-casing Argos packages: en<->pt and en->ar."""
+    folder = tmp_path_factory.mktemp("tiny-models")
+    for source, target in (("en", "pt"), ("pt", "en"), ("en", "ar")):
+        build_tiny_package(folder, source, target)
+    return folder
+
+
+def make_project(root: Path, models: Path, seeds: Path | None = SEEDS, languages: str = "en,pt") -> Path:
+    """A project folder like the repository's: mkdocs.yml, seeds/, models/, polydigest.toml."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "seeds").mkdir()
+    if seeds is not None:
+        for path in sorted(seeds.iterdir()):
+            shutil.copy(path, root / "seeds" / path.name)
+    shutil.copytree(models, root / "models")
+    quoted = ", ".join(f'"{lang}"' for lang in languages.split(","))
+    (root / "polydigest.toml").write_text(f"[polydigest]\nlanguages = [{quoted}]\n")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, tiny_models) -> Path:
+    """The two sample seeds with the tiny en<->pt models."""
+    return make_project(tmp_path / "project", tiny_models)

@@ -1,0 +1,190 @@
+"""End to end: seeds -> docs/ -> site/ with the real sumy, argostranslate (tiny model) and MkDocs."""
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import make_project
+from generator.config import load_config
+from generator.core import BuildError, build, build_lock
+from generator.progress import SILENT
+from generator.publish import PublishError
+from tiny_argos import expected_translation
+
+GUARD = Path(__file__).parent / "socket_guard"
+SLUGS = ["000-a942e54b00490a9e", "002-bafb978d1410a73f"]
+
+
+def page_text(path: Path) -> str:
+    """Visible text of the article body of a built page."""
+    body = path.read_text(encoding="utf-8").split('<article class="md-content__inner', 1)[1]
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def run_cli(project: Path, *args: str, env_extra=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project), *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, tiny_models):
+    """The sample seeds built once, through the CLI, with every socket attempt logged."""
+    project = make_project(tmp_path_factory.mktemp("built") / "project", tiny_models)
+    log = project / "sockets.log"
+    result = run_cli(project, "--report", str(project / "report.json"), env_extra={
+        "PYTHONPATH": os.pathsep.join([str(GUARD), os.environ.get("PYTHONPATH", "")]),
+        "POLYDIGEST_SOCKET_LOG": str(log),
+    })
+    assert result.returncode == 0, result.stderr
+    return project, result, log
+
+
+def test_build_opens_no_network_socket(built):
+    project, _, log = built
+    assert not log.exists(), log.read_text()
+
+
+def test_every_article_has_a_page_in_every_language(built):
+    project = built[0]
+    for lang in ("en", "pt"):
+        for slug in SLUGS:
+            assert (project / "site" / lang / "articles" / slug / "index.html").is_file()
+            assert (project / "docs" / lang / "articles" / "posts" / f"{slug}.md").is_file()
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_translated_page_carries_the_translated_summary(built):
+    project = built[0]
+    from generator.ingest import ingest
+    from generator.cache import Cache
+    from generator.summarize import summarize_all
+
+    config = load_config(project)
+    articles, _ = ingest(config)
+    summaries, _, _ = summarize_all(articles, config, Cache(project / ".polydigest" / "cache.sqlite"),
+                                    lambda *a: None)
+    for summary in summaries:
+        pt = page_text(project / "site" / "pt" / "articles" / summary.article.slug / "index.html")
+        en = page_text(project / "site" / "en" / "articles" / summary.article.slug / "index.html")
+        for sentence in summary.sentences:
+            assert " ".join(expected_translation(sentence).split()) in " ".join(pt.split())
+            assert " ".join(sentence.split()) in " ".join(en.split())
+        assert expected_translation(summary.article.title) in pt
+        assert "Traduzido automaticamente do inglês com o Argos Translate." in pt
+
+
+def test_each_language_has_its_own_search_index(built):
+    project = built[0]
+    indexes = {}
+    for lang in ("en", "pt"):
+        data = json.loads((project / "site" / lang / "search" / "search_index.json").read_text())
+        assert data["config"]["lang"] == [lang]
+        indexes[lang] = " ".join(doc["text"] + " " + doc["title"] for doc in data["docs"])
+    # "ATTACKS" exists only in the (upper-casing) Portuguese translation.
+    assert "ATTACKS" in indexes["pt"] and "ATTACKS" not in indexes["en"]
+
+
+def test_no_boilerplate_reaches_any_built_page(built):
+    project = built[0]
+    for page in (project / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for phrase in ("LISTEN MORE", "Leave a Reply", "Your email address", "Required fields", "One thought on"):
+            assert phrase not in text, (page, phrase)
+
+
+def test_build_reports_its_work(built):
+    project, result, _ = built
+    report = json.loads((project / "report.json").read_text())
+    assert report["articles"] == 2 and report["summarized"] == 2 and report["translated"] > 0
+    assert set(report["seconds"]) == {"ingest", "summarize", "translate", "render", "mkdocs"}
+    assert "2 articles, 2 summarized" in result.stderr
+    assert "[mkdocs] 2/2" in result.stderr  # progress
+
+
+def test_site_makes_no_reference_to_google_fonts_or_other_hosts(built):
+    project = built[0]
+    for page in (project / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_rebuild_is_byte_identical_and_recomputes_nothing(project):
+    config = load_config(project)
+    first = build(config, SILENT)
+    docs = {p: p.read_bytes() for p in (project / "docs").rglob("*.md")}
+    second = build(config, SILENT)
+    assert first.summarized == 2 and first.translated > 0
+    assert (second.summarized, second.translated) == (0, 0) and second.cache_hits > 0
+    assert {p: p.read_bytes() for p in (project / "docs").rglob("*.md")} == docs
+
+
+def test_bad_articles_are_reported_and_the_rest_still_build(project):
+    (project / "seeds" / "empty.txt").write_text("")
+    (project / "seeds" / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(200))
+    report = build(load_config(project), SILENT)
+    assert report.articles == 2
+    assert sorted(p.subject for p in report.problems) == ["empty.txt", "picture.txt"]
+    assert (project / "site" / "pt" / "articles" / SLUGS[0] / "index.html").is_file()
+
+
+def test_missing_model_fails_with_the_fix_and_the_skip_option_leaves_the_language_out(project):
+    config = load_config(project, {"languages": "en,pt,de"})
+    with pytest.raises(BuildError, match=r"en -> de.*translate-en_de\.argosmodel"):
+        build(config, SILENT)
+    config.skip_missing_languages = True
+    report = build(config, SILENT)
+    assert report.languages == ["en", "pt"]
+    assert any("language de" in str(p) for p in report.problems)
+    assert not (project / "site" / "de").exists()
+
+
+def test_failed_mkdocs_build_leaves_the_previous_site_intact(project):
+    build(load_config(project), SILENT)
+    before = (project / "site" / "en" / "index.html").read_bytes()
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "\nnot_an_option: 1\n")
+    with pytest.raises(PublishError, match="left as it was"):
+        build(load_config(project), SILENT)
+    assert (project / "site" / "en" / "index.html").read_bytes() == before
+    assert not list(project.glob("site.*"))
+
+
+def test_second_concurrent_build_refuses_with_a_clear_message(project):
+    config = load_config(project)
+    with build_lock(config):
+        with pytest.raises(BuildError, match="another build"):
+            build(config, SILENT)
+
+
+def test_right_to_left_language_gets_rtl_pages(tmp_path, tiny_models):
+    project = make_project(tmp_path / "p", tiny_models, languages="en,ar")
+    build(load_config(project), SILENT)
+    page = (project / "site" / "ar" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ar"' in page and re.search(r'<body dir="rtl"', page)
+    assert 'dir="rtl"' not in (project / "site" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_language_switcher_links_to_the_same_article(built):
+    project = built[0]
+    page = (project / "site" / "en" / "articles" / SLUGS[1] / "index.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="(\w+)" class="md-select__link"', page))
+    assert {v: k for k, v in links.items()}["pt"] == f"../../../pt/articles/{SLUGS[1]}/"
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare is not installed")
+def test_build_passes_with_networking_disabled(tmp_path, tiny_models):
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("this machine does not allow network namespaces (unshare -n)")
+    project = make_project(tmp_path / "p", tiny_models)
+    result = subprocess.run(["unshare", "-n", sys.executable, "-m", "generator", "build", "--project", str(project)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "pt" / "articles" / SLUGS[0] / "index.html").is_file()

@@ -1,0 +1,37 @@
+from generator.cache import Cache, cache_key
+
+
+def test_results_survive_reopening_and_count_hits(tmp_path):
+    cache = Cache(tmp_path / "c.sqlite")
+    cache.put_many({"k": ["a", "b"]})
+    cache.close()
+    reopened = Cache(tmp_path / "c.sqlite")
+    assert reopened.get("k") == ["a", "b"] and reopened.get("missing") is None
+    assert reopened.hits == 1
+
+
+def test_key_changes_with_any_part_and_not_with_order():
+    assert cache_key("t", a=1, b=2) == cache_key("t", b=2, a=1)
+    assert cache_key("t", a=1, b=2) != cache_key("t", a=1, b=3)
+    assert cache_key("t", a=1) != cache_key("u", a=1)
+
+
+def test_corrupt_cache_file_is_moved_aside_and_rebuilt(tmp_path):
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = Cache(path)
+    cache.put_many({"k": 1})
+    assert cache.get("k") == 1
+    assert len(list(tmp_path.glob("c.sqlite.corrupt-*"))) == 1
+
+
+def test_foreign_sqlite_database_is_not_trusted(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "c.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO entries VALUES ('k', '\"poisoned\"')")
+    db.commit()
+    db.close()
+    assert Cache(path).get("k") is None

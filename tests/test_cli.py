@@ -1,0 +1,47 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+from generator.cli import main
+
+
+def test_help_explains_every_build_option(capsys):
+    try:
+        main(["build", "--help"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    out = capsys.readouterr().out
+    for option in ("--seeds", "--out", "--languages", "--skip-missing-languages", "--algorithm", "--sentences",
+                   "--beam-size", "--report"):
+        assert option in out
+
+
+def test_module_entry_point_runs():
+    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "build" in result.stdout and "serve" in result.stdout
+
+
+def test_config_command_documents_every_option(capsys, tmp_path):
+    assert main(["config", "--project", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "summary_algorithm = lexrank" in out and "languages = ['en', 'pt']" in out
+
+
+def test_bad_option_value_is_a_clear_error_not_a_traceback(capsys, tmp_path):
+    (tmp_path / "polydigest.toml").write_text('[polydigest]\nlanguages = ["english"]\n')
+    assert main(["build", "--project", str(tmp_path)]) == 2
+    assert "languages: 'english' is not an ISO 639 code" in capsys.readouterr().err
+
+
+def test_missing_seeds_folder_is_a_clear_error(capsys, tmp_path):
+    assert main(["build", "--project", str(tmp_path), "--seeds", "nowhere"]) == 2
+    assert "seeds folder" in capsys.readouterr().err
+
+
+def test_readme_quick_start_is_the_two_commands_ci_runs():
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("## Quick start", 1)[1].split("```", 2)[1]
+    commands = [line for line in block.splitlines()[1:] if line.strip()]
+    assert commands == ["make site", "make test"]
+    assert "make test" in Path(REPO / ".ci" / "run").read_text()

@@ -1,0 +1,145 @@
+import datetime as dt
+
+import pytest
+
+from generator.config import load_config
+from generator.ingest import (
+    UnreadableArticle,
+    assign_slugs,
+    ingest,
+    parse_article,
+    read_text,
+    remove_boilerplate,
+    slugify,
+)
+
+STAND_IN = dt.date(2020, 1, 2)
+
+
+def parse(text, tmp_path, languages="en,pt"):
+    config = load_config(tmp_path, {"languages": languages})
+    return parse_article(text, slug="s", source_file="a.txt", config=config, stand_in_date=STAND_IN)
+
+
+def test_headline_first_line_becomes_title_and_leaves_body(tmp_path):
+    article = parse("Markets Rally After Rate Cut\n\nStocks rose on Monday. Bonds fell.", tmp_path)
+    assert article.title == "Markets Rally After Rate Cut"
+    assert article.paragraphs == ("Stocks rose on Monday. Bonds fell.",)
+
+
+def test_title_made_from_first_sentence_when_first_line_is_prose(tmp_path):
+    text = ("The central bank cut its main interest rate by half a point on Tuesday, citing weak growth "
+            "across the region and falling prices. Markets rallied.\nAnalysts were surprised.")
+    article = parse(text, tmp_path)
+    assert article.title.startswith("The central bank cut its main interest rate")
+    assert article.title.endswith("…") and len(article.title) <= 91
+    assert article.paragraphs[0].startswith("The central bank cut")  # the body keeps the sentence
+
+
+@pytest.mark.parametrize("line", [
+    "LISTEN MORE:", "READ MORE: Another story here", "Read also: other news", "Share this:",
+    "Share on Facebook", "Subscribe to our newsletter", "Advertisement", "Follow us on Twitter",
+    "Facebook Twitter WhatsApp Email",
+])
+def test_boilerplate_lines_are_removed(line):
+    assert remove_boilerplate(["First paragraph.", line, "Second paragraph."]) == [
+        "First paragraph.", "Second paragraph."]
+
+
+@pytest.mark.parametrize("marker", [
+    "Leave a Reply", "One thought on “Some title", "3 thoughts on “Some title”", "Leave a Comment",
+])
+def test_comment_section_and_everything_after_it_is_removed(marker):
+    paragraphs = ["Body.", marker, "Your email address will not be published. Required fields are marked *",
+                  "Great article, thanks!"]
+    assert remove_boilerplate(paragraphs) == ["Body."]
+
+
+def test_long_paragraph_starting_like_boilerplate_is_kept():
+    paragraph = "Share prices fell sharply on Monday as investors " + "worried about the outlook " * 8
+    assert remove_boilerplate([paragraph]) == [paragraph]
+
+
+def test_sample_seeds_lose_their_boilerplate(tmp_path):
+    from conftest import SEEDS
+
+    config = load_config(tmp_path, {"seeds_dir": str(SEEDS)})
+    articles, problems = ingest(config)
+    assert problems == []
+    text = "\n".join(a.title + "\n" + a.text for a in articles)
+    for phrase in ("LISTEN MORE", "Leave a Reply", "Your email address", "Required fields", "One thought on"):
+        assert phrase not in text
+    titles = {a.slug: a.title for a in articles}
+    assert titles["002-bafb978d1410a73f"] == "Islamic State Threatens to Attacks in Russia"
+    assert all(a.language == "en" for a in articles)
+    assert all(a.date_is_stand_in for a in articles)  # neither sample states a full date
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Published: 2024-03-05", dt.date(2024, 3, 5)),
+    ("March 5, 2024", dt.date(2024, 3, 5)),
+    ("Posted on 5 March 2024", dt.date(2024, 3, 5)),
+    ("Publicado em 5 de março de 2024", dt.date(2024, 3, 5)),
+])
+def test_stated_date_is_used_and_removed_from_body(tmp_path, header, expected):
+    article = parse(f"A Headline\n{header}\n\nThe body says something. It goes on.", tmp_path)
+    assert article.date == expected and not article.date_is_stand_in
+    assert header not in article.text
+
+
+def test_undated_article_gets_the_stand_in_and_is_marked(tmp_path):
+    article = parse("A Headline\n\nOn August 1, something happened. More text.", tmp_path)
+    assert article.date == STAND_IN and article.date_is_stand_in
+
+
+def test_source_line_and_url_become_source_fields(tmp_path):
+    article = parse("A Headline\nSource: Daily Planet\nhttps://example.org/story\n\nBody text here. More.", tmp_path)
+    assert article.source_name == "Daily Planet"
+    assert article.source_url == "https://example.org/story"
+    assert "Daily Planet" not in article.text
+
+
+def test_portuguese_text_is_detected_as_portuguese(tmp_path):
+    text = ("Governo anuncia novas medidas\n\nO governo anunciou nesta segunda-feira que vai reduzir os impostos "
+            "para as famílias de baixa renda. A medida deve entrar em vigor no próximo ano, segundo o ministro.")
+    assert parse(text, tmp_path).language == "pt"
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("../../etc/passwd", "etc-passwd"), ("Notícia de Hoje", "noticia-de-hoje"), ("CON", "article-con"),
+    ("   ", "article"), ("a b/c", "a-b-c"),
+])
+def test_slugs_are_safe_and_stable(name, slug):
+    assert slugify(name) == slug
+
+
+def test_colliding_slugs_get_distinct_suffixes_in_order():
+    assert assign_slugs(["A b", "a-b", "a_b"]) == ["a-b", "a-b-2", "a-b-3"]
+
+
+def test_unreadable_and_empty_articles_are_reported_by_name_and_skipped(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "good.txt").write_text("Good Headline\n\nThis is a fine article. It has two sentences.")
+    (seeds / "empty.txt").write_text("")
+    (seeds / "boiler.txt").write_text("Leave a Reply\nYour email address will not be published.")
+    (seeds / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (seeds / "notes.pdf").write_bytes(b"%PDF-1.4")
+    articles, problems = ingest(load_config(tmp_path))
+    assert [a.source_file for a in articles] == ["good.txt"]
+    reasons = {p.subject: p.reason for p in problems}
+    assert set(reasons) == {"empty.txt", "boiler.txt", "image.txt", "notes.pdf"}
+    assert "binary" in reasons["image.txt"] and "unsupported" in reasons["notes.pdf"]
+
+
+def test_windows_1252_text_is_decoded(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("Caf\u00e9 \u201cquoted\u201d".encode("cp1252"))
+    assert read_text(path, 1000) == "Café “quoted”"
+
+
+def test_oversized_article_is_refused_with_the_limit_in_the_message(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 1000)
+    with pytest.raises(UnreadableArticle, match="limit"):
+        read_text(path, 100)

@@ -1,0 +1,48 @@
+"""The default site: the sample seeds translated by the real en->pt model in models/."""
+
+import re
+
+import pytest
+
+from conftest import REPO, make_project
+from generator.config import load_config
+from generator.core import build
+from generator.progress import SILENT
+
+PORTUGUESE = {"de", "que", "o", "os", "as", "em", "para", "com", "não", "uma", "um", "do", "da", "dos", "das",
+              "no", "na", "por", "ao", "foi", "seus", "sua"}
+ENGLISH = {"the", "and", "of", "to", "that", "is", "was", "for", "on", "with", "his", "their", "have", "has",
+           "which", "by", "from", "its"}
+
+
+def words(text):
+    return re.findall(r"[^\W\d_]+", text.lower())
+
+
+@pytest.fixture(scope="module")
+def portuguese_pages(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("real") / "project", REPO / "models")
+    report = build(load_config(project), SILENT)
+    assert report.translated > 0
+    posts = sorted((project / "docs" / "pt" / "articles" / "posts").glob("*.md"))
+    assert len(posts) == 2
+    return [p.read_text(encoding="utf-8") for p in posts]
+
+
+def summary_sentences(page):
+    """Title and summary: the part of the page before the excerpt marker."""
+    head = page.split("<!-- more -->")[0].split("---\n", 2)[2]
+    import html
+
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", html.unescape(head).lstrip("# ")) if len(words(s)) >= 4]
+
+
+def test_portuguese_pages_read_as_portuguese(portuguese_pages):
+    for page in portuguese_pages:
+        sentences = summary_sentences(page)
+        assert sentences
+        vocabulary = set(words(" ".join(sentences)))
+        assert len(vocabulary & PORTUGUESE) >= 4, vocabulary
+        for sentence in sentences:
+            counted = words(sentence)
+            assert sum(w in PORTUGUESE for w in counted) > sum(w in ENGLISH for w in counted), sentence

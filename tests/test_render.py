@@ -1,0 +1,75 @@
+import datetime as dt
+
+import markdown
+import yaml
+
+from generator.model import Article, LocalizedArticle, Summary
+from generator.render import escape_paragraph, render_language, render_post, safe_url, write_tree
+
+HOSTILE = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe src=//evil>", "[click](javascript:alert(1))",
+    "![img](http://evil/x.png)", "{{ config }} {% raw %}", "**bold** _it_ `code`", "1. list", "# heading",
+    "---", "key: value", "&lt;b&gt; &amp;", "<!-- comment -->", "> quote", "| a | b |",
+]
+
+
+def localized(title="T", sentences=("S.",), translated_from=None, **fields):
+    values = dict(slug="s", source_file="s.txt", title=title, paragraphs=("P.",), language="en",
+                  date=dt.date(2024, 5, 6), date_is_stand_in=False)
+    values.update(fields)
+    article = Article(**values)
+    return LocalizedArticle(Summary(article, tuple(sentences)), "pt" if translated_from else "en", title,
+                            tuple(sentences), translated_from)
+
+
+def html_of(text):
+    return markdown.markdown(escape_paragraph(text))
+
+
+def test_hostile_text_renders_as_exactly_that_text():
+    import html
+
+    for text in HOSTILE:
+        rendered = html_of(text)
+        assert rendered.startswith("<p>") and rendered.endswith("</p>"), (text, rendered)
+        assert html.unescape(rendered[3:-4]) == text, (text, rendered)
+
+
+def test_only_http_urls_are_linked():
+    assert safe_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    for url in ("javascript:alert(1)", "data:text/html,x", "http://x\" onclick=y", "//evil", ""):
+        assert safe_url(url) is None
+
+
+def test_front_matter_has_known_keys_only_and_survives_breakers():
+    page = render_post(localized(title="---\nkey: value", source_name="a: b\n---"))
+    _, front, body = page.split("---\n", 2)
+    assert yaml.safe_load(front) == {"date": {"created": dt.date(2024, 5, 6)}, "categories": ["English"], "slug": "s"}
+    assert body.count("\n---\n") == 0
+
+
+def test_translated_page_says_so_and_keeps_the_original_in_a_collapsed_block():
+    page = render_post(localized(title="TÍTULO", sentences=("RESUMO.",), translated_from="en"))
+    assert "Traduzido automaticamente do inglês com o Argos Translate." in page
+    assert '??? quote "Texto original &#40;inglês&#41;"' in page
+    assert "    P." in page
+
+
+def test_undated_page_is_labelled_with_its_stand_in_date():
+    page = render_post(localized(date_is_stand_in=True))
+    assert "Undated: the article states no date; 2024&#45;05&#45;06 is when it was added." in page
+
+
+def test_home_lists_articles_newest_first():
+    old = localized(title="Old", slug="old", date=dt.date(2020, 1, 1))
+    new = localized(title="New", slug="new", date=dt.date(2024, 1, 1))
+    home = render_language([old, new], "en")["index.md"]
+    assert home.index("[New]") < home.index("[Old]")
+
+
+def test_unchanged_files_are_not_rewritten_and_stale_ones_are_removed(tmp_path):
+    assert write_tree(tmp_path, {"a.md": "A", "d/b.md": "B"}) == 2
+    before = (tmp_path / "a.md").stat().st_mtime_ns
+    assert write_tree(tmp_path, {"a.md": "A"}) == 0
+    assert (tmp_path / "a.md").stat().st_mtime_ns == before
+    assert not (tmp_path / "d").exists()

@@ -1,0 +1,66 @@
+import datetime as dt
+
+import pytest
+
+from generator.config import SUMMARY_ALGORITHMS
+from generator.languages import OfflineTokenizer, split_sentences
+from generator.model import Article
+from generator.summarize import UnsupportedLanguage, select_sentences
+
+ENGLISH = [
+    "The city council approved a new budget on Monday after weeks of debate.",
+    "The budget raises spending on schools and public transport by ten percent.",
+    "Opposition members said the plan would raise taxes for small businesses.",
+    "The mayor defended the budget, saying schools had been underfunded for years.",
+    "Public transport users welcomed the extra money for buses and trains.",
+    "A final vote on the tax changes is expected next month.",
+]
+PORTUGUESE = [
+    "O governo anunciou nesta segunda-feira um novo pacote de medidas econômicas.",
+    "As medidas incluem a redução de impostos para as famílias de baixa renda.",
+    "Segundo o ministro, o pacote deve custar cerca de dez bilhões de reais.",
+    "A oposição criticou o plano e disse que ele vai aumentar a dívida pública.",
+    "Os economistas estão divididos sobre os efeitos das medidas no crescimento.",
+]
+
+
+def article(sentences, language="en"):
+    return Article(slug="a", source_file="a.txt", title="Budget approved", paragraphs=(" ".join(sentences),),
+                   language=language, date=dt.date(2024, 1, 1), date_is_stand_in=False)
+
+
+@pytest.mark.parametrize("algorithm", SUMMARY_ALGORITHMS)
+def test_every_algorithm_returns_the_requested_sentences_in_source_order(algorithm):
+    summary = select_sentences(article(ENGLISH), algorithm, 2, 400)
+    assert len(summary) == 2
+    assert all(s in ENGLISH for s in summary)
+    assert [ENGLISH.index(s) for s in summary] == sorted(ENGLISH.index(s) for s in summary)
+
+
+def test_portuguese_article_is_summarized_with_portuguese_resources():
+    summary = select_sentences(article(PORTUGUESE, "pt"), "lexrank", 2, 400)
+    assert len(summary) == 2 and all(s in PORTUGUESE for s in summary)
+
+
+def test_short_article_is_its_own_summary():
+    assert select_sentences(article(ENGLISH[:2]), "lsa", 3, 400) == tuple(ENGLISH[:2])
+
+
+def test_only_the_first_sentences_reach_the_summarizer():
+    summary = select_sentences(article(ENGLISH), "textrank", 2, 3)
+    assert set(summary) <= set(ENGLISH[:3])
+
+
+def test_language_sumy_cannot_handle_is_a_clear_error():
+    with pytest.raises(UnsupportedLanguage, match="xx"):
+        select_sentences(article(ENGLISH, "xx"), "lexrank", 2, 400)
+
+
+def test_offline_tokenizer_splits_sentences_and_words_without_nltk_data():
+    tokenizer = OfflineTokenizer("en")
+    assert tokenizer.to_sentences("Dr. Smith went home. He was tired.") == ("Dr. Smith went home.", "He was tired.")
+    assert tokenizer.to_words("It's 5 o'clock, Dr. Smith!") == ("It", "o'clock", "Dr", "Smith")
+
+
+def test_language_without_punkt_model_splits_on_terminal_punctuation():
+    assert split_sentences("مرحبا بكم. كيف حالك؟ بخير", "ar") == ["مرحبا بكم.", "كيف حالك؟", "بخير"]

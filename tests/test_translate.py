@@ -1,0 +1,102 @@
+import zipfile
+
+import pytest
+
+from generator.cache import Cache
+from generator.translate import (
+    InvalidModelPackage,
+    MissingTranslation,
+    TranslationModel,
+    Translator,
+    find_route,
+    install_package,
+)
+from tiny_argos import expected_translation
+
+
+@pytest.fixture
+def models(tiny_models, tmp_path):
+    packages = tmp_path / "packages"
+    opened = {}
+    for archive in sorted(tiny_models.glob("*.argosmodel")):
+        model = TranslationModel.open(install_package(archive, packages))
+        opened[(model.from_code, model.to_code)] = model
+    return opened
+
+
+def test_tiny_package_translates_exactly_through_ctranslate2(models):
+    sentences = ["Hello, world!", "Ação já — “quoted”."]
+    assert models[("en", "pt")].translate(sentences, 4, 2) == [expected_translation(s) for s in sentences]
+
+
+def test_tiny_package_is_genuine_for_argostranslate_itself(models):
+    """argostranslate's own pipeline (its MiniSBD splitter, tokenizer and CTranslate2
+    call) accepts the package and agrees with the expected output."""
+    import argostranslate.translate as argos
+
+    model = models[("en", "pt")]
+    translation = argos.PackageTranslation(argos.Language("en", "English"), argos.Language("pt", "Portuguese"),
+                                           model._package)
+    assert translation.translate("One sentence. And another!") == "ONE SENTENCE. AND ANOTHER!"
+
+
+def test_route_is_direct_when_a_pair_exists_and_pivots_through_english_otherwise(models):
+    assert [m.identity.split("-")[:2] for m in find_route(models, "en", "pt")] == [["en", "pt"]]
+    assert [(m.from_code, m.to_code) for m in find_route(models, "pt", "ar")] == [("pt", "en"), ("en", "ar")]
+    assert find_route(models, "ar", "pt") is None
+
+
+def test_translator_caches_every_step_and_counts_only_new_sentences(models, tmp_path):
+    cache = Cache(tmp_path / "cache.sqlite")
+    translator = Translator(models, cache, beam_size=2, threads=1)
+    first = translator.translate(["Olá mundo.", "Bom dia."], "pt", "ar")
+    assert first == {"Olá mundo.": "OLÁ MUNDO.", "Bom dia.": "BOM DIA."}
+    assert translator.translated == 4  # two sentences, two steps (pt->en->ar)
+    again = translator.translate(["Olá mundo.", "Boa noite."], "pt", "en")
+    assert again["Boa noite."] == "BOA NOITE."
+    assert translator.translated == 5  # only the new sentence; pt->en of the others was cached
+
+
+def test_missing_pair_error_names_the_pair_and_the_fix(models, tmp_path):
+    translator = Translator(models, Cache(tmp_path / "c.sqlite"), beam_size=1, threads=1)
+    with pytest.raises(MissingTranslation, match=r"ar -> pt.*translate-ar_pt\.argosmodel.*--skip-missing-languages"):
+        translator.translate(["x"], "ar", "pt")
+
+
+def test_reinstalling_an_unchanged_package_is_a_no_op(tiny_models, tmp_path):
+    archive = tiny_models / "translate-en_pt.argosmodel"
+    first = install_package(archive, tmp_path)
+    marker = first / "model" / "model.bin"
+    before = marker.stat().st_mtime_ns
+    assert install_package(archive, tmp_path) == first
+    assert marker.stat().st_mtime_ns == before
+
+
+def _zip(path, entries):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("entries, reason", [
+    ({"p/metadata.json": '{"from_code": "en", "to_code": "pt"}', "p/../../evil.txt": "x",
+      "p/model/model.bin": "", "p/sentencepiece.model": ""}, "escapes"),
+    ({"p/metadata.json": "not json", "p/model/model.bin": "", "p/sentencepiece.model": ""}, "JSON"),
+    ({"p/metadata.json": '{"from_code": "en", "to_code": "pt"}', "p/sentencepiece.model": ""}, "model.bin"),
+    ({"a/metadata.json": "{}", "b/x": ""}, "one top-level folder"),
+])
+def test_broken_or_hostile_package_is_refused_and_installs_nothing(tmp_path, entries, reason):
+    archive = _zip(tmp_path / "bad.argosmodel", entries)
+    packages = tmp_path / "packages"
+    with pytest.raises(InvalidModelPackage, match=reason):
+        install_package(archive, packages)
+    assert not packages.exists() or not any(packages.iterdir())
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_file_that_is_not_a_zip_is_refused(tmp_path):
+    archive = tmp_path / "x.argosmodel"
+    archive.write_text("hello")
+    with pytest.raises(InvalidModelPackage, match="not a zip"):
+        install_package(archive, tmp_path / "packages")
