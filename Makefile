@@ -8,7 +8,7 @@ BIN = $(VENV)/bin
 site: $(VENV)/.installed
 	$(BIN)/polydigest build
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test /usr/bin/chromium
 	$(BIN)/python -m pytest
 
 serve: $(VENV)/.installed
@@ -24,6 +24,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(VENV)/.installed $@
+
+/usr/bin/chromium:
+	tests/install_browser.sh
 
 clean:
 	rm -rf site site.* .polydigest

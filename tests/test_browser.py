@@ -1,0 +1,249 @@
+"""The site as a reader meets it: Debian's Chromium, driven by Playwright, against the
+built site served on 127.0.0.1. Every request to another host fails the test."""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO, make_project
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(os.environ.get("POLYDIGEST_SCREENSHOTS", REPO / "build" / "screenshots"))
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("browser tests need /usr/bin/chromium: run tests/install_browser.sh (make test does)")
+    pytest.skip("Debian's chromium is not installed (tests/install_browser.sh installs it)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def serve():
+    servers = []
+
+    def start(directory: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory, serve):
+    """The site exactly as the README's first command builds it: the sample seeds, the
+    real en<->pt models and the repository's mkdocs.yml, through the CLI."""
+    project = make_project(tmp_path_factory.mktemp("browser") / "project", REPO / "models")
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return project, serve(project / "site")
+
+
+@pytest.fixture(scope="module")
+def dated_rtl_site(tmp_path_factory, serve, tiny_models):
+    """English + Arabic (tiny model) with articles of known dates."""
+    seeds = tmp_path_factory.mktemp("dated-seeds")
+    for day, name in ((3, "middle"), (9, "newest"), (1, "oldest")):
+        (seeds / f"{name}.txt").write_text(
+            f"The {name.title()} Story\nPublished: 2024-05-0{day}\n\n"
+            f"This is the {name} story of the test. It has a second sentence. And a third one here.\n")
+    project = make_project(tmp_path_factory.mktemp("rtl") / "project", tiny_models, seeds=seeds, languages="en,ar")
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return project, serve(project / "site")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser page that records console errors and refuses every non-local request."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", None) or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser):
+    visits = []
+
+    def open_(**options) -> Visit:
+        visits.append(Visit(browser, **options))
+        return visits[-1]
+
+    yield open_
+    for v in visits:
+        v.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def site_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)).removesuffix("index.html") for p in site.rglob("index.html"))
+
+
+def test_every_page_loads_without_errors_or_foreign_requests(default_site, visit):
+    project, base = default_site
+    pages = site_pages(project / "site")
+    assert len(pages) >= 10
+    v = visit()
+    for path in pages:
+        response = v.page.goto(f"{base}/{path}", wait_until="networkidle")
+        if path == "":
+            continue  # the root redirects to a language; that page is checked on its own
+        assert response.ok, path
+    assert v.errors == [] and v.foreign == []
+
+
+def _search(page, base: str, lang: str, query: str) -> list[str]:
+    page.goto(f"{base}/{lang}/", wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.type(query)
+    box.press("End")  # Material re-queries on keyup
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function(
+        "el => el && !/Digite|Type|Initializing|Inicializando/i.test(el.textContent)",
+        arg=meta.element_handle(), timeout=15000,
+    )
+    time.sleep(0.3)
+    return page.locator("li.md-search-result__item > a.md-search-result__link").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))")
+
+
+def _word_only_in_portuguese(project: Path) -> tuple[str, str]:
+    """A word of a Portuguese summary that no English page contains, and that article's slug."""
+    english = json.loads((project / "site" / "en" / "search" / "search_index.json").read_text())
+    english_words = set(re.findall(r"\w+", " ".join(d["text"] + " " + d["title"] for d in english["docs"]).lower()))
+    for post in sorted((project / "docs" / "pt" / "articles" / "posts").glob("*.md")):
+        summary = html.unescape(post.read_text().split("<!-- more -->")[0].split("---\n", 2)[2])
+        for word in re.findall(r"\w{7,}", summary.lower()):
+            if word not in english_words:
+                return word, post.stem
+    raise AssertionError("no Portuguese-only word found")
+
+
+def test_search_finds_a_portuguese_word_only_on_the_portuguese_site(default_site, visit):
+    project, base = default_site
+    word, slug = _word_only_in_portuguese(project)
+    v = visit()
+    found = _search(v.page, base, "pt", word)
+    assert any(slug in href for href in found), (word, found)
+    shot(v.page, "pt-search")
+    assert _search(v.page, base, "en", word) == []
+    shot(v.page, "en-search")
+    english_found = _search(v.page, base, "en", "Russia")
+    assert english_found
+    assert v.errors == [] and v.foreign == []
+
+
+def test_language_switcher_keeps_the_reader_on_the_same_article(default_site, visit):
+    project, base = default_site
+    slug = "002-bafb978d1410a73f"
+    v = visit()
+    for source, target in (("en", "pt"), ("pt", "en")):
+        v.page.goto(f"{base}/{source}/articles/{slug}/", wait_until="networkidle")
+        v.page.hover(".md-header__option .md-select")
+        v.page.click(f'a.md-select__link[hreflang="{target}"]')
+        v.page.wait_for_url(f"{base}/{target}/articles/{slug}/")
+        assert v.page.locator("html").get_attribute("lang") == target
+    assert v.errors == [] and v.foreign == []
+
+
+def test_article_page_shows_summary_source_and_original_text(default_site, visit):
+    project, base = default_site
+    v = visit()
+    for lang in ("en", "pt"):
+        v.page.goto(f"{base}/{lang}/articles/002-bafb978d1410a73f/", wait_until="networkidle")
+        article = v.page.locator("article")
+        assert article.locator("h1").inner_text().strip()
+        assert ("Source:" if lang == "en" else "Fonte:") in article.inner_text()
+        details = article.locator("details.quote")
+        assert details.count() == 1 and details.get_attribute("open") is None  # collapsed
+        details.locator("summary").click()
+        assert "Kremlin spokesman" in details.inner_text()
+        shot(v.page, f"{lang}-article")
+        v.page.goto(f"{base}/{lang}/", wait_until="networkidle")
+        shot(v.page, f"{lang}-home")
+    assert v.errors == [] and v.foreign == []
+
+
+def test_root_sends_a_portuguese_browser_to_the_portuguese_site(default_site, visit):
+    _, base = default_site
+    for locale, lang in (("pt-BR", "pt"), ("en-US", "en"), ("de-DE", "en")):
+        v = visit(locale=locale)
+        v.page.goto(f"{base}/")
+        v.page.wait_for_url(f"{base}/{lang}/")
+        assert v.errors == [] and v.foreign == []
+
+
+def test_home_lists_articles_newest_first_and_arabic_is_right_to_left(dated_rtl_site, visit):
+    _, base = dated_rtl_site
+    v = visit()
+    v.page.goto(f"{base}/en/", wait_until="networkidle")
+    headings = v.page.locator("article h2").all_inner_texts()
+    assert headings == ["The Newest Story", "The Middle Story", "The Oldest Story"]
+    v.page.goto(f"{base}/ar/", wait_until="networkidle")
+    assert v.page.locator("body").get_attribute("dir") == "rtl"
+    assert v.page.locator("article h2").all_inner_texts() == ["THE NEWEST STORY", "THE MIDDLE STORY", "THE OLDEST STORY"]
+    shot(v.page, "ar-home")
+    assert v.errors == [] and v.foreign == []
+
+
+def test_screenshots_are_written_for_people_to_look_at():
+    names = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
+    print(f"\nscreenshots in {SCREENSHOTS}: {', '.join(names)}")
+    for lang in ("en", "pt"):
+        assert {f"{lang}-home.png", f"{lang}-article.png", f"{lang}-search.png"} <= set(names)
