@@ -38,7 +38,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N",
                         help="sentences per summary (default: 3)")
     parser.add_argument("--beam-size", type=int, metavar="N",
-                        help="translation beam size; 1 is fastest (default: 4)")
+                        help="translation beam size; 1 is fastest (default: 1)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the build report as JSON")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the final report and errors")
 

@@ -99,11 +99,14 @@ def localize(
                 continue
             texts = [s.article.title for s in group] + [sentence for s in group for sentence in s.sentences]
             mapping = translator.translate(texts, source, target)
-            localized[target] += [
-                LocalizedArticle(s, target, mapping[s.article.title], tuple(mapping[x] for x in s.sentences), source)
-                for s in group
-            ]
-        progress.step("translate", n, len(languages), f"languages ({target} done)")
+            for s in group:
+                originals = (s.article.title, *s.sentences)
+                translated = [mapping[t] or t for t in originals]  # the original where translation failed
+                localized[target].append(LocalizedArticle(
+                    s, target, translated[0], tuple(translated[1:]), source,
+                    untranslated=sum(mapping[t] is None for t in originals),
+                ))
+        progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
     return localized
 
 
@@ -143,10 +146,13 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
         languages = plan_languages(models, summaries, config, report, progress)
         translator = translate.Translator(
             models, cache, config.beam_size, config.translate_threads or config.cpu_count,
-            progress=lambda pair, n: progress.say(f"[translate] {pair}: {n} sentences"),
+            progress=lambda pair, done, total: progress.step("translate", done, total, f"sentences {pair}"),
         )
         localized = localize(summaries, languages, translator, progress)
         report.translated = translator.translated
+        report.translation_fallbacks = len(translator.fallbacks)
+        for line in translator.fallbacks:
+            report.problems.append(Problem("translation", f"{line}; the original is shown"))
         report.languages = languages
 
     with _timed(report, "render"):
@@ -159,7 +165,11 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
         progress.say(f"[render] {len(files)} pages, {written} changed")
 
     with _timed(report, "mkdocs"):
-        site = publish.publish(
+        report.published = publish.publish(
             config, languages, lambda lang, done, total: progress.step("mkdocs", done, total, f"languages ({lang})")
         )
-        progress.say(f"[mkdocs] site written to {site}")
+        site = config.path(config.site_dir)
+        if report.published:
+            progress.say(f"[mkdocs] built {', '.join(report.published)} into {site}")
+        else:
+            progress.say(f"[mkdocs] {site} is up to date")

@@ -77,22 +77,31 @@ class UnreadableArticle(ValueError):
     """The file is not an article we can read; the message says why."""
 
 
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when the bytes are UTF-8 but for a few damaged ones;
+    else Windows-1252 (which also reads Latin-1 text); U+FFFD only as a last resort."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lossy = data.decode("utf-8-sig", errors="replace")
+    non_ascii = sum(1 for b in data if b >= 0x80)
+    if lossy.count("\ufffd") * 10 <= non_ascii:  # mostly valid multi-byte sequences
+        return lossy
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return lossy
+
+
 def read_text(path: Path, max_bytes: int) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
     size = path.stat().st_size
     if size > max_bytes:
         raise UnreadableArticle(f"{size:,} bytes is over the {max_bytes:,}-byte limit (max_article_bytes)")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise UnreadableArticle("binary data, not text")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = data.decode("latin-1")
+    text = decode_text(data)
     controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > 0.05 * min(len(text), 8192):
         raise UnreadableArticle("binary data, not text")
@@ -196,11 +205,16 @@ def looks_like_headline(line: str) -> bool:
     return len(line) <= 150 and len(line.split()) <= 20 and not line.endswith((".", ",", ";", ":"))
 
 
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
     """The first line when it reads as a headline; otherwise the first sentence, shortened."""
-    if len(paragraphs) > 1 and looks_like_headline(paragraphs[0]):
+    if len(paragraphs) > 1 and looks_like_headline(paragraphs[0]) and _has_words(paragraphs[0]):
         return paragraphs[0], paragraphs[1:]
-    first = split_sentences(paragraphs[0], language)[0].rstrip(".")
+    sentences = (s for p in paragraphs for s in split_sentences(p, language))
+    first = next(s for s in sentences if _has_words(s)).rstrip(".")
     if len(first) > 90:
         first = first[:90].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return first, paragraphs
@@ -239,7 +253,7 @@ def parse_article(text: str, *, slug: str, source_file: str, config: Config,
     source_url = url_line.group("value") if url_line else ""
     if source_value.startswith(("http://", "https://")):
         source_url, source_value = source_url or source_value, ""
-    if not paragraphs:
+    if not any(_has_words(p) for p in paragraphs):
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
     language, _ = detect_language(" ".join(paragraphs), config.languages, config.default_language)
     title, body = make_title(paragraphs, language)
@@ -261,13 +275,17 @@ def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
     seeds = config.path(config.seeds_dir)
     if not seeds.is_dir():
         raise FileNotFoundError(f"seeds folder {seeds} does not exist")
-    files = sorted(p for p in seeds.rglob("*") if p.is_file() and not p.name.startswith("."))
-    problems = [
-        Problem(str(p.relative_to(seeds)), f"unsupported file type {p.suffix or '(none)'!r}; skipped")
-        for p in files
-        if p.suffix.lower() not in SUPPORTED_SUFFIXES
-    ]
-    files = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    entries = sorted(p for p in seeds.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
+    problems = []
+    files = []
+    for path in entries:
+        name = str(path.relative_to(seeds))
+        if path.is_symlink():  # could point anywhere on the machine
+            problems.append(Problem(name, "symbolic link; skipped"))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            problems.append(Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped"))
+        else:
+            files.append(path)
     added = git_added_dates(seeds)
     articles = []
     for path, slug in zip(files, assign_slugs(str(p.relative_to(seeds).with_suffix("")) for p in files)):

@@ -54,11 +54,27 @@ def _punkt_tokenizer(code: str):
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])[\"'”’»)]*\s+")
 
 
+# Longer "sentences" (lists, run-ons, hostile input) are cut at clause or word boundaries:
+# translation cost and memory grow with sentence length, and no summary needs more.
+MAX_SENTENCE_CHARS = 600
+
+
+def _cut(sentence: str) -> list[str]:
+    pieces = []
+    while len(sentence) > MAX_SENTENCE_CHARS:
+        window = sentence[:MAX_SENTENCE_CHARS]
+        cut = max(window.rfind("; "), window.rfind(", "), window.rfind(" "))
+        cut = cut + 1 if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return pieces + ([sentence] if sentence else [])
+
+
 def split_sentences(text: str, code: str) -> list[str]:
-    """Split one paragraph into sentences, offline."""
+    """Split one paragraph into sentences of at most MAX_SENTENCE_CHARS, offline."""
     tokenizer = _punkt_tokenizer(code)
     parts = tokenizer.tokenize(text) if tokenizer else _SENTENCE_END.split(text)
-    return [" ".join(p.split()) for p in parts if p.strip()]
+    return [piece for p in parts if p.strip() for piece in _cut(" ".join(p.split()))]
 
 
 _WORD_TOKENIZER = NLTKWordTokenizer()

@@ -45,6 +45,8 @@ class LocalizedArticle:
     sentences: tuple[str, ...]
     translated_from: str | None
     """Original language when this version is machine-translated, else None."""
+    untranslated: int = 0
+    """Texts (title or sentences) the model failed on, shown in the original instead."""
 
     @property
     def article(self) -> Article:
@@ -68,7 +70,10 @@ class BuildReport:
     summarized: int = 0
     translated: int = 0
     cache_hits: int = 0
+    translation_fallbacks: int = 0
     languages: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    """Languages MkDocs rebuilt; the others had not changed."""
     seconds: dict[str, float] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -78,7 +83,9 @@ class BuildReport:
             "summarized": self.summarized,
             "translated": self.translated,
             "cache_hits": self.cache_hits,
+            "translation_fallbacks": self.translation_fallbacks,
             "languages": self.languages,
+            "published": self.published,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "problems": [str(p) for p in self.problems],
         }

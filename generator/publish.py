@@ -9,8 +9,10 @@ language built, so a failed or killed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -130,37 +132,74 @@ def _build_one(config_file: Path) -> tuple[int, str]:
     return process.returncode, (process.stdout + process.stderr).strip()
 
 
-def publish(config: Config, languages: list[str], progress=lambda lang, done, total: None) -> Path:
-    """Build every language into a fresh folder and swap it in as ``site_dir``."""
+def fingerprint(config: Config, lang: str, derived: dict) -> str:
+    """Everything one language's built site depends on: its Markdown, the maintainer's
+    mkdocs.yml, the derived config (minus the temporary site_dir), the theme overrides
+    and the versions of polydigest, MkDocs and Material."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    stable = {k: v for k, v in derived.items() if k != "site_dir"}
+    digest.update(json.dumps(stable, sort_keys=True).encode())
+    digest.update(config.path(config.mkdocs_config).read_bytes())
+    for name in ("polydigest", "mkdocs", "mkdocs-material"):
+        digest.update(f"{name}={version(name)}".encode())
+    docs = config.path(config.docs_dir) / lang
+    for root in (docs, THEME_OVERRIDES):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def publish(config: Config, languages: list[str], progress=lambda lang, done, total: None) -> list[str]:
+    """Build every changed language into a fresh folder and swap it in as ``site_dir``.
+
+    A language whose inputs did not change since the last successful build is carried
+    over from the current site (hard links, no copy); MkDocs runs only for the others.
+    Returns the languages built."""
     site_dir = config.path(config.site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    configs_dir = config.path(config.work_dir) / "mkdocs"
+    work_dir = config.path(config.work_dir)
+    configs_dir = work_dir / "mkdocs"
     configs_dir.mkdir(parents=True, exist_ok=True)
+    state_file = work_dir / "site-state.json"
+    try:
+        previous = json.loads(state_file.read_text()) if state_file.exists() else {}
+    except ValueError:
+        previous = {}
+    for stale in site_dir.parent.glob(f"{site_dir.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a killed build (we hold the build lock)
     building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
     try:
-        config_files = []
+        fingerprints, to_build = {}, []
         for lang in languages:
+            derived = derived_config(config, lang, building)
+            fingerprints[lang] = fingerprint(config, lang, derived)
+            if previous.get(lang) == fingerprints[lang] and (site_dir / lang / "index.html").is_file():
+                shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
+                continue
             path = configs_dir / f"{lang}.yml"
-            path.write_text(yaml.safe_dump(derived_config(config, lang, building), allow_unicode=True, sort_keys=False))
-            config_files.append(path)
+            path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False))
+            to_build.append((lang, path))
+        index = root_index(languages)
+        if not to_build and (site_dir / "index.html").is_file() and (site_dir / "index.html").read_text() == index:
+            return []  # nothing changed: the current site stays as it is
         jobs = config.build_jobs or config.cpu_count
         failures = []
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(languages)))) as pool:
-            for done, (lang, (code, output)) in enumerate(
-                zip(languages, pool.map(_build_one, config_files)), 1
-            ):
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
+            results = pool.map(_build_one, [path for _, path in to_build])
+            for done, ((lang, _), (code, output)) in enumerate(zip(to_build, results), 1):
                 if code != 0:
                     failures.append(f"[{lang}] mkdocs build failed:\n{output}")
-                progress(lang, done, len(languages))
+                progress(lang, done, len(to_build))
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
-        (building / "index.html").write_text(root_index(languages), encoding="utf-8")
+        (building / "index.html").write_text(index, encoding="utf-8")
         _swap_in(building, site_dir)
+        state_file.write_text(json.dumps(fingerprints, indent=1, sort_keys=True))
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return site_dir
-
-
+    return [lang for lang, _ in to_build]
 def _swap_in(new: Path, site_dir: Path) -> None:
     """Replace ``site_dir`` with ``new``: two renames, so readers never see a partial site."""
     retired = None

@@ -14,6 +14,7 @@ Front matter is written by a YAML dumper with known keys only.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -32,6 +33,7 @@ _LABELS = {
         "file": "file",
         "undated": "Undated: the article states no date; {date} is when it was added.",
         "translated": "Machine-translated from {language} with Argos Translate.",
+        "untranslated": "{count} part(s) could not be machine-translated and are shown in the original language.",
         "original": "Original text ({language})",
         "blog_title": "Articles",
         "empty": "No articles yet.",
@@ -43,6 +45,7 @@ _LABELS = {
         "file": "arquivo",
         "undated": "Sem data: o artigo não indica data; {date} é quando foi adicionado.",
         "translated": "Traduzido automaticamente do {language} com o Argos Translate.",
+        "untranslated": "{count} trecho(s) não puderam ser traduzidos automaticamente e aparecem no idioma original.",
         "original": "Texto original ({language})",
         "blog_title": "Artigos",
         "empty": "Ainda não há artigos.",
@@ -83,6 +86,9 @@ def render_post(item: LocalizedArticle) -> str:
     article, lang = item.article, item.language
     original_language = language_name(article.language, lang)
     meta = {
+        # MkDocs and Material put the page title into <title>, navigation and attributes
+        # without escaping it; written pre-escaped, it shows as the text it is everywhere.
+        "title": html.escape(" ".join(item.title.split()), quote=True),
         "date": {"created": article.date},
         "categories": [language_name(article.language, "en")],
         "slug": article.slug,
@@ -100,6 +106,8 @@ def render_post(item: LocalizedArticle) -> str:
         lines += [f"*{escape_text(label(lang, 'undated', date=article.date.isoformat()))}*", ""]
     if item.translated_from:
         lines += [f"*{escape_text(label(lang, 'translated', language=original_language))}*", ""]
+    if item.untranslated:
+        lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]
     if article.title != item.title or item.translated_from:
         lines += [f"    **{escape_text(article.title)}**", ""]

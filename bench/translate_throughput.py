@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Translation throughput, measured side by side in one run on the same model and sentences:
+
+1. polydigest's translate stage (TranslationModel.translate: batched translate_iterable);
+2. raw CTranslate2 ``translate_batch``, 2 jobs x 1 thread (the reference ceiling);
+3. argostranslate's own ``translate()`` called once per summary (3 sentences), as a naive
+   integration would, with argostranslate's default beam size (4) unless --argos-beam.
+
+Prints sentences/second and the ratios the performance issue asks for. The machine is
+shared: compare the ratios, not the absolute numbers.
+
+    .venv/bin/python bench/translate_throughput.py [--data ../shared/eval/cnndm-dev100.jsonl]
+        [--model models/translate-en_pt.argosmodel] [--sentences 200] [--beam 1] [--argos-beam 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def news_sentences(data: Path, count: int) -> list[str]:
+    from generator.languages import split_sentences
+
+    sentences = []
+    if data.exists():
+        texts = (json.loads(line)["article"] for line in data.open(encoding="utf-8"))
+    else:  # the sample seeds, repeated: enough to measure, if less varied
+        texts = (p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt")) for _ in range(50))
+    for text in texts:
+        sentences += [s for s in split_sentences(text, "en") if 20 <= len(s) <= 400][:6]
+        if len(sentences) >= count:
+            break
+    return sentences[:count]
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "eval" / "cnndm-dev100.jsonl")
+    parser.add_argument("--model", type=Path, default=REPO / "models" / "translate-en_pt.argosmodel")
+    parser.add_argument("--sentences", type=int, default=200)
+    parser.add_argument("--beam", type=int, default=1, help="beam of the stage and raw runs (polydigest's default)")
+    parser.add_argument("--argos-beam", type=int, default=4, help="beam of the argostranslate run (its default)")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
+    from generator.translate import TranslationModel, install_package, use_private_argos_dirs
+
+    use_private_argos_dirs(work)
+    os.environ["ARGOS_BEAM_SIZE"] = str(args.argos_beam)  # argostranslate reads it at import
+    model = TranslationModel.open(install_package(args.model, work / "packages"))
+    sentences = news_sentences(args.data, args.sentences)
+    cores = os.cpu_count() or 1
+    print(f"{len(sentences)} sentences, model {args.model.name}, beam {args.beam} "
+          f"(argostranslate: {args.argos_beam}), {cores} cores")
+
+    # warm-up: load each engine once so model loading is not timed
+    model.translate(sentences[:4], args.beam, cores)
+
+    _, stage_seconds = timed(model.translate, sentences, args.beam, cores)
+
+    import ctranslate2
+
+    raw = ctranslate2.Translator(str(model.path / "model"), device="cpu", compute_type="int8",
+                                 inter_threads=2, intra_threads=1)
+    tokenizer = model._package.tokenizer
+    tokens = [tokenizer.encode(s) for s in sentences]
+    half = (len(tokens) + 1) // 2
+
+    def raw_batch(chunk):
+        return raw.translate_batch(chunk, max_batch_size=32, beam_size=args.beam)
+
+    def raw_two_jobs():
+        with ThreadPoolExecutor(2) as pool:
+            return list(pool.map(raw_batch, [tokens[:half], tokens[half:]]))
+
+    raw_two_jobs()
+    _, raw_seconds = timed(raw_two_jobs)
+
+    import argostranslate.translate as argos
+
+    translation = argos.PackageTranslation(argos.Language("en", "English"), argos.Language("pt", "Portuguese"),
+                                           model._package)
+    summaries = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+    translation.translate(summaries[0])
+
+    def per_summary():
+        return [translation.translate(s) for s in summaries]
+
+    _, argos_seconds = timed(per_summary)
+
+    n = len(sentences)
+    rows = [
+        ("polydigest translate stage", stage_seconds),
+        ("raw translate_batch (2 jobs x 1 thread)", raw_seconds),
+        ("argostranslate translate() per summary", argos_seconds),
+    ]
+    print(f"{'method':42} {'seconds':>8} {'sent/s':>8}")
+    for name, seconds in rows:
+        print(f"{name:42} {seconds:8.2f} {n / seconds:8.1f}")
+    print(f"stage / raw translate_batch     = {raw_seconds / stage_seconds:.2f}x  (goal >= 0.8)")
+    print(f"stage / argostranslate per summary = {argos_seconds / stage_seconds:.2f}x  (goal >= 5)")
+
+
+if __name__ == "__main__":
+    main()
