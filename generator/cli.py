@@ -13,8 +13,10 @@ from pathlib import Path
 from . import __version__
 from .config import SUMMARY_ALGORITHMS, ConfigError, load_config, option_docs
 from .core import BuildError, build
+from .ingest import UnreadableArticle, read_article
 from .progress import Progress
 from .publish import PublishError
+from .summarize import UnsupportedLanguage, select_sentences
 from .translate import InvalidModelPackage
 
 
@@ -34,9 +36,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-missing-languages", action="store_true", default=None,
                         help="leave out a language no installed model reaches, with a warning, instead of failing")
     parser.add_argument("--algorithm", dest="summary_algorithm", choices=SUMMARY_ALGORITHMS,
-                        help="sumy summarizer (default: lexrank)")
+                        help="summarizer (default: lead-lexrank; the others are stock sumy algorithms)")
+    parser.add_argument("--words", dest="summary_words", type=int, metavar="N",
+                        help="word budget of a lead-lexrank summary (default: 75; 0: use --sentences)")
     parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N",
-                        help="sentences per summary (default: 3)")
+                        help="sentences per summary for the stock algorithms (default: 3)")
     parser.add_argument("--beam-size", type=int, metavar="N",
                         help="translation beam size; 1 is fastest (default: 1)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the build report as JSON")
@@ -65,12 +69,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_options(serve_parser)
     serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve_parser.add_argument("--no-build", action="store_true", help="serve the existing site without building")
+    summarize_parser = commands.add_parser(
+        "summarize", help="print the summary of article files (same code as the build)",
+        description="Read each FILE as the build reads an article and print its summary: the title, then one "
+        "sentence per line. Nothing is translated or written.",
+    )
+    summarize_parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    summarize_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    summarize_parser.add_argument("--json", action="store_true",
+                                  help="one JSON object per article: id, file, language, title, sentences")
+    summarize_parser.add_argument("--algorithm", dest="summary_algorithm", choices=SUMMARY_ALGORITHMS)
+    summarize_parser.add_argument("--words", dest="summary_words", type=int, metavar="N",
+                                  help="word budget of lead-lexrank (default: 75; 0: use --sentences)")
+    summarize_parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N")
+    summarize_parser.add_argument("--languages", metavar="en,pt",
+                                  help="languages an article may be in (default: the site languages)")
     config_parser = commands.add_parser("config", help="list every configuration option with its value")
     config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     return parser
 
 
-_NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build"}
+_NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build", "files", "json"}
 
 
 def _load(args: argparse.Namespace):
@@ -105,6 +124,27 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summarize(args: argparse.Namespace) -> int:
+    config = _load(args)
+    failed = 0
+    for path in args.files:
+        try:
+            article = read_article(path, config)
+            sentences = select_sentences(article, config.summary_algorithm, config.summary_sentences,
+                                         config.max_summary_input_sentences, config.summary_words)
+        except (OSError, UnreadableArticle, UnsupportedLanguage) as exc:
+            print(f"polydigest: {path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if args.json:
+            print(json.dumps({"id": article.slug, "file": str(path), "language": article.language,
+                              "title": article.title, "sentences": list(sentences)}, ensure_ascii=False))
+        else:
+            print(f"# {article.title}  ({path}, {article.language})")
+            print("\n".join(sentences), end="\n\n")
+    return 1 if failed else 0
+
+
 def _show_config(args: argparse.Namespace) -> int:
     config = load_config(args.project)
     for name, doc, default in option_docs():
@@ -116,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        return {"build": _build, "serve": _serve, "config": _show_config}[args.command](args)
+        commands = {"build": _build, "serve": _serve, "summarize": _summarize, "config": _show_config}
+        return commands[args.command](args)
     except (ConfigError, BuildError, PublishError, InvalidModelPackage, FileNotFoundError) as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)
         return 2

@@ -290,10 +290,18 @@ def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
     articles = []
     for path, slug in zip(files, assign_slugs(str(p.relative_to(seeds).with_suffix("")) for p in files)):
         name = str(path.relative_to(seeds))
-        stand_in = added.get(name) or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
         try:
-            text = read_text(path, config.max_article_bytes)
-            articles.append(parse_article(text, slug=slug, source_file=name, config=config, stand_in_date=stand_in))
+            articles.append(read_article(path, config, name=name, slug=slug, stand_in_date=added.get(name)))
         except (OSError, UnreadableArticle) as exc:
             problems.append(Problem(name, f"{exc}; skipped"))
     return articles, problems
+
+
+def read_article(path: Path, config: Config, *, name: str | None = None, slug: str | None = None,
+                 stand_in_date: dt.date | None = None) -> Article:
+    """One article file; raises UnreadableArticle or OSError. Without a stand-in date
+    (the day it was committed), an undated article gets its file's modification day."""
+    stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    text = read_text(path, config.max_article_bytes)
+    return parse_article(text, slug=slug or slugify(path.stem), source_file=name or str(path), config=config,
+                         stand_in_date=stand_in)

@@ -8,17 +8,19 @@ are cached by content: an unchanged article is never summarized twice.
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from collections.abc import Callable
 
 from .cache import Cache, cache_key
-from .config import Config
+from .config import DEFAULT_ALGORITHM, Config
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
 from .model import Article, Summary
 
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 1
+SUMMARIZER_VERSION = 2
 
 
 class UnsupportedLanguage(ValueError):
@@ -64,8 +66,99 @@ def build_summarizer(algorithm: str, language: str):
     return summarizer
 
 
-def select_sentences(article: Article, algorithm: str, count: int, max_input_sentences: int) -> tuple[str, ...]:
-    """The summary sentences of one article, in source order."""
+# The default summarizer, "lead-lexrank": news puts what matters first, so the first
+# sentences (Lead-3) are a strong baseline that no stock sumy algorithm reaches. It rates
+# sentences with sumy's LexRank, weights them by position, and fills a word budget with
+# the best-scoring sentences, skipping near-duplicates, fragments, unbalanced quotes and
+# pronoun-led sentences whose antecedent is not in the summary. Parameters were chosen on
+# half of a 100-article news dev set and checked on the other half (README).
+POSITION_DECAY = 4.0  # weight 1 / (1 + index / decay): the 5th sentence counts half the 1st
+RATING_WEIGHT = 1.0  # LexRank percentile (0..1) can double a sentence's weight
+MIN_WORDS = 5  # shorter "sentences" are bylines, datelines and fragments
+MAX_OVERLAP = 0.6  # Jaccard similarity of content stems above which a sentence repeats another
+_PRONOUN_START = {
+    "en": r"(he|she|they|it|this|these|those|his|her|their|its|him|them)",
+    "pt": r"(ele|ela|eles|elas|isso|isto|este|esta|esse|essa|estes|estas|esses|essas|seu|sua|seus|suas)",
+}
+
+
+def sentence_ratings(summarizer, document) -> dict:
+    """Every sentence's rating from any sumy summarizer: sumy summarizers all pass their
+    ratings (a mapping or a rating function) to ``_get_best_sentences``; capture them there."""
+    captured = {}
+
+    def capture(sentences, count, rating, *args, **kwargs):
+        for sentence in sentences:
+            captured[sentence] = rating(sentence, *args, **kwargs) if callable(rating) else rating[sentence]
+        return ()
+
+    summarizer._get_best_sentences = capture
+    summarizer(document, len(document.sentences))
+    return captured
+
+
+def _percentiles(values: list[float]) -> list[float]:
+    """Rank of each value scaled to 0..1; equal values share their average rank."""
+    counts = Counter(values)
+    last = max(1, len(values) - 1)
+    below, first_rank = 0, {}
+    for value in sorted(counts):
+        first_rank[value] = below
+        below += counts[value]
+    return [(first_rank[v] + (counts[v] - 1) / 2) / last for v in values]
+
+
+def _inside_quotation(sentences: list[str]) -> list[bool]:
+    """Sentences that leave a quotation open or lie inside one that spans sentences: out
+    of their quotation they read as the writer's words, or leave a dangling quote mark."""
+    flags, open_quote = [], False
+    for text in sentences:
+        opens = text.count("“") != text.count("”") or text.count('"') % 2 == 1
+        flags.append(open_quote or opens)
+        if opens:
+            open_quote = not open_quote
+    return flags
+
+
+def lead_lexrank(body: list, document, language: str, words: int, count: int) -> set:
+    """The chosen sentences (sumy Sentence objects) of the default summarizer."""
+    summarizer = build_summarizer("lexrank", language)
+    ratings = sentence_ratings(summarizer, document)
+    percentile = _percentiles([float(ratings.get(s, 0.0)) for s in body])
+    score = [(1 + RATING_WEIGHT * percentile[i]) / (1 + i / POSITION_DECAY) for i in range(len(body))]
+    ignored = stop_words(language)
+    content = [{summarizer.stem_word(w.lower()) for w in s.words if w.lower() not in ignored} for s in body]
+    pronoun = re.compile(r"^[\"'“‘]?" + _PRONOUN_START.get(language, r"(?!)") + r"\b", re.IGNORECASE)
+    quoted = _inside_quotation([str(s) for s in body])
+    chosen: list[int] = []
+    length = 0
+    for i in sorted(range(len(body)), key=lambda i: (-score[i], i)):
+        text = str(body[i])
+        size = len(text.split())
+        if size < MIN_WORDS or quoted[i]:
+            continue
+        if i > 0 and pronoun.match(text) and i - 1 not in chosen:
+            continue
+        if any(len(content[i] & content[j]) > MAX_OVERLAP * max(1, len(content[i] | content[j])) for j in chosen):
+            continue
+        if words:
+            if chosen and length + size > words:
+                continue
+            chosen.append(i)
+            length += size
+            if length >= 0.9 * words:
+                break
+        else:
+            chosen.append(i)
+            if len(chosen) >= count:
+                break
+    return {body[i] for i in chosen} or set(body[:1])
+
+
+def select_sentences(article: Article, algorithm: str, count: int, max_input_sentences: int,
+                     words: int = 0) -> tuple[str, ...]:
+    """The summary sentences of one article, in source order: ``words`` is the budget of the
+    default algorithm (0: ``count`` sentences instead); stock sumy algorithms take ``count``."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
     tokenizer = OfflineTokenizer(article.language)
@@ -77,12 +170,18 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
             paragraphs.append(Paragraph(sentences))
         if budget <= 0:
             break
-    heading = Paragraph([Sentence(article.title, tokenizer, is_heading=True)])
-    document = ObjectDocumentModel([heading, *paragraphs])
-    body = [s for p in paragraphs for s in p.sentences]
-    if len(body) <= count:
+    if algorithm == "edmundson":  # the only one that reads headings (its title method)
+        paragraphs.insert(0, Paragraph([Sentence(article.title, tokenizer, is_heading=True)]))
+    document = ObjectDocumentModel(paragraphs)
+    body = list(document.sentences)
+    if algorithm == DEFAULT_ALGORITHM:
+        if words and sum(len(str(s).split()) for s in body) <= words:
+            return tuple(str(s) for s in body)
+        chosen = lead_lexrank(body, document, article.language, words, count)
+    elif len(body) <= count:
         return tuple(str(s) for s in body)
-    chosen = set(build_summarizer(algorithm, article.language)(document, count))
+    else:
+        chosen = set(build_summarizer(algorithm, article.language)(document, count))
     return tuple(str(s) for s in body if s in chosen)
 
 
@@ -96,13 +195,14 @@ def summarize_all(
         key = cache_key(
             "summary", version=SUMMARIZER_VERSION, text=article.text, title=article.title,
             language=article.language, algorithm=config.summary_algorithm, sentences=config.summary_sentences,
-            max_input=config.max_summary_input_sentences,
+            words=config.summary_words, max_input=config.max_summary_input_sentences,
         )
         sentences = cache.get(key)
         if sentences is None:
             try:
                 sentences = list(select_sentences(
-                    article, config.summary_algorithm, config.summary_sentences, config.max_summary_input_sentences
+                    article, config.summary_algorithm, config.summary_sentences, config.max_summary_input_sentences,
+                    config.summary_words,
                 ))
             except UnsupportedLanguage as exc:
                 failures.append((article, str(exc)))

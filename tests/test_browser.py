@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import REPO, make_project
+from hostile_corpus import write_hostile_seeds
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
@@ -81,6 +82,16 @@ def dated_rtl_site(tmp_path_factory, serve, tiny_models):
 
 
 @pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, serve, tiny_models):
+    seeds = write_hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
+    project = make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds)
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return project, serve(project / "site")
+
+
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_FLAGS)
@@ -98,6 +109,8 @@ class Visit:
         self.foreign: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.dialogs: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.context.route("**/*", self._route)
 
     def _route(self, route):
@@ -240,6 +253,18 @@ def test_home_lists_articles_newest_first_and_arabic_is_right_to_left(dated_rtl_
     assert v.page.locator("article h2").all_inner_texts() == ["THE NEWEST STORY", "THE MIDDLE STORY", "THE OLDEST STORY"]
     shot(v.page, "ar-home")
     assert v.errors == [] and v.foreign == []
+
+
+def test_hostile_articles_run_no_script_in_a_real_browser(hostile_site, visit):
+    project, base = hostile_site
+    v = visit()
+    for path in site_pages(project / "site"):
+        v.page.goto(f"{base}/{path}", wait_until="networkidle")
+        v.page.mouse.move(300, 300)  # would fire an injected onmouseover
+    for lang in ("en", "pt"):
+        for query in ("xss", "alert", "script"):
+            _search(v.page, base, lang, query)
+    assert v.dialogs == [] and v.errors == [] and v.foreign == []
 
 
 def test_screenshots_are_written_for_people_to_look_at():

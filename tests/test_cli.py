@@ -25,7 +25,7 @@ def test_module_entry_point_runs():
 def test_config_command_documents_every_option(capsys, tmp_path):
     assert main(["config", "--project", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "summary_algorithm = lexrank" in out and "languages = ['en', 'pt']" in out
+    assert "summary_algorithm = lead-lexrank" in out and "languages = ['en', 'pt']" in out
 
 
 def test_bad_option_value_is_a_clear_error_not_a_traceback(capsys, tmp_path):
@@ -45,3 +45,17 @@ def test_readme_quick_start_is_the_two_commands_ci_runs():
     commands = [line for line in block.splitlines()[1:] if line.strip()]
     assert commands == ["make site", "make test"]
     assert "make test" in Path(REPO / ".ci" / "run").read_text()
+
+
+def test_summarize_prints_json_per_article_and_reports_bad_files(capsys, tmp_path):
+    from conftest import SEEDS
+
+    seed = sorted(SEEDS.glob("*.txt"))[1]
+    assert main(["summarize", "--json", "--project", str(tmp_path), str(seed), str(tmp_path / "missing.txt")]) == 1
+    captured = capsys.readouterr()
+    import json
+
+    record = json.loads(captured.out.strip())
+    assert record["id"] == seed.stem.replace("_", "-") and record["language"] == "en"
+    assert record["sentences"] and all(s in seed.read_text() for s in record["sentences"])
+    assert "missing.txt" in captured.err

@@ -10,13 +10,14 @@ from generator.core import build
 from generator.progress import SILENT
 
 PORTUGUESE = {"de", "que", "o", "os", "as", "em", "para", "com", "não", "uma", "um", "do", "da", "dos", "das",
-              "no", "na", "por", "ao", "foi", "seus", "sua"}
+              "no", "na", "por", "ao", "foi", "seus", "sua", "e", "à", "às", "pelo", "pela", "mais"}
 ENGLISH = {"the", "and", "of", "to", "that", "is", "was", "for", "on", "with", "his", "their", "have", "has",
            "which", "by", "from", "its"}
 
 
 def words(text):
-    return re.findall(r"[^\W\d_]+", text.lower())
+    """Lower-cased words, acronyms ("IS", "US") left out: they are names, not function words."""
+    return [w.lower() for w in re.findall(r"[^\W\d_]+", text) if not (w.isupper() and len(w) > 1)]
 
 
 @pytest.fixture(scope="module")

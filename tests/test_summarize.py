@@ -64,3 +64,37 @@ def test_offline_tokenizer_splits_sentences_and_words_without_nltk_data():
 
 def test_language_without_punkt_model_splits_on_terminal_punctuation():
     assert split_sentences("مرحبا بكم. كيف حالك؟ بخير", "ar") == ["مرحبا بكم.", "كيف حالك؟", "بخير"]
+
+
+LONG = [
+    "The government announced a plan to build ten thousand new homes in the capital on Monday.",
+    "He said the first homes would be ready within two years.",
+    "“We have waited too long.",
+    "Now we act,” the housing minister told reporters outside parliament.",
+    "Critics said the plan did not address rising rents in the rest of the country.",
+    "The homes will be built on former industrial land near the river.",
+    "Construction companies welcomed the announcement and promised to hire local workers.",
+    "The opposition called for a vote on the plan before the summer recess.",
+]
+
+
+def test_default_summary_fills_a_word_budget_in_source_order():
+    summary = select_sentences(article(LONG), "lead-lexrank", 3, 400, words=40)
+    assert 0 < sum(len(s.split()) for s in summary) <= 40
+    assert [LONG.index(s) for s in summary] == sorted(LONG.index(s) for s in summary)
+    assert summary[0] == LONG[0]  # news puts the key sentence first
+
+
+def test_default_summary_skips_quote_fragments_and_unresolved_pronouns():
+    summary = select_sentences(article(LONG), "lead-lexrank", 3, 400, words=75)
+    assert LONG[2] not in summary and LONG[3] not in summary  # a quotation spanning two sentences
+    if LONG[1] in summary:  # "He said …" only with the sentence that says who he is
+        assert LONG[0] in summary
+
+
+def test_default_summary_with_sentence_count_instead_of_words():
+    assert len(select_sentences(article(LONG), "lead-lexrank", 2, 400, words=0)) == 2
+
+
+def test_short_article_is_kept_whole_by_the_default():
+    assert select_sentences(article(ENGLISH[:2]), "lead-lexrank", 3, 400, words=75) == tuple(ENGLISH[:2])
