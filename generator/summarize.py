@@ -8,9 +8,12 @@ are cached by content: an unchanged article is never summarized twice.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
+
+import numpy
 
 from .cache import Cache, cache_key
 from .config import DEFAULT_ALGORITHM, Config
@@ -93,8 +96,9 @@ def sentence_ratings(summarizer, document) -> dict:
         return ()
 
     summarizer._get_best_sentences = capture
-    summarizer(document, len(document.sentences))
-    return captured
+    with numpy.errstate(invalid="ignore", divide="ignore"):  # LexRank on 1-2 sentences divides by 0
+        summarizer(document, len(document.sentences))
+    return {s: float(r) if math.isfinite(r) else 0.0 for s, r in captured.items()}
 
 
 def _percentiles(values: list[float]) -> list[float]:
@@ -124,7 +128,7 @@ def lead_lexrank(body: list, document, language: str, words: int, count: int) ->
     """The chosen sentences (sumy Sentence objects) of the default summarizer."""
     summarizer = build_summarizer("lexrank", language)
     ratings = sentence_ratings(summarizer, document)
-    percentile = _percentiles([float(ratings.get(s, 0.0)) for s in body])
+    percentile = _percentiles([ratings.get(s, 0.0) for s in body])
     score = [(1 + RATING_WEIGHT * percentile[i]) / (1 + i / POSITION_DECAY) for i in range(len(body))]
     ignored = stop_words(language)
     content = [{summarizer.stem_word(w.lower()) for w in s.words if w.lower() not in ignored} for s in body]
