@@ -13,7 +13,8 @@ from pathlib import Path
 from . import __version__
 from .config import SUMMARY_ALGORITHMS, ConfigError, load_config, option_docs
 from .core import BuildError, build
-from .ingest import UnreadableArticle, read_article
+from .ingest import articles_from_file
+from .model import Problem
 from .progress import Progress
 from .publish import PublishError
 from .summarize import UnsupportedLanguage, select_sentences
@@ -71,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--no-build", action="store_true", help="serve the existing site without building")
     summarize_parser = commands.add_parser(
         "summarize", help="print the summary of article files (same code as the build)",
-        description="Read each FILE as the build reads an article and print its summary: the title, then one "
-        "sentence per line. Nothing is translated or written.",
+        description="Read each FILE as the build reads articles (.txt, .md, .html, feeds) and print each "
+        "article's summary: the title, then one sentence per line. Nothing is translated or written.",
     )
     summarize_parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     summarize_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
@@ -83,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                                   help="word budget of lead-lexrank (default: 75; 0: use --sentences)")
     summarize_parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N")
     summarize_parser.add_argument("--languages", metavar="en,pt",
-                                  help="languages an article may be in (default: the site languages)")
+                                  help="site languages; the first is used when language detection is unsure")
     config_parser = commands.add_parser("config", help="list every configuration option with its value")
     config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     return parser
@@ -128,20 +129,25 @@ def _summarize(args: argparse.Namespace) -> int:
     config = _load(args)
     failed = 0
     for path in args.files:
-        try:
-            article = read_article(path, config)
-            sentences = select_sentences(article, config.summary_algorithm, config.summary_sentences,
-                                         config.max_summary_input_sentences, config.summary_words)
-        except (OSError, UnreadableArticle, UnsupportedLanguage) as exc:
-            print(f"polydigest: {path}: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        if args.json:
-            print(json.dumps({"id": article.slug, "file": str(path), "language": article.language,
-                              "title": article.title, "sentences": list(sentences)}, ensure_ascii=False))
-        else:
-            print(f"# {article.title}  ({path}, {article.language})")
-            print("\n".join(sentences), end="\n\n")
+        articles, problems = articles_from_file(path, config, path.name) if path.is_file() else (
+            [], [Problem(str(path), "no such file")])
+        for problem in problems:
+            print(f"polydigest: {problem}", file=sys.stderr)
+        failed += not articles
+        for article in articles:
+            try:
+                sentences = select_sentences(article, config.summary_algorithm, config.summary_sentences,
+                                             config.max_summary_input_sentences, config.summary_words)
+            except UnsupportedLanguage as exc:
+                print(f"polydigest: {article.source_file}: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            if args.json:
+                print(json.dumps({"id": article.slug, "file": str(path), "language": article.language,
+                                  "title": article.title, "sentences": list(sentences)}, ensure_ascii=False))
+            else:
+                print(f"# {article.title}  ({path}, {article.language})")
+                print("\n".join(sentences), end="\n\n")
     return 1 if failed else 0
 
 

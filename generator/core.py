@@ -64,7 +64,9 @@ def plan_languages(
 ) -> list[str]:
     """Site languages that every article can reach; a missing pair fails the build
     unless ``skip_missing_languages`` is set, then that language is left out."""
-    sources = sorted({s.article.language for s in summaries})
+    # Pairs between site languages must exist; an article in another language that no
+    # model covers is shown in its own language instead (see localize).
+    sources = sorted({s.article.language for s in summaries} & set(config.languages))
     languages = []
     for target in config.languages:
         missing = [src for src in sources if src != target and translate.find_route(models, src, target) is None]
@@ -82,10 +84,12 @@ def plan_languages(
 
 
 def localize(
-    summaries: list[Summary], languages: list[str], translator: translate.Translator, progress: Progress
+    summaries: list[Summary], languages: list[str], translator: translate.Translator, progress: Progress,
+    missing: dict[tuple[str, str], str],
 ) -> dict[str, list[LocalizedArticle]]:
-    """Every article in every language: its own text where the language is its own,
-    else the translation of its title and summary."""
+    """Every article in every language: its own text where the language is its own, else
+    the translation of its title and summary, else (no model) its own text with a note;
+    such pairs are added to ``missing``."""
     by_source: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_source[summary.article.language].append(summary)
@@ -98,7 +102,14 @@ def localize(
                 ]
                 continue
             texts = [s.article.title for s in group] + [sentence for s in group for sentence in s.sentences]
-            mapping = translator.translate(texts, source, target)
+            try:
+                mapping = translator.translate(texts, source, target)
+            except translate.MissingTranslation as exc:
+                missing[(source, target)] = str(exc)
+                localized[target] += [
+                    LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
+                ]
+                continue
             for s in group:
                 originals = (s.article.title, *s.sentences)
                 translated = [mapping[t] or t for t in originals]  # the original where translation failed
@@ -148,7 +159,11 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
             models, cache, config.beam_size, config.translate_threads or config.cpu_count,
             progress=lambda pair, done, total: progress.step("translate", done, total, f"sentences {pair}"),
         )
-        localized = localize(summaries, languages, translator, progress)
+        missing: dict[tuple[str, str], str] = {}
+        localized = localize(summaries, languages, translator, progress, missing)
+        for (source, target), message in sorted(missing.items()):
+            report.problems.append(Problem(f"translation {source} -> {target}", f"{message.split('. ')[0]}; "
+                                           f"those articles are shown in {source} on the {target} site"))
         report.translated = translator.translated
         report.translation_fallbacks = len(translator.fallbacks)
         for line in translator.fallbacks:

@@ -1,26 +1,37 @@
 """Stage 1: read every article in the seeds folder into an ``Article``.
 
-Plain-text articles (``*.txt``): the first line is the title when it reads as a
-headline; web boilerplate (comment forms, "READ MORE:" lines, share/subscribe lines)
-is removed by general rules; the date is taken only from what the article states,
-otherwise a reproducible stand-in (the day the file was added to git) is used and
-marked as such. A file that cannot be read is reported by name and skipped.
+Each file goes through the reader for its format (``readers``: plain text, Markdown with
+front matter, HTML pages, RSS/Atom feeds). Then every article is cleaned the same way:
+web boilerplate (comment forms, "READ MORE:" lines, share/subscribe lines, bylines) is
+removed by general rules; metadata the file declares wins over anything guessed; the date
+is only ever one the article states, otherwise a reproducible stand-in (the day the file
+was added to git) marked as such; the language is detected offline when not declared.
+The same story arriving twice (same canonical URL, or near-identical text) is kept once.
+A file that cannot be read is reported by name and skipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import subprocess
 import unicodedata
+import zlib
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import Config
 from .languages import detect_language, split_sentences
 from .model import Article, Problem
+from .readers import READERS, Source, UnreadableArticle
 
-SUPPORTED_SUFFIXES = (".txt",)
+# A language guess below this confidence, or from fewer words, falls back to the
+# declared language or the site's default, and is reported.
+MIN_LANGUAGE_CONFIDENCE = 0.6
+MIN_LANGUAGE_WORDS = 8
 
 # A comment section starts here; nothing after it is article text.
 _COMMENT_SECTION = re.compile(
@@ -39,7 +50,7 @@ _BOILERPLATE_LINE = re.compile(
     r"|your email address will not be published.*|required fields are marked.*"
     r"|(share|tweet|email|print)( (this|on|via)\b.*)?|click to (share|print|email)\b.*"
     r"|(subscribe|sign up) (to|for|now)\b.*|follow us\b.*|advertisement|publicidade"
-    r"|all rights reserved.*|(tags|filed under|categories|posted in)\s*:.*"
+    r"|all rights reserved.*|(tags|filed under|categories|posted in)\s*:.*|by\s+[^.!?]{2,70}|por\s+[^.!?]{2,70}"
     r"|((facebook|twitter|whatsapp|linkedin|telegram|reddit|pinterest|email|print)\W*){2,}"
     r")\s*$",
     re.IGNORECASE,
@@ -71,41 +82,6 @@ _DATE_HEADER = re.compile(
 _SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
-
-
-class UnreadableArticle(ValueError):
-    """The file is not an article we can read; the message says why."""
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes are UTF-8 but for a few damaged ones;
-    else Windows-1252 (which also reads Latin-1 text); U+FFFD only as a last resort."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    lossy = data.decode("utf-8-sig", errors="replace")
-    non_ascii = sum(1 for b in data if b >= 0x80)
-    if lossy.count("\ufffd") * 10 <= non_ascii:  # mostly valid multi-byte sequences
-        return lossy
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return lossy
-
-
-def read_text(path: Path, max_bytes: int) -> str:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise UnreadableArticle(f"{size:,} bytes is over the {max_bytes:,}-byte limit (max_article_bytes)")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise UnreadableArticle("binary data, not text")
-    text = decode_text(data)
-    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    if controls > 0.05 * min(len(text), 8192):
-        raise UnreadableArticle("binary data, not text")
-    return text
 
 
 def slugify(name: str) -> str:
@@ -241,33 +217,136 @@ def git_added_dates(folder: Path) -> dict[str, dt.date]:
     return dates
 
 
-def parse_article(text: str, *, slug: str, source_file: str, config: Config,
-                  stand_in_date: dt.date) -> Article:
-    paragraphs = remove_boilerplate(_paragraphs(text))
+def parse_article(source: Source, *, slug: str, config: Config,
+                  stand_in_date: dt.date) -> tuple[Article, list[str]]:
+    """Clean one source into an Article; also returns warnings (such as an unsure language)."""
+    warnings = []
+    paragraphs = remove_boilerplate(_paragraphs(source.text))
     if not paragraphs:
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
     date, paragraphs = find_date(paragraphs)
-    source, paragraphs = _take_header(paragraphs, _SOURCE_HEADER)
+    header, paragraphs = _take_header(paragraphs, _SOURCE_HEADER)
     url_line, paragraphs = _take_header(paragraphs, _URL_LINE)
-    source_value = source.group("value") if source else ""
-    source_url = url_line.group("value") if url_line else ""
-    if source_value.startswith(("http://", "https://")):
-        source_url, source_value = source_url or source_value, ""
+    source_name = source.source_name or (header.group("value") if header else "")
+    source_url = source.url or (url_line.group("value") if url_line else "")
+    if source_name.startswith(("http://", "https://")):
+        source_url, source_name = source_url or source_name, ""
     if not any(_has_words(p) for p in paragraphs):
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
-    language, _ = detect_language(" ".join(paragraphs), config.languages, config.default_language)
-    title, body = make_title(paragraphs, language)
-    return Article(
+    language = source.language
+    if not language:
+        sample = " ".join(paragraphs)
+        language, confidence = detect_language(f"{source.title} {sample}")
+        if confidence < MIN_LANGUAGE_CONFIDENCE or len(sample.split()) < MIN_LANGUAGE_WORDS:
+            warnings.append(f"language unsure ({language}, confidence {confidence:.2f}); "
+                            f"using {config.default_language}")
+            language = config.default_language
+    if source.title:
+        title = source.title
+        body = paragraphs[1:] if len(paragraphs) > 1 and paragraphs[0] == title else paragraphs
+    else:
+        title, body = make_title(paragraphs, language)
+    article = Article(
         slug=slug,
-        source_file=source_file,
+        source_file=source.name,
         title=title,
         paragraphs=tuple(body),
         language=language,
-        date=date or stand_in_date,
-        date_is_stand_in=date is None,
-        source_name=source_value,
+        date=source.date or date or stand_in_date,
+        date_is_stand_in=not (source.date or date),
+        source_name=source_name,
         source_url=source_url,
+        author=" ".join(source.author.split()),
+        tags=source.tags,
+        source_format=source.kind,
     )
+    return article, warnings
+
+
+def slug_base(source: Source) -> str:
+    """What a slug is made from: a feed entry's title, else the file name without suffix."""
+    stem = source.name.split("#")[0].rsplit(".", 1)[0]
+    return f"{stem}-{source.slug_hint}" if source.slug_hint else stem
+
+
+def articles_from_file(path: Path, config: Config, name: str,
+                       stand_in_date: dt.date | None = None) -> tuple[list[Article], list[Problem]]:
+    """Every article in one file, with provisional slugs; what cannot be read becomes Problems.
+    Without a stand-in date (the day it was committed), undated articles get the file's
+    modification day."""
+    stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    try:
+        sources = READERS[path.suffix.lower()](path, name, config.max_article_bytes)
+    except (OSError, UnreadableArticle) as exc:
+        return [], [Problem(name, f"{exc}; skipped")]
+    articles, problems = [], []
+    for source in sources:
+        try:
+            if source.error:
+                raise UnreadableArticle(source.error)
+            article, warnings = parse_article(source, slug=slugify(slug_base(source)), config=config,
+                                              stand_in_date=stand_in)
+        except UnreadableArticle as exc:
+            problems.append(Problem(source.name, f"{exc}; skipped"))
+            continue
+        articles.append(article)
+        problems += [Problem(source.name, warning) for warning in warnings]
+    return articles, problems
+
+
+# Which copy of a story wins: the longest text (the most complete), then the format
+# that carries the most metadata, then the file name.
+_FORMAT_RANK = {"html": 0, "md": 1, "txt": 2, "feed": 3}
+
+
+def canonical_url(url: str) -> str:
+    """The same page however it was linked: no scheme, 'www.', query tracking, fragment or
+    trailing slash."""
+    if not url.startswith(("http://", "https://")):
+        return ""
+    parts = urlsplit(url.strip())
+    query = "&".join(q for q in sorted(parts.query.split("&")) if q and not q.startswith("utm_"))
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
+
+
+def _shingles(article: Article) -> set[int]:
+    words = re.findall(r"\w+", article.text.lower())
+    return {zlib.crc32(" ".join(words[i : i + 5]).encode()) for i in range(max(1, len(words) - 4))}
+
+
+NEAR_DUPLICATE = 0.8  # share of the shorter text's 5-word shingles found in the other
+
+
+def deduplicate(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+    """Keep one copy of each story: same canonical URL, or near-identical text."""
+    ranked = sorted(articles, key=lambda a: (-len(a.text), _FORMAT_RANK.get(a.source_format, 9), a.source_file))
+    kept: list[Article] = []
+    by_url: dict[str, Article] = {}
+    postings: dict[int, list[int]] = {}
+    shingles: list[set[int]] = []
+    problems = []
+    for article in ranked:
+        own = _shingles(article)
+        url = canonical_url(article.source_url)
+        winner, why = (by_url.get(url), "same URL") if url else (None, "")
+        if winner is None:
+            shared = Counter(k for h in own for k in postings.get(h, ()))
+            for index, count in shared.most_common(1):
+                if count >= NEAR_DUPLICATE * min(len(own), len(shingles[index])):
+                    winner, why = kept[index], "near-identical text"
+        if winner is not None:
+            problems.append(Problem(article.source_file, f"same story as {winner.source_file} ({why}); "
+                                                         "kept that copy: its text is the longest"))
+            continue
+        for h in own:
+            postings.setdefault(h, []).append(len(kept))
+        shingles.append(own)
+        kept.append(article)
+        if url:
+            by_url[url] = article
+    order = {a.source_file: n for n, a in enumerate(articles)}
+    return sorted(kept, key=lambda a: order[a.source_file]), problems
 
 
 def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
@@ -277,31 +356,19 @@ def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
         raise FileNotFoundError(f"seeds folder {seeds} does not exist")
     entries = sorted(p for p in seeds.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
     problems = []
-    files = []
+    added = git_added_dates(seeds)
+    articles: list[Article] = []
     for path in entries:
         name = str(path.relative_to(seeds))
         if path.is_symlink():  # could point anywhere on the machine
             problems.append(Problem(name, "symbolic link; skipped"))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        elif path.suffix.lower() not in READERS:
             problems.append(Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped"))
         else:
-            files.append(path)
-    added = git_added_dates(seeds)
-    articles = []
-    for path, slug in zip(files, assign_slugs(str(p.relative_to(seeds).with_suffix("")) for p in files)):
-        name = str(path.relative_to(seeds))
-        try:
-            articles.append(read_article(path, config, name=name, slug=slug, stand_in_date=added.get(name)))
-        except (OSError, UnreadableArticle) as exc:
-            problems.append(Problem(name, f"{exc}; skipped"))
-    return articles, problems
-
-
-def read_article(path: Path, config: Config, *, name: str | None = None, slug: str | None = None,
-                 stand_in_date: dt.date | None = None) -> Article:
-    """One article file; raises UnreadableArticle or OSError. Without a stand-in date
-    (the day it was committed), an undated article gets its file's modification day."""
-    stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
-    text = read_text(path, config.max_article_bytes)
-    return parse_article(text, slug=slug or slugify(path.stem), source_file=name or str(path), config=config,
-                         stand_in_date=stand_in)
+            found, trouble = articles_from_file(path, config, name, added.get(name))
+            articles += found
+            problems += trouble
+    slugs = assign_slugs(a.slug for a in articles)
+    articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs)]
+    articles, duplicates = deduplicate(articles)
+    return articles, problems + duplicates

@@ -113,20 +113,13 @@ def stop_words(code: str) -> frozenset[str]:
         return frozenset()
 
 
-def detect_language(text: str, candidates: list[str], default: str) -> tuple[str, float]:
-    """Guess the language among ``candidates`` by the share of their stop words.
+@functools.lru_cache(maxsize=1)
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    Returns (code, confidence); confidence is the winner's share of stop-word hits.
-    Short texts with no clear winner get ``default`` with confidence 0.
-    """
-    words = [w.lower() for w in split_words(text[:20_000])]
-    scores = {}
-    for code in candidates:
-        vocabulary = stop_words(code)
-        if vocabulary:
-            scores[code] = sum(1 for w in words if w in vocabulary)
-    total = sum(scores.values())
-    if total < 5:
-        return default, 0.0
-    best = max(sorted(scores), key=lambda c: scores[c])
-    return best, scores[best] / total
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, probability) by py3langid's model, offline (loaded once, ~0.6 s)."""
+    return _language_identifier().classify(text[:5000])

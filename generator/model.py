@@ -23,6 +23,10 @@ class Article:
     """True when the article states no date and ``date`` is a reproducible stand-in."""
     source_name: str = ""
     source_url: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    source_format: str = "txt"
+    """Which reader found it: txt, md, html or feed."""
 
     @property
     def text(self) -> str:
@@ -47,6 +51,8 @@ class LocalizedArticle:
     """Original language when this version is machine-translated, else None."""
     untranslated: int = 0
     """Texts (title or sentences) the model failed on, shown in the original instead."""
+    missing_model: bool = False
+    """No installed model translates the article's language into this one: shown as is."""
 
     @property
     def article(self) -> Article:

@@ -35,6 +35,8 @@ _LABELS = {
         "translated": "Machine-translated from {language} with Argos Translate.",
         "untranslated": "{count} part(s) could not be machine-translated and are shown in the original language.",
         "original": "Original text ({language})",
+        "no_model": "No translation model for {language} is installed: shown in the original language.",
+        "author": "By",
         "blog_title": "Articles",
         "empty": "No articles yet.",
     },
@@ -47,6 +49,8 @@ _LABELS = {
         "translated": "Traduzido automaticamente do {language} com o Argos Translate.",
         "untranslated": "{count} trecho(s) não puderam ser traduzidos automaticamente e aparecem no idioma original.",
         "original": "Texto original ({language})",
+        "no_model": "Nenhum modelo de tradução do {language} está instalado: exibido no idioma original.",
+        "author": "Por",
         "blog_title": "Artigos",
         "empty": "Ainda não há artigos.",
     },
@@ -102,10 +106,14 @@ def render_post(item: LocalizedArticle) -> str:
     if not source:
         source = f"{label(lang, 'file')} {escape_text(article.source_file)}"
     lines += [f"**{label(lang, 'source')}:** {source}", ""]
+    if article.author:
+        lines += [f"*{label(lang, 'author')} {escape_text(article.author)}*", ""]
     if article.date_is_stand_in:
         lines += [f"*{escape_text(label(lang, 'undated', date=article.date.isoformat()))}*", ""]
     if item.translated_from:
         lines += [f"*{escape_text(label(lang, 'translated', language=original_language))}*", ""]
+    if item.missing_model:
+        lines += [f"*{escape_text(label(lang, 'no_model', language=original_language))}*", ""]
     if item.untranslated:
         lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]

@@ -19,7 +19,8 @@ from conftest import make_project
 from hostile_corpus import HOSTILE_ARTICLES, MARK, PAYLOADS, write_hostile_seeds
 from generator.config import load_config
 from generator.core import build
-from generator.ingest import UnreadableArticle, parse_article
+from generator.ingest import parse_article
+from generator.readers import Source, UnreadableArticle
 from generator.model import LocalizedArticle, Summary
 from generator.progress import SILENT
 from generator.render import render_post
@@ -135,7 +136,8 @@ def test_random_text_never_becomes_markup(tmp_path_factory, title, body):
     config = load_config(tmp_path_factory.getbasetemp(), {"languages": "en"})
     text = title + "\n\n" + "\n\n".join(body)
     try:
-        article = parse_article(text, slug="s", source_file="s.txt", config=config, stand_in_date=dt.date(2024, 1, 1))
+        article, _ = parse_article(Source(name="s.txt", text=text, kind="txt"), slug="s", config=config,
+                                   stand_in_date=dt.date(2024, 1, 1))
     except UnreadableArticle:
         return
     item = LocalizedArticle(Summary(article, article.paragraphs[:2]), "pt", article.title.upper(),

@@ -3,22 +3,16 @@ import datetime as dt
 import pytest
 
 from generator.config import load_config
-from generator.ingest import (
-    UnreadableArticle,
-    assign_slugs,
-    ingest,
-    parse_article,
-    read_text,
-    remove_boilerplate,
-    slugify,
-)
+from generator.ingest import assign_slugs, ingest, parse_article, remove_boilerplate, slugify
+from generator.readers import Source, UnreadableArticle, read_text
 
 STAND_IN = dt.date(2020, 1, 2)
 
 
 def parse(text, tmp_path, languages="en,pt"):
     config = load_config(tmp_path, {"languages": languages})
-    return parse_article(text, slug="s", source_file="a.txt", config=config, stand_in_date=STAND_IN)
+    return parse_article(Source(name="a.txt", text=text, kind="txt"), slug="s", config=config,
+                         stand_in_date=STAND_IN)[0]
 
 
 def test_headline_first_line_becomes_title_and_leaves_body(tmp_path):

@@ -1,0 +1,252 @@
+"""Format readers: one per kind of input file, each turning a file into ``Source`` records
+(text plus whatever metadata the format declares). Cleaning, titles, dates, language and
+slugs are decided afterwards, the same way for every format, in ``ingest``.
+
+Everything is read from disk: no reader ever fetches a URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+class UnreadableArticle(ValueError):
+    """The file (or feed entry) is not an article we can read; the message says why."""
+
+
+@dataclass
+class Source:
+    """What a reader found in one file or feed entry, before cleaning."""
+
+    name: str
+    """File name relative to the seeds folder; feed entries add '#<n>'."""
+    text: str
+    """Plain text; lines and blank lines separate paragraphs."""
+    kind: str
+    title: str = ""
+    date: dt.date | None = None
+    author: str = ""
+    url: str = ""
+    source_name: str = ""
+    language: str = ""
+    """The language the file declares, if any (front matter, <html lang>, the feed)."""
+    tags: tuple[str, ...] = ()
+    slug_hint: str = ""
+    error: str = ""
+    """Set when this entry could not be read (the rest of its file still counts)."""
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when the bytes are UTF-8 but for a few damaged ones;
+    else Windows-1252 (which also reads Latin-1 text); U+FFFD only as a last resort."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lossy = data.decode("utf-8-sig", errors="replace")
+    non_ascii = sum(1 for b in data if b >= 0x80)
+    if lossy.count("\ufffd") * 10 <= non_ascii:  # mostly valid multi-byte sequences
+        return lossy
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return lossy
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableArticle(f"{size:,} bytes is over the {max_bytes:,}-byte limit (max_article_bytes)")
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise UnreadableArticle("binary data, not text")
+    return data
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    text = decode_text(read_bytes(path, max_bytes))
+    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > 0.05 * min(len(text), 8192):
+        raise UnreadableArticle("binary data, not text")
+    return text
+
+
+def _date(value) -> dt.date | None:
+    """A date from front matter or feed metadata: a date, a datetime, ISO text or a time tuple."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
+        if match:
+            try:
+                return dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                return None
+    if isinstance(value, tuple) and len(value) >= 3:  # feedparser's time.struct_time
+        try:
+            return dt.date(*value[:3])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _language_code(value) -> str:
+    """'pt-BR' -> 'pt'; anything that is not a language tag -> ''."""
+    code = str(value or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code.isascii() and code.isalpha() and 2 <= len(code) <= 3 else ""
+
+
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one block element per line; scripts and styles dropped."""
+    import lxml.html
+
+    if not fragment.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for element in root.xpath("//script|//style|//noscript|//iframe|//template"):
+        element.drop_tree()
+    blocks = root.xpath("|".join(f"//{tag}" for tag in _BLOCKS))
+    if not blocks:
+        return " ".join(root.text_content().split())
+    lines = []
+    for block in blocks:
+        if block.xpath(" | ".join(f"ancestor::{tag}" for tag in _BLOCKS)):
+            continue  # nested block: its text is in the outer one
+        text = " ".join(block.text_content().split())
+        if text:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def read_txt(path: Path, name: str, max_bytes: int) -> list[Source]:
+    return [Source(name=name, text=read_text(path, max_bytes), kind="txt")]
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def read_markdown(path: Path, name: str, max_bytes: int) -> list[Source]:
+    """Markdown with optional YAML front matter: title, date, source/url, author, language, tags."""
+    import markdown
+
+    text = read_text(path, max_bytes)
+    meta: dict = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            meta = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise UnreadableArticle(f"malformed front matter: {str(exc).splitlines()[0]}") from None
+        if not isinstance(meta, dict):
+            raise UnreadableArticle("malformed front matter: expected key: value pairs")
+        text = text[match.end():]
+    body = html_to_text(markdown.markdown(text))
+    tags = meta.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    source = str(meta.get("source") or "")
+    url = str(meta.get("url") or "")
+    if not url and source.startswith(("http://", "https://")):
+        url, source = source, ""
+    title = meta.get("title")
+    return [Source(
+        name=name, text=body, kind="md", title=" ".join(str(title).split()) if title else "",
+        date=_date(meta.get("date")), author=str(meta.get("author") or ""), url=url, source_name=source,
+        language=_language_code(meta.get("language") or meta.get("lang")),
+        tags=tuple(str(t) for t in tags if str(t).strip()) if isinstance(tags, (list, tuple)) else (),
+    )]
+
+
+MIN_MAIN_TEXT_WORDS = 5
+_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
+
+
+def extract_html(html: str, name: str, kind: str) -> Source:
+    """Main text and metadata of a web page with trafilatura: navigation, ads, cookie
+    banners, related links and comments are left out."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+        include_links=False, deduplicate=False,  # its duplicate filter remembers earlier calls: not reproducible
+    )
+    text = (document.text or "") if document else ""
+    if len(text.split()) < MIN_MAIN_TEXT_WORDS:  # what is left of a page of only menus and links
+        raise UnreadableArticle("no main text found in the page")
+    title = " ".join((document.title or "").split())
+    lines = text.splitlines()
+    if lines and title and lines[0].strip() == title:  # the page's <h1> repeats the title
+        text = "\n".join(lines[1:])
+    language = _HTML_LANG.search(html[:5000])
+    return Source(
+        name=name, text=text, kind=kind, title=title, date=_date(document.date), author=document.author or "",
+        url=document.url or "", source_name=document.sitename or "",
+        language=_language_code(language.group(1) if language else document.language),
+        tags=tuple(document.tags or ()),
+    )
+
+
+def read_html(path: Path, name: str, max_bytes: int) -> list[Source]:
+    return [extract_html(decode_text(read_bytes(path, max_bytes)), name, "html")]
+
+
+def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
+    """Every entry of an RSS 2.0 or Atom file is one article; the feed's language is a hint.
+    An entry that cannot be read comes back with ``error`` set; the others still count."""
+    import feedparser
+
+    feed = feedparser.parse(read_bytes(path, max_bytes), resolve_relative_uris=False, sanitize_html=True)
+    if not feed.entries:
+        reason = getattr(feed, "bozo_exception", None)
+        raise UnreadableArticle(f"not an RSS or Atom feed{f' ({reason})' if reason else ''}")
+    hint = _language_code(feed.feed.get("language"))
+    site = " ".join(str(feed.feed.get("title", "")).split())
+    sources = []
+    for number, entry in enumerate(feed.entries, 1):
+        entry_name = f"{name}#{number}"
+        content = entry.get("content", [{}])[0].get("value") if entry.get("content") else ""
+        html = content or entry.get("summary", "")
+        title = " ".join(str(entry.get("title", "")).split())
+        try:
+            try:
+                source = extract_html(f"<html><body><article>{html}</article></body></html>", entry_name, "feed")
+            except UnreadableArticle:
+                text = html_to_text(html)
+                if not text.strip():
+                    raise
+                source = Source(name=entry_name, text=text, kind="feed")
+        except UnreadableArticle as exc:
+            sources.append(Source(name=entry_name, text="", kind="feed", title=title, error=str(exc)))
+            continue
+        source.title = title or source.title
+        source.url = entry.get("link", "") or source.url
+        source.date = _date(entry.get("published_parsed") or entry.get("updated_parsed")) or source.date
+        source.author = entry.get("author", "") or source.author
+        source.source_name = site or source.source_name
+        source.language = _language_code(entry.get("language")) or hint
+        source.tags = tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term"))
+        source.slug_hint = title
+        sources.append(source)
+    return sources
+
+
+READERS = {
+    ".txt": read_txt,
+    ".md": read_markdown, ".markdown": read_markdown,
+    ".html": read_html, ".htm": read_html,
+    ".xml": read_feed, ".rss": read_feed, ".atom": read_feed,
+}

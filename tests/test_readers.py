@@ -1,0 +1,172 @@
+"""Articles as people have them: plain text, Markdown with front matter, saved web pages
+and RSS/Atom feeds, in several languages, side by side in one seeds folder."""
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import make_project
+from generator.config import load_config
+from generator.core import build
+from generator.ingest import articles_from_file, canonical_url, ingest
+from generator.progress import SILENT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GERMAN = ("Stadt eröffnet neue Brücke\n\nDie Stadt hat am Montag eine neue Brücke über den Fluss eröffnet. "
+          "Der Bau hat drei Jahre gedauert und mehr als zehn Millionen Euro gekostet. "
+          "Der Bürgermeister sagte, die Brücke werde den Verkehr in der Innenstadt deutlich entlasten.\n")
+
+
+def read(name, languages="en,pt"):
+    articles, problems = articles_from_file(FIXTURES / name, load_config(FIXTURES, {"languages": languages}), name)
+    return articles, problems
+
+
+def test_cluttered_news_page_yields_clean_text_and_metadata():
+    (article,), problems = read("cluttered-page.html")
+    assert problems == []
+    assert article.title == "Storm floods coastal towns"
+    assert article.date == dt.date(2024, 3, 14) and not article.date_is_stand_in
+    assert article.author == "Lois Lane"
+    assert article.source_url == "https://dailyplanet.example/news/2024/storm-floods-coastal-towns"
+    assert article.paragraphs[0].startswith("A powerful storm flooded several coastal towns")
+    for clutter in ("cookies", "Advertisement", "umbrellas", "Related stories", "Celebrity", "Leave a Reply",
+                    "cheap pills", "Copyright", "Home", "By Lois Lane"):
+        assert clutter not in article.text, clutter
+
+
+def test_feed_entries_are_articles_with_their_own_metadata():
+    articles, problems = read("newsfeed.xml")
+    assert problems == []
+    assert [a.title for a in articles] == ["Storm floods coastal towns", "City opens new library",
+                                           "Local team wins the cup"]
+    library = articles[1]
+    assert library.date == dt.date(2024, 3, 13) and library.author == "Jimmy Olsen"
+    assert library.source_name == "The Daily Planet" and library.tags == ("Culture",)
+    assert library.source_url == "https://dailyplanet.example/news/2024/city-opens-new-library"
+    assert "Share this" not in library.text and "ten in the evening" in library.text
+    assert library.slug == "newsfeed-city-opens-new-library"
+
+
+def test_markdown_front_matter_wins_over_guesses():
+    (article,), problems = read("council-notes.md")
+    assert problems == []
+    assert article.title == "Council approves: a bigger budget"
+    assert article.date == dt.date(2024, 3, 11) and article.author == "Clark Kent"
+    assert article.source_url == "https://council.example/minutes/2024-03-11"
+    assert article.tags == ("budget", "council") and article.language == "en"
+    assert "**" not in article.text and "approved a larger budget" in article.text
+    assert "READ MORE" not in article.text
+
+
+def test_portuguese_article_is_detected_as_portuguese():
+    (article,), _ = read("noticia-portuguesa.txt")
+    assert article.language == "pt" and article.title == "Governo anuncia corte de impostos"
+
+
+def test_windows_1252_file_is_decoded():
+    (article,), _ = read("cp1252-cafe.txt")
+    assert article.title == "Café owners protest new rules" and "“concerns”" in article.text
+
+
+def test_same_story_as_page_and_feed_entry_is_kept_once_as_the_fuller_copy(tmp_path):
+    for name in ("cluttered-page.html", "newsfeed.xml"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    articles, problems = ingest(load_config(tmp_path, {"seeds_dir": str(tmp_path)}))
+    storms = [a for a in articles if a.title == "Storm floods coastal towns"]
+    assert [a.source_file for a in storms] == ["cluttered-page.html"]
+    assert [(p.subject, "same URL" in p.reason) for p in problems] == [("newsfeed.xml#1", True)]
+
+
+def test_near_identical_text_is_one_story(tmp_path):
+    text = (FIXTURES / "cluttered-page.html").read_text()
+    (tmp_path / "a.html").write_text(text)
+    (tmp_path / "b.html").write_text(text.replace("dailyplanet.example/news", "mirror.example/copy")
+                                     .replace("Forecasters expect", "Weather forecasters expect"))
+    articles, problems = ingest(load_config(tmp_path, {"seeds_dir": str(tmp_path)}))
+    assert len(articles) == 1 and "near-identical text" in problems[0].reason
+
+
+def test_canonical_url_ignores_scheme_www_tracking_and_trailing_slash():
+    assert canonical_url("https://www.x.example/a/b/?utm_source=rss&id=3#top") == canonical_url("http://x.example/a/b?id=3")
+    assert canonical_url("javascript:alert(1)") == ""
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("broken.md", "---\ntitle: [unclosed\n---\nBody text here.", "malformed front matter"),
+    ("not-a-feed.xml", "this is not xml at all", "not an RSS or Atom feed"),
+    ("empty-page.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
+])
+def test_broken_files_of_each_format_are_reported_by_name(tmp_path, name, content, reason):
+    (tmp_path / name).write_text(content)
+    articles, problems = articles_from_file(tmp_path / name, load_config(tmp_path), name)
+    assert articles == [] and len(problems) == 1
+    assert problems[0].subject == name and reason in problems[0].reason
+
+
+def test_short_text_in_an_unsure_language_falls_back_and_is_reported(tmp_path):
+    (tmp_path / "short.txt").write_text("Hmm\n\nOk ok.")
+    (article,), problems = articles_from_file(tmp_path / "short.txt", load_config(tmp_path), "short.txt")
+    assert article.language == "en" and "language unsure" in problems[0].reason
+
+
+@pytest.fixture(scope="module")
+def mixed_site(tmp_path_factory, tiny_models):
+    seeds = tmp_path_factory.mktemp("mixed-seeds")
+    for path in FIXTURES.iterdir():
+        shutil.copy(path, seeds / path.name)
+    (seeds / "brucke.txt").write_text(GERMAN)
+    project = make_project(tmp_path_factory.mktemp("mixed") / "project", tiny_models, seeds=seeds)
+    return project, build(load_config(project), SILENT)
+
+
+def test_mixed_formats_and_languages_build_one_bilingual_site(mixed_site):
+    project, report = mixed_site
+    # the page, 2 of the 3 feed entries (one repeats the page), Markdown, 2 texts, German
+    assert report.articles == 7
+    posts = sorted(p.parent.name for p in (project / "site" / "en" / "articles").glob("*/index.html"))
+    assert "cluttered-page" in posts and "newsfeed-city-opens-new-library" in posts
+    assert "newsfeed-storm-floods-coastal-towns" not in posts
+
+
+def test_portuguese_article_gets_a_portuguese_summary_and_its_english_translation(mixed_site):
+    project, _ = mixed_site
+    pt = (project / "docs" / "pt" / "articles" / "posts" / "noticia-portuguesa.md").read_text()
+    en = (project / "docs" / "en" / "articles" / "posts" / "noticia-portuguesa.md").read_text()
+    assert "# Governo anuncia corte de impostos" in pt and "O governo anunciou" in pt
+    assert "# GOVERNO ANUNCIA CORTE DE IMPOSTOS" in en and "O GOVERNO ANUNCIOU" in en
+    assert "Machine&#45;translated from Portuguese" in en
+
+
+def test_article_no_model_covers_appears_in_its_own_language_and_is_reported(mixed_site):
+    project, report = mixed_site
+    for lang in ("en", "pt"):
+        page = (project / "docs" / lang / "articles" / "posts" / "brucke.md").read_text()
+        assert "Die Stadt hat am Montag" in page
+    assert "No translation model for German" in (project / "docs" / "en" / "articles" / "posts" / "brucke.md").read_text()
+    missing = sorted(p.subject for p in report.problems if p.subject.startswith("translation de"))
+    assert missing == ["translation de -> en", "translation de -> pt"]
+
+
+def test_no_boilerplate_from_any_format_reaches_the_pages(mixed_site):
+    project, _ = mixed_site
+    for page in (project / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for phrase in ("Accept all cookies", "umbrellas", "cheap pills", "Celebrity weddings", "READ MORE",
+                       "Share this"):
+            assert phrase not in text, (page, phrase)
+
+
+def test_extraction_speed_per_format_is_reported(capsys):
+    """Not an assertion on time: prints per-format extraction speed for the record."""
+    config = load_config(FIXTURES)
+    for name in ("cluttered-page.html", "newsfeed.xml", "council-notes.md", "noticia-portuguesa.txt"):
+        articles_from_file(FIXTURES / name, config, name)  # warm up
+        start = time.perf_counter()
+        for _ in range(20):
+            articles, _ = articles_from_file(FIXTURES / name, config, name)
+        ms = (time.perf_counter() - start) / 20 / len(articles) * 1000
+        print(f"{name}: {ms:.2f} ms per article, languages {[a.language for a in articles]}")
