@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, models
 from .config import SUMMARY_ALGORITHMS, ConfigError, load_config, option_docs
 from .core import BuildError, build
 from .ingest import articles_from_file
@@ -85,12 +85,36 @@ def _parser() -> argparse.ArgumentParser:
     summarize_parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N")
     summarize_parser.add_argument("--languages", metavar="en,pt",
                                   help="site languages; the first is used when language detection is unsure")
+    models_parser = commands.add_parser(
+        "models", help="list, add or remove Argos translation models",
+        description="Manage the Argos Translate packages in the project's model folder. Builds never download; "
+        "only 'models add LANG' does, when you ask for it.",
+    )
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
+                         help="project folder (default: current folder)")
+    models_commands = models_parser.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    models_commands.add_parser("list", parents=[project],
+                               help="installed packages, model files, and coverage of the site languages")
+    add_parser = models_commands.add_parser(
+        "add", parents=[project], help="add .argosmodel FILEs, or download the models for language codes (e.g. de)",
+        description="With .argosmodel files: validate, copy into the model folder and install them. With language "
+        "codes: look up the pairs between each language and the site languages (directly, or through English) "
+        "in the Argos package index, download them with size and checksum checks, and install them.",
+    )
+    add_parser.add_argument("items", nargs="+", metavar="FILE|LANG")
+    add_parser.add_argument("--index", metavar="URL", help="package index URL (default: model_index_url, or the "
+                            "official Argos index)")
+    remove_parser = models_commands.add_parser("remove", parents=[project],
+                                               help="remove the package of a pair such as de-en")
+    remove_parser.add_argument("pair", metavar="PAIR")
     config_parser = commands.add_parser("config", help="list every configuration option with its value")
     config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     return parser
 
 
-_NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build", "files", "json"}
+_NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build", "files", "json", "models_command",
+               "items", "index", "pair"}
 
 
 def _load(args: argparse.Namespace):
@@ -151,6 +175,29 @@ def _summarize(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _models(args: argparse.Namespace) -> int:
+    config = load_config(args.project)
+    if args.models_command == "list":
+        print(models.describe(config))
+    elif args.models_command == "remove":
+        removed = models.remove_pair(config, args.pair)
+        print(f"removed {removed.name}")
+    else:
+        files = [Path(item) for item in args.items if item.endswith(".argosmodel") or Path(item).is_file()]
+        codes = [item for item in args.items if Path(item) not in files]
+        bad = [code for code in codes if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3)]
+        if bad:
+            raise models.ModelError(f"{', '.join(bad)}: neither an .argosmodel file nor a language code such as de")
+        added = models.add_files(config, files) if files else []
+        if codes:
+            added += models.add_languages(config, codes, args.index or models.default_index_url(config))
+        print(f"added {', '.join(added) if added else 'nothing (already installed)'}")
+        for code in codes:
+            if code not in config.languages:
+                print(f"to publish in {code}, add it to 'languages' in polydigest.toml (or --languages)")
+    return 0
+
+
 def _show_config(args: argparse.Namespace) -> int:
     config = load_config(args.project)
     for name, doc, default in option_docs():
@@ -162,8 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        commands = {"build": _build, "serve": _serve, "summarize": _summarize, "config": _show_config}
+        commands = {"build": _build, "serve": _serve, "summarize": _summarize, "models": _models,
+                    "config": _show_config}
         return commands[args.command](args)
-    except (ConfigError, BuildError, PublishError, InvalidModelPackage, FileNotFoundError) as exc:
+    except (ConfigError, BuildError, PublishError, InvalidModelPackage, models.ModelError, FileNotFoundError) as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)
         return 2

@@ -48,6 +48,9 @@ class Config:
     languages: list[str] = _option(
         ["en", "pt"], "Site languages (ISO 639-1). Every article gets a page in each; the first is the default."
     )
+    model_index_url: str = _option(
+        "", "Argos package index used by 'polydigest models add LANG' (empty: the official index)."
+    )
     skip_missing_languages: bool = _option(
         False, "When no model covers a language pair: skip that language with a warning instead of failing."
     )

@@ -32,12 +32,20 @@ class PublishError(RuntimeError):
     pass
 
 
-def lunr_language(lang: str) -> str:
-    """The lunr language Material's search supports for ``lang``, else English."""
+def _material_file(*parts: str) -> Path:
     import material
 
-    lunr_dir = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
-    return lang if (lunr_dir / f"lunr.{lang}.min.js").exists() else "en"
+    return Path(material.__file__).parent.joinpath("templates", *parts)
+
+
+def lunr_language(lang: str) -> str:
+    """The lunr language Material's search supports for ``lang``, else English."""
+    return lang if _material_file("assets", "javascripts", "lunr", "min", f"lunr.{lang}.min.js").exists() else "en"
+
+
+def theme_language(lang: str) -> str:
+    """The language of Material's interface texts: ``lang`` when Material has it, else English."""
+    return lang if _material_file("partials", "languages", f"{lang}.html").exists() else "en"
 
 
 def _read_parent(mkdocs_yml: Path) -> dict:
@@ -70,7 +78,7 @@ def derived_config(config: Config, lang: str, site_root: Path) -> dict:
         "docs_dir": str(config.path(config.docs_dir) / lang),
         "site_dir": str(site_root / lang),
         "theme": {
-            "language": lang,
+            "language": theme_language(lang),
             "direction": "rtl" if lang in RTL_LANGUAGES else "ltr",
             "custom_dir": str(THEME_OVERRIDES),
         },

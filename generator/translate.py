@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PIVOT_LANGUAGE = "en"
 _MAX_UNPACKED_BYTES = 2_000_000_000  # far above any real Argos package; stops zip bombs
+_MAX_COMPRESSION_RATIO = 50  # int8 weights barely compress; a zip bomb expands 1000-fold
 _MAX_DECODING_LENGTH = 512  # tokens; CTranslate2's default of 256 cuts long sentences
 
 
@@ -60,6 +61,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def package_name(from_code: str, to_code: str) -> str:
+    """How packages are named, as files (.argosmodel) and installed folders."""
+    return f"translate-{from_code}_{to_code}"
+
+
 def validate_package_zip(archive: zipfile.ZipFile) -> tuple[str, dict]:
     """Check an .argosmodel before anything is written: (top-level folder, metadata).
 
@@ -80,6 +86,9 @@ def validate_package_zip(archive: zipfile.ZipFile) -> tuple[str, dict]:
         if (member.external_attr >> 16) & 0o170000 == 0o120000:
             raise InvalidModelPackage(f"{member.filename!r} is a symbolic link")
         total += member.file_size
+        if member.file_size > 10_000_000 and member.file_size > _MAX_COMPRESSION_RATIO * member.compress_size:
+            raise InvalidModelPackage(f"{member.filename!r} expands {member.file_size // max(1, member.compress_size)}"
+                                      "-fold: refused as a zip bomb")
     if total > _MAX_UNPACKED_BYTES:
         raise InvalidModelPackage(f"unpacks to {total:,} bytes, over the {_MAX_UNPACKED_BYTES:,}-byte limit")
     names = {m.filename for m in members}
@@ -114,7 +123,7 @@ def install_package(archive_path: Path, packages_dir: Path) -> Path:
             top, metadata = validate_package_zip(archive)
         except InvalidModelPackage as exc:
             raise InvalidModelPackage(f"{archive_path.name}: {exc}") from exc
-        destination = packages_dir / f"translate-{metadata['from_code']}_{metadata['to_code']}"
+        destination = packages_dir / package_name(metadata["from_code"], metadata["to_code"])
         stamp = destination / ".polydigest-source.json"
         if stamp.exists() and json.loads(stamp.read_text()).get("sha256") == sha:
             return destination
@@ -200,15 +209,16 @@ def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:
     use_private_argos_dirs(work_dir)
     packages_dir = work_dir / "argos" / "packages"
     models_dir = config.path(config.models_dir)
-    if models_dir.is_dir():
-        for archive in sorted(models_dir.glob("*.argosmodel")):
-            install_package(archive, packages_dir)
+    archives = sorted(models_dir.glob("*.argosmodel")) if models_dir.is_dir() else []
+    installed = {install_package(archive, packages_dir) for archive in archives}
     models = {}
     if packages_dir.is_dir():
         for path in sorted(packages_dir.iterdir()):
-            if path.is_dir() and (path / "metadata.json").exists() and not path.name.startswith("."):
+            if path in installed:
                 model = TranslationModel.open(path)
                 models[(model.from_code, model.to_code)] = model
+            elif path.is_dir():  # its file left the model folder: the folder is the source of truth
+                shutil.rmtree(path, ignore_errors=True)
     return models
 
 
@@ -224,10 +234,13 @@ def find_route(models: dict[tuple[str, str], TranslationModel], source: str, tar
 
 
 def missing_pair_message(source: str, target: str) -> str:
+    language = source if target == PIVOT_LANGUAGE else target
     return (
         f"no Argos model translates {source} -> {target}, directly or through English. "
-        f"Put translate-{source}_{target}.argosmodel (or translate-{source}_en and translate-en_{target}) "
-        f"in the models folder, or build with --skip-missing-languages to leave {target} out."
+        f"Run 'polydigest models add {language}' (downloads from the Argos index) or "
+        f"'polydigest models add {package_name(source, target)}.argosmodel' (a file you have; or "
+        f"{package_name(source, PIVOT_LANGUAGE)} and {package_name(PIVOT_LANGUAGE, target)}), "
+        f"or build with --skip-missing-languages to leave {target} out."
     )
 
 
