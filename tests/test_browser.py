@@ -55,15 +55,19 @@ def serve():
         server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def default_site(tmp_path_factory, serve):
-    """The site exactly as the README's first command builds it: the sample seeds, the
-    real en<->pt models and the repository's mkdocs.yml, through the CLI."""
-    project = make_project(tmp_path_factory.mktemp("browser") / "project", REPO / "models")
+def built_and_served(project: Path, serve) -> tuple[Path, str]:
+    """Build the project through the CLI, as a maintainer would, and serve its site."""
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return project, serve(project / "site")
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory, serve):
+    """The site exactly as the README's first command builds it: the sample seeds, the
+    real en<->pt models and the repository's mkdocs.yml, through the CLI."""
+    return built_and_served(make_project(tmp_path_factory.mktemp("browser") / "project", REPO / "models"), serve)
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +79,14 @@ def dated_rtl_site(tmp_path_factory, serve, tiny_models):
             f"The {name.title()} Story\nPublished: 2024-05-0{day}\n\n"
             f"This is the {name} story of the test. It has a second sentence. And a third one here.\n")
     project = make_project(tmp_path_factory.mktemp("rtl") / "project", tiny_models, seeds=seeds, languages="en,ar")
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return project, serve(project / "site")
+    return built_and_served(project, serve)
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory, serve, tiny_models):
     seeds = write_hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
-    project = make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds)
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return project, serve(project / "site")
+    return built_and_served(make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds),
+                            serve)
 
 
 @pytest.fixture(scope="module")

@@ -148,21 +148,22 @@ def _zip_bomb(path: Path) -> Path:
     return path
 
 
-def _escaping(path: Path) -> Path:
+def _package(path: Path, metadata: str, extra: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("p/metadata.json", '{"from_code": "xx", "to_code": "en"}')
+        archive.writestr("p/metadata.json", metadata)
         archive.writestr("p/model/model.bin", "")
         archive.writestr("p/sentencepiece.model", "")
-        archive.writestr("p/../../../escaped.txt", "owned")
+        for name, data in extra.items():
+            archive.writestr(name, data)
     return path
+
+
+def _escaping(path: Path) -> Path:
+    return _package(path, '{"from_code": "xx", "to_code": "en"}', {"p/../../../escaped.txt": "owned"})
 
 
 def _bad_metadata(path: Path) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("p/metadata.json", '{"from_code": "../../x", "to_code": "en"}')
-        archive.writestr("p/model/model.bin", "")
-        archive.writestr("p/sentencepiece.model", "")
-    return path
+    return _package(path, '{"from_code": "../../x", "to_code": "en"}', {})
 
 
 @pytest.mark.parametrize("make, reason", [
