@@ -8,7 +8,9 @@ translation is shared between articles through the cache, as with real news.
 
 from __future__ import annotations
 
+import functools
 import json
+import random
 import shutil
 import sys
 from pathlib import Path
@@ -23,6 +25,7 @@ from generator.languages import split_sentences  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 
 
+@functools.lru_cache(maxsize=1)
 def _source_texts() -> list[str]:
     if DEV_SET.exists():
         return [json.loads(line)["article"] for line in DEV_SET.open(encoding="utf-8")]
@@ -30,7 +33,14 @@ def _source_texts() -> list[str]:
 
 
 def write_article(seeds: Path, number: int, texts: list[str]) -> None:
-    sentences = split_sentences(" ".join(texts[number % len(texts)].split()), "en")[:25]
+    """Article ``number``: five runs of five sentences from five source articles, chosen by a
+    generator seeded with the number, so that no two articles are near-duplicates."""
+    picker = random.Random(number)
+    sentences = []
+    for source in picker.sample(range(len(texts)), min(5, len(texts))):
+        pool = split_sentences(" ".join(texts[source].split()), "en")
+        start = picker.randrange(max(1, len(pool) - 5))
+        sentences += pool[start : start + 5]
     marked = [s.rstrip(".") + f", report {number}." if s.endswith(".") else s for s in sentences]
     day = 1 + number % 28
     body = "\n".join(" ".join(marked[i : i + 3]) for i in range(0, len(marked), 3))

@@ -43,7 +43,9 @@ class Config:
         Path(".polydigest"),
         "Private state: the summary/translation cache, installed Argos packages, derived MkDocs configs.",
     )
-    mkdocs_config: Path = _option(Path("mkdocs.yml"), "The MkDocs config a maintainer edits; per-language configs inherit it.")
+    mkdocs_config: Path = _option(
+        Path("mkdocs.yml"), "The MkDocs config a maintainer edits; per-language configs inherit it."
+    )
     models_dir: Path = _option(Path("models"), "Folder of .argosmodel files installed (offline) before translating.")
     languages: list[str] = _option(
         ["en", "pt"], "Site languages (ISO 639-1). Every article gets a page in each; the first is the default."

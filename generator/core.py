@@ -165,8 +165,9 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
             report.problems.append(Problem(f"translation {source} -> {target}", f"{message.split('. ')[0]}; "
                                            f"those articles are shown in {source} on the {target} site"))
         report.translated = translator.translated
-        report.translation_fallbacks = len(translator.fallbacks)
-        for line in translator.fallbacks:
+        fallbacks = list(dict.fromkeys(translator.fallbacks))  # a pivot step is shared by several targets
+        report.translation_fallbacks = len(fallbacks)
+        for line in fallbacks:
             report.problems.append(Problem("translation", f"{line}; the original is shown"))
         report.languages = languages
 

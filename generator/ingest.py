@@ -144,7 +144,7 @@ def _parse_date(text: str) -> dt.date | None:
         match = pattern.search(text)
         if not match:
             continue
-        parts = dict(zip(order, match.groups()))
+        parts = dict(zip(order, match.groups(), strict=True))
         month = _MONTHS[parts["mn"].lower()] if "mn" in parts else int(parts["m"])
         try:
             return dt.date(int(parts["y"]), month, int(parts["d"]))
@@ -369,6 +369,6 @@ def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
             articles += found
             problems += trouble
     slugs = assign_slugs(a.slug for a in articles)
-    articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs)]
+    articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs, strict=True)]
     articles, duplicates = deduplicate(articles)
     return articles, problems + duplicates

@@ -67,7 +67,7 @@ def _plugins_as_mapping(plugins) -> dict:
     return mapping
 
 
-def derived_config(config: Config, lang: str, site_root: Path) -> dict:
+def derived_config(config: Config, lang: str, languages: list[str], site_root: Path) -> dict:
     """The per-language MkDocs config, as a mapping that INHERITs the maintainer's file."""
     mkdocs_yml = config.path(config.mkdocs_config)
     parent = _read_parent(mkdocs_yml)
@@ -87,7 +87,7 @@ def derived_config(config: Config, lang: str, site_root: Path) -> dict:
         "extra": {
             "alternate": [
                 {"name": language_name(other, other), "link": f"../{other}/", "lang": other}
-                for other in config.languages
+                for other in languages
             ]
         },
     }
@@ -181,7 +181,7 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
     try:
         fingerprints, to_build = {}, []
         for lang in languages:
-            derived = derived_config(config, lang, building)
+            derived = derived_config(config, lang, languages, building)
             fingerprints[lang] = fingerprint(config, lang, derived)
             if previous.get(lang) == fingerprints[lang] and (site_dir / lang / "index.html").is_file():
                 shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
@@ -196,7 +196,7 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
             results = pool.map(_build_one, [path for _, path in to_build])
-            for done, ((lang, _), (code, output)) in enumerate(zip(to_build, results), 1):
+            for done, ((lang, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
                 if code != 0:
                     failures.append(f"[{lang}] mkdocs build failed:\n{output}")
                 progress(lang, done, len(to_build))

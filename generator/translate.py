@@ -222,7 +222,9 @@ def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:
     return models
 
 
-def find_route(models: dict[tuple[str, str], TranslationModel], source: str, target: str) -> list[TranslationModel] | None:
+def find_route(
+    models: dict[tuple[str, str], TranslationModel], source: str, target: str
+) -> list[TranslationModel] | None:
     """Models to apply in turn: the direct pair, else source -> English -> target."""
     if (source, target) in models:
         return [models[(source, target)]]
@@ -271,8 +273,8 @@ def _repeats(match: re.Match) -> int:
 class Translator:
     """Translates texts along routes, with every step cached.
 
-    A sentence the model fails on (an error, or a degenerate output) is not cached and
-    comes back as None: callers show the original instead and say so."""
+    A sentence the model fails on (an error, or a degenerate output) comes back as None:
+    callers show the original instead and say so."""
 
     models: dict[tuple[str, str], TranslationModel]
     cache: Cache
@@ -295,22 +297,26 @@ class Translator:
 
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, str | None]:
         texts = sorted(set(texts))
-        keys = {t: cache_key("translation", model=model.identity, beam=self.beam_size, text=t) for t in texts}
-        done = {t: self.cache.get(k) for t, k in keys.items()}
-        todo = [t for t, v in done.items() if v is None]
-        if not todo:
-            return done
         pair = f"{model.from_code}->{model.to_code}"
-        good = {}
-        for text, output in zip(todo, self._run(model, todo, pair)):
-            reason = "the model failed on it" if output is None else degeneration(text, output)
-            if reason:
-                self.fallbacks.append(f"{pair}: {reason}: {text[:60]!r}")
-                done[text] = None
-            else:
-                good[keys[text]] = done[text] = output
-        self.cache.put_many(good)
-        self.translated += len(todo)
+        keys = {t: cache_key("translation", model=model.identity, beam=self.beam_size, text=t) for t in texts}
+        cached = {t: self.cache.get(k) for t, k in keys.items()}
+        todo = [t for t, v in cached.items() if v is None]
+        results = {}
+        if todo:
+            # The model is deterministic: a failure is cached too, so it is not retried until
+            # the model or the options change (which changes the key).
+            for text, output in zip(todo, self._run(model, todo, pair), strict=True):
+                reason = "the model failed on it" if output is None else degeneration(text, output)
+                results[text] = {"failed": reason} if reason else output
+            self.cache.put_many({keys[t]: value for t, value in results.items()})
+            self.translated += len(todo)
+        done: dict[str, str | None] = {}
+        for text in texts:
+            value = cached[text] if cached[text] is not None else results[text]
+            if isinstance(value, dict):
+                self.fallbacks.append(f"{pair}: {value['failed']}: {text[:60]!r}")
+                value = None
+            done[text] = value
         return done
 
     def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str | None]:

@@ -144,6 +144,7 @@ def test_missing_model_fails_with_the_fix_and_the_skip_option_leaves_the_languag
     assert report.languages == ["en", "pt"]
     assert any("language de" in str(p) for p in report.problems)
     assert not (project / "site" / "de").exists()
+    assert 'hreflang="de"' not in (project / "site" / "en" / "index.html").read_text()  # no switch to it
 
 
 def test_failed_mkdocs_build_leaves_the_previous_site_intact(project):

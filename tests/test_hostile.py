@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import markdown
 import pytest

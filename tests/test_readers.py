@@ -146,7 +146,8 @@ def test_article_no_model_covers_appears_in_its_own_language_and_is_reported(mix
     for lang in ("en", "pt"):
         page = (project / "docs" / lang / "articles" / "posts" / "brucke.md").read_text()
         assert "Die Stadt hat am Montag" in page
-    assert "No translation model for German" in (project / "docs" / "en" / "articles" / "posts" / "brucke.md").read_text()
+    english = (project / "docs" / "en" / "articles" / "posts" / "brucke.md").read_text()
+    assert "No translation model for German" in english
     missing = sorted(p.subject for p in report.problems if p.subject.startswith("translation de"))
     assert missing == ["translation de -> en", "translation de -> pt"]
 

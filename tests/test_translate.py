@@ -123,3 +123,13 @@ def test_sentence_the_model_cannot_handle_falls_back_to_the_original(models, tmp
     result = translator.translate(["Fine sentence.", too_long], "en", "pt")
     assert result == {"Fine sentence.": "FINE SENTENCE.", too_long: None}
     assert len(translator.fallbacks) == 1 and "en->pt: the model failed" in translator.fallbacks[0]
+
+
+def test_a_failed_sentence_is_remembered_not_retried(models, tmp_path):
+    cache = Cache(tmp_path / "c.sqlite")
+    too_long = "word " * 120
+    first = Translator(models, cache, beam_size=1, threads=1)
+    first.translate([too_long], "en", "pt")
+    again = Translator(models, cache, beam_size=1, threads=1)
+    assert again.translate([too_long], "en", "pt") == {too_long: None}
+    assert again.translated == 0 and len(again.fallbacks) == 1
