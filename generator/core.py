@@ -7,6 +7,7 @@ orders them, times them, and keeps one build at a time.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import os
@@ -14,7 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 
-from . import ingest, publish, render, summarize, translate
+from . import ingest, publish, render, stories, summarize, translate
 from .cache import Cache
 from .config import Config
 from .model import BuildReport, LocalizedArticle, Problem, Summary
@@ -121,6 +122,40 @@ def localize(
     return localized
 
 
+PIVOT_FOR_STORIES = "en"  # every article has an English summary when English is a site language
+
+
+def tag_articles(
+    summaries: list[Summary], localized: dict[str, list[LocalizedArticle]], translator: translate.Translator
+) -> dict[str, list[LocalizedArticle]]:
+    """Topics of each article, found in its own language and shown in each site language
+    (translated once and cached like any sentence; kept as they are where no model helps)."""
+    found = {s.article.slug: stories.extract_tags(s.article.title, s.article.text, s.article.language)
+             for s in summaries}
+    tagged = {}
+    for target, items in localized.items():
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for item in items:
+            by_source[item.article.language].update(found[item.article.slug])
+        names: dict[str, str] = {}
+        for source, tags in by_source.items():
+            mapping: dict = {}
+            if source != target and tags:
+                try:
+                    mapping = translator.translate(sorted(tags), source, target)
+                except translate.MissingTranslation:
+                    pass
+            names.update({(source, tag): mapping.get(tag) or tag for tag in tags})
+        tagged[target] = [
+            dataclasses.replace(item, tags=tuple(dict.fromkeys(
+                t for t in (stories.safe_tag(names[(item.article.language, tag)], tag)
+                            for tag in found[item.article.slug])
+                if t)))
+            for item in items
+        ]
+    return tagged
+
+
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
     """Turn the seeds folder into the site. Returns what was done; raises BuildError."""
     progress = progress or Progress()
@@ -171,11 +206,18 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
             report.problems.append(Problem("translation", f"{line}; the original is shown"))
         report.languages = languages
 
+    with _timed(report, "stories"):
+        localized = tag_articles(summaries, localized, translator)
+        comparison = PIVOT_FOR_STORIES if PIVOT_FOR_STORIES in languages else languages[0]
+        story_list = stories.group_stories(localized[comparison])
+        progress.say(f"[stories] {len(summaries)} articles in {len(story_list)} stories")
+        report.translated = translator.translated  # tags are translated here too
+
     with _timed(report, "render"):
         files = {
             f"{lang}/{path}": content
             for lang in languages
-            for path, content in render.render_language(localized[lang], lang).items()
+            for path, content in render.render_language(localized[lang], lang, story_list).items()
         }
         written = render.write_tree(config.path(config.docs_dir), files)
         progress.say(f"[render] {len(files)} pages, {written} changed")

@@ -110,9 +110,12 @@ def assign_slugs(stems: Iterable[str]) -> list[str]:
     return slugs
 
 
+_WRAP_WIDTH = 60  # hard-wrapped text breaks lines at 60-80 characters; headlines are shorter
+
+
 def _paragraphs(text: str) -> list[str]:
     """Lines to paragraphs. A line joins the previous one only when that one was hard-wrapped
-    (long, and not ending a sentence); blank lines always separate."""
+    (long, and not ending a sentence) and it is no header line; blank lines always separate."""
     paragraphs: list[str] = []
     previous = ""
     for raw in text.splitlines():
@@ -120,7 +123,8 @@ def _paragraphs(text: str) -> list[str]:
         if not line:
             previous = ""
             continue
-        if previous and len(previous) > 40 and not re.search(r"[.!?:;\"”’)\]]$", previous):
+        if (previous and len(previous) >= _WRAP_WIDTH and not re.search(r"[.!?:;\"”’)\]]$", previous)
+                and not any(p.match(line) for p in (_DATE_HEADER, _SOURCE_HEADER, _URL_LINE))):
             paragraphs[-1] = paragraphs[-1] + " " + line
         else:
             paragraphs.append(line)

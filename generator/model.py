@@ -53,6 +53,8 @@ class LocalizedArticle:
     """Texts (title or sentences) the model failed on, shown in the original instead."""
     missing_model: bool = False
     """No installed model translates the article's language into this one: shown as is."""
+    tags: tuple[str, ...] = ()
+    """Topics in this language."""
 
     @property
     def article(self) -> Article:

@@ -83,7 +83,7 @@ def derived_config(config: Config, lang: str, languages: list[str], site_root: P
             "custom_dir": str(THEME_OVERRIDES),
         },
         "plugins": plugins,
-        "nav": ["index.md", "articles/index.md"],
+        "nav": ["index.md", "articles/index.md", "editions/index.md", "tags.md"],
         "extra": {
             "alternate": [
                 {"name": language_name(other, other), "link": f"../{other}/", "lang": other}

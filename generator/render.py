@@ -14,14 +14,18 @@ Front matter is written by a YAML dumper with known keys only.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from .languages import language_name
 from .model import LocalizedArticle
+from .stories import Story
 
 BLOG_DIR = "articles"
 
@@ -37,6 +41,16 @@ _LABELS = {
         "original": "Original text ({language})",
         "no_model": "No translation model for {language} is installed: shown in the original language.",
         "author": "By",
+        "related": "Related coverage",
+        "sources": "{count} sources",
+        "editions_title": "Daily editions",
+        "editions_intro": "The stories of each day, newest day first.",
+        "edition_title": "Edition of {date}",
+        "undated_title": "Undated articles",
+        "undated_intro": "These articles state no date.",
+        "tags_title": "Topics",
+        "more_editions": "All daily editions",
+        "feed_title": "News digest (English)",
         "blog_title": "Articles",
         "empty": "No articles yet.",
     },
@@ -51,6 +65,16 @@ _LABELS = {
         "original": "Texto original ({language})",
         "no_model": "Nenhum modelo de tradução do {language} está instalado: exibido no idioma original.",
         "author": "Por",
+        "related": "Cobertura relacionada",
+        "sources": "{count} fontes",
+        "editions_title": "Edições diárias",
+        "editions_intro": "As notícias de cada dia, do dia mais recente ao mais antigo.",
+        "edition_title": "Edição de {date}",
+        "undated_title": "Artigos sem data",
+        "undated_intro": "Estes artigos não indicam data.",
+        "tags_title": "Temas",
+        "more_editions": "Todas as edições diárias",
+        "feed_title": "Resumo de notícias (português)",
         "blog_title": "Artigos",
         "empty": "Ainda não há artigos.",
     },
@@ -86,7 +110,11 @@ def front_matter(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
-def render_post(item: LocalizedArticle) -> str:
+def _link(item: LocalizedArticle, prefix: str = "") -> str:
+    return f"[{escape_text(item.title)}]({prefix}{BLOG_DIR}/posts/{item.article.slug}.md)"
+
+
+def render_post(item: LocalizedArticle, related: list[LocalizedArticle] = ()) -> str:
     article, lang = item.article, item.language
     original_language = language_name(article.language, lang)
     meta = {
@@ -97,6 +125,8 @@ def render_post(item: LocalizedArticle) -> str:
         "categories": [language_name(article.language, "en")],
         "slug": article.slug,
     }
+    if item.tags:
+        meta["tags"] = list(item.tags)
     lines = [front_matter(meta), f"# {escape_text(item.title)}", "", escape_paragraph(" ".join(item.sentences)), ""]
     lines += ["<!-- more -->", ""]
     source = escape_text(article.source_name) if article.source_name else ""
@@ -116,6 +146,9 @@ def render_post(item: LocalizedArticle) -> str:
         lines += [f"*{escape_text(label(lang, 'no_model', language=original_language))}*", ""]
     if item.untranslated:
         lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
+    if related:
+        lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
+        lines += [f"- {_link(other, '../../')} ({escape_text(_source_of(other))})" for other in related] + [""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]
     if article.title != item.title or item.translated_from:
         lines += [f"    **{escape_text(article.title)}**", ""]
@@ -124,34 +157,111 @@ def render_post(item: LocalizedArticle) -> str:
     return "\n".join(lines)
 
 
-def render_home(items: list[LocalizedArticle], lang: str) -> str:
-    lines = [f"# {escape_text(label(lang, 'home_title'))}", "", escape_text(label(lang, "home_intro")), ""]
-    if not items:
+def _source_of(item: LocalizedArticle) -> str:
+    article = item.article
+    return article.source_name or (urlsplit(article.source_url).hostname or "" if article.source_url else "") or \
+        article.source_file
+
+
+def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> list[str]:
+    """A story in a list: the lead article, its first sentence, and the other sources."""
+    lead = story[0]
+    date = "" if lead.article.date_is_stand_in else f"*{lead.article.date.isoformat()}* · "
+    lines = [f"## {_link(lead, prefix)}", ""]
+    first = escape_paragraph(lead.sentences[0]) if lead.sentences else ""
+    count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
+    lines += [f"{date}{first}{count}", ""]
+    if len(story) > 1:
+        lines += [f"- {_link(other, prefix)} ({escape_text(_source_of(other))})" for other in story[1:]] + [""]
+    return lines
+
+
+def render_home(stories: list[list[LocalizedArticle]], lang: str) -> str:
+    lines = [f"# {escape_text(label(lang, 'home_title'))}", "", escape_text(label(lang, "home_intro")), "",
+             f"[{escape_text(label(lang, 'more_editions'))}](editions/index.md)", ""]
+    if not stories:
         lines += [escape_text(label(lang, "empty")), ""]
-    for item in items:
-        date = item.article.date.isoformat()
-        lines += [
-            f"## [{escape_text(item.title)}]({BLOG_DIR}/posts/{item.article.slug}.md)",
-            "",
-            f"*{date}* · {escape_paragraph(item.sentences[0])}" if item.sentences else f"*{date}*",
-            "",
-        ]
+    for story in stories:
+        lines += _story_lines(story, lang)
     return "\n".join(lines)
+
+
+def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[str, str]:
+    """editions/index.md (days, newest first), one page per day, and one for undated articles.
+    A story belongs to the day of its lead article."""
+    days: dict[str, list[list[LocalizedArticle]]] = {}
+    undated = []
+    for story in stories:
+        if story[0].article.date_is_stand_in:
+            undated.append(story)
+        else:
+            days.setdefault(story[0].article.date.isoformat(), []).append(story)
+    index = [f"# {escape_text(label(lang, 'editions_title'))}", "", escape_text(label(lang, "editions_intro")), ""]
+    files = {}
+    for day in sorted(days, reverse=True):
+        title = escape_text(label(lang, "edition_title", date=day))
+        index.append(f"- [{title}]({day}.md) ({len(days[day])})")
+        page = [f"# {title}", ""]
+        for story in days[day]:
+            page += _story_lines(story, lang, "../")
+        files[f"editions/{day}.md"] = "\n".join(page)
+    if undated:
+        title = escape_text(label(lang, "undated_title"))
+        index.append(f"- [{title}](undated.md) ({len(undated)})")
+        page = [f"# {title}", "", escape_text(label(lang, "undated_intro")), ""]
+        for story in undated:
+            page += _story_lines(story, lang, "../")
+        files["editions/undated.md"] = "\n".join(page)
+    files["editions/index.md"] = "\n".join(index + [""])
+    return files
+
+
+def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = 50) -> str:
+    """RSS 2.0 of the newest articles with their summaries; links relative to the feed."""
+    from xml.etree import ElementTree as ET
+
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = label(lang, "feed_title")
+    ET.SubElement(channel, "link").text = "./"
+    ET.SubElement(channel, "description").text = label(lang, "home_intro")
+    ET.SubElement(channel, "language").text = lang
+    items = newest_first([item for story in stories for item in story])[:limit]
+    for item in items:
+        entry = ET.SubElement(channel, "item")
+        ET.SubElement(entry, "title").text = item.title
+        ET.SubElement(entry, "link").text = f"{BLOG_DIR}/{item.article.slug}/"
+        ET.SubElement(entry, "guid", isPermaLink="false").text = f"{lang}/{item.article.slug}"
+        ET.SubElement(entry, "description").text = " ".join(item.sentences)
+        day = item.article.date
+        ET.SubElement(entry, "pubDate").text = format_datetime(dt.datetime(day.year, day.month, day.day,
+                                                                            tzinfo=dt.timezone.utc))
+        for tag in item.tags:
+            ET.SubElement(entry, "category").text = tag
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
 
 def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
     return sorted(items, key=lambda i: (-i.article.date.toordinal(), i.article.slug))
 
 
-def render_language(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
-    """All Markdown files of one language, by path relative to ``docs/<lang>/``."""
-    ordered = newest_first(items)
+def render_language(items: list[LocalizedArticle], lang: str, stories: list[Story]) -> dict[str, str]:
+    """All files of one language, by path relative to ``docs/<lang>/``."""
+    by_slug = {item.article.slug: item for item in items}
+    grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in stories]
+    grouped = [story for story in grouped if story]
     files = {
-        "index.md": render_home(ordered, lang),
+        "index.md": render_home(grouped, lang),
         f"{BLOG_DIR}/index.md": f"# {escape_text(label(lang, 'blog_title'))}\n",
+        "tags.md": f"# {escape_text(label(lang, 'tags_title'))}\n\n<!-- material/tags -->\n",
+        "feed.xml": render_feed(grouped, lang),
+        **render_editions(grouped, lang),
     }
-    for item in ordered:
-        files[f"{BLOG_DIR}/posts/{item.article.slug}.md"] = render_post(item)
+    for story in grouped:
+        for item in story:
+            related = [other for other in story if other is not item]
+            files[f"{BLOG_DIR}/posts/{item.article.slug}.md"] = render_post(item, related)
     return files
 
 

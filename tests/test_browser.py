@@ -74,10 +74,13 @@ def default_site(tmp_path_factory, serve):
 def dated_rtl_site(tmp_path_factory, serve, tiny_models):
     """English + Arabic (tiny model) with articles of known dates."""
     seeds = tmp_path_factory.mktemp("dated-seeds")
+    bodies = {
+        "middle": "Farmers expect a record harvest of wheat this summer. Prices for bread may fall.",
+        "newest": "The orchestra announced a new conductor for next season. Tickets go on sale in June.",
+        "oldest": "Engineers finished repairs on the old railway bridge. Trains run again from Monday.",
+    }
     for day, name in ((3, "middle"), (9, "newest"), (1, "oldest")):
-        (seeds / f"{name}.txt").write_text(
-            f"The {name.title()} Story\nPublished: 2024-05-0{day}\n\n"
-            f"This is the {name} story of the test. It has a second sentence. And a third one here.\n")
+        (seeds / f"{name}.txt").write_text(f"The {name.title()} Story\nPublished: 2024-05-0{day}\n\n{bodies[name]}\n")
     project = make_project(tmp_path_factory.mktemp("rtl") / "project", tiny_models, seeds=seeds, languages="en,ar")
     return built_and_served(project, serve)
 

@@ -104,7 +104,7 @@ def test_build_reports_its_work(built):
     project, result, _ = built
     report = json.loads((project / "report.json").read_text())
     assert report["articles"] == 2 and report["summarized"] == 2 and report["translated"] > 0
-    assert set(report["seconds"]) == {"ingest", "summarize", "translate", "render", "mkdocs"}
+    assert set(report["seconds"]) == {"ingest", "summarize", "translate", "stories", "render", "mkdocs"}
     assert "2 articles, 2 summarized" in result.stderr
     assert "[mkdocs] 2/2" in result.stderr  # progress
 

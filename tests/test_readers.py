@@ -117,7 +117,8 @@ def test_short_text_in_an_unsure_language_falls_back_and_is_reported(tmp_path):
 def mixed_site(tmp_path_factory, tiny_models):
     seeds = tmp_path_factory.mktemp("mixed-seeds")
     for path in FIXTURES.iterdir():
-        shutil.copy(path, seeds / path.name)
+        if path.is_file():
+            shutil.copy(path, seeds / path.name)
     (seeds / "brucke.txt").write_text(GERMAN)
     project = make_project(tmp_path_factory.mktemp("mixed") / "project", tiny_models, seeds=seeds)
     return project, build(load_config(project), SILENT)

@@ -64,7 +64,9 @@ def test_undated_page_is_labelled_with_its_stand_in_date():
 def test_home_lists_articles_newest_first():
     old = localized(title="Old", slug="old", date=dt.date(2020, 1, 1))
     new = localized(title="New", slug="new", date=dt.date(2024, 1, 1))
-    home = render_language([old, new], "en")["index.md"]
+    from generator.stories import group_stories
+
+    home = render_language([old, new], "en", group_stories([old, new]))["index.md"]
     assert home.index("[New]") < home.index("[Old]")
 
 

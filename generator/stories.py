@@ -1,0 +1,154 @@
+"""Between translate and render: from a pile of articles to a digest of stories.
+
+- **Related stories.** Articles about the same event, from different sources and in
+  different languages, are compared in one language (English when it is a site
+  language, else the default one: every article has a summary there, original or
+  translated) by TF-IDF cosine similarity of title + summary; pairs at or above
+  ``RELATED_THRESHOLD`` are linked, and linked articles form one story.
+- **Topics.** A few tags per article: the names (runs of capitalized words: people,
+  places, organizations) that recur in its text or appear in its title.
+
+Both methods are plain and inspectable; the threshold was measured (README, bench/related.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .languages import ENGLISH_NAMES, split_words, stop_words
+from .model import LocalizedArticle
+
+RELATED_THRESHOLD = 0.25  # inside the range (0.15-0.40) that separates the labelled set perfectly
+MAX_TAGS = 4
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event; ``slugs`` newest first (the first one leads)."""
+
+    slugs: tuple[str, ...]
+
+
+def _stemmer(language: str):
+    from sumy.nlp.stemmers import Stemmer
+
+    try:
+        return Stemmer(ENGLISH_NAMES.get(language, language))
+    except LookupError:
+        return str.lower
+
+
+def _terms(text: str, language: str, stem) -> Counter:
+    ignored = stop_words(language)
+    return Counter(stem(w.lower()) for w in split_words(text) if w.lower() not in ignored and len(w) > 1)
+
+
+def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
+    """Cosine similarity of TF-IDF vectors (title + summary) for every pair that shares a
+    term; pairs sharing nothing are 0 and left out."""
+    if not items:
+        return {}
+    language = items[0].language
+    stem = _stemmer(language)
+    counts = [_terms(item.title + " " + " ".join(item.sentences), language, stem) for item in items]
+    document_frequency = Counter(term for c in counts for term in c)
+    n = len(items)
+    vectors = []
+    for c in counts:
+        weights = {t: (1 + math.log(f)) * math.log(1 + n / document_frequency[t]) for t, f in c.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        vectors.append({t: w / norm for t, w in weights.items() if w > 0})
+    postings = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for term, weight in vector.items():
+            postings[term].append((index, weight))
+    scores: dict[tuple[int, int], float] = defaultdict(float)
+    for entries in postings.values():
+        for a in range(len(entries)):
+            i, wi = entries[a]
+            for j, wj in entries[a + 1 :]:
+                scores[(i, j)] += wi * wj
+    return dict(scores)
+
+
+def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD) -> list[Story]:
+    """Stories (connected groups of similar articles), newest story first."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (i, j), score in similarities(items).items():
+        if score >= threshold:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[LocalizedArticle]] = defaultdict(list)
+    for index, item in enumerate(items):
+        groups[root(index)].append(item)
+
+    def newest(item: LocalizedArticle):
+        return (-item.article.date.toordinal(), item.article.slug)
+
+    stories = [Story(tuple(i.article.slug for i in sorted(group, key=newest))) for group in groups.values()]
+    by_slug = {item.article.slug: item for item in items}
+    return sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]]))
+
+
+# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
+_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-Z][\w'’-]+)*")
+_SAFE_TAG = re.compile(r"^[^\W_][\w .'’-]{0,40}$")
+
+
+def extract_tags(title: str, text: str, language: str) -> tuple[str, ...]:
+    """Up to MAX_TAGS names, most frequent first: a name counts when the text uses it twice,
+    or once and the title too (title-case headlines make every title word look like one).
+    A name inside a longer chosen one ("Islamic" in "Islamic State") is left out."""
+    body = _name_counts(text, language)
+    in_title = set(_name_counts(title, language))
+    ranked = sorted(body, key=lambda n: (-(body[n] + (2 if n in in_title else 0)), n))
+    chosen: list[str] = []
+    for name in ranked:
+        if body[name] >= 2 or name in in_title:
+            if not any(name in other or other in name for other in chosen):
+                chosen.append(name)
+    return tuple(chosen[:MAX_TAGS])
+
+
+def _name_counts(text: str, language: str) -> Counter:
+    ignored = stop_words(language)
+    counts: Counter = Counter()
+    for sentence_start, chunk in _chunks(text):
+        for match in _NAME.finditer(chunk):
+            name = " ".join(match.group(0).split())
+            first = name.split()[0]
+            if first.lower() in ignored:
+                if " " not in name:
+                    continue  # an ordinary word, capitalized because it starts a sentence
+                name = name.split(" ", 1)[1]
+            elif match.start() == sentence_start and " " not in name:
+                continue  # a sentence's first word: not known to be a name
+            if len(name) > 2 and _SAFE_TAG.match(name):
+                counts[name] += 1
+    return counts
+
+
+def _chunks(text: str):
+    """(offset of the sentence start, sentence) pieces, by terminal punctuation."""
+    for match in re.finditer(r"[^.!?]+[.!?]*", text):
+        chunk = match.group(0)
+        yield len(chunk) - len(chunk.lstrip()), chunk
+
+
+def safe_tag(tag: str, original: str) -> str | None:
+    """A tag as shown: only letters, digits, spaces and - . ' (it becomes a page name and a
+    URL); a translation much longer than the name (short inputs make models ramble) falls
+    back to the name itself."""
+    tag = " ".join(tag.split())
+    if len(tag.split()) > len(original.split()) + 1:
+        tag = original
+    return tag if _SAFE_TAG.match(tag) else None
