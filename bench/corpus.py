@@ -66,7 +66,7 @@ def timed_build(project: Path, **options):
     return build(load_config(project, options or None), SILENT)
 
 
-STAGES = ("ingest", "summarize", "translate", "render", "mkdocs")
+STAGES = ("ingest", "summarize", "translate", "stories", "render", "mkdocs")
 
 
 def table_row(name: str, report) -> str:

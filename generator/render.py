@@ -1,11 +1,14 @@
-"""Stage 4: Markdown pages for every site language, under ``docs/<lang>/``.
+"""Stage 5: Markdown pages (and a feed) for every site language, under ``docs/<lang>/``.
 
 Layout per language (the same paths in every language, so the language switcher can
 keep a reader on the same page):
 
-- ``index.md``: the digest, newest first;
+- ``index.md``: the digest: each story once, newest first, with its number of sources;
 - ``articles/index.md``: the blog index of Material's blog plugin;
-- ``articles/posts/<slug>.md``: one post per article.
+- ``articles/posts/<slug>.md``: one post per article, with its related articles;
+- ``editions/index.md``, ``editions/<date>.md``, ``editions/undated.md``: daily editions;
+- ``tags.md``: the topics index of Material's tags plugin;
+- ``feed.xml``: an RSS 2.0 feed of the newest summaries (copied as is by MkDocs).
 
 Article text is untrusted: every character that could start HTML or Markdown markup is
 written as an HTML entity, so the text is shown exactly and never becomes markup.
