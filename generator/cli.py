@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__, models
 from .config import SUMMARY_ALGORITHMS, ConfigError, load_config, option_docs
 from .core import BuildError, build
+from .executor import ExecutorError
 from .ingest import articles_from_file
 from .model import Problem
 from .progress import Progress
@@ -44,6 +45,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="sentences per summary for the stock algorithms (default: 3)")
     parser.add_argument("--beam-size", type=int, metavar="N",
                         help="translation beam size; 1 is fastest (default: 1)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="summarize and translate on this Dask cluster (default: on this machine)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the build report as JSON")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the final report and errors")
 
@@ -212,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {"build": _build, "serve": _serve, "summarize": _summarize, "models": _models,
                     "config": _show_config}
         return commands[args.command](args)
-    except (ConfigError, BuildError, PublishError, InvalidModelPackage, models.ModelError, FileNotFoundError) as exc:
+    except (ConfigError, BuildError, PublishError, InvalidModelPackage, models.ModelError, ExecutorError,
+            FileNotFoundError) as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)
         return 2

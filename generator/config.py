@@ -76,6 +76,9 @@ class Config:
         1, "Beam size for translation: 1 is ~2.5x faster than 4 at equal measured quality (README)."
     )
     translate_threads: int = _option(0, "CPU threads for translation (0: all cores).")
+    scheduler: str = _option(
+        "", "Dask scheduler (tcp://HOST:PORT) to summarize and translate on a cluster; empty: on this machine."
+    )
     build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).")
 
     def path(self, value: Path) -> Path:

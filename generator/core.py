@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from . import ingest, publish, render, stories, summarize, translate
 from .cache import Cache
 from .config import Config
+from .executor import Executor, make_executor
 from .model import BuildReport, LocalizedArticle, Problem, Summary
 from .progress import Progress
 
@@ -162,15 +163,17 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     report = BuildReport()
     with build_lock(config):
         cache = Cache(config.path(config.work_dir) / "cache.sqlite")
+        executor = make_executor(config.scheduler)
         try:
-            _run_stages(config, cache, report, progress)
+            _run_stages(config, cache, executor, report, progress)
         finally:
             report.cache_hits = cache.hits
             cache.close()
+            executor.close()
     return report
 
 
-def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Progress) -> None:
+def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildReport, progress: Progress) -> None:
     with _timed(report, "ingest"):
         articles, problems = ingest.ingest(config)
         report.problems += problems
@@ -181,7 +184,8 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
 
     with _timed(report, "summarize"):
         summaries, report.summarized, failures = summarize.summarize_all(
-            articles, config, cache, lambda done, total, name: progress.step("summarize", done, total, name)
+            articles, config, cache, lambda done, total, name: progress.step("summarize", done, total, name),
+            executor,
         )
         for article, reason in failures:
             report.problems.append(Problem(article.source_file, f"{reason}; skipped"))
@@ -191,7 +195,7 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
         models = translate.load_models(config)
         languages = plan_languages(models, summaries, config, report, progress)
         translator = translate.Translator(
-            models, cache, config.beam_size, config.translate_threads or config.cpu_count,
+            models, cache, config.beam_size, config.translate_threads or config.cpu_count, executor,
             progress=lambda pair, done, total: progress.step("translate", done, total, f"sentences {pair}"),
         )
         missing: dict[tuple[str, str], str] = {}
@@ -209,15 +213,15 @@ def _run_stages(config: Config, cache: Cache, report: BuildReport, progress: Pro
     with _timed(report, "stories"):
         localized = tag_articles(summaries, localized, translator)
         comparison = PIVOT_FOR_STORIES if PIVOT_FOR_STORIES in languages else languages[0]
-        story_list = stories.group_stories(localized[comparison])
-        progress.say(f"[stories] {len(summaries)} articles in {len(story_list)} stories")
+        digest = stories.group_stories(localized[comparison])
+        progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
         report.translated = translator.translated  # tags are translated here too
 
     with _timed(report, "render"):
         files = {
             f"{lang}/{path}": content
             for lang in languages
-            for path, content in render.render_language(localized[lang], lang, story_list).items()
+            for path, content in render.render_language(localized[lang], lang, digest).items()
         }
         written = render.write_tree(config.path(config.docs_dir), files)
         progress.say(f"[render] {len(files)} pages, {written} changed")

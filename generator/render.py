@@ -28,9 +28,10 @@ import yaml
 
 from .languages import language_name
 from .model import LocalizedArticle
-from .stories import Story
+from .stories import Digest
 
 BLOG_DIR = "articles"
+MAX_LISTED_SOURCES = 5  # other sources listed under a story (all are counted)
 
 _LABELS = {
     "en": {
@@ -175,7 +176,8 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
     lines += [f"{date}{first}{count}", ""]
     if len(story) > 1:
-        lines += [f"- {_link(other, prefix)} ({escape_text(_source_of(other))})" for other in story[1:]] + [""]
+        lines += [f"- {_link(other, prefix)} ({escape_text(_source_of(other))})"
+                  for other in story[1 : 1 + MAX_LISTED_SOURCES]] + [""]
     return lines
 
 
@@ -249,10 +251,10 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
     return sorted(items, key=lambda i: (-i.article.date.toordinal(), i.article.slug))
 
 
-def render_language(items: list[LocalizedArticle], lang: str, stories: list[Story]) -> dict[str, str]:
+def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) -> dict[str, str]:
     """All files of one language, by path relative to ``docs/<lang>/``."""
     by_slug = {item.article.slug: item for item in items}
-    grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in stories]
+    grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]
     files = {
         "index.md": render_home(grouped, lang),
@@ -261,10 +263,9 @@ def render_language(items: list[LocalizedArticle], lang: str, stories: list[Stor
         "feed.xml": render_feed(grouped, lang),
         **render_editions(grouped, lang),
     }
-    for story in grouped:
-        for item in story:
-            related = [other for other in story if other is not item]
-            files[f"{BLOG_DIR}/posts/{item.article.slug}.md"] = render_post(item, related)
+    for item in items:
+        related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]
+        files[f"{BLOG_DIR}/posts/{item.article.slug}.md"] = render_post(item, related)
     return files
 
 

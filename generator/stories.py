@@ -25,11 +25,22 @@ RELATED_THRESHOLD = 0.25  # inside the range (0.15-0.40) that separates the labe
 MAX_TAGS = 4
 
 
+MAX_RELATED = 8  # links per article page: a long-running story must not make pages quadratic
+
+
 @dataclass(frozen=True)
 class Story:
     """Articles about one event; ``slugs`` newest first (the first one leads)."""
 
     slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    stories: list[Story]
+    """Newest story first."""
+    related: dict[str, tuple[str, ...]]
+    """Per article: the most similar articles of its story, most similar first."""
 
 
 def _stemmer(language: str):
@@ -61,10 +72,14 @@ def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
         weights = {t: (1 + math.log(f)) * math.log(1 + n / document_frequency[t]) for t, f in c.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         vectors.append({t: w / norm for t, w in weights.items() if w > 0})
+    # A term in more than a fifth of a large collection says little about which articles
+    # belong together, and its pairs would make this quadratic: it is left out.
+    too_common = max(20, n // 5)
     postings = defaultdict(list)
     for index, vector in enumerate(vectors):
         for term, weight in vector.items():
-            postings[term].append((index, weight))
+            if document_frequency[term] <= too_common:
+                postings[term].append((index, weight))
     scores: dict[tuple[int, int], float] = defaultdict(float)
     for entries in postings.values():
         for a in range(len(entries)):
@@ -74,8 +89,9 @@ def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
     return dict(scores)
 
 
-def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD) -> list[Story]:
-    """Stories (connected groups of similar articles), newest story first."""
+def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD) -> Digest:
+    """Stories (connected groups of similar articles), newest story first, and each
+    article's closest related articles."""
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
@@ -84,9 +100,12 @@ def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRE
             i = parent[i]
         return i
 
+    neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for (i, j), score in similarities(items).items():
         if score >= threshold:
             parent[root(i)] = root(j)
+            neighbours[i].append((score, j))
+            neighbours[j].append((score, i))
     groups: dict[int, list[LocalizedArticle]] = defaultdict(list)
     for index, item in enumerate(items):
         groups[root(index)].append(item)
@@ -96,7 +115,12 @@ def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRE
 
     stories = [Story(tuple(i.article.slug for i in sorted(group, key=newest))) for group in groups.values()]
     by_slug = {item.article.slug: item for item in items}
-    return sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]]))
+    related = {
+        items[i].article.slug: tuple(items[j].article.slug for _, j in sorted(pairs, key=lambda p: (-p[0], p[1]))
+                                     [:MAX_RELATED])
+        for i, pairs in neighbours.items()
+    }
+    return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related)
 
 
 # A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").

@@ -190,31 +190,44 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
 
 
 def summarize_all(
-    articles: list[Article], config: Config, cache: Cache, progress: Callable[[int, int, str], None]
+    articles: list[Article], config: Config, cache: Cache, progress: Callable[[int, int, str], None],
+    executor=None,
 ) -> tuple[list[Summary], int, list[tuple[Article, str]]]:
-    """Summaries for all articles: (summaries, number computed, failures as (article, reason))."""
-    summaries, failures, computed = [], [], 0
-    for done, article in enumerate(articles, 1):
-        progress(done, len(articles), article.source_file)
-        key = cache_key(
+    """Summaries for all articles: (summaries, number computed, failures as (article, reason)).
+    Articles not in the cache are summarized by ``executor`` (default: here), in chunks."""
+    from .executor import LocalExecutor
+
+    executor = executor or LocalExecutor()
+    options = {"algorithm": config.summary_algorithm, "count": config.summary_sentences,
+               "max_input_sentences": config.max_summary_input_sentences, "words": config.summary_words}
+    keys = {
+        article.slug: cache_key(
             "summary", version=SUMMARIZER_VERSION, text=article.text, title=article.title,
             language=article.language, algorithm=config.summary_algorithm, sentences=config.summary_sentences,
             words=config.summary_words, max_input=config.max_summary_input_sentences,
         )
-        sentences = cache.get(key)
-        if sentences is None:
-            try:
-                sentences = list(select_sentences(
-                    article, config.summary_algorithm, config.summary_sentences, config.max_summary_input_sentences,
-                    config.summary_words,
-                ))
-            except UnsupportedLanguage as exc:
-                failures.append((article, str(exc)))
-                continue
-            cache.put_many({key: sentences})
-            computed += 1
-        if not sentences:
+        for article in articles
+    }
+    results = {article.slug: cache.get(keys[article.slug]) for article in articles}
+    missing = [article for article in articles if results[article.slug] is None]
+    done = len(articles) - len(missing)
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        outcomes = executor.summarize(chunk, options)
+        cache.put_many({keys[a.slug]: o for a, o in zip(chunk, outcomes, strict=True) if isinstance(o, list)})
+        results.update((a.slug, o) for a, o in zip(chunk, outcomes, strict=True))
+        done += len(chunk)
+        progress(done, len(articles), chunk[-1].source_file)
+    summaries, failures = [], []
+    for article in articles:
+        outcome = results[article.slug]
+        if isinstance(outcome, str):
+            failures.append((article, outcome))
+        elif not outcome:
             failures.append((article, "no sentences to summarize"))
-            continue
-        summaries.append(Summary(article, tuple(sentences)))
-    return summaries, computed, failures
+        else:
+            summaries.append(Summary(article, tuple(outcome)))
+    return summaries, sum(isinstance(results[a.slug], list) for a in missing), failures
+
+
+_CHUNK = 64  # articles between progress reports (and cache commits)

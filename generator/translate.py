@@ -153,6 +153,8 @@ class TranslationModel:
     from_code: str
     to_code: str
     sha256: str
+    archive: Path | None = None
+    """The .argosmodel it was installed from (sent to Dask workers)."""
     _package: object = field(default=None, repr=False)
     _translator: object = field(default=None, repr=False)
 
@@ -210,12 +212,13 @@ def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:
     packages_dir = work_dir / "argos" / "packages"
     models_dir = config.path(config.models_dir)
     archives = sorted(models_dir.glob("*.argosmodel")) if models_dir.is_dir() else []
-    installed = {install_package(archive, packages_dir) for archive in archives}
+    installed = {install_package(archive, packages_dir): archive for archive in archives}
     models = {}
     if packages_dir.is_dir():
         for path in sorted(packages_dir.iterdir()):
             if path in installed:
                 model = TranslationModel.open(path)
+                model.archive = installed[path]
                 models[(model.from_code, model.to_code)] = model
             elif path.is_dir():  # its file left the model folder: the folder is the source of truth
                 shutil.rmtree(path, ignore_errors=True)
@@ -280,15 +283,22 @@ class Translator:
     cache: Cache
     beam_size: int
     threads: int
+    executor: object = None
+    """Where batches run (``executor.Executor``); None: here, with the model's translate."""
     translated: int = 0
     fallbacks: list[str] = field(default_factory=list)
     """One line per sentence that could not be translated: pair, reason, start of the text."""
     progress: Callable[[str, int, int], None] = lambda pair, done, total: None
 
     def _run(self, model: TranslationModel, texts: list[str], pair: str) -> list[str | None]:
+        def report(done: int, total: int) -> None:
+            self.progress(pair, done, total)
+
         try:
-            outputs = model.translate(texts, self.beam_size, self.threads,
-                                      lambda done, total: self.progress(pair, done, total))
+            if self.executor is None:
+                outputs = model.translate(texts, self.beam_size, self.threads, report)
+            else:
+                outputs = self.executor.translate(model, texts, self.beam_size, self.threads, report)
         except RuntimeError:
             if len(texts) == 1:
                 return [None]  # reported by the caller with the error below

@@ -150,3 +150,18 @@ def test_random_text_never_becomes_markup(tmp_path_factory, title, body):
     visible = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
     for paragraph in article.paragraphs:
         assert " ".join(paragraph.split()) in visible
+
+
+def test_giant_sentence_and_ten_thousand_lines_are_bounded_and_build(tmp_path, tiny_models):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "one-sentence.txt").write_text("Endless Sentence\n\n" + "word and " * 11_000 + "end.\n")
+    (seeds / "many-lines.txt").write_text("Many Lines\n\n" + "\n".join(f"line{n}" for n in range(10_000)) + "\n")
+    (seeds / "normal.txt").write_text("A Normal Story\n\nThe council met on Monday. It approved the budget.\n")
+    project = make_project(tmp_path / "p", tiny_models, seeds=seeds)
+    report = build(load_config(project), SILENT)
+    assert report.articles == 3
+    for slug in ("one-sentence", "many-lines", "normal"):
+        page = project / "docs" / "pt" / "articles" / "posts" / f"{slug}.md"
+        summary = page.read_text().split("<!-- more -->")[0]
+        assert len(summary) < 5_000  # the summary is bounded, whatever the input

@@ -1,0 +1,128 @@
+"""Where the expensive work runs: in this process, or on a Dask cluster.
+
+Both stages that cost (summarize, translate) hand their work to one ``Executor``:
+
+- ``LocalExecutor`` (the default) runs it here: CTranslate2 already runs one replica per
+  core and sumy's numpy work is small, so one machine gains nothing from more processes.
+- ``DaskExecutor`` (``--scheduler tcp://HOST:PORT``) sends batches to a ``dask.distributed``
+  cluster. Each worker gets a model's ``.argosmodel`` bytes once (scattered to every
+  worker), installs it into a worker-local folder and keeps it loaded. Results come back
+  to this process, which alone writes the cache: a worker that dies cannot corrupt it,
+  and its tasks are run again on another worker by the scheduler.
+
+Batch sizes come from ``bench/dask_overhead.py``: a task costs a few milliseconds of
+scheduling, a batch of 256 sentences about two seconds of translation.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from .model import Article
+from .summarize import UnsupportedLanguage, select_sentences
+from .translate import TranslationModel, install_package
+
+SUMMARY_BATCH = 16  # articles per summarize task
+TRANSLATION_BATCH = 256  # sentences per translate task
+
+
+class ExecutorError(Exception):
+    """Distributed work failed for good (after retries); the message says what to do."""
+
+
+class Executor(Protocol):
+    def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]: ...
+
+    def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
+                  progress: Callable[[int, int], None]) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | str]:
+    """Summaries of a batch of articles; an article that cannot be summarized gives its reason."""
+    results: list[list[str] | str] = []
+    for article in articles:
+        try:
+            results.append(list(select_sentences(article, **options)))
+        except UnsupportedLanguage as exc:
+            results.append(str(exc))
+    return results
+
+
+class LocalExecutor:
+    def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]:
+        return summarize_batch(articles, options)
+
+    def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
+                  progress: Callable[[int, int], None]) -> list[str]:
+        return model.translate(texts, beam_size, threads, progress)
+
+    def close(self) -> None:
+        pass
+
+
+# Models loaded in a worker process, by identity: installed and opened once per worker.
+_WORKER_MODELS: dict[str, TranslationModel] = {}
+
+
+def translate_on_worker(texts: list[str], package: bytes, identity: str, beam_size: int) -> list[str]:
+    model = _WORKER_MODELS.get(identity)
+    if model is None:
+        folder = Path(tempfile.mkdtemp(prefix="polydigest-worker-"))
+        archive = folder / "package.argosmodel"
+        archive.write_bytes(package)
+        model = TranslationModel.open(install_package(archive, folder / "packages"))
+        _WORKER_MODELS[identity] = model
+    return model.translate(texts, beam_size, threads=1)
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class DaskExecutor:
+    def __init__(self, address: str):
+        from distributed import Client
+
+        try:
+            self.client = Client(address, timeout="20s")
+        except OSError as exc:
+            raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self._packages: dict[str, Any] = {}
+
+    def _gather(self, futures: list, what: str) -> list:
+        try:
+            return self.client.gather(futures)
+        except RuntimeError:
+            raise  # the model failed on some input: the translator falls back, as it does locally
+        except Exception as exc:  # a task failed on every try, or the cluster went away
+            raise ExecutorError(f"{what} failed on the Dask cluster: {type(exc).__name__}: {exc}") from exc
+
+    def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]:
+        futures = self.client.map(summarize_batch, _batches(articles, SUMMARY_BATCH), options=options,
+                                  pure=False, retries=2)
+        return [result for batch in self._gather(futures, "summarizing") for result in batch]
+
+    def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
+                  progress: Callable[[int, int], None]) -> list[str]:
+        if model.identity not in self._packages:
+            if model.archive is None:
+                raise ExecutorError(f"{model.path.name}: no .argosmodel file to send to the workers")
+            self._packages[model.identity] = self.client.scatter(model.archive.read_bytes(), broadcast=True)
+        futures = self.client.map(translate_on_worker, _batches(texts, TRANSLATION_BATCH),
+                                  package=self._packages[model.identity], identity=model.identity,
+                                  beam_size=beam_size, pure=False, retries=2)
+        outputs = [text for batch in self._gather(futures, "translation") for text in batch]
+        progress(len(outputs), len(texts))
+        return outputs
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_executor(scheduler: str) -> Executor:
+    return DaskExecutor(scheduler) if scheduler else LocalExecutor()
