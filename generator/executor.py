@@ -10,8 +10,8 @@ Both stages that cost (summarize, translate) hand their work to one ``Executor``
   to this process, which alone writes the cache: a worker that dies cannot corrupt it,
   and its tasks are run again on another worker by the scheduler.
 
-Batch sizes come from ``bench/dask_overhead.py``: a task costs a few milliseconds of
-scheduling, a batch of 256 sentences about two seconds of translation.
+Batch sizes come from ``bench/dask_overhead.py``: a task costs 2-3 milliseconds of
+scheduling, a batch of 256 sentences several seconds of translation.
 """
 
 from __future__ import annotations

@@ -241,7 +241,8 @@ def parse_article(source: Source, *, slug: str, config: Config,
     if not language:
         sample = " ".join(paragraphs)
         language, confidence = detect_language(f"{source.title} {sample}")
-        if confidence < MIN_LANGUAGE_CONFIDENCE or len(sample.split()) < MIN_LANGUAGE_WORDS:
+        if (confidence < MIN_LANGUAGE_CONFIDENCE or len(sample.split()) < MIN_LANGUAGE_WORDS
+                or len(language) != 2):  # 'zxx': no linguistic content, e.g. a list of codes
             warnings.append(f"language unsure ({language}, confidence {confidence:.2f}); "
                             f"using {config.default_language}")
             language = config.default_language

@@ -23,7 +23,7 @@ from .model import Article, Summary
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 2
+SUMMARIZER_VERSION = 3
 
 
 class UnsupportedLanguage(ValueError):
@@ -124,8 +124,8 @@ def _inside_quotation(sentences: list[str]) -> list[bool]:
     return flags
 
 
-def lead_lexrank(body: list, document, language: str, words: int, count: int) -> set:
-    """The chosen sentences (sumy Sentence objects) of the default summarizer."""
+def lead_lexrank(body: list, document, language: str, words: int, count: int) -> set[int]:
+    """Positions in ``body`` of the sentences the default summarizer chooses."""
     summarizer = build_summarizer("lexrank", language)
     ratings = sentence_ratings(summarizer, document)
     percentile = _percentiles([ratings.get(s, 0.0) for s in body])
@@ -156,7 +156,7 @@ def lead_lexrank(body: list, document, language: str, words: int, count: int) ->
             chosen.append(i)
             if len(chosen) >= count:
                 break
-    return {body[i] for i in chosen} or set(body[:1])
+    return set(chosen) or {0}
 
 
 def select_sentences(article: Article, algorithm: str, count: int, max_input_sentences: int,
@@ -181,12 +181,12 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     if algorithm == DEFAULT_ALGORITHM:
         if words and sum(len(str(s).split()) for s in body) <= words:
             return tuple(str(s) for s in body)
-        chosen = lead_lexrank(body, document, article.language, words, count)
-    elif len(body) <= count:
+        return tuple(str(body[i]) for i in sorted(lead_lexrank(body, document, article.language, words, count)))
+    if len(body) <= count:
         return tuple(str(s) for s in body)
-    else:
-        chosen = set(build_summarizer(algorithm, article.language)(document, count))
-    return tuple(str(s) for s in body if s in chosen)
+    # sumy's Sentence compares by text: pick by identity, or a repeated line would come back twice
+    chosen = {id(s) for s in build_summarizer(algorithm, article.language)(document, count)}
+    return tuple(str(s) for s in body if id(s) in chosen)
 
 
 def summarize_all(

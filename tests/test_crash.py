@@ -20,7 +20,7 @@ EXTRA = {
                       f"And story {n} ends with a third sentence here.\n"
     for n in range(4)
 }
-KILL_POINTS = [r"^\[ingest\]", r"^\[summarize\] 3/", r"^\[translate\]", r"^\[render\]", r"^\[mkdocs\] 1/"]
+KILL_POINTS = [r"^\[ingest\]", r"^\[summarize\] \d+/", r"^\[translate\]", r"^\[render\]", r"^\[mkdocs\] 1/"]
 
 
 def tree(root: Path) -> dict[str, bytes]:
