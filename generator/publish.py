@@ -144,14 +144,17 @@ def fingerprint(config: Config, lang: str, derived: dict) -> str:
     """Everything one language's built site depends on: its Markdown, the maintainer's
     mkdocs.yml, the derived config (minus the temporary site_dir), the theme overrides
     and the versions of polydigest, MkDocs and Material."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256()
     stable = {k: v for k, v in derived.items() if k != "site_dir"}
     digest.update(json.dumps(stable, sort_keys=True).encode())
     digest.update(config.path(config.mkdocs_config).read_bytes())
     for name in ("polydigest", "mkdocs", "mkdocs-material"):
-        digest.update(f"{name}={version(name)}".encode())
+        try:
+            digest.update(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            digest.update(f"{name}=?".encode())
     docs = config.path(config.docs_dir) / lang
     for root in (docs, THEME_OVERRIDES):
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
