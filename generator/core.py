@@ -163,7 +163,7 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     report = BuildReport()
     with build_lock(config):
         cache = Cache(config.path(config.work_dir) / "cache.sqlite")
-        executor = make_executor(config.scheduler)
+        executor = make_executor(config.scheduler, config.cpu_count)
         try:
             _run_stages(config, cache, executor, report, progress)
         finally:

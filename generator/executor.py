@@ -2,8 +2,9 @@
 
 Both stages that cost (summarize, translate) hand their work to one ``Executor``:
 
-- ``LocalExecutor`` (the default) runs it here: CTranslate2 already runs one replica per
-  core and sumy's numpy work is small, so one machine gains nothing from more processes.
+- ``LocalExecutor`` (the default) runs it on this machine: summaries in a pool of local
+  processes (one per core), translation in this process, where CTranslate2 already runs
+  one replica per core.
 - ``DaskExecutor`` (``--scheduler tcp://HOST:PORT``) sends batches to a ``dask.distributed``
   cluster. Each worker gets a model's ``.argosmodel`` bytes once (scattered to every
   worker), installs it into a worker-local folder and keeps it loaded. Results come back
@@ -54,15 +55,34 @@ def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | 
 
 
 class LocalExecutor:
+    """This machine: summaries in a pool of local processes (sumy is pure Python, one core
+    each), translation in this process (CTranslate2 already runs one replica per core)."""
+
+    def __init__(self, processes: int = 1):
+        self.processes = processes
+        self._pool = None
+
     def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]:
-        return summarize_batch(articles, options)
+        if self.processes < 2 or len(articles) < 2 * SUMMARY_BATCH:
+            return summarize_batch(articles, options)  # not worth starting processes
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork: summaries run before any model or thread pool starts in this process, and
+            # spawn would re-run the caller's main script (failing for 'python -' and notebooks)
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+        batches = _batches(articles, SUMMARY_BATCH)
+        return [result for batch in self._pool.map(summarize_batch, batches, [options] * len(batches))
+                for result in batch]
 
     def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
                   progress: Callable[[int, int], None]) -> list[str]:
         return model.translate(texts, beam_size, threads, progress)
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 # Models loaded in a worker process, by identity: installed and opened once per worker.
@@ -124,5 +144,5 @@ class DaskExecutor:
         self.client.close()
 
 
-def make_executor(scheduler: str) -> Executor:
-    return DaskExecutor(scheduler) if scheduler else LocalExecutor()
+def make_executor(scheduler: str, processes: int) -> Executor:
+    return DaskExecutor(scheduler) if scheduler else LocalExecutor(processes)

@@ -230,4 +230,4 @@ def summarize_all(
     return summaries, sum(isinstance(results[a.slug], list) for a in missing), failures
 
 
-_CHUNK = 64  # articles between progress reports (and cache commits)
+_CHUNK = 256  # articles between progress reports (and cache commits)

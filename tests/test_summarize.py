@@ -98,3 +98,27 @@ def test_default_summary_with_sentence_count_instead_of_words():
 
 def test_short_article_is_kept_whole_by_the_default():
     assert select_sentences(article(ENGLISH[:2]), "lead-lexrank", 3, 400, words=75) == tuple(ENGLISH[:2])
+
+
+def test_summaries_from_the_local_process_pool_equal_those_made_in_process(tmp_path):
+    from dataclasses import replace
+
+    from generator.cache import Cache
+    from generator.config import load_config
+    from generator.executor import SUMMARY_BATCH, LocalExecutor
+    from generator.summarize import summarize_all
+
+    articles = [replace(article(LONG[n % 8 :] + LONG[: n % 8]), slug=f"a{n}") for n in range(2 * SUMMARY_BATCH + 3)]
+    config = load_config(tmp_path)
+    results = []
+    for processes in (1, 2):
+        executor = LocalExecutor(processes)
+        try:
+            summaries, computed, _ = summarize_all(articles, config, Cache(tmp_path / f"c{processes}.sqlite"),
+                                                   lambda *a: None, executor)
+        finally:
+            executor.close()
+        assert computed == len(articles)
+        results.append([s.sentences for s in summaries])
+    assert executor._pool is not None  # the pool really ran
+    assert results[0] == results[1]
