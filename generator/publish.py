@@ -48,7 +48,7 @@ def theme_language(lang: str) -> str:
     return lang if _material_file("partials", "languages", f"{lang}.html").exists() else "en"
 
 
-def _read_parent(mkdocs_yml: Path) -> dict:
+def read_parent(mkdocs_yml: Path) -> dict:
     from mkdocs.utils.yaml import yaml_load
 
     with mkdocs_yml.open("rb") as handle:
@@ -67,10 +67,10 @@ def _plugins_as_mapping(plugins) -> dict:
     return mapping
 
 
-def derived_config(config: Config, lang: str, languages: list[str], site_root: Path) -> dict:
-    """The per-language MkDocs config, as a mapping that INHERITs the maintainer's file."""
+def derived_config(config: Config, parent: dict, lang: str, languages: list[str], site_root: Path) -> dict:
+    """The per-language MkDocs config, as a mapping that INHERITs the maintainer's file
+    (``parent``, as read by ``read_parent``)."""
     mkdocs_yml = config.path(config.mkdocs_config)
-    parent = _read_parent(mkdocs_yml)
     plugins = _plugins_as_mapping(parent.get("plugins", ["search"]))
     plugins["search"] = {**(plugins.get("search") or {}), "lang": [lunr_language(lang)]}
     derived = {
@@ -183,8 +183,9 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
     building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
     try:
         fingerprints, to_build = {}, []
+        parent = read_parent(config.path(config.mkdocs_config))
         for lang in languages:
-            derived = derived_config(config, lang, languages, building)
+            derived = derived_config(config, parent, lang, languages, building)
             fingerprints[lang] = fingerprint(config, lang, derived)
             if previous.get(lang) == fingerprints[lang] and (site_dir / lang / "index.html").is_file():
                 shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
@@ -211,6 +212,8 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return [lang for lang, _ in to_build]
+
+
 def _swap_in(new: Path, site_dir: Path) -> None:
     """Replace ``site_dir`` with ``new``: two renames, so readers never see a partial site."""
     retired = None
