@@ -62,7 +62,7 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 
 
 def plan_languages(
-    models: dict, summaries: list[Summary], config: Config, report: BuildReport, progress: Progress
+    models: dict, summaries: list[Summary], config: Config, report: BuildReport
 ) -> list[str]:
     """Site languages that every article can reach; a missing pair fails the build
     unless ``skip_missing_languages`` is set, then that language is left out."""
@@ -79,7 +79,6 @@ def plan_languages(
         if not config.skip_missing_languages:
             raise BuildError(message)
         report.problems.append(Problem(f"language {target}", "skipped: " + message))
-        progress.say(f"warning: language {target} skipped: {message}")
     if not languages:
         raise BuildError("no site language is left to build")
     return languages
@@ -176,9 +175,7 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
 def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildReport, progress: Progress) -> None:
     with _timed(report, "ingest"):
         articles, problems = ingest.ingest(config)
-        report.problems += problems
-        for problem in problems:
-            progress.say(f"skipped {problem}")
+        report.problems += problems  # the CLI prints every problem once, at the end
         report.articles = len(articles)
         progress.say(f"[ingest] {len(articles)} articles from {config.path(config.seeds_dir)}")
 
@@ -187,13 +184,11 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
             articles, config, cache, lambda done, total, name: progress.step("summarize", done, total, name),
             executor,
         )
-        for article, reason in failures:
-            report.problems.append(Problem(article.source_file, f"{reason}; skipped"))
-            progress.say(f"skipped {article.source_file}: {reason}")
+        report.problems += [Problem(article.source_file, f"{reason}; skipped") for article, reason in failures]
 
     with _timed(report, "translate"):
         models = translate.load_models(config)
-        languages = plan_languages(models, summaries, config, report, progress)
+        languages = plan_languages(models, summaries, config, report)
         translator = translate.Translator(
             models, cache, config.beam_size, config.translate_threads or config.cpu_count, executor,
             progress=lambda pair, done, total: progress.step("translate", done, total, f"sentences {pair}"),
