@@ -24,10 +24,10 @@ from .languages import language_name
 from .translate import (
     PIVOT_LANGUAGE,
     InvalidModelPackage,
-    TranslationModel,
     find_route,
     install_package,
     load_models,
+    package_metadata,
     package_name,
     use_private_argos_dirs,
 )
@@ -144,19 +144,18 @@ def add_files(config: Config, files: list[Path]) -> list[str]:
     for file in files:
         if not file.is_file():
             raise ModelError(f"{file}: no such file")
-        with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
-            try:  # validate by installing into a scratch folder first
-                installed = install_package(file, Path(scratch))
-            except InvalidModelPackage as exc:
-                raise ModelError(f"refused: {exc}") from None
-            pair = TranslationModel.open(installed)
-        target = models_dir / f"{package_name(pair.from_code, pair.to_code)}.argosmodel"
+        try:  # validated before anything is copied
+            _, metadata = package_metadata(file)
+        except InvalidModelPackage as exc:
+            raise ModelError(f"refused: {exc}") from None
+        source, target_code = metadata["from_code"], metadata["to_code"]
+        target = models_dir / f"{package_name(source, target_code)}.argosmodel"
         if file.resolve() != target.resolve():
             staged = target.with_name(target.name + ".tmp")
             shutil.copyfile(file, staged)
             os.replace(staged, target)  # atomic: the folder never holds half a file
         install_package(target, packages_dir)
-        added.append(f"{pair.from_code}->{pair.to_code}")
+        added.append(f"{source}->{target_code}")
     return added
 
 

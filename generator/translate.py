@@ -108,21 +108,25 @@ def validate_package_zip(archive: zipfile.ZipFile) -> tuple[str, dict]:
     return top, metadata
 
 
+def package_metadata(archive_path: Path) -> tuple[str, dict]:
+    """Validate an .argosmodel without unpacking anything: (top-level folder, metadata)."""
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            return validate_package_zip(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidModelPackage(f"{archive_path.name}: not a zip archive ({exc})") from exc
+    except InvalidModelPackage as exc:
+        raise InvalidModelPackage(f"{archive_path.name}: {exc}") from exc
+
+
 def install_package(archive_path: Path, packages_dir: Path) -> Path:
     """Install one .argosmodel into ``packages_dir`` atomically; returns the package folder.
 
     The package is unpacked into a temporary folder beside its destination and renamed
     into place, so a failure leaves either the old package or none, never half of one."""
     sha = file_sha256(archive_path)
-    try:
-        archive = zipfile.ZipFile(archive_path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InvalidModelPackage(f"{archive_path.name}: not a zip archive ({exc})") from exc
-    with archive:
-        try:
-            top, metadata = validate_package_zip(archive)
-        except InvalidModelPackage as exc:
-            raise InvalidModelPackage(f"{archive_path.name}: {exc}") from exc
+    top, metadata = package_metadata(archive_path)
+    with zipfile.ZipFile(archive_path) as archive:
         destination = packages_dir / package_name(metadata["from_code"], metadata["to_code"])
         stamp = destination / ".polydigest-source.json"
         if stamp.exists() and json.loads(stamp.read_text()).get("sha256") == sha:
@@ -284,21 +288,24 @@ class Translator:
     beam_size: int
     threads: int
     executor: object = None
-    """Where batches run (``executor.Executor``); None: here, with the model's translate."""
+    """Where batches run (``executor.Executor``); default: this process."""
     translated: int = 0
     fallbacks: list[str] = field(default_factory=list)
     """One line per sentence that could not be translated: pair, reason, start of the text."""
     progress: Callable[[str, int, int], None] = lambda pair, done, total: None
+
+    def __post_init__(self) -> None:
+        if self.executor is None:
+            from .executor import LocalExecutor  # executor imports this module
+
+            self.executor = LocalExecutor()
 
     def _run(self, model: TranslationModel, texts: list[str], pair: str) -> list[str | None]:
         def report(done: int, total: int) -> None:
             self.progress(pair, done, total)
 
         try:
-            if self.executor is None:
-                outputs = model.translate(texts, self.beam_size, self.threads, report)
-            else:
-                outputs = self.executor.translate(model, texts, self.beam_size, self.threads, report)
+            outputs = self.executor.translate(model, texts, self.beam_size, self.threads, report)
         except RuntimeError:
             if len(texts) == 1:
                 return [None]  # reported by the caller with the error below
