@@ -11,15 +11,13 @@ import sys
 from pathlib import Path
 
 from . import __version__, models
-from .config import SUMMARY_ALGORITHMS, ConfigError, load_config, option_docs
-from .core import BuildError, build
-from .executor import ExecutorError
+from .config import SUMMARY_ALGORITHMS, load_config, option_docs
+from .core import build
+from .errors import ModelError, PolydigestError, UnsupportedLanguage
 from .ingest import articles_from_file
 from .model import Problem
 from .progress import Progress
-from .publish import PublishError
-from .summarize import UnsupportedLanguage, select_sentences
-from .translate import InvalidModelPackage
+from .summarize import select_sentences
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -190,7 +188,7 @@ def _models(args: argparse.Namespace) -> int:
         codes = [item for item in args.items if Path(item) not in files]
         bad = [code for code in codes if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3)]
         if bad:
-            raise models.ModelError(f"{', '.join(bad)}: neither an .argosmodel file nor a language code such as de")
+            raise ModelError(f"{', '.join(bad)}: neither an .argosmodel file nor a language code such as de")
         added = models.add_files(config, files) if files else []
         if codes:
             added += models.add_languages(config, codes, args.index or models.default_index_url(config))
@@ -215,7 +213,6 @@ def main(argv: list[str] | None = None) -> int:
         commands = {"build": _build, "serve": _serve, "summarize": _summarize, "models": _models,
                     "config": _show_config}
         return commands[args.command](args)
-    except (ConfigError, BuildError, PublishError, InvalidModelPackage, models.ModelError, ExecutorError,
-            FileNotFoundError) as exc:
+    except (PolydigestError, FileNotFoundError) as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)
         return 2

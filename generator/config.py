@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+from .paths import check_layout
+
 CONFIG_FILE = "polydigest.toml"
+OUTPUT_OPTIONS = ("docs_dir", "site_dir", "work_dir")
+"""Folders polydigest writes and deletes in; see paths.py for the rules."""
+INPUT_OPTIONS = ("seeds_dir", "models_dir", "mkdocs_config")
 
 DEFAULT_ALGORITHM = "lead-lexrank"
 SUMMARY_ALGORITHMS = (DEFAULT_ALGORITHM, "lexrank", "lsa", "luhn", "textrank", "edmundson", "sumbasic", "kl")
-
-
-class ConfigError(ValueError):
-    """The configuration is invalid; the message says which option and why."""
 
 
 def _option(default: Any, doc: str) -> Any:
@@ -82,8 +84,8 @@ class Config:
     build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).")
 
     def path(self, value: Path) -> Path:
-        """Resolve one of the path options against the project folder."""
-        return value if value.is_absolute() else (self.project_dir / value).resolve()
+        """Resolve one of the path options against the project folder (symbolic links too)."""
+        return (self.project_dir / value).resolve()
 
     def validate(self) -> None:
         if not self.languages:
@@ -102,6 +104,11 @@ class Config:
                 raise ConfigError(f"{name}: must be at least 1")
         if self.summary_words < 0:
             raise ConfigError("summary_words: must be 0 or more")
+        check_layout(
+            self.project_dir.resolve(),
+            outputs={name: self.path(getattr(self, name)) for name in OUTPUT_OPTIONS},
+            inputs={name: self.path(getattr(self, name)) for name in INPUT_OPTIONS},
+        )
 
     @property
     def default_language(self) -> str:

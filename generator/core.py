@@ -15,9 +15,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 
-from . import ingest, publish, render, stories, summarize, translate
+from . import ingest, paths, publish, render, stories, summarize, translate
 from .cache import Cache
 from .config import Config
+from .errors import BuildError
 from .executor import Executor, make_executor
 from .model import BuildReport, LocalizedArticle, Problem, Summary
 from .progress import Progress
@@ -25,15 +26,11 @@ from .progress import Progress
 log = logging.getLogger(__name__)
 
 
-class BuildError(RuntimeError):
-    """The build cannot go on; the message says why and what to do."""
-
-
 @contextlib.contextmanager
 def build_lock(config: Config) -> Iterator[None]:
     """One build per project at a time: a second one refuses instead of mixing files."""
     work_dir = config.path(config.work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    paths.claim(work_dir, "work_dir")
     with open(work_dir / "build.lock", "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -161,6 +158,8 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     progress = progress or Progress()
     report = BuildReport()
     with build_lock(config):
+        for name in ("docs_dir", "site_dir"):  # before any stage runs, so a refusal writes nothing
+            paths.check_claimable(config.path(getattr(config, name)), name)
         cache = Cache(config.path(config.work_dir) / "cache.sqlite")
         executor = make_executor(config.scheduler, config.cpu_count)
         try:
@@ -218,7 +217,9 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
             for lang in languages
             for path, content in render.render_language(localized[lang], lang, digest).items()
         }
-        written = render.write_tree(config.path(config.docs_dir), files)
+        docs_dir = config.path(config.docs_dir)
+        paths.claim(docs_dir, "docs_dir")
+        written = render.write_tree(docs_dir, files)
         progress.say(f"[render] {len(files)} pages, {written} changed")
 
     with _timed(report, "mkdocs"):

@@ -22,16 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from .errors import ExecutorError
 from .model import Article
 from .summarize import UnsupportedLanguage, select_sentences
 from .translate import TranslationModel, install_package
 
 SUMMARY_BATCH = 16  # articles per summarize task
 TRANSLATION_BATCH = 256  # sentences per translate task
-
-
-class ExecutorError(Exception):
-    """Distributed work failed for good (after retries); the message says what to do."""
 
 
 class Executor(Protocol):

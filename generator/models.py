@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import paths
 from .config import Config
+from .errors import ModelError
 from .languages import language_name
 from .translate import (
     PIVOT_LANGUAGE,
@@ -34,10 +36,6 @@ from .translate import (
 
 _DOWNLOAD_LIMIT = 2_000_000_000  # bytes; no real Argos package comes near it
 _TIMEOUT = 30  # seconds without data before a download is given up
-
-
-class ModelError(RuntimeError):
-    """A model operation failed; nothing was installed. The message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +136,7 @@ def add_files(config: Config, files: list[Path]) -> list[str]:
     models_dir = config.path(config.models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     work_dir = config.path(config.work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    paths.claim(work_dir, "work_dir")
     packages_dir = work_dir / "argos" / "packages"
     added = []
     for file in files:
@@ -195,7 +193,7 @@ def add_languages(config: Config, languages: list[str], index_url: str,
                 )
     added = []
     work_dir = config.path(config.work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    paths.claim(work_dir, "work_dir")
     for pair in dict.fromkeys(wanted):
         entry = index[pair]
         with tempfile.TemporaryDirectory(dir=work_dir) as scratch:

@@ -22,14 +22,12 @@ from pathlib import Path
 
 import yaml
 
+from . import paths
 from .config import Config
+from .errors import PublishError
 from .languages import RTL_LANGUAGES, language_name
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
-
-
-class PublishError(RuntimeError):
-    pass
 
 
 def _material_file(*parts: str) -> Path:
@@ -169,7 +167,7 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
     over from the current site (hard links, no copy); MkDocs runs only for the others.
     Returns the languages built."""
     site_dir = config.path(config.site_dir)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    paths.claim(site_dir, "site_dir")
     work_dir = config.path(config.work_dir)
     configs_dir = work_dir / "mkdocs"
     configs_dir.mkdir(parents=True, exist_ok=True)
@@ -179,8 +177,10 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
     except ValueError:
         previous = {}
     for stale in site_dir.parent.glob(f"{site_dir.name}.building-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a killed build (we hold the build lock)
+        if paths.is_claimed(stale):  # left by a killed build (we hold the build lock)
+            shutil.rmtree(stale, ignore_errors=True)
     building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
+    paths.mark(building)
     try:
         fingerprints, to_build = {}, []
         parent = read_parent(config.path(config.mkdocs_config))
@@ -207,7 +207,7 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")
-        _swap_in(building, site_dir)
+        _swap_in(building, site_dir)  # ``building`` now holds the previous site, removed below
         state_file.write_text(json.dumps(fingerprints, indent=1, sort_keys=True))
     finally:
         shutil.rmtree(building, ignore_errors=True)
@@ -215,12 +215,11 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
 
 
 def _swap_in(new: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` with ``new``: two renames, so readers never see a partial site."""
-    retired = None
-    if site_dir.exists():
-        retired = site_dir.with_name(f"{site_dir.name}.previous")
-        shutil.rmtree(retired, ignore_errors=True)
-        site_dir.rename(retired)
+    """Exchange ``new`` and ``site_dir`` in one atomic step where the system can, so readers
+    never see a partial site or none; elsewhere, two renames."""
+    if paths.exchange(new, site_dir):
+        return
+    retired = new.with_name(new.name + "-previous")
+    site_dir.rename(retired)
     new.rename(site_dir)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
+    retired.rename(new)

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import yaml
 
-
-class UnreadableArticle(ValueError):
-    """The file (or feed entry) is not an article we can read; the message says why."""
+from .errors import UnreadableArticle
 
 
 @dataclass

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from . import paths
 from .languages import language_name
 from .model import LocalizedArticle
 from .stories import Digest
@@ -271,8 +272,8 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) ->
 
 def write_tree(root: Path, files: dict[str, str]) -> int:
     """Make ``root`` hold exactly ``files``: unchanged files are not rewritten (their
-    modification times stay, so nothing downstream sees a change), stale ones are removed.
-    Returns the number of files written."""
+    modification times stay, so nothing downstream sees a change), stale ones are removed
+    (but for the marker that makes ``root`` polydigest's). Returns the number of files written."""
     written = 0
     for relative, content in files.items():
         path = root / relative
@@ -284,7 +285,7 @@ def write_tree(root: Path, files: dict[str, str]) -> int:
         temporary.write_bytes(data)
         temporary.replace(path)
         written += 1
-    wanted = {root / relative for relative in files}
+    wanted = {root / relative for relative in files} | {root / paths.MARKER}
     if root.is_dir():
         for path in sorted(root.rglob("*"), reverse=True):
             if path.is_file() and path not in wanted:

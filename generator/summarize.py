@@ -17,6 +17,7 @@ import numpy
 
 from .cache import Cache, cache_key
 from .config import DEFAULT_ALGORITHM, Config
+from .errors import UnsupportedLanguage
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
 from .model import Article, Summary
 
@@ -24,10 +25,6 @@ log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
 SUMMARIZER_VERSION = 3
-
-
-class UnsupportedLanguage(ValueError):
-    pass
 
 
 def _summarizer_class(name: str):

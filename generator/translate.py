@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from .cache import Cache, cache_key
 from .config import Config
+from .errors import InvalidModelPackage, MissingTranslation
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,6 @@ PIVOT_LANGUAGE = "en"
 _MAX_UNPACKED_BYTES = 2_000_000_000  # far above any real Argos package; stops zip bombs
 _MAX_COMPRESSION_RATIO = 50  # int8 weights barely compress; a zip bomb expands 1000-fold
 _MAX_DECODING_LENGTH = 512  # tokens; CTranslate2's default of 256 cuts long sentences
-
-
-class MissingTranslation(RuntimeError):
-    """No installed model, direct or through English, covers a needed language pair."""
-
-
-class InvalidModelPackage(ValueError):
-    """An .argosmodel file is not a valid, safe Argos package."""
 
 
 def use_private_argos_dirs(work_dir: Path) -> None:

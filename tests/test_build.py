@@ -13,9 +13,9 @@ import pytest
 
 from conftest import make_project
 from generator.config import load_config
-from generator.core import BuildError, build, build_lock
+from generator.core import build, build_lock
 from generator.progress import SILENT
-from generator.publish import PublishError
+from generator.errors import BuildError, PublishError
 from tiny_argos import expected_translation
 
 GUARD = Path(__file__).parent / "socket_guard"

@@ -82,7 +82,7 @@ def test_a_worker_that_dies_mid_build_does_not_change_the_result(tmp_path, tiny_
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, tiny_models):
-    from generator.executor import ExecutorError
+    from generator.errors import ExecutorError
 
     project = make_project(tmp_path / "project", tiny_models)
     with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler"):

@@ -19,7 +19,8 @@ from hostile_corpus import HOSTILE_ARTICLES, MARK, PAYLOADS, write_hostile_seeds
 from generator.config import load_config
 from generator.core import build
 from generator.ingest import parse_article
-from generator.readers import Source, UnreadableArticle
+from generator.errors import UnreadableArticle
+from generator.readers import Source
 from generator.model import LocalizedArticle, Summary
 from generator.progress import SILENT
 from generator.render import render_post

@@ -4,7 +4,8 @@ import pytest
 
 from generator.config import load_config
 from generator.ingest import assign_slugs, ingest, parse_article, remove_boilerplate, slugify
-from generator.readers import Source, UnreadableArticle, read_text
+from generator.errors import UnreadableArticle
+from generator.readers import Source, read_text
 
 STAND_IN = dt.date(2020, 1, 2)
 

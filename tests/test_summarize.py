@@ -5,7 +5,8 @@ import pytest
 from generator.config import SUMMARY_ALGORITHMS
 from generator.languages import OfflineTokenizer, split_sentences
 from generator.model import Article
-from generator.summarize import UnsupportedLanguage, select_sentences
+from generator.errors import UnsupportedLanguage
+from generator.summarize import select_sentences
 
 ENGLISH = [
     "The city council approved a new budget on Monday after weeks of debate.",

@@ -3,9 +3,8 @@ import zipfile
 import pytest
 
 from generator.cache import Cache
+from generator.errors import InvalidModelPackage, MissingTranslation
 from generator.translate import (
-    InvalidModelPackage,
-    MissingTranslation,
     TranslationModel,
     Translator,
     find_route,

@@ -1,0 +1,57 @@
+"""One tree of errors: the CLI reports any ``PolydigestError`` as a clear message and exit code 2.
+
+Every error polydigest raises on purpose derives from ``PolydigestError`` through one of four
+branches, so callers can tell a maintainer's mistake (config), a bad article (input), a model
+problem (model) and a failed site build (publish) apart, and nothing else (an out-of-memory
+error, a bug) is mistaken for one of them.
+"""
+
+from __future__ import annotations
+
+
+class PolydigestError(Exception):
+    """Base of every error polydigest reports to its user."""
+
+
+class ConfigError(PolydigestError, ValueError):
+    """The configuration or the command line is invalid; the message says which option and why."""
+
+
+class UnsafePathError(ConfigError):
+    """An output folder would overwrite or delete something polydigest does not own."""
+
+
+class InputError(PolydigestError, ValueError):
+    """An input article cannot be used; the message says why."""
+
+
+class UnreadableArticle(InputError):
+    """The file (or feed entry) is not an article polydigest can read."""
+
+
+class UnsupportedLanguage(InputError):
+    """The summarizer has nothing for the article's language."""
+
+
+class ModelError(PolydigestError):
+    """A translation model operation failed; nothing was installed. The message says what to do."""
+
+
+class InvalidModelPackage(ModelError, ValueError):
+    """An .argosmodel file is not a valid, safe Argos package."""
+
+
+class MissingTranslation(ModelError):
+    """No installed model, direct or through English, covers a needed language pair."""
+
+
+class PublishError(PolydigestError):
+    """The build cannot finish the site; the previous site is left as it was."""
+
+
+class BuildError(PolydigestError):
+    """The build cannot start or go on (another build runs, no language is left); the message says why."""
+
+
+class ExecutorError(PolydigestError):
+    """Distributed work failed for good (after retries), or the cluster cannot be reached."""

@@ -1,0 +1,107 @@
+"""Where polydigest may write, and what it may delete.
+
+Before anything is written, the output folders (docs, site, work) are checked against the
+project, its inputs and each other, as MkDocs' ``SiteDir`` option checks ``site_dir``
+against ``docs_dir``: a typo such as ``--out .`` or ``--docs seeds`` is refused with nothing
+touched. polydigest deletes only inside folders it created, which it marks with
+``MARKER``; an existing folder without the marker is refused unless it is empty.
+The finished site replaces the previous one in one atomic exchange of two folders.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from pathlib import Path
+
+from .errors import UnsafePathError
+
+MARKER = ".polydigest-output"
+MARKER_TEXT = (
+    "This folder is written by polydigest. Every build may replace or delete anything in it:\n"
+    "keep your own files elsewhere.\n"
+)
+
+
+def _overlap(a: Path, b: Path) -> str | None:
+    """How ``a`` and ``b`` overlap ('is', 'contains', 'lies inside'), or None."""
+    if a == b:
+        return "is"
+    if a in b.parents:
+        return "contains"
+    if b in a.parents:
+        return "lies inside"
+    return None
+
+
+def check_layout(project_dir: Path, outputs: dict[str, Path], inputs: dict[str, Path]) -> None:
+    """Refuse an output folder that is, contains or lies inside an input, another output
+    or the project folder itself (an output may lie inside the project folder, as docs/ does).
+    ``outputs`` and ``inputs`` map option names to resolved paths."""
+    for name, folder in outputs.items():
+        relation = _overlap(folder, project_dir)
+        if relation in ("is", "contains"):
+            raise UnsafePathError(f"{name}: {folder} {relation} the project folder {project_dir}; "
+                                  "choose a folder of its own, such as the default")
+    for name, folder in outputs.items():
+        others = {**inputs, **{n: p for n, p in outputs.items() if n != name}}
+        for other_name, other in others.items():
+            relation = _overlap(folder, other)
+            if relation:
+                raise UnsafePathError(f"{name}: {folder} {relation} {other_name} ({other}); "
+                                      "output folders must be separate from the inputs and from each other")
+
+
+def is_claimed(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
+def claim(folder: Path, name: str) -> None:
+    """Make ``folder`` an output folder of polydigest: create it with the marker, or accept it
+    when it holds the marker already or is empty. A folder with other content is refused."""
+    check_claimable(folder, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    mark(folder)
+
+
+def check_claimable(folder: Path, name: str) -> None:
+    """Raise unless ``claim`` would accept ``folder``; touches nothing."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UnsafePathError(f"{name}: {folder} is not a folder; polydigest will not replace it")
+    if folder.is_dir() and not is_claimed(folder) and any(folder.iterdir()):
+        raise UnsafePathError(
+            f"{name}: {folder} already holds files that polydigest did not write (it has no {MARKER}); "
+            "choose another folder, or empty this one if its content can go")
+
+
+def mark(folder: Path) -> None:
+    marker = folder / MARKER
+    if not marker.is_file():
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _renameat2():
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    function = getattr(libc, "renameat2", None)  # glibc 2.28+
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+def exchange(new: Path, current: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``): readers see
+    either the old or the new one, never none. Returns False where the system cannot do that."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(current), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system or kernel cannot exchange
+        return False
+    raise OSError(error, os.strerror(error), str(current))

@@ -1,0 +1,128 @@
+"""A typo must never delete a project: unsafe output folders are refused with nothing touched,
+polydigest deletes only inside folders it marked, and the site is swapped in atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import paths
+from generator.cli import main
+from generator.config import load_config
+from generator.errors import UnsafePathError
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("arguments, refused_option", [
+    (["--out", "."], "site_dir"),
+    (["--docs", "."], "docs_dir"),
+    (["--out", ".."], "site_dir"),
+    (["--docs", "seeds"], "docs_dir"),
+    (["--out", "seeds"], "site_dir"),
+    (["--out", "seeds/site"], "site_dir"),
+    (["--docs", "site"], "docs_dir"),
+    (["--out", "docs"], "site_dir"),
+    (["--out", "docs/en"], "site_dir"),
+    (["--docs", "models"], "docs_dir"),
+    (["--out", ".polydigest"], "site_dir"),
+    (["--out", "mkdocs.yml"], "site_dir"),
+])
+def test_unsafe_output_folder_is_refused_and_nothing_is_touched(project, capsys, arguments, refused_option):
+    (project / "site").mkdir()
+    (project / "site" / "keep.txt").write_text("a reader's copy")
+    parent_files = {p.name for p in project.parent.iterdir()}
+    before = snapshot(project)
+    assert main(["build", "--project", str(project), *arguments]) == 2
+    err = capsys.readouterr().err
+    assert "error: " in err and refused_option in err
+    assert snapshot(project) == before
+    assert {p.name for p in project.parent.iterdir()} == parent_files
+
+
+def test_seeds_inside_an_output_folder_is_refused(project):
+    with pytest.raises(UnsafePathError, match=r"docs_dir: .* contains seeds_dir"):
+        load_config(project, {"seeds_dir": "docs/seeds"})
+
+
+def test_output_folder_holding_mkdocs_yml_is_refused(project, tmp_path):
+    outside = tmp_path / "elsewhere"
+    with pytest.raises(UnsafePathError, match="contains the project folder"):
+        load_config(project, {"site_dir": str(tmp_path)})
+    # an output folder outside the project is fine when it touches nothing else
+    assert load_config(project, {"site_dir": str(outside)}).path(Path(str(outside))) == outside.resolve()
+
+
+def test_symlink_to_the_seeds_is_seen_through(project):
+    (project / "alias").symlink_to(project / "seeds")
+    with pytest.raises(UnsafePathError, match="seeds_dir"):
+        load_config(project, {"docs_dir": "alias"})
+
+
+def test_existing_folder_with_foreign_files_is_refused_and_kept(project, capsys, tmp_path):
+    foreign = tmp_path / "my-photos"
+    foreign.mkdir()
+    (foreign / "holiday.jpg").write_bytes(b"\xff\xd8 not really")
+    assert main(["build", "--project", str(project), "--out", str(foreign)]) == 2
+    assert "already holds files that polydigest did not write" in capsys.readouterr().err
+    assert snapshot(foreign) == {"holiday.jpg": b"\xff\xd8 not really"}
+    assert not (project / "docs").exists() or not any((project / "docs").rglob("*.md"))
+
+
+def test_docs_folder_with_foreign_files_is_refused_before_any_page_is_written(project, capsys):
+    (project / "docs").mkdir()
+    (project / "docs" / "notes.md").write_text("my notes")
+    assert main(["build", "--project", str(project)]) == 2
+    assert "docs_dir" in capsys.readouterr().err
+    assert snapshot(project / "docs") == {"notes.md": b"my notes"}
+    assert not (project / "site").exists()
+
+
+def test_build_marks_its_output_folders_and_rebuilds_into_them(project):
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    for folder in ("docs", "site", ".polydigest"):
+        assert paths.is_claimed(project / folder), folder
+    (project / "docs" / "en" / "stray.md").write_text("left by hand")
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    assert not (project / "docs" / "en" / "stray.md").exists()  # a marked folder holds exactly the build
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_empty_existing_folder_is_accepted(project, tmp_path):
+    empty = tmp_path / "empty-site"
+    empty.mkdir()
+    assert main(["build", "--project", str(project), "-q", "--out", str(empty)]) == 0
+    assert (empty / "en" / "index.html").is_file()
+
+
+def test_stale_building_folder_without_marker_is_left_alone(project):
+    lookalike = project / "site.building-mine"
+    lookalike.mkdir()
+    (lookalike / "draft.txt").write_text("not polydigest's")
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    assert (lookalike / "draft.txt").read_text() == "not polydigest's"
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path):
+    old, new = tmp_path / "site", tmp_path / "site.building"
+    old.mkdir(); new.mkdir()
+    (old / "which").write_text("old"); (new / "which").write_text("new")
+    inode_new = os.stat(new).st_ino
+    if not paths.exchange(new, old):
+        pytest.skip("this kernel or file system has no renameat2(RENAME_EXCHANGE); two renames are used")
+    assert (old / "which").read_text() == "new" and (new / "which").read_text() == "old"
+    assert os.stat(old).st_ino == inode_new
+
+
+def test_rebuild_replaces_the_site_folder_without_a_moment_without_it(project):
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    first = os.stat(project / "site").st_ino
+    (project / "seeds" / "extra.txt").write_text("Extra news\n\nThe council met on Monday to discuss the budget. "
+                                                  "It approved a new park for the town centre.\n")
+    assert main(["build", "--project", str(project), "-q"]) == 0
+    assert os.stat(project / "site").st_ino != first  # a new folder took the old one's name in one rename
+    assert (project / "site" / "index.html").is_file()
