@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from translate_throughput import news_sentences  # noqa: E402
 
 from generator import executor as executors  # noqa: E402
-from generator.translate import TranslationModel, install_package, use_private_argos_dirs  # noqa: E402
+from generator.translate import Decoding, TranslationModel, install_package, use_private_argos_dirs  # noqa: E402
 
 
 def noop(x):
@@ -48,9 +48,10 @@ def main() -> None:
     sentences = news_sentences(args.data, args.sentences)
     cores = os.cpu_count() or 1
 
-    model.translate(sentences[:8], 1, cores)
+    greedy = Decoding(beam_size=1)
+    model.translate(sentences[:8], greedy, cores)
     start = time.perf_counter()
-    model.translate(sentences, 1, cores)
+    model.translate(sentences, greedy, cores)
     local = len(sentences) / (time.perf_counter() - start)
     print(f"{len(sentences)} sentences, beam 1, {cores} cores")
     print(f"{'setup':34} {'sent/s':>8} {'vs local':>9}")
@@ -66,11 +67,11 @@ def main() -> None:
             client.gather(client.map(noop, range(500), pure=False))
             overhead = (time.perf_counter() - start) / 500 * 1000
             runner = executors.DaskExecutor(cluster.scheduler_address)
-            runner.translate(model, sentences[:8], 1, 1, lambda *a: None)  # ship and load the model
+            runner.translate(model, sentences[:8], greedy, 1, lambda *a: None)  # ship and load the model
             for batch in (32, 128, 256):
                 executors.TRANSLATION_BATCH = batch
                 start = time.perf_counter()
-                runner.translate(model, sentences, 1, 1, lambda *a: None)
+                runner.translate(model, sentences, greedy, 1, lambda *a: None)
                 rate = len(sentences) / (time.perf_counter() - start)
                 rates[(workers, batch)] = rate
                 print(f"{f'dask, {workers} worker(s), batch {batch}':34} {rate:8.1f} {rate / local:9.2f}")

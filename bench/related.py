@@ -28,7 +28,7 @@ from generator.config import load_config  # noqa: E402
 from generator.ingest import ingest  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 from generator.summarize import summarize_all  # noqa: E402
-from generator.translate import Translator, load_models  # noqa: E402
+from generator.translate import Decoding, Translator, load_models  # noqa: E402
 
 
 def english_items(seeds: Path, work: Path):
@@ -38,7 +38,7 @@ def english_items(seeds: Path, work: Path):
     articles, _ = ingest(config)
     cache = Cache(work / "cache.sqlite")
     summaries, _, _ = summarize_all(articles, config, cache, lambda *a: None)
-    translator = Translator(load_models(config), cache, config.beam_size, config.cpu_count)
+    translator = Translator(load_models(config), cache, Decoding(beam_size=config.beam_size), config.cpu_count)
     return core.localize(summaries, ["en"], translator, SILENT, {})["en"]
 
 

@@ -59,7 +59,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
-    from generator.translate import TranslationModel, install_package, use_private_argos_dirs
+    from generator.translate import Decoding, TranslationModel, install_package, use_private_argos_dirs
 
     use_private_argos_dirs(work)
     os.environ["ARGOS_BEAM_SIZE"] = str(args.argos_beam)  # argostranslate reads it at import
@@ -70,9 +70,10 @@ def main() -> None:
           f"(argostranslate: {args.argos_beam}), {cores} cores")
 
     # warm-up: load each engine once so model loading is not timed
-    model.translate(sentences[:4], args.beam, cores)
+    decoding = Decoding(beam_size=args.beam)
+    model.translate(sentences[:4], decoding, cores)
 
-    _, stage_seconds = timed(model.translate, sentences, args.beam, cores)
+    _, stage_seconds = timed(model.translate, sentences, decoding, cores)
 
     import ctranslate2
 

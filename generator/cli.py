@@ -13,11 +13,12 @@ from pathlib import Path
 from . import __version__, models
 from .config import SUMMARY_ALGORITHMS, load_config, option_docs
 from .core import build
-from .errors import ModelError, PolydigestError, UnsupportedLanguage
+from .errors import ConfigError, InputError, ModelError, PolydigestError, UnsupportedLanguage
 from .ingest import articles_from_file
 from .model import Problem
 from .progress import Progress
 from .summarize import select_sentences
+from .translate import translate_texts
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -109,13 +110,28 @@ def _parser() -> argparse.ArgumentParser:
     remove_parser = models_commands.add_parser("remove", parents=[project],
                                                help="remove the package of a pair such as de-en")
     remove_parser.add_argument("pair", metavar="PAIR")
+    translate_parser = commands.add_parser(
+        "translate", help="translate lines of text the way the build does (models, pivot, cache, checks)",
+        description="Read one text a line from FILEs (or standard input) and print one translation a line. "
+        "Each translation passes the build's checks (numbers kept, no loops, plausible length, not a copy); "
+        "a line whose translation fails them even after a retry with safer decoding is printed as it was "
+        "(with --json: translation null). Blank lines stay blank.",
+    )
+    translate_parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="default: standard input")
+    translate_parser.add_argument("--from", dest="source", required=True, metavar="LANG", help="language of the input")
+    translate_parser.add_argument("--to", dest="target", required=True, metavar="LANG", help="language wanted")
+    translate_parser.add_argument("--beam-size", type=int, metavar="N", help="translation beam size (default: 1)")
+    translate_parser.add_argument("--json", action="store_true",
+                                  help='one JSON object a line: source, translation (null when the checks declined '
+                                  'it), checks {passed, reasons}, retried')
+    translate_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     config_parser = commands.add_parser("config", help="list every configuration option with its value")
     config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     return parser
 
 
 _NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build", "files", "json", "models_command",
-               "items", "index", "pair"}
+               "items", "index", "pair", "source", "target"}
 
 
 def _load(args: argparse.Namespace):
@@ -199,6 +215,32 @@ def _models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_lines(files: list[Path]) -> list[str]:
+    try:
+        if not files:
+            return sys.stdin.buffer.read().decode("utf-8").splitlines()
+        return [line for path in files for line in path.read_bytes().decode("utf-8").splitlines()]
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the input is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _translate(args: argparse.Namespace) -> int:
+    config = _load(args)
+    for code in (args.source, args.target):
+        if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
+            raise ConfigError(f"{code!r} is not a language code such as 'en' or 'pt'")
+    lines = _read_lines(args.files)
+    verdicts, _ = translate_texts(config, lines, args.source, args.target)
+    for line, verdict in zip(lines, verdicts, strict=True):
+        if args.json:
+            print(json.dumps({"source": line, "translation": verdict.translation,
+                              "checks": {"passed": verdict.translation is not None, "reasons": list(verdict.reasons)},
+                              "retried": verdict.retried}, ensure_ascii=False))
+        else:
+            print(line if verdict.translation is None else verdict.translation)
+    return 0
+
+
 def _show_config(args: argparse.Namespace) -> int:
     config = load_config(args.project)
     for name, doc, default in option_docs():
@@ -211,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         commands = {"build": _build, "serve": _serve, "summarize": _summarize, "models": _models,
-                    "config": _show_config}
+                    "translate": _translate, "config": _show_config}
         return commands[args.command](args)
     except (PolydigestError, FileNotFoundError) as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)

@@ -109,11 +109,12 @@ def localize(
                 ]
                 continue
             for s in group:
-                originals = (s.article.title, *s.sentences)
-                translated = [mapping[t] or t for t in originals]  # the original where translation failed
+                title = mapping[s.article.title]
                 localized[target].append(LocalizedArticle(
-                    s, target, translated[0], tuple(translated[1:]), source,
-                    untranslated=sum(mapping[t] is None for t in originals),
+                    s, target, title or s.article.title,
+                    tuple(mapping[t] or t for t in s.sentences),  # the original where the checks declined
+                    source, original_title=title is None,
+                    original_sentences=tuple(i for i, t in enumerate(s.sentences) if mapping[t] is None),
                 ))
         progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
     return localized
@@ -189,7 +190,8 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
         models = translate.load_models(config)
         languages = plan_languages(models, summaries, config, report)
         translator = translate.Translator(
-            models, cache, config.beam_size, config.translate_threads or config.cpu_count, executor,
+            models, cache, translate.Decoding(beam_size=config.beam_size), config.translate_threads or config.cpu_count,
+            executor,
             progress=lambda pair, done, total: progress.step("translate", done, total, f"sentences {pair}"),
         )
         missing: dict[tuple[str, str], str] = {}
@@ -198,6 +200,9 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
             report.problems.append(Problem(f"translation {source} -> {target}", f"{message.split('. ')[0]}; "
                                            f"those articles are shown in {source} on the {target} site"))
         report.translated = translator.translated
+        report.retried = translator.retried
+        for (pair, kind), count in sorted(translator.declined.items()):
+            report.declined.setdefault(pair, {})[kind] = count
         fallbacks = list(dict.fromkeys(translator.fallbacks))  # a pivot step is shared by several targets
         report.translation_fallbacks = len(fallbacks)
         for line in fallbacks:

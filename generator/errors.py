@@ -41,6 +41,11 @@ class InvalidModelPackage(ModelError, ValueError):
     """An .argosmodel file is not a valid, safe Argos package."""
 
 
+class ModelFailure(ModelError):
+    """The model itself rejected an input (CTranslate2 raised on it): a verdict on that input,
+    unlike an out-of-memory error or a lost worker, which are failures of the machinery."""
+
+
 class MissingTranslation(ModelError):
     """No installed model, direct or through English, covers a needed language pair."""
 

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import ExecutorError
+from .errors import ExecutorError, ModelFailure
 from .model import Article
 from .summarize import UnsupportedLanguage, select_sentences
-from .translate import TranslationModel, install_package
+from .translate import Decoding, TranslationModel, install_package
 
 SUMMARY_BATCH = 16  # articles per summarize task
 TRANSLATION_BATCH = 256  # sentences per translate task
@@ -34,7 +34,7 @@ TRANSLATION_BATCH = 256  # sentences per translate task
 class Executor(Protocol):
     def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]: ...
 
-    def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
+    def translate(self, model: TranslationModel, texts: list[str], decoding: Decoding, threads: int,
                   progress: Callable[[int, int], None]) -> list[str]: ...
 
     def close(self) -> None: ...
@@ -73,9 +73,9 @@ class LocalExecutor:
         return [result for batch in self._pool.map(summarize_batch, batches, [options] * len(batches))
                 for result in batch]
 
-    def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
+    def translate(self, model: TranslationModel, texts: list[str], decoding: Decoding, threads: int,
                   progress: Callable[[int, int], None]) -> list[str]:
-        return model.translate(texts, beam_size, threads, progress)
+        return model.translate(texts, decoding, threads, progress)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -86,7 +86,7 @@ class LocalExecutor:
 _WORKER_MODELS: dict[str, TranslationModel] = {}
 
 
-def translate_on_worker(texts: list[str], package: bytes, identity: str, beam_size: int) -> list[str]:
+def translate_on_worker(texts: list[str], package: bytes, identity: str, decoding: Decoding) -> list[str]:
     model = _WORKER_MODELS.get(identity)
     if model is None:
         folder = Path(tempfile.mkdtemp(prefix="polydigest-worker-"))
@@ -94,7 +94,7 @@ def translate_on_worker(texts: list[str], package: bytes, identity: str, beam_si
         archive.write_bytes(package)
         model = TranslationModel.open(install_package(archive, folder / "packages"))
         _WORKER_MODELS[identity] = model
-    return model.translate(texts, beam_size, threads=1)
+    return model.translate(texts, decoding, threads=1)
 
 
 def _batches(items: list, size: int) -> list[list]:
@@ -114,8 +114,8 @@ class DaskExecutor:
     def _gather(self, futures: list, what: str) -> list:
         try:
             return self.client.gather(futures)
-        except RuntimeError:
-            raise  # the model failed on some input: the translator falls back, as it does locally
+        except ModelFailure:
+            raise  # the model failed on some input: the translator splits the batch, as it does locally
         except Exception as exc:  # a task failed on every try, or the cluster went away
             raise ExecutorError(f"{what} failed on the Dask cluster: {type(exc).__name__}: {exc}") from exc
 
@@ -124,7 +124,7 @@ class DaskExecutor:
                                   pure=False, retries=2)
         return [result for batch in self._gather(futures, "summarizing") for result in batch]
 
-    def translate(self, model: TranslationModel, texts: list[str], beam_size: int, threads: int,
+    def translate(self, model: TranslationModel, texts: list[str], decoding: Decoding, threads: int,
                   progress: Callable[[int, int], None]) -> list[str]:
         if model.identity not in self._packages:
             if model.archive is None:
@@ -132,7 +132,7 @@ class DaskExecutor:
             self._packages[model.identity] = self.client.scatter(model.archive.read_bytes(), broadcast=True)
         futures = self.client.map(translate_on_worker, _batches(texts, TRANSLATION_BATCH),
                                   package=self._packages[model.identity], identity=model.identity,
-                                  beam_size=beam_size, pure=False, retries=2)
+                                  decoding=decoding, pure=False, retries=2)
         outputs = [text for batch in self._gather(futures, "translation") for text in batch]
         progress(len(outputs), len(texts))
         return outputs

@@ -49,8 +49,10 @@ class LocalizedArticle:
     sentences: tuple[str, ...]
     translated_from: str | None
     """Original language when this version is machine-translated, else None."""
-    untranslated: int = 0
-    """Texts (title or sentences) the model failed on, shown in the original instead."""
+    original_title: bool = False
+    """The title's translation failed the checks: the original title is shown."""
+    original_sentences: tuple[int, ...] = ()
+    """Indices of sentences whose translation failed the checks: shown in the original, marked."""
     missing_model: bool = False
     """No installed model translates the article's language into this one: shown as is."""
     tags: tuple[str, ...] = ()
@@ -59,6 +61,11 @@ class LocalizedArticle:
     @property
     def article(self) -> Article:
         return self.summary.article
+
+    @property
+    def untranslated(self) -> int:
+        """Texts (title or sentences) shown in the original language because their translation failed."""
+        return self.original_title + len(self.original_sentences)
 
 
 @dataclass
@@ -79,6 +86,10 @@ class BuildReport:
     translated: int = 0
     cache_hits: int = 0
     translation_fallbacks: int = 0
+    retried: int = 0
+    """Sentences translated again with safer decoding because the first attempt failed the checks."""
+    declined: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Sentences shown in the original, by language pair and by the check that failed."""
     languages: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     """Languages MkDocs rebuilt; the others had not changed."""
@@ -92,6 +103,8 @@ class BuildReport:
             "translated": self.translated,
             "cache_hits": self.cache_hits,
             "translation_fallbacks": self.translation_fallbacks,
+            "retried": self.retried,
+            "declined": self.declined,
             "languages": self.languages,
             "published": self.published,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
@@ -101,6 +114,7 @@ class BuildReport:
     def one_line(self) -> str:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         return (
-            f"{self.articles} articles, {self.summarized} summarized, {self.translated} sentences translated, "
+            f"{self.articles} articles, {self.summarized} summarized, {self.translated} sentences translated "
+            f"({self.retried} retried, {sum(sum(k.values()) for k in self.declined.values())} declined), "
             f"{self.cache_hits} cache hits, {len(self.problems)} problems; {stages}"
         )

@@ -42,7 +42,9 @@ _LABELS = {
         "file": "file",
         "undated": "Undated: the article states no date; {date} is when it was added.",
         "translated": "Machine-translated from {language} with Argos Translate.",
-        "untranslated": "{count} part(s) could not be machine-translated and are shown in the original language.",
+        "untranslated": "{count} part(s) could not be machine-translated reliably and are shown in the original "
+                        "language.",
+        "not_reliable": "original text: the machine translation was not reliable",
         "original": "Original text ({language})",
         "no_model": "No translation model for {language} is installed: shown in the original language.",
         "author": "By",
@@ -66,7 +68,9 @@ _LABELS = {
         "file": "arquivo",
         "undated": "Sem data: o artigo não indica data; {date} é quando foi adicionado.",
         "translated": "Traduzido automaticamente do {language} com o Argos Translate.",
-        "untranslated": "{count} trecho(s) não puderam ser traduzidos automaticamente e aparecem no idioma original.",
+        "untranslated": "{count} trecho(s) não puderam ser traduzidos automaticamente com confiabilidade e aparecem "
+                        "no idioma original.",
+        "not_reliable": "texto original: a tradução automática não era confiável",
         "original": "Texto original ({language})",
         "no_model": "Nenhum modelo de tradução do {language} está instalado: exibido no idioma original.",
         "author": "Por",
@@ -102,8 +106,12 @@ def escape_text(text: str) -> str:
 
 def escape_paragraph(text: str) -> str:
     """A paragraph of text: also neutralizes block syntax at its start (lists, numbers)."""
-    escaped = escape_text(text)
-    return re.sub(r"^(\d+)\.", r"\1&#46;", escaped)
+    return _inline_only(escape_text(text))
+
+
+def _inline_only(markdown: str) -> str:
+    """Escaped inline Markdown that cannot start a block (a numbered list) either."""
+    return re.sub(r"^(\d+)\.", r"\1&#46;", markdown)
 
 
 def safe_url(url: str) -> str | None:
@@ -132,7 +140,7 @@ def render_post(item: LocalizedArticle, related: list[LocalizedArticle] = ()) ->
     }
     if item.tags:
         meta["tags"] = list(item.tags)
-    lines = [front_matter(meta), f"# {escape_text(item.title)}", "", escape_paragraph(" ".join(item.sentences)), ""]
+    lines = [front_matter(meta), f"# {escape_text(item.title)}", "", summary_paragraph(item), ""]
     lines += ["<!-- more -->", ""]
     source = escape_text(article.source_name) if article.source_name else ""
     url = safe_url(article.source_url)
@@ -160,6 +168,19 @@ def render_post(item: LocalizedArticle, related: list[LocalizedArticle] = ()) ->
     for paragraph in article.paragraphs:
         lines += [f"    {escape_paragraph(paragraph)}", ""]
     return "\n".join(lines)
+
+
+def summary_paragraph(item: LocalizedArticle) -> str:
+    """The summary; a sentence shown in the original because its translation failed the
+    checks is set in italics, in its own language, followed by a note in the page's language."""
+    parts = []
+    for index, sentence in enumerate(item.sentences):
+        if index in item.original_sentences:
+            parts.append(f'<span lang="{html.escape(item.article.language)}" class="pd-original">*{escape_text(sentence)}*</span> '
+                         f"*({escape_text(label(item.language, 'not_reliable'))})*")
+        else:
+            parts.append(escape_text(sentence))
+    return _inline_only(" ".join(parts))
 
 
 def _source_of(item: LocalizedArticle) -> str:

@@ -12,33 +12,54 @@ English. Every translated sentence is cached by (model, options, text).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import paths
 from .cache import Cache, cache_key
 from .config import Config
-from .errors import InvalidModelPackage, MissingTranslation
+from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind
+from .errors import InvalidModelPackage, MissingTranslation, ModelFailure
 
 log = logging.getLogger(__name__)
 
 PIVOT_LANGUAGE = "en"
 _MAX_UNPACKED_BYTES = 2_000_000_000  # far above any real Argos package; stops zip bombs
 _MAX_COMPRESSION_RATIO = 50  # int8 weights barely compress; a zip bomb expands 1000-fold
-_MAX_DECODING_LENGTH = 512  # tokens; CTranslate2's default of 256 cuts long sentences
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How CTranslate2 searches for a translation."""
+
+    beam_size: int = 1
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    max_decoding_length: int = 512
+    """Tokens; CTranslate2's default of 256 cuts long sentences."""
+
+    def options(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+SAFER_DECODING = Decoding(beam_size=4, repetition_penalty=1.2, no_repeat_ngram_size=4)
+"""The retry for a sentence whose translation failed the checks (measured: GUIDE.md)."""
 
 
 def use_private_argos_dirs(work_dir: Path) -> None:
     """Point argostranslate at folders of this project. It reads these variables once, at
     import, and creates its folders there; so this runs before the first import."""
+    paths.claim(work_dir, "work_dir")
     base = work_dir / "argos"
     os.environ["ARGOS_PACKAGES_DIR"] = str(base / "packages")
     os.environ["XDG_DATA_HOME"] = str(base / "data")
@@ -179,9 +200,10 @@ class TranslationModel:
             )
         return self._translator
 
-    def translate(self, sentences: list[str], beam_size: int, threads: int,
+    def translate(self, sentences: list[str], decoding: Decoding, threads: int,
                   progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
-        """Translate sentences in batches; one output per input, in order."""
+        """Translate sentences in batches; one output per input, in order. Raises
+        ``ModelFailure`` when CTranslate2 rejects the input (never for lack of memory)."""
         if not sentences:
             return []
         package = self._package
@@ -189,9 +211,13 @@ class TranslationModel:
         prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
         results = self.translator(threads).translate_iterable(
             tokens, target_prefix=prefix, max_batch_size=32, batch_type="examples",
-            beam_size=beam_size, replace_unknowns=True, max_decoding_length=_MAX_DECODING_LENGTH,
+            replace_unknowns=True, **decoding.options(),
         )
         outputs = []
+        try:
+            results = list(results)
+        except RuntimeError as exc:  # pybind11 turns std::bad_alloc into MemoryError, not this
+            raise ModelFailure(f"{self.from_code}->{self.to_code}: {exc}") from exc
         for result in results:
             text = package.tokenizer.decode(result.hypotheses[0])
             if package.target_prefix and text.startswith(package.target_prefix):
@@ -246,45 +272,49 @@ def missing_pair_message(source: str, target: str) -> str:
     )
 
 
-# A unit of 1-12 characters repeated 6+ times in a row: "salad salad salad …", "!!!!!!!".
-_LOOP = re.compile(r"(.{1,12}?)\1{5,}", re.DOTALL)
+@dataclass(frozen=True)
+class Verdict:
+    """What became of one text: its translation, or None where the checks declined every
+    attempt (the reader then sees the original); why; and whether safer decoding was needed."""
 
+    translation: str | None
+    reasons: tuple[str, ...] = ()
+    retried: bool = False
 
-def degeneration(source: str, translation: str) -> str | None:
-    """Why a translation is implausible (neural models sometimes loop or drop most of a
-    sentence), or None when it looks sane. Repetition already in the source is allowed."""
-    if not translation.strip():
-        return "empty translation"
-    if len(source) >= 20:
-        ratio = len(translation) / len(source)
-        if not 0.3 <= ratio <= 3.0:
-            return f"implausible length ({ratio:.1f}x the source)"
-    loop = max(_LOOP.finditer(translation), key=_repeats, default=None)
-    if loop and _repeats(loop) > 2 + max(map(_repeats, _LOOP.finditer(source)), default=0):
-        return f"repeats {loop.group(1)!r} {_repeats(loop)} times"
-    return None
+    def as_cached(self) -> dict:
+        return {"translation": self.translation, "reasons": list(self.reasons), "retried": self.retried}
 
+    @classmethod
+    def from_cached(cls, value: dict) -> Verdict:
+        return cls(value["translation"], tuple(value["reasons"]), value["retried"])
 
-def _repeats(match: re.Match) -> int:
-    return len(match.group(0)) // len(match.group(1))
+    def then(self, step: Verdict) -> Verdict:
+        """This verdict followed by the next step of a pivot route."""
+        return Verdict(step.translation, self.reasons + step.reasons, self.retried or step.retried)
 
 
 @dataclass
 class Translator:
-    """Translates texts along routes, with every step cached.
+    """Translates texts along routes; every sentence is checked (checks.py), retried once
+    with safer decoding when it fails, and the verdict is cached.
 
-    A sentence the model fails on (an error, or a degenerate output) comes back as None:
-    callers show the original instead and say so."""
+    Model failures (CTranslate2 rejecting an input) are verdicts too and are cached; errors
+    of the machinery (out of memory, a lost cluster) are not: they propagate."""
 
     models: dict[tuple[str, str], TranslationModel]
     cache: Cache
-    beam_size: int
+    decoding: Decoding
     threads: int
     executor: object = None
+    safer_decoding: Decoding = SAFER_DECODING
+    """The retry for a sentence that fails the checks."""
     """Where batches run (``executor.Executor``); default: this process."""
     translated: int = 0
+    retried: int = 0
+    declined: Counter = field(default_factory=Counter)
+    """Sentences shown in the original, by (pair, check that failed)."""
     fallbacks: list[str] = field(default_factory=list)
-    """One line per sentence that could not be translated: pair, reason, start of the text."""
+    """One line per declined sentence: pair, reasons, start of the text."""
     progress: Callable[[str, int, int], None] = lambda pair, done, total: None
 
     def __post_init__(self) -> None:
@@ -293,49 +323,83 @@ class Translator:
 
             self.executor = LocalExecutor()
 
-    def _run(self, model: TranslationModel, texts: list[str], pair: str) -> list[str | None]:
-        def report(done: int, total: int) -> None:
-            self.progress(pair, done, total)
-
+    def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str) -> list[str | None]:
+        """Outputs in order; None for a text the model itself fails on. A failing batch is
+        split in halves until the failing texts are found."""
         try:
-            outputs = self.executor.translate(model, texts, self.beam_size, self.threads, report)
-        except RuntimeError:
+            return self.executor.translate(model, texts, decoding, self.threads,
+                                           lambda done, total: self.progress(pair, done, total))
+        except ModelFailure:
             if len(texts) == 1:
-                return [None]  # reported by the caller with the error below
-            return [out for text in texts for out in self._run(model, [text], pair)]
-        return outputs
+                return [None]
+            middle = len(texts) // 2
+            return self._run(model, texts[:middle], decoding, pair) + self._run(model, texts[middle:], decoding, pair)
 
-    def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, str | None]:
+    def _judge(self, model: TranslationModel, texts: list[str], pair: str) -> dict[str, Verdict]:
+        """Translate, check, retry the failures once with safer decoding, check again."""
+
+        def reasons(text: str, output: str | None) -> tuple[str, ...]:
+            return (MODEL_FAILED,) if output is None else tuple(problems(text, output, model.from_code, model.to_code))
+
+        verdicts = {}
+        for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True):
+            verdicts[text] = Verdict(output, reasons(text, output))
+        again = [text for text, verdict in verdicts.items() if verdict.reasons]
+        if again:
+            for text, output in zip(again, self._run(model, again, self.safer_decoding, pair), strict=True):
+                failed = reasons(text, output)
+                verdicts[text] = Verdict(None if failed else output, failed, retried=True)
+        return verdicts
+
+    def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
-        keys = {t: cache_key("translation", model=model.identity, beam=self.beam_size, text=t) for t in texts}
+        keys = {t: cache_key("translation", model=model.identity, decoding=self.decoding.options(),
+                             checks=RULES_VERSION, text=t) for t in texts}
         cached = {t: self.cache.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
-        results = {}
+        verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}
         if todo:
-            # The model is deterministic: a failure is cached too, so it is not retried until
-            # the model or the options change (which changes the key).
-            for text, output in zip(todo, self._run(model, todo, pair), strict=True):
-                reason = "the model failed on it" if output is None else degeneration(text, output)
-                results[text] = {"failed": reason} if reason else output
-            self.cache.put_many({keys[t]: value for t, value in results.items()})
+            fresh = self._judge(model, todo, pair)
+            self.cache.put_many({keys[t]: v.as_cached() for t, v in fresh.items()})
             self.translated += len(todo)
-        done: dict[str, str | None] = {}
+            self.retried += sum(v.retried for v in fresh.values())
+            verdicts.update(fresh)
         for text in texts:
-            value = cached[text] if cached[text] is not None else results[text]
-            if isinstance(value, dict):
-                self.fallbacks.append(f"{pair}: {value['failed']}: {text[:60]!r}")
-                value = None
-            done[text] = value
-        return done
+            verdict = verdicts[text]
+            if verdict.translation is None:
+                for kind in dict.fromkeys(reason_kind(r) for r in verdict.reasons):
+                    self.declined[(pair, kind)] += 1
+                self.fallbacks.append(f"{pair}: {'; '.join(verdict.reasons)}: {text[:60]!r}")
+        return verdicts
 
-    def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str | None]:
-        """{text: translation, or None where it failed} from ``source`` into ``target``."""
+    def verdicts(self, texts: Iterable[str], source: str, target: str) -> dict[str, Verdict]:
+        """{text: Verdict} from ``source`` into ``target``, through English where needed."""
         route = find_route(self.models, source, target)
         if route is None:
             raise MissingTranslation(missing_pair_message(source, target))
-        current: dict[str, str | None] = {t: t for t in texts}
+        current = {t: Verdict(t) for t in texts}
         for model in route:
-            step = self._step(model, [t for t in current.values() if t is not None])
-            current = {original: None if text is None else step[text] for original, text in current.items()}
+            step = self._step(model, [v.translation for v in current.values() if v.translation is not None])
+            current = {original: verdict if verdict.translation is None else verdict.then(step[verdict.translation])
+                       for original, verdict in current.items()}
         return current
+
+    def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str | None]:
+        """{text: translation, or None where the checks declined it} from ``source`` into ``target``."""
+        return {text: verdict.translation for text, verdict in self.verdicts(texts, source, target).items()}
+
+
+def translate_texts(config: Config, texts: list[str], source: str, target: str) -> tuple[list[Verdict], Translator]:
+    """Verdicts for ``texts`` in order, along the same path as a build: the project's models,
+    routing through English, the cache and the checks (``polydigest translate``)."""
+    work_dir = config.path(config.work_dir)
+    paths.claim(work_dir, "work_dir")
+    cache = Cache(work_dir / "cache.sqlite")
+    try:
+        translator = Translator(load_models(config), cache, Decoding(beam_size=config.beam_size),
+                                config.translate_threads or config.cpu_count)
+        verdicts = translator.verdicts([t for t in texts if t.strip()], source, target)
+    finally:
+        cache.close()
+    return [verdicts.get(t, Verdict(t)) for t in texts], translator

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,48 @@ def test_summarize_prints_json_per_article_and_reports_bad_files(capsys, tmp_pat
     assert record["id"] == seed.stem.replace("_", "-") and record["language"] == "en"
     assert record["sentences"] and all(s in seed.read_text() for s in record["sentences"])
     assert "missing.txt" in captured.err
+
+
+def _translate(project: Path, *args: str, stdin: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "translate", "--project", str(project), *args],
+                          input=stdin, capture_output=True, timeout=120)
+
+
+def test_translate_prints_one_line_per_input_line(project):
+    result = _translate(project, "--from", "en", "--to", "pt", stdin=b"Rain today.\n\nSun tomorrow.\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines() == ["RAIN TODAY.", "", "SUN TOMORROW."]
+
+
+def test_translate_json_gives_translation_checks_and_retry_per_line(project):
+    result = _translate(project, "--from", "pt", "--to", "en", "--json", stdin="Chuva hoje.\n".encode())
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line) for line in result.stdout.decode().splitlines()] == [
+        {"source": "Chuva hoje.", "translation": "CHUVA HOJE.", "checks": {"passed": True, "reasons": []},
+         "retried": False}]
+
+
+def test_translate_json_reports_a_declined_line_as_null(tmp_path, tiny_models):
+    from conftest import make_project
+    from tiny_argos import build_tiny_package
+
+    models = tmp_path / "models"
+    build_tiny_package(models, "en", "pt", changes_digits=True)
+    project = make_project(tmp_path / "project", models, seeds=None)
+    result = _translate(project, "--from", "en", "--to", "pt", "--json", stdin=b"It cost 12 pounds.\n")
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["translation"] is None and line["retried"] is True
+    assert line["checks"] == {"passed": False, "reasons": ["number: 12 lost or changed"]}
+
+
+def test_translate_missing_pair_names_the_models_add_command(project):
+    result = _translate(project, "--from", "en", "--to", "de", stdin=b"Hello.\n")
+    assert result.returncode == 2
+    assert "polydigest models add de" in result.stderr.decode()
+
+
+def test_translate_refuses_input_that_is_not_utf8(project):
+    result = _translate(project, "--from", "en", "--to", "pt", stdin=b"caf\xe9\n")
+    assert result.returncode == 2
+    assert "not UTF-8" in result.stderr.decode()

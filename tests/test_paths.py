@@ -109,8 +109,9 @@ def test_stale_building_folder_without_marker_is_left_alone(project):
 
 def test_exchange_swaps_two_folders_in_one_step(tmp_path):
     old, new = tmp_path / "site", tmp_path / "site.building"
-    old.mkdir(); new.mkdir()
-    (old / "which").write_text("old"); (new / "which").write_text("new")
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "which").write_text("old" if folder == old else "new")
     inode_new = os.stat(new).st_ino
     if not paths.exchange(new, old):
         pytest.skip("this kernel or file system has no renameat2(RENAME_EXCHANGE); two renames are used")

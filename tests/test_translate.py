@@ -5,6 +5,7 @@ import pytest
 from generator.cache import Cache
 from generator.errors import InvalidModelPackage, MissingTranslation
 from generator.translate import (
+    Decoding,
     TranslationModel,
     Translator,
     find_route,
@@ -25,7 +26,7 @@ def models(tiny_models, tmp_path):
 
 def test_tiny_package_translates_exactly_through_ctranslate2(models):
     sentences = ["Hello, world!", "Ação já — “quoted”."]
-    assert models[("en", "pt")].translate(sentences, 4, 2) == [expected_translation(s) for s in sentences]
+    assert models[("en", "pt")].translate(sentences, Decoding(beam_size=4), 2) == [expected_translation(s) for s in sentences]
 
 
 def test_tiny_package_is_genuine_for_argostranslate_itself(models):
@@ -47,7 +48,7 @@ def test_route_is_direct_when_a_pair_exists_and_pivots_through_english_otherwise
 
 def test_translator_caches_every_step_and_counts_only_new_sentences(models, tmp_path):
     cache = Cache(tmp_path / "cache.sqlite")
-    translator = Translator(models, cache, beam_size=2, threads=1)
+    translator = Translator(models, cache, Decoding(beam_size=2), threads=1)
     first = translator.translate(["Olá mundo.", "Bom dia."], "pt", "ar")
     assert first == {"Olá mundo.": "OLÁ MUNDO.", "Bom dia.": "BOM DIA."}
     assert translator.translated == 4  # two sentences, two steps (pt->en->ar)
@@ -57,7 +58,7 @@ def test_translator_caches_every_step_and_counts_only_new_sentences(models, tmp_
 
 
 def test_missing_pair_error_names_the_pair_and_the_fix(models, tmp_path):
-    translator = Translator(models, Cache(tmp_path / "c.sqlite"), beam_size=1, threads=1)
+    translator = Translator(models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
     with pytest.raises(MissingTranslation, match=r"ar -> pt.*translate-ar_pt\.argosmodel.*--skip-missing-languages"):
         translator.translate(["x"], "ar", "pt")
 
@@ -101,34 +102,20 @@ def test_file_that_is_not_a_zip_is_refused(tmp_path):
         install_package(archive, tmp_path / "packages")
 
 
-@pytest.mark.parametrize("source, output, reason", [
-    ("I like salad very much today.", "Eu gosto de salada salada salada salada salada salada salada.", "repeats"),
-    ("The minister said the plan would be announced next week.", "O ministro.", "length"),
-    ("The minister said the plan.", "", "empty"),
-    ("Short.", "Curto.", None),
-    ("He shouted: no no no no no no no!", "Ele gritou: não não não não não não não!", None),  # the source repeats
-    ("Ha! " * 8, "Ha! " * 8, None),
-])
-def test_degenerate_translations_are_recognized(source, output, reason):
-    from generator.translate import degeneration
-
-    result = degeneration(source, output)
-    assert (result is None) if reason is None else (reason in result)
-
-
 def test_sentence_the_model_cannot_handle_falls_back_to_the_original(models, tmp_path):
-    translator = Translator(models, Cache(tmp_path / "c.sqlite"), beam_size=1, threads=1)
+    translator = Translator(models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
     too_long = "word " * 120  # 600 characters: more positions than the tiny model has
     result = translator.translate(["Fine sentence.", too_long], "en", "pt")
     assert result == {"Fine sentence.": "FINE SENTENCE.", too_long: None}
-    assert len(translator.fallbacks) == 1 and "en->pt: the model failed" in translator.fallbacks[0]
+    assert len(translator.fallbacks) == 1 and "en->pt: model: it failed" in translator.fallbacks[0]
+    assert translator.declined == {("en->pt", "model"): 1}
 
 
 def test_a_failed_sentence_is_remembered_not_retried(models, tmp_path):
     cache = Cache(tmp_path / "c.sqlite")
     too_long = "word " * 120
-    first = Translator(models, cache, beam_size=1, threads=1)
+    first = Translator(models, cache, Decoding(), threads=1)
     first.translate([too_long], "en", "pt")
-    again = Translator(models, cache, beam_size=1, threads=1)
+    again = Translator(models, cache, Decoding(), threads=1)
     assert again.translate([too_long], "en", "pt") == {too_long: None}
     assert again.translated == 0 and len(again.fallbacks) == 1

@@ -36,10 +36,15 @@ MAX_POSITIONS = 512
 _SPLITTER_SOURCE = Path(__file__).resolve().parent.parent / "models" / "translate-en_pt.argosmodel"
 
 
-def expected_translation(text: str) -> str:
+def _output_character(ch: str, changes_digits: bool) -> str:
+    if changes_digits and ch in string.digits:
+        return str((int(ch) + 1) % 10)
+    return ch.upper() if len(ch.upper()) == 1 and ch.upper() in _ALPHABET else ch
+
+
+def expected_translation(text: str, changes_digits: bool = False) -> str:
     """What the tiny model outputs for one sentence (argostranslate's decoder turns "_" into a space)."""
-    upper = "".join(ch.upper() if len(ch.upper()) == 1 and ch.upper() in _ALPHABET else ch for ch in text)
-    return upper.replace("_", " ")
+    return "".join(_output_character(ch, changes_digits) for ch in text).replace("_", " ")
 
 
 def _train_sentencepiece(prefix: Path) -> list[str]:
@@ -55,7 +60,7 @@ def _train_sentencepiece(prefix: Path) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def _uppercase_transformer(vocabulary: list[str], output_dir: Path) -> None:
+def _uppercase_transformer(vocabulary: list[str], output_dir: Path, changes_digits: bool) -> None:
     from ctranslate2.specs import transformer_spec
 
     size, positions = len(vocabulary), MAX_POSITIONS
@@ -106,7 +111,8 @@ def _uppercase_transformer(vocabulary: list[str], output_dir: Path) -> None:
     index = {token: i for i, token in enumerate(vocabulary)}
     projection = zeros(size, dim)
     for token, i in index.items():
-        projection[index.get(token.upper(), i) if len(token) == 1 else i, i] = 10.0
+        output = _output_character(token, changes_digits) if len(token) == 1 else token
+        projection[index.get(output, i), i] = 10.0
     linear(decoder.projection, size, dim)
     decoder.projection.weight = projection
     spec.register_source_vocabulary(vocabulary)
@@ -118,15 +124,17 @@ def _uppercase_transformer(vocabulary: list[str], output_dir: Path) -> None:
     spec.save(str(output_dir))
 
 
-def build_tiny_package(destination: Path, from_code: str, to_code: str) -> Path:
-    """Write ``translate-<from>_<to>.argosmodel`` into ``destination`` and return its path."""
+def build_tiny_package(destination: Path, from_code: str, to_code: str, changes_digits: bool = False) -> Path:
+    """Write ``translate-<from>_<to>.argosmodel`` into ``destination`` and return its path.
+    With ``changes_digits`` the model turns every digit into the next one (9 into 0), the way a
+    weak model changes "531.7" into "541.7": a genuine model that always fails the number check."""
     name = f"translate-{from_code}_{to_code}"
     with tempfile.TemporaryDirectory() as work:
         root = Path(work) / name
         root.mkdir()
         vocabulary = _train_sentencepiece(root / "sentencepiece")
         (root / "sentencepiece.vocab").unlink()
-        _uppercase_transformer(vocabulary, root / "model")
+        _uppercase_transformer(vocabulary, root / "model", changes_digits)
         (root / "minisbd").mkdir()
         with zipfile.ZipFile(_SPLITTER_SOURCE) as real:
             splitter = next(n for n in real.namelist() if n.endswith("minisbd/rules.onnx"))
@@ -136,7 +144,8 @@ def build_tiny_package(destination: Path, from_code: str, to_code: str) -> Path:
             "from_code": from_code, "from_name": from_code, "to_code": to_code, "to_name": to_code,
         }
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2))
-        (root / "README.md").write_text("Test package: copies its input upper-cased.\n")
+        (root / "README.md").write_text("Test package: copies its input upper-cased"
+                                        + (", digits changed.\n" if changes_digits else ".\n"))
         destination.mkdir(parents=True, exist_ok=True)
         archive = destination / f"{name}.argosmodel"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:

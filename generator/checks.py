@@ -1,0 +1,192 @@
+"""Checks on every translated sentence before it is published.
+
+A neural model, ours or a user's own Argos package, sometimes changes or drops a number,
+loops ("State of State of State of …"), stops early or leaves a sentence untranslated. Each
+check below compares a translation with its source and returns the reasons it fails; the
+translate stage retries a failing sentence with safer decoding and, if it still fails, shows
+the original sentence marked as not reliably translated.
+
+The thresholds live in ``RULES`` and were measured on teacher translations of news (see
+GUIDE.md, "Translation checks"); ``RULES_VERSION`` is part of every cached verdict's key, so
+changing a rule re-checks every sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+RULES_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Thresholds of the checks (measured; see the module docstring)."""
+
+    min_repeats: int = 3
+    """A word or phrase repeated this many times in a row is a loop (unless the source repeats too)."""
+    max_loop_words: int = 6
+    """Longest phrase, in words, that the loop check looks for."""
+    long_phrase_words: int = 4
+    """A phrase this long that comes back twice in a row is a loop already."""
+    length_ratio: tuple[float, float] = (0.45, 2.2)
+    """Translation length / source length (characters) outside this range fails."""
+    min_chars_for_ratio: int = 30
+    """Sources shorter than this skip the length check (headlines vary too much)."""
+    min_words_for_copy: int = 5
+    """A translation identical to a source of at least this many words is an untranslated copy."""
+
+
+RULES = Rules()
+
+# A number: digits, possibly grouped or with a decimal part ("16,700", "531.7", "1.000,5").
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+# Currencies news writes with a symbol; their symbols and names come from CLDR (Babel).
+_CURRENCIES = ("USD", "EUR", "GBP", "JPY", "BRL", "CNY", "INR", "CHF", "CAD", "AUD", "RUB", "MXN")
+# An acronym: two or more capitals (digits allowed after the first), as in NATO, G7, BBC.
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
+
+
+def numbers(text: str) -> Counter[str]:
+    """Digit strings of every number, separators removed: '16,700' and '16.700' are both
+    '16700', '531.7' and '531,7' both '5317', so the conventions of the two languages compare."""
+    return Counter(re.sub(r"\D", "", match) for match in _NUMBER.findall(text))
+
+
+def missing_numbers(source: str, translation: str) -> list[str]:
+    """Numbers of the source that the translation lacks (counted with multiplicity). A round
+    number may lose its zero groups to a word: '28,000' is kept by '28 mil' or '28 thousand'."""
+    found = numbers(translation)
+    missing = []
+    for number in sorted((numbers(source) - found).elements()):
+        shorter = number
+        while shorter.endswith("000") and len(shorter) > 3:
+            shorter = shorter[:-3]
+            if found[shorter] > 0:
+                found[shorter] -= 1
+                break
+        else:
+            missing.append(number)
+    return missing
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def longest_repeat(text: str, rules: Rules = RULES) -> tuple[int, str]:
+    """(times, phrase) of the most repeated run of one phrase in a row; long phrases count
+    from two repeats, short ones from ``min_repeats``. (0, '') when there is none."""
+    words = _words(text)
+    best = (0, "")
+    for size in range(1, rules.max_loop_words + 1):
+        needed = 2 if size >= rules.long_phrase_words else rules.min_repeats
+        start = 0
+        while start + 2 * size <= len(words):
+            phrase = words[start:start + size]
+            times = 1
+            while words[start + times * size:start + (times + 1) * size] == phrase:
+                times += 1
+            if times >= needed and times * size > best[0] * max(1, len(best[1].split())):
+                best = (times, " ".join(phrase))
+            start += max(1, (times - 1) * size) if times > 1 else 1
+    return best
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(unicodedata.normalize("NFKC", a).split()) == " ".join(unicodedata.normalize("NFKC", b).split())
+
+
+@functools.cache
+def _currency_symbols(language: str) -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern of the currency symbols used in ``language`` (and English), longest first, and
+    the currency of each: '$' is the US dollar, 'R$' the real, 'US$' the dollar again."""
+    from babel.numbers import get_currency_symbol
+
+    symbols: dict[str, str] = {}
+    for code in reversed(_CURRENCIES):  # the first listed wins a shared symbol ('$': USD)
+        for locale in _locales(language):
+            symbol = get_currency_symbol(code, locale=locale)
+            if not symbol.isalpha():  # 'CHF' is a word, not a symbol
+                symbols[symbol] = code
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True)))
+    return pattern, symbols
+
+
+@functools.cache
+def _currency_names(language: str) -> dict[str, set[str]]:
+    """For each currency, the words of its CLDR names in ``language`` (singular and plural), folded."""
+    from babel.numbers import get_currency_name
+
+    names: dict[str, set[str]] = {}
+    for code in _CURRENCIES:
+        spelled = {get_currency_name(code, count=count, locale=locale)
+                   for locale in _locales(language)[:1] for count in (1, 2)}
+        names[code] = {_fold(word) for name in spelled for word in _WORD.findall(name) if len(word) >= 4}
+    return names
+
+
+def _locales(language: str) -> tuple[str, ...]:
+    """``language`` (when CLDR knows it) and English."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return ("en",)
+    return tuple(dict.fromkeys((language, "en")))
+
+
+def currencies(text: str, language: str, by_name: bool = False) -> set[str]:
+    """Currencies a text mentions by symbol ('$16.6bn', 'R$ 5'), and with ``by_name`` by a word
+    of their name too ('16 milhões de libras' mentions GBP)."""
+    pattern, symbols = _currency_symbols(language)
+    found = {symbols[match] for match in pattern.findall(text)}
+    if by_name:
+        words = [_fold(w) for w in _WORD.findall(text)]
+        for code, name_words in _currency_names(language).items():
+            if any(w.startswith(n[:-1]) and len(w) <= len(n) + 2 for w in words for n in name_words):
+                found.add(code)
+    return found
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+def problems(source: str, translation: str, source_language: str = "en", target_language: str = "en",
+             rules: Rules = RULES) -> list[str]:
+    """Why ``translation`` should not be published as a translation of ``source``, each reason
+    as 'check: detail'; [] when it passes."""
+    if not translation.strip():
+        return ["empty: no translation"]
+    reasons = []
+    lost = missing_numbers(source, translation)
+    if lost:
+        reasons.append("number: " + ", ".join(lost) + " lost or changed")
+    lost_currency = currencies(source, source_language) - currencies(translation, target_language, by_name=True)
+    if lost_currency:
+        reasons.append("currency: " + ", ".join(sorted(lost_currency)) + " lost or changed")
+    times, phrase = longest_repeat(translation, rules)
+    if times and longest_repeat(source, rules)[0] < times:
+        reasons.append(f"loop: {phrase!r} {times} times in a row")
+    if len(source) >= rules.min_chars_for_ratio:
+        ratio = len(translation) / len(source)
+        low, high = rules.length_ratio
+        if not low <= ratio <= high:
+            reasons.append(f"length: {ratio:.2f}x the source")
+    if len(_words(source)) >= rules.min_words_for_copy and _same_text(source, translation):
+        reasons.append("copy: not translated")
+    return reasons
+
+
+MODEL_FAILED = "model: it failed on this text"
+
+
+def reason_kind(reason: str) -> str:
+    """The check a reason comes from ('number', 'loop', …): reasons read 'kind: detail'."""
+    return reason.split(":", 1)[0]

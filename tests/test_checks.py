@@ -1,0 +1,143 @@
+"""Every translated sentence is checked before it is published: numbers, loops, length,
+untranslated copies. A failing sentence is retried with safer decoding, then shown in the
+original, marked; verdicts are cached under the version of the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_project
+from generator import checks, translate
+from generator.cache import Cache
+from generator.config import load_config
+from generator.core import build
+from generator.progress import SILENT
+from generator.translate import Decoding, TranslationModel, Translator, install_package
+from tiny_argos import build_tiny_package, expected_translation
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("About 16,700 deaths were recorded.", "Cerca de 16.700 mortes foram registadas."),
+    ("Sales rose to $531.7 million.", "As vendas subiram para $531,7 milhões."),
+    ("A £1,000 fine and 3 points.", "Uma multa de £1.000 e 3 pontos."),
+    ("He said: no, no, no.", "Ele disse: não, não, não."),  # the source repeats too
+    ("Very very good news today for the town.", "Notícias muito muito boas hoje para a cidade."),
+    ("Short.", "Curto e grosso, mas curto."),  # too short for the length check
+    ("BBC", "BBC"),
+    ("On 7 May 2015 the vote took place in 650 seats.", "Em 7 de maio de 2015 a votação decorreu em 650 lugares."),
+])
+def test_faithful_translations_pass_every_check(source, translation):
+    assert checks.problems(source, translation) == []
+
+
+@pytest.mark.parametrize("source, translation, kind", [
+    ("About 16,700 deaths were recorded.", "Cerca de 16.", "number"),
+    ("Sales rose to $531.7 million.", "As vendas subiram para $ 551,7 milhões.", "number"),
+    ("A £1,000 fine.", "Uma multa de 1.000 euros.", "currency"),
+    ("The State of the Union speech.", "O Estado de Estado de Estado de Estado da União.", "loop"),
+    ("He said that it was fine.", "Ele disse isso, e isso, e isso, e isso, e isso.", "loop"),
+    ("It was not good at all.", "Não não não não foi nada bom.", "loop"),
+    ("in the middle of the night he left", "no meio da noite no meio da noite ele saiu", "loop"),
+    ("The minister said the plan would be announced next week.", "O ministro.", "length"),
+    ("The prime minister spoke on Monday.", "O ministro disse na segunda-feira que o plano seria anunciado na próxima "
+                                      "semana com todos os pormenores.", "length"),
+    ("The minister said the plan would change.", "The minister said the plan would change.", "copy"),
+    ("The minister said.", "   ", "empty"),
+])
+def test_each_check_catches_its_failure(source, translation, kind):
+    assert kind in [checks.reason_kind(r) for r in checks.problems(source, translation)]
+
+
+def test_numbers_compare_across_separator_conventions():
+    assert checks.numbers("16,700 and 531.7 and 1 000") == checks.numbers("16.700 e 531,7 e 1 000")
+    assert checks.missing_numbers("in 2015, 3 people", "em 2016, 3 pessoas") == ["2015"]
+
+
+@pytest.fixture(scope="module")
+def digit_changer(tmp_path_factory):
+    """A genuine tiny en->pt model that changes every digit: it always fails the number check."""
+    folder = tmp_path_factory.mktemp("digit-changer")
+    return build_tiny_package(folder, "en", "pt", changes_digits=True)
+
+
+def _open(archive, tmp_path):
+    return TranslationModel.open(install_package(archive, tmp_path / "packages"))
+
+
+def test_failing_sentence_is_retried_with_safer_decoding_and_kept_when_it_passes(tiny_models, tmp_path):
+    model = _open(tiny_models / "translate-en_pt.argosmodel", tmp_path)
+    # A first decoding cut at 12 tokens fails the length check; the retry (beam 4) is not cut.
+    # (The default retry also forbids repeated 4-grams, which a character-level copy model cannot keep.)
+    translator = Translator({("en", "pt"): model}, Cache(tmp_path / "c.sqlite"),
+                            Decoding(max_decoding_length=12), threads=1, safer_decoding=Decoding(beam_size=4))
+    long, short = "The council approved the new park on Monday.", "Rain."
+    verdicts = translator.verdicts([long, short], "en", "pt")
+    assert verdicts[long] == translate.Verdict(expected_translation(long), (), retried=True)
+    assert verdicts[short] == translate.Verdict(expected_translation(short), (), retried=False)
+    assert translator.retried == 1 and not translator.declined
+
+
+def test_sentence_failing_every_attempt_is_declined_and_counted(digit_changer, tmp_path):
+    model = _open(digit_changer, tmp_path)
+    translator = Translator({("en", "pt"): model}, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    sentence, plain = "Sales rose by 531.7 million.", "Sales rose sharply."
+    verdicts = translator.verdicts([sentence, plain], "en", "pt")
+    assert verdicts[sentence].translation is None and verdicts[sentence].retried
+    assert verdicts[sentence].reasons == ("number: 5317 lost or changed",)
+    assert verdicts[plain].translation == expected_translation(plain)
+    assert translator.declined == {("en->pt", "number"): 1}
+
+
+def test_verdicts_are_cached_and_a_rule_change_checks_again(digit_changer, tmp_path, monkeypatch):
+    model = _open(digit_changer, tmp_path)
+    cache = Cache(tmp_path / "c.sqlite")
+    sentence = "Sales rose by 531.7 million."
+    first = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    first.translate([sentence], "en", "pt")
+    again = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    assert again.translate([sentence], "en", "pt") == {sentence: None}
+    assert again.translated == 0 and again.declined == {("en->pt", "number"): 1}  # cached, still counted
+    monkeypatch.setattr(translate, "RULES_VERSION", checks.RULES_VERSION + 1)
+    changed = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    changed.translate([sentence], "en", "pt")
+    assert changed.translated == 1
+
+
+class _OutOfMemory:
+    """Stands in for the executor: an out-of-memory error cannot be provoked on demand here."""
+
+    def translate(self, *args, **kwargs):
+        raise MemoryError("std::bad_alloc")
+
+
+def test_an_error_of_the_machinery_is_never_cached_as_a_verdict(tiny_models, tmp_path):
+    model = _open(tiny_models / "translate-en_pt.argosmodel", tmp_path)
+    cache = Cache(tmp_path / "c.sqlite")
+    broken = Translator({("en", "pt"): model}, cache, Decoding(), threads=1, executor=_OutOfMemory())
+    with pytest.raises(MemoryError):
+        broken.translate(["Rain."], "en", "pt")
+    healthy = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    assert healthy.translate(["Rain."], "en", "pt") == {"Rain.": "RAIN."}
+    assert healthy.translated == 1  # nothing had been cached for it
+
+
+def test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_language(tmp_path, tiny_models,
+                                                                                  digit_changer):
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "translate-en_pt.argosmodel").write_bytes(digit_changer.read_bytes())
+    (models / "translate-pt_en.argosmodel").write_bytes((tiny_models / "translate-pt_en.argosmodel").read_bytes())
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "budget.txt").write_text("Council budget\n\nThe council approved a budget of 531.7 million on "
+                                      "Monday. Residents welcomed the plan for the town centre.\n")
+    project = make_project(tmp_path / "project", models, seeds)
+    report = build(load_config(project), SILENT)
+    page = (project / "docs" / "pt" / "articles" / "posts").glob("*.md")
+    text = next(page).read_text(encoding="utf-8")
+    assert '<span lang="en" class="pd-original">*The council approved a budget of 531.7 million on Monday.*' \
+           '</span> *(texto original: a tradução automática não era confiável)*' in text
+    assert "RESIDENTS WELCOMED THE PLAN" in text
+    built = (project / "site" / "pt" / "articles" / "budget" / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="en" class="pd-original"><em>The council approved' in built
+    assert report.declined == {"en->pt": {"number": 1}}
