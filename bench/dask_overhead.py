@@ -25,7 +25,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from translate_throughput import news_sentences  # noqa: E402
 
 from generator import executor as executors  # noqa: E402
-from generator.translate import Decoding, TranslationModel, install_package, use_private_argos_dirs  # noqa: E402
+from generator.translate import (  # noqa: E402
+    Decoding,
+    ShippedModel,
+    TranslationModel,
+    install_package,
+    translate_batch,
+    import_argostranslate,
+)
 
 
 def noop(x):
@@ -42,7 +49,7 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     work = Path(tempfile.mkdtemp(prefix="polydigest-dask-"))
-    use_private_argos_dirs(work)
+    import_argostranslate(work)
     model = TranslationModel.open(install_package(args.model, work / "packages"))
     model.archive = args.model
     sentences = news_sentences(args.data, args.sentences)
@@ -67,11 +74,16 @@ def main() -> None:
             client.gather(client.map(noop, range(500), pure=False))
             overhead = (time.perf_counter() - start) / 500 * 1000
             runner = executors.DaskExecutor(cluster.scheduler_address)
-            runner.translate(model, sentences[:8], greedy, 1, lambda *a: None)  # ship and load the model
+            shipped = runner.share(model.identity, lambda: ShippedModel.of(model))
+
+            def translate_all(size: int, texts: list[str]) -> None:
+                runner.map(translate_batch, executors.batches_of(texts, size), model=shipped, decoding=greedy,
+                           threads=1)
+
+            translate_all(8, sentences[:8])  # ship and load the model
             for batch in (32, 128, 256):
-                executors.TRANSLATION_BATCH = batch
                 start = time.perf_counter()
-                runner.translate(model, sentences, greedy, 1, lambda *a: None)
+                translate_all(batch, sentences)
                 rate = len(sentences) / (time.perf_counter() - start)
                 rates[(workers, batch)] = rate
                 print(f"{f'dask, {workers} worker(s), batch {batch}':34} {rate:8.1f} {rate / local:9.2f}")

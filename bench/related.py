@@ -22,13 +22,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import core, stories  # noqa: E402
+from generator import stories  # noqa: E402
 from generator.cache import Cache  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.ingest import ingest  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 from generator.summarize import summarize_all  # noqa: E402
-from generator.translate import Decoding, Translator, load_models  # noqa: E402
+from generator.translate import Decoding, Translator, load_models, localize  # noqa: E402
 
 
 def english_items(seeds: Path, work: Path):
@@ -37,9 +37,9 @@ def english_items(seeds: Path, work: Path):
     config = load_config(work, {"seeds_dir": str(seeds), "languages": "en,pt"})
     articles, _ = ingest(config)
     cache = Cache(work / "cache.sqlite")
-    summaries, _, _ = summarize_all(articles, config, cache, lambda *a: None)
+    summaries, _, _ = summarize_all(articles, config, cache)
     translator = Translator(load_models(config), cache, Decoding(beam_size=config.beam_size), config.cpu_count)
-    return core.localize(summaries, ["en"], translator, SILENT, {})["en"]
+    return localize(summaries, ["en"], translator, SILENT, {})["en"]
 
 
 def main() -> None:

@@ -59,9 +59,9 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
-    from generator.translate import Decoding, TranslationModel, install_package, use_private_argos_dirs
+    from generator.translate import Decoding, TranslationModel, install_package, import_argostranslate
 
-    use_private_argos_dirs(work)
+    import_argostranslate(work)
     os.environ["ARGOS_BEAM_SIZE"] = str(args.argos_beam)  # argostranslate reads it at import
     model = TranslationModel.open(install_package(args.model, work / "packages"))
     sentences = news_sentences(args.data, args.sentences)

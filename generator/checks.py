@@ -97,6 +97,12 @@ def longest_repeat(text: str, rules: Rules = RULES) -> tuple[int, str]:
     return best
 
 
+def _is_prose(text: str, rules: Rules) -> bool:
+    """Enough words, mostly lower-case: a sentence to translate, not a list of names."""
+    words = _WORD.findall(text)
+    return len(words) >= rules.min_words_for_copy and sum(w[0].islower() for w in words) * 2 >= len(words)
+
+
 def _same_text(a: str, b: str) -> bool:
     return " ".join(unicodedata.normalize("NFKC", a).split()) == " ".join(unicodedata.normalize("NFKC", b).split())
 
@@ -179,7 +185,7 @@ def problems(source: str, translation: str, source_language: str = "en", target_
         low, high = rules.length_ratio
         if not low <= ratio <= high:
             reasons.append(f"length: {ratio:.2f}x the source")
-    if len(_words(source)) >= rules.min_words_for_copy and _same_text(source, translation):
+    if _is_prose(source, rules) and _same_text(source, translation):
         reasons.append("copy: not translated")
     return reasons
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, models
-from .config import SUMMARY_ALGORITHMS, load_config, option_docs
+from .config import add_options, language_code, load_config, option_docs, overrides_from
 from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError, UnsupportedLanguage
 from .ingest import articles_from_file
@@ -24,28 +24,7 @@ from .translate import translate_texts
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
                         help="project folder with mkdocs.yml and polydigest.toml (default: current folder)")
-    parser.add_argument("--seeds", dest="seeds_dir", type=Path, metavar="DIR",
-                        help="folder of input articles (default: seeds)")
-    parser.add_argument("--out", dest="site_dir", type=Path, metavar="DIR",
-                        help="where the built site goes (default: site)")
-    parser.add_argument("--docs", dest="docs_dir", type=Path, metavar="DIR",
-                        help="where the generated Markdown goes (default: docs)")
-    parser.add_argument("--languages", metavar="en,pt",
-                        help="comma-separated site languages; the first is the default (default: en,pt)")
-    parser.add_argument("--models", dest="models_dir", type=Path, metavar="DIR",
-                        help="folder of .argosmodel files (default: models)")
-    parser.add_argument("--skip-missing-languages", action="store_true", default=None,
-                        help="leave out a language no installed model reaches, with a warning, instead of failing")
-    parser.add_argument("--algorithm", dest="summary_algorithm", choices=SUMMARY_ALGORITHMS,
-                        help="summarizer (default: lead-lexrank; the others are stock sumy algorithms)")
-    parser.add_argument("--words", dest="summary_words", type=int, metavar="N",
-                        help="word budget of a lead-lexrank summary (default: 75; 0: use --sentences)")
-    parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N",
-                        help="sentences per summary for the stock algorithms (default: 3)")
-    parser.add_argument("--beam-size", type=int, metavar="N",
-                        help="translation beam size; 1 is fastest (default: 1)")
-    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                        help="summarize and translate on this Dask cluster (default: on this machine)")
+    add_options(parser)
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the build report as JSON")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the final report and errors")
 
@@ -81,12 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     summarize_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     summarize_parser.add_argument("--json", action="store_true",
                                   help="one JSON object per article: id, file, language, title, sentences")
-    summarize_parser.add_argument("--algorithm", dest="summary_algorithm", choices=SUMMARY_ALGORITHMS)
-    summarize_parser.add_argument("--words", dest="summary_words", type=int, metavar="N",
-                                  help="word budget of lead-lexrank (default: 75; 0: use --sentences)")
-    summarize_parser.add_argument("--sentences", dest="summary_sentences", type=int, metavar="N")
-    summarize_parser.add_argument("--languages", metavar="en,pt",
-                                  help="site languages; the first is used when language detection is unsure")
+    add_options(summarize_parser, ("summary_algorithm", "summary_words", "summary_sentences", "languages"))
     models_parser = commands.add_parser(
         "models", help="list, add or remove Argos translation models",
         description="Manage the Argos Translate packages in the project's model folder. Builds never download; "
@@ -120,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     translate_parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="default: standard input")
     translate_parser.add_argument("--from", dest="source", required=True, metavar="LANG", help="language of the input")
     translate_parser.add_argument("--to", dest="target", required=True, metavar="LANG", help="language wanted")
-    translate_parser.add_argument("--beam-size", type=int, metavar="N", help="translation beam size (default: 1)")
+    add_options(translate_parser, ("beam_size",))
     translate_parser.add_argument("--json", action="store_true",
                                   help='one JSON object a line: source, translation (null when the checks declined '
                                   'it), checks {passed, reasons}, retried')
@@ -130,13 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_NOT_CONFIG = {"command", "project", "report", "quiet", "port", "no_build", "files", "json", "models_command",
-               "items", "index", "pair", "source", "target"}
-
-
 def _load(args: argparse.Namespace):
-    overrides = {k: v for k, v in vars(args).items() if k not in _NOT_CONFIG}
-    return load_config(args.project, overrides)
+    return load_config(args.project, overrides_from(args))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -202,9 +171,11 @@ def _models(args: argparse.Namespace) -> int:
     else:
         files = [Path(item) for item in args.items if item.endswith(".argosmodel") or Path(item).is_file()]
         codes = [item for item in args.items if Path(item) not in files]
-        bad = [code for code in codes if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3)]
-        if bad:
-            raise ModelError(f"{', '.join(bad)}: neither an .argosmodel file nor a language code such as de")
+        for code in codes:
+            try:
+                language_code(code)
+            except ConfigError:
+                raise ModelError(f"{code}: neither an .argosmodel file nor a language code such as de") from None
         added = models.add_files(config, files) if files else []
         if codes:
             added += models.add_languages(config, codes, args.index or models.default_index_url(config))
@@ -227,8 +198,7 @@ def _read_lines(files: list[Path]) -> list[str]:
 def _translate(args: argparse.Namespace) -> int:
     config = _load(args)
     for code in (args.source, args.target):
-        if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
-            raise ConfigError(f"{code!r} is not a language code such as 'en' or 'pt'")
+        language_code(code)
     lines = _read_lines(args.files)
     verdicts, _ = translate_texts(config, lines, args.source, args.target)
     for line, verdict in zip(lines, verdicts, strict=True):

@@ -1,16 +1,19 @@
 """The one typed configuration that every stage reads.
 
 Values come from, in rising order of precedence: the defaults below, the
-``[polydigest]`` table of ``polydigest.toml`` in the project folder, and the
-command line. Every option carries its own documentation (``doc`` metadata), which
-``polydigest config`` prints, so the docs cannot drift from the code.
+``[polydigest]`` table of ``polydigest.toml`` in the project folder, and the command line.
+Each option is declared once, here: its type, default, check, documentation and, where it
+has one, its command-line flag. ``polydigest config`` prints the documentation and the CLI
+builds its options from the same declarations, so neither can drift from the code.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,14 +26,54 @@ OUTPUT_OPTIONS = ("docs_dir", "site_dir", "work_dir")
 """Folders polydigest writes and deletes in; see paths.py for the rules."""
 INPUT_OPTIONS = ("seeds_dir", "models_dir", "mkdocs_config")
 
-DEFAULT_ALGORITHM = "lead-lexrank"
-SUMMARY_ALGORITHMS = (DEFAULT_ALGORITHM, "lexrank", "lsa", "luhn", "textrank", "edmundson", "sumbasic", "kl")
+DEFAULT_ALGORITHM = "lead"
+LEAD_ALGORITHMS = (DEFAULT_ALGORITHM, "lead-lexrank")
+SUMMARY_ALGORITHMS = (*LEAD_ALGORITHMS, "lexrank", "lsa", "luhn", "textrank", "edmundson", "sumbasic", "kl")
 
 
-def _option(default: Any, doc: str) -> Any:
+def is_language_code(value: object) -> bool:
+    """True for an ISO 639 code such as 'en' or 'pt' (the one definition of a language code)."""
+    return isinstance(value, str) and value.isascii() and value.isalpha() and 2 <= len(value) <= 3 and value.islower()
+
+
+def language_code(value: str) -> str:
+    """``value`` when it is a language code; else a ConfigError that says so."""
+    if not is_language_code(value):
+        raise ConfigError(f"{value!r} is not an ISO 639 language code such as 'en' or 'pt'")
+    return value
+
+
+def _languages(values: list[str]) -> None:
+    if not values:
+        raise ConfigError("at least one site language is needed")
+    for value in values:
+        language_code(value)
+    if len(set(values)) != len(values):
+        raise ConfigError("a language is listed twice")
+
+
+def _at_least(minimum: int) -> Callable[[int], None]:
+    def check(value: int) -> None:
+        if value < minimum:
+            raise ConfigError(f"must be at least {minimum}")
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], None]:
+    def check(value: str) -> None:
+        if value not in choices:
+            raise ConfigError(f"{value!r} is not one of {', '.join(choices)}")
+    return check
+
+
+def _option(default: Any, doc: str, *, flag: str | None = None, metavar: str | None = None,
+            check: Callable[[Any], None] | None = None, choices: tuple[str, ...] | None = None) -> Any:
+    """One option: its default, documentation, command-line flag (if any) and check."""
+    metadata = {"doc": doc, "flag": flag, "metavar": metavar, "choices": choices,
+                "check": check or (_one_of(choices) if choices else None)}
     if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata={"doc": doc})
-    return field(default=default, metadata={"doc": doc})
+        return field(default_factory=lambda: list(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
@@ -38,9 +81,12 @@ class Config:
     """Settings for one build. Paths are relative to ``project_dir`` unless absolute."""
 
     project_dir: Path = _option(Path("."), "Folder holding mkdocs.yml, seeds/ and models/.")
-    seeds_dir: Path = _option(Path("seeds"), "Folder of input articles (*.txt).")
-    docs_dir: Path = _option(Path("docs"), "Where the generated Markdown goes, one sub-folder per language.")
-    site_dir: Path = _option(Path("site"), "Where the built static site goes (site/<lang>/ and site/index.html).")
+    seeds_dir: Path = _option(Path("seeds"), "Folder of input articles (.txt, .md, .html, RSS/Atom feeds).",
+                              flag="--seeds", metavar="DIR")
+    docs_dir: Path = _option(Path("docs"), "Where the generated Markdown goes, one sub-folder per language.",
+                             flag="--docs", metavar="DIR")
+    site_dir: Path = _option(Path("site"), "Where the built static site goes (site/<lang>/ and site/index.html).",
+                             flag="--out", metavar="DIR")
     work_dir: Path = _option(
         Path(".polydigest"),
         "Private state: the summary/translation cache, installed Argos packages, derived MkDocs configs.",
@@ -48,62 +94,65 @@ class Config:
     mkdocs_config: Path = _option(
         Path("mkdocs.yml"), "The MkDocs config a maintainer edits; per-language configs inherit it."
     )
-    models_dir: Path = _option(Path("models"), "Folder of .argosmodel files installed (offline) before translating.")
+    models_dir: Path = _option(Path("models"), "Folder of .argosmodel files installed (offline) before translating.",
+                               flag="--models", metavar="DIR")
     languages: list[str] = _option(
-        ["en", "pt"], "Site languages (ISO 639-1). Every article gets a page in each; the first is the default."
+        ["en", "pt"], "Site languages (ISO 639 codes, comma-separated on the command line). Every article gets "
+        "a page in each; the first is the default.", flag="--languages", metavar="en,pt", check=_languages,
     )
     model_index_url: str = _option(
         "", "Argos package index used by 'polydigest models add LANG' (empty: the official index)."
     )
     skip_missing_languages: bool = _option(
-        False, "When no model covers a language pair: skip that language with a warning instead of failing."
+        False, "When no model covers a language pair: leave that language out with a warning instead of failing.",
+        flag="--skip-missing-languages",
     )
     summary_algorithm: str = _option(
         DEFAULT_ALGORITHM,
-        "Summarizer: lead-lexrank (sumy LexRank ratings weighted by position, under a word budget; beats "
-        "Lead-3 on news) or a stock sumy algorithm: " + ", ".join(SUMMARY_ALGORITHMS[1:]) + ".",
+        "Summarizer: lead (the article's first usable sentences under a word budget; beats Lead-3 out of fold), "
+        "lead-lexrank (sumy LexRank ratings weighted by position, same budget) or a stock sumy algorithm.",
+        flag="--algorithm", choices=SUMMARY_ALGORITHMS,
     )
     summary_words: int = _option(
-        75, "Word budget of a lead-lexrank summary; 0 uses summary_sentences instead."
+        95, "Word budget of a lead or lead-lexrank summary; 0 uses summary_sentences instead.",
+        flag="--words", metavar="N", check=_at_least(0),
     )
     summary_sentences: int = _option(
-        3, "Sentences per summary for the stock sumy algorithms (and lead-lexrank when summary_words is 0)."
+        3, "Sentences per summary for the stock sumy algorithms (and lead, lead-lexrank when summary_words is 0).",
+        flag="--sentences", metavar="N", check=_at_least(1),
     )
     max_summary_input_sentences: int = _option(
-        400,
-        "Only the first N sentences of an article reach the summarizer (LexRank/TextRank are quadratic, KL cubic).",
+        400, "Only the first N sentences of an article reach the summarizer (LexRank/TextRank are quadratic, "
+        "KL cubic).", check=_at_least(1),
     )
-    max_article_bytes: int = _option(5_000_000, "Articles larger than this are reported and skipped.")
+    max_article_bytes: int = _option(5_000_000, "Articles larger than this are reported and skipped.",
+                                     check=_at_least(1))
     beam_size: int = _option(
-        1, "Beam size for translation: 1 is ~2.5x faster than 4 at equal measured quality (README)."
+        1, "Beam size for translation: 1 is fastest; a sentence failing the checks is retried with 4.",
+        flag="--beam-size", metavar="N", check=_at_least(1),
     )
-    translate_threads: int = _option(0, "CPU threads for translation (0: all cores).")
+    translate_threads: int = _option(0, "CPU threads for translation (0: all cores).", check=_at_least(0))
     scheduler: str = _option(
-        "", "Dask scheduler (tcp://HOST:PORT) to summarize and translate on a cluster; empty: on this machine."
+        "", "Dask scheduler (tcp://HOST:PORT) to summarize and translate on a cluster; empty: on this machine.",
+        flag="--scheduler", metavar="tcp://HOST:PORT",
     )
-    build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).")
+    scheduler_timeout: int = _option(20, "Seconds to wait for the Dask scheduler before giving up.",
+                                     check=_at_least(1))
+    build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).",
+                              check=_at_least(0))
 
     def path(self, value: Path) -> Path:
         """Resolve one of the path options against the project folder (symbolic links too)."""
         return (self.project_dir / value).resolve()
 
     def validate(self) -> None:
-        if not self.languages:
-            raise ConfigError("languages: at least one site language is needed")
-        for lang in self.languages:
-            if not (lang.isascii() and lang.isalpha() and 2 <= len(lang) <= 3 and lang.islower()):
-                raise ConfigError(f"languages: {lang!r} is not an ISO 639 code such as 'en' or 'pt'")
-        if len(set(self.languages)) != len(self.languages):
-            raise ConfigError("languages: a language is listed twice")
-        if self.summary_algorithm not in SUMMARY_ALGORITHMS:
-            raise ConfigError(
-                f"summary_algorithm: {self.summary_algorithm!r} is not one of {', '.join(SUMMARY_ALGORITHMS)}"
-            )
-        for name in ("summary_sentences", "max_summary_input_sentences", "max_article_bytes", "beam_size"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name}: must be at least 1")
-        if self.summary_words < 0:
-            raise ConfigError("summary_words: must be 0 or more")
+        for option in dataclasses.fields(self):
+            check = option.metadata["check"]
+            if check is not None:
+                try:
+                    check(getattr(self, option.name))
+                except ConfigError as exc:
+                    raise ConfigError(f"{option.name}: {exc}") from None
         check_layout(
             self.project_dir.resolve(),
             outputs={name: self.path(getattr(self, name)) for name in OUTPUT_OPTIONS},
@@ -119,13 +168,40 @@ class Config:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _default(option: dataclasses.Field) -> Any:
+    return option.default_factory() if option.default_factory is not dataclasses.MISSING else option.default
+
+
 def option_docs() -> list[tuple[str, str, Any]]:
     """(name, documentation, default) for every option, in declaration order."""
-    rows = []
-    for f in dataclasses.fields(Config):
-        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        rows.append((f.name, f.metadata["doc"], default))
-    return rows
+    return [(f.name, f.metadata["doc"], _default(f)) for f in dataclasses.fields(Config)]
+
+
+def add_options(parser: argparse.ArgumentParser, names: tuple[str, ...] | None = None) -> None:
+    """Add the command-line flags of the options ``names`` (default: every option that has a
+    flag), each with its documentation and default as help. Values left out stay None, so
+    polydigest.toml and the defaults apply."""
+    for option in dataclasses.fields(Config):
+        meta = option.metadata
+        if meta["flag"] is None or (names is not None and option.name not in names):
+            continue
+        default = _default(option)
+        shown = ",".join(default) if isinstance(default, list) else (default if default != "" else "none")
+        extra: dict[str, Any] = {"dest": option.name, "default": None,
+                                 "help": f"{meta['doc']} (default: {shown})".replace("%", "%%")}
+        if isinstance(default, bool):
+            extra["action"] = "store_true"
+        else:
+            extra["metavar"] = meta["metavar"]
+            extra["type"] = type(default) if isinstance(default, (int, Path)) else str
+            if meta["choices"]:
+                extra["choices"] = meta["choices"]
+        parser.add_argument(meta["flag"], **extra)
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """The config options given on the command line."""
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(Config) if getattr(args, f.name, None) is not None}
 
 
 def _coerce(name: str, value: Any, template: Any) -> Any:

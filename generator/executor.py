@@ -1,145 +1,136 @@
-"""Where the expensive work runs: in this process, or on a Dask cluster.
+"""Where batches of work run: in this process, in local processes, or on a Dask cluster.
 
-Both stages that cost (summarize, translate) hand their work to one ``Executor``:
+An executor knows nothing of the stages: it maps a function over batches and returns the
+results in order. The stages (summarize, translate) own their batch functions and decide
+what to send. Large read-only inputs (a translation model) are handed over with ``share``:
+in this process that is the object itself; on Dask it is scattered to every worker once.
 
-- ``LocalExecutor`` (the default) runs it on this machine: summaries in a pool of local
-  processes (one per core), translation in this process, where CTranslate2 already runs
-  one replica per core.
-- ``DaskExecutor`` (``--scheduler tcp://HOST:PORT``) sends batches to a ``dask.distributed``
-  cluster. Each worker gets a model's ``.argosmodel`` bytes once (scattered to every
-  worker), installs it into a worker-local folder and keeps it loaded. Results come back
-  to this process, which alone writes the cache: a worker that dies cannot corrupt it,
-  and its tasks are run again on another worker by the scheduler.
-
-Batch sizes come from ``bench/dask_overhead.py``: a task costs 2-3 milliseconds of
-scheduling, a batch of 256 sentences several seconds of translation.
+- ``LocalExecutor`` (the default): in this process, or in a pool of local processes (one
+  per core) for work that is pure Python (summaries).
+- ``DaskExecutor`` (``--scheduler tcp://HOST:PORT``): batches become Dask tasks, retried on
+  another worker if one dies. Results come back to this process, which alone writes the
+  cache, so a dying worker cannot corrupt it.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from .errors import ExecutorError, ModelFailure
-from .model import Article
-from .summarize import UnsupportedLanguage, select_sentences
-from .translate import Decoding, TranslationModel, install_package
 
-SUMMARY_BATCH = 16  # articles per summarize task
-TRANSLATION_BATCH = 256  # sentences per translate task
+BatchProgress = Callable[[int, int], None]
+"""Called with (batches done, batches in all)."""
 
 
 class Executor(Protocol):
-    def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]: ...
+    remote: bool
+    """True when functions run in other processes, which get copies of their arguments."""
 
-    def translate(self, model: TranslationModel, texts: list[str], decoding: Decoding, threads: int,
-                  progress: Callable[[int, int], None]) -> list[str]: ...
+    def share(self, key: str, value: Callable[[], Any]) -> Any:
+        """A handle to pass to ``map`` for a large input, built by ``value()`` once per ``key``."""
+        ...
+
+    def map(self, function: Callable, batches: Sequence, *, processes: bool = False,
+            progress: BatchProgress | None = None, **shared: Any) -> list: ...
 
     def close(self) -> None: ...
 
 
-def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | str]:
-    """Summaries of a batch of articles; an article that cannot be summarized gives its reason."""
-    results: list[list[str] | str] = []
-    for article in articles:
-        try:
-            results.append(list(select_sentences(article, **options)))
-        except UnsupportedLanguage as exc:
-            results.append(str(exc))
-    return results
+def _no_progress(done: int, total: int) -> None:
+    pass
 
 
 class LocalExecutor:
-    """This machine: summaries in a pool of local processes (sumy is pure Python, one core
-    each), translation in this process (CTranslate2 already runs one replica per core)."""
+    """This machine. ``map(..., processes=True)`` uses a pool of local processes (for pure
+    Python work such as sumy); otherwise batches run here, where CTranslate2 already runs
+    one replica per core."""
+
+    remote = False
 
     def __init__(self, processes: int = 1):
         self.processes = processes
         self._pool = None
 
-    def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]:
-        if self.processes < 2 or len(articles) < 2 * SUMMARY_BATCH:
-            return summarize_batch(articles, options)  # not worth starting processes
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+    def share(self, key: str, value: Callable[[], Any]) -> Any:
+        return value()
 
-            # fork: summaries run before any model or thread pool starts in this process, and
-            # spawn would re-run the caller's main script (failing for 'python -' and notebooks)
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
-        batches = _batches(articles, SUMMARY_BATCH)
-        return [result for batch in self._pool.map(summarize_batch, batches, [options] * len(batches))
-                for result in batch]
+    def map(self, function: Callable, batches: Sequence, *, processes: bool = False,
+            progress: BatchProgress | None = None, **shared: Any) -> list:
+        progress = progress or _no_progress
+        if processes and self.processes > 1 and len(batches) > 1:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
 
-    def translate(self, model: TranslationModel, texts: list[str], decoding: Decoding, threads: int,
-                  progress: Callable[[int, int], None]) -> list[str]:
-        return model.translate(texts, decoding, threads, progress)
+                # fork: the pool starts before any model or thread pool of this process, and
+                # spawn would re-run the caller's main script (failing for 'python -' and notebooks)
+                self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+            results = []
+            for done, result in enumerate(self._pool.map(_call, [(function, b, shared) for b in batches]), 1):
+                results.append(result)
+                progress(done, len(batches))
+            return results
+        results = []
+        for done, batch in enumerate(batches, 1):
+            results.append(function(batch, **shared))
+            progress(done, len(batches))
+        return results
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
+            self._pool = None  # the workers' memory is given back as soon as the stage is done
 
 
-# Models loaded in a worker process, by identity: installed and opened once per worker.
-_WORKER_MODELS: dict[str, TranslationModel] = {}
-
-
-def translate_on_worker(texts: list[str], package: bytes, identity: str, decoding: Decoding) -> list[str]:
-    model = _WORKER_MODELS.get(identity)
-    if model is None:
-        folder = Path(tempfile.mkdtemp(prefix="polydigest-worker-"))
-        archive = folder / "package.argosmodel"
-        archive.write_bytes(package)
-        model = TranslationModel.open(install_package(archive, folder / "packages"))
-        _WORKER_MODELS[identity] = model
-    return model.translate(texts, decoding, threads=1)
-
-
-def _batches(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _call(job: tuple[Callable, Any, dict]) -> Any:
+    function, batch, shared = job
+    return function(batch, **shared)
 
 
 class DaskExecutor:
-    def __init__(self, address: str):
-        from distributed import Client
+    remote = True
+
+    def __init__(self, address: str, timeout: str = "20s"):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ExecutorError("--scheduler needs Dask: pip install 'polydigest[dask]'") from None
 
         try:
-            self.client = Client(address, timeout="20s")
+            self.client = Client(address, timeout=timeout)
         except OSError as exc:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        self._packages: dict[str, Any] = {}
+        self._shared: dict[str, Any] = {}
 
-    def _gather(self, futures: list, what: str) -> list:
+    def share(self, key: str, value: Callable[[], Any]) -> Any:
+        if key not in self._shared:
+            self._shared[key] = self.client.scatter(value(), broadcast=True)
+        return self._shared[key]
+
+    def map(self, function: Callable, batches: Sequence, *, processes: bool = False,
+            progress: BatchProgress | None = None, **shared: Any) -> list:
+        from distributed import as_completed
+
+        progress = progress or _no_progress
+        futures = self.client.map(function, list(batches), pure=False, retries=2, **shared)
         try:
+            for done, _ in enumerate(as_completed(futures), 1):
+                progress(done, len(futures))
             return self.client.gather(futures)
         except ModelFailure:
-            raise  # the model failed on some input: the translator splits the batch, as it does locally
+            raise  # a verdict on the input, not a failure of the cluster: the stage deals with it
         except Exception as exc:  # a task failed on every try, or the cluster went away
-            raise ExecutorError(f"{what} failed on the Dask cluster: {type(exc).__name__}: {exc}") from exc
-
-    def summarize(self, articles: list[Article], options: dict) -> list[list[str] | str]:
-        futures = self.client.map(summarize_batch, _batches(articles, SUMMARY_BATCH), options=options,
-                                  pure=False, retries=2)
-        return [result for batch in self._gather(futures, "summarizing") for result in batch]
-
-    def translate(self, model: TranslationModel, texts: list[str], decoding: Decoding, threads: int,
-                  progress: Callable[[int, int], None]) -> list[str]:
-        if model.identity not in self._packages:
-            if model.archive is None:
-                raise ExecutorError(f"{model.path.name}: no .argosmodel file to send to the workers")
-            self._packages[model.identity] = self.client.scatter(model.archive.read_bytes(), broadcast=True)
-        futures = self.client.map(translate_on_worker, _batches(texts, TRANSLATION_BATCH),
-                                  package=self._packages[model.identity], identity=model.identity,
-                                  decoding=decoding, pure=False, retries=2)
-        outputs = [text for batch in self._gather(futures, "translation") for text in batch]
-        progress(len(outputs), len(texts))
-        return outputs
+            raise ExecutorError(f"{getattr(function, '__name__', 'a task')} failed on the Dask cluster: "
+                                f"{type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
         self.client.close()
 
 
-def make_executor(scheduler: str, processes: int) -> Executor:
-    return DaskExecutor(scheduler) if scheduler else LocalExecutor(processes)
+def make_executor(scheduler: str, processes: int, timeout: int = 20) -> Executor:
+    return DaskExecutor(scheduler, f"{timeout}s") if scheduler else LocalExecutor(processes)
+
+
+def batches_of(items: Sequence, size: int) -> list[list]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]

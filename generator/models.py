@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .config import Config
+from .config import Config, is_language_code
 from .errors import ModelError
 from .languages import language_name
 from .translate import (
@@ -31,7 +31,7 @@ from .translate import (
     load_models,
     package_metadata,
     package_name,
-    use_private_argos_dirs,
+    import_argostranslate,
 )
 
 _DOWNLOAD_LIMIT = 2_000_000_000  # bytes; no real Argos package comes near it
@@ -52,10 +52,7 @@ def default_index_url(config: Config) -> str:
     """The configured index, else argostranslate's own (the official Argos index)."""
     if config.model_index_url:
         return config.model_index_url
-    use_private_argos_dirs(config.path(config.work_dir))
-    import argostranslate.settings
-
-    return argostranslate.settings.remote_package_index
+    return import_argostranslate(config.path(config.work_dir)).settings.remote_package_index
 
 
 def fetch_index(url: str) -> list[IndexEntry]:
@@ -206,8 +203,8 @@ def add_languages(config: Config, languages: list[str], index_url: str,
 def remove_pair(config: Config, pair: str) -> Path:
     """Remove the package for 'de-en' (or 'de_en', 'de->en') from the model folder and
     the installed packages."""
-    codes = pair.replace("->", "-").replace("_", "-").split("-")
-    if len(codes) != 2 or not all(c.isalpha() for c in codes):
+    codes = pair.lower().replace("->", "-").replace("_", "-").split("-")
+    if len(codes) != 2 or not all(is_language_code(c) for c in codes):
         raise ModelError(f"{pair!r} is not a language pair such as de-en")
     name = package_name(*codes)
     file = config.path(config.models_dir) / f"{name}.argosmodel"

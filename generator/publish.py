@@ -26,6 +26,7 @@ from . import paths
 from .config import Config
 from .errors import PublishError
 from .languages import RTL_LANGUAGES, language_name
+from .progress import SILENT, Progress
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 
@@ -160,7 +161,7 @@ def fingerprint(config: Config, lang: str, derived: dict) -> str:
     return digest.hexdigest()
 
 
-def publish(config: Config, languages: list[str], progress=lambda lang, done, total: None) -> list[str]:
+def publish(config: Config, languages: list[str], progress: Progress = SILENT) -> list[str]:
     """Build every changed language into a fresh folder and swap it in as ``site_dir``.
 
     A language whose inputs did not change since the last successful build is carried
@@ -203,7 +204,7 @@ def publish(config: Config, languages: list[str], progress=lambda lang, done, to
             for done, ((lang, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
                 if code != 0:
                     failures.append(f"[{lang}] mkdocs build failed:\n{output}")
-                progress(lang, done, len(to_build))
+                progress.step("mkdocs", done, len(to_build), f"languages ({lang})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")

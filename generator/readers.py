@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .config import is_language_code
 from .errors import UnreadableArticle
 
 
@@ -99,7 +100,7 @@ def _date(value) -> dt.date | None:
 def _language_code(value) -> str:
     """'pt-BR' -> 'pt'; anything that is not a language tag -> ''."""
     code = str(value or "").strip().lower().replace("_", "-").split("-")[0]
-    return code if code.isascii() and code.isalpha() and 2 <= len(code) <= 3 else ""
+    return code if is_language_code(code) else ""
 
 
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th")

@@ -13,13 +13,16 @@ Both methods are plain and inspectable; the threshold was measured (README, benc
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .languages import ENGLISH_NAMES, split_words, stop_words
-from .model import LocalizedArticle
+from .errors import MissingTranslation
+from .model import LocalizedArticle, Summary
+from .translate import Translator
 
 RELATED_THRESHOLD = 0.25  # inside the range (0.15-0.40) that separates the labelled set perfectly
 MAX_TAGS = 4
@@ -176,3 +179,37 @@ def safe_tag(tag: str, original: str) -> str | None:
     if len(tag.split()) > len(original.split()) + 1:
         tag = original
     return tag if _SAFE_TAG.match(tag) else None
+
+
+PIVOT_FOR_STORIES = "en"  # every article has an English summary when English is a site language
+
+
+def tag_articles(
+    summaries: list[Summary], localized: dict[str, list[LocalizedArticle]], translator: Translator
+) -> dict[str, list[LocalizedArticle]]:
+    """Topics of each article, found in its own language and shown in each site language
+    (translated once and cached like any sentence; kept as they are where no model helps)."""
+    found = {s.article.slug: extract_tags(s.article.title, s.article.text, s.article.language)
+             for s in summaries}
+    tagged = {}
+    for target, items in localized.items():
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for item in items:
+            by_source[item.article.language].update(found[item.article.slug])
+        names: dict[str, str] = {}
+        for source, tags in by_source.items():
+            mapping: dict = {}
+            if source != target and tags:
+                try:
+                    mapping = translator.translate(sorted(tags), source, target)
+                except MissingTranslation:
+                    pass
+            names.update({(source, tag): mapping.get(tag) or tag for tag in tags})
+        tagged[target] = [
+            dataclasses.replace(item, tags=tuple(dict.fromkeys(
+                t for t in (safe_tag(names[(item.article.language, tag)], tag)
+                            for tag in found[item.article.slug])
+                if t)))
+            for item in items
+        ]
+    return tagged

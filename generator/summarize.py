@@ -11,20 +11,23 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy
+from threadpoolctl import threadpool_limits
 
 from .cache import Cache, cache_key
-from .config import DEFAULT_ALGORITHM, Config
+from .config import LEAD_ALGORITHMS, Config
 from .errors import UnsupportedLanguage
+from .executor import Executor, LocalExecutor, batches_of
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
 from .model import Article, Summary
+from .progress import SILENT, Progress
 
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 3
+SUMMARIZER_VERSION = 4
 
 
 def _summarizer_class(name: str):
@@ -66,20 +69,67 @@ def build_summarizer(algorithm: str, language: str):
     return summarizer
 
 
-# The default summarizer, "lead-lexrank": news puts what matters first, so the first
-# sentences (Lead-3) are a strong baseline that no stock sumy algorithm reaches. It rates
-# sentences with sumy's LexRank, weights them by position, and fills a word budget with
-# the best-scoring sentences, skipping near-duplicates, fragments, unbalanced quotes and
-# pronoun-led sentences whose antecedent is not in the summary. Parameters were chosen on
-# half of a 100-article news dev set and checked on the other half (README).
-POSITION_DECAY = 4.0  # weight 1 / (1 + index / decay): the 5th sentence counts half the 1st
-RATING_WEIGHT = 1.0  # LexRank percentile (0..1) can double a sentence's weight
+# The default summarizer, "lead": news puts what matters first, so the first sentences
+# (Lead-3) are a baseline that no stock sumy algorithm reaches (GUIDE.md). It takes the
+# article's usable sentences in order until the next would pass a word budget, skipping
+# fragments, captions, pieces of longer quotations, near-repeats, and sentences that point
+# back ("He", "But") without the sentence before them. "lead-lexrank" orders sentences by
+# sumy's LexRank rating weighted by position instead. Both were cross-validated on a news dev
+# set (bench/rouge.py); the budget is the one parameter of "lead".
+POSITION_DECAY = 4.0  # lead-lexrank: weight 1 / (1 + index / decay), the 5th sentence counts half the 1st
+LEXRANK_WEIGHT = 0.5  # lead-lexrank: a LexRank percentile (0..1) adds up to half a sentence's weight
 MIN_WORDS = 5  # shorter "sentences" are bylines, datelines and fragments
 MAX_OVERLAP = 0.6  # Jaccard similarity of content stems above which a sentence repeats another
 _PRONOUN_START = {
     "en": r"(he|she|they|it|this|these|those|his|her|their|its|him|them)",
     "pt": r"(ele|ela|eles|elas|isso|isto|este|esta|esse|essa|estes|estas|esses|essas|seu|sua|seus|suas)",
 }
+# Words that open a sentence by pointing back at the one before: a pronoun (above) or a
+# connective. Such a sentence reads wrong in a summary without its predecessor.
+_CONNECTIVE_START = {
+    "en": r"(but|however|and|also|so|yet|still|meanwhile|moreover|furthermore|instead|then|therefore|thus|"
+          r"nevertheless|besides|although|though|because)",
+    "pt": r"(mas|porém|contudo|entretanto|todavia|também|e|então|assim|portanto|já|ainda|além disso|no entanto|"
+          r"por isso|enquanto isso)",
+}
+# Photo credits, captions and bylines that extraction can leave among the sentences.
+CAPTION = re.compile(
+    r"^\W*(\(?(foto|photo|imagem|image|picture|bild|crédito|credit|reprodução)\b[^.]*[:/]|(image|media) (copyright|caption)|"
+    r"(getty images|reuters|afp|ap photo|dpa|efe|agência brasil)\W*$|by [A-Z][a-z]+( [A-Z][a-z]+)*\s*$|"
+    r"(por|de) [A-ZÁÉÍÓÚ][a-zà-ü]+( [A-ZÁÉÍÓÚ][a-zà-ü]+)*\s*$)"
+    r"|\((foto|photo|imagem|image|bild)\s*:",
+    re.IGNORECASE,
+)
+
+
+def dangling_start(text: str, language: str) -> bool:
+    """True when ``text`` opens with a pronoun or connective that points at an earlier sentence."""
+    words = _PRONOUN_START.get(language, "") + ("|" if language in _PRONOUN_START else "") + \
+        _CONNECTIVE_START.get(language, "")
+    return bool(words) and re.match(r"^[\"'“‘]?(" + words + r")\b", text, re.IGNORECASE) is not None
+
+
+def unbalanced_quote(text: str) -> bool:
+    """True when a quotation opens or closes in ``text`` but not both: a sentence cut out of a longer quote."""
+    return text.count("“") != text.count("”") or text.count('"') % 2 == 1
+
+
+def faithfulness_problems(summary: list[str], sentences: list[str], language: str) -> set[str]:
+    """What is wrong with a summary (chosen from ``sentences``, the article's, in order), by kind:
+    'dangling' (a pronoun or connective start whose preceding sentence is not in the summary),
+    'quote' (a sentence cut out of a longer quotation), 'caption' (a photo credit or byline)."""
+    chosen = set(summary)
+    problems = set()
+    for index, text in enumerate(sentences):
+        if text not in chosen:
+            continue
+        if dangling_start(text, language) and (index == 0 or sentences[index - 1] not in chosen):
+            problems.add("dangling")
+        if unbalanced_quote(text):
+            problems.add("quote")
+        if CAPTION.search(text):
+            problems.add("caption")
+    return problems
 
 
 def sentence_ratings(summarizer, document) -> dict:
@@ -121,39 +171,65 @@ def _inside_quotation(sentences: list[str]) -> list[bool]:
     return flags
 
 
-def lead_lexrank(body: list, document, language: str, words: int, count: int) -> set[int]:
-    """Positions in ``body`` of the sentences the default summarizer chooses."""
+@dataclass(frozen=True)
+class Candidates:
+    """What the default summarizer knows of each sentence of one article, computed once."""
+
+    texts: list[str]
+    percentile: list[float]
+    """LexRank rating, as a percentile (0..1) among the article's sentences."""
+    content: list[set[str]]
+    """Stems of the content words, to recognize a sentence that repeats another."""
+    usable: list[bool]
+    """Neither a fragment, a caption or byline, nor a piece of a longer quotation."""
+    dangling: list[bool]
+    """Opens with a pronoun or connective: usable only after the sentence before it."""
+
+
+def candidates(body: list, document, language: str, rated: bool) -> Candidates:
+    """``rated``: compute LexRank ratings (quadratic in sentences), else every percentile is 0."""
     summarizer = build_summarizer("lexrank", language)
-    ratings = sentence_ratings(summarizer, document)
-    percentile = _percentiles([ratings.get(s, 0.0) for s in body])
-    score = [(1 + RATING_WEIGHT * percentile[i]) / (1 + i / POSITION_DECAY) for i in range(len(body))]
+    ratings = sentence_ratings(summarizer, document) if rated else {}
+    texts = [str(s) for s in body]
     ignored = stop_words(language)
-    content = [{summarizer.stem_word(w.lower()) for w in s.words if w.lower() not in ignored} for s in body]
-    pronoun = re.compile(r"^[\"'“‘]?" + _PRONOUN_START.get(language, r"(?!)") + r"\b", re.IGNORECASE)
-    quoted = _inside_quotation([str(s) for s in body])
+    quoted = _inside_quotation(texts)
+    return Candidates(
+        texts=texts,
+        percentile=_percentiles([ratings.get(s, 0.0) for s in body]),
+        content=[{summarizer.stem_word(w.lower()) for w in s.words if w.lower() not in ignored} for s in body],
+        usable=[len(t.split()) >= MIN_WORDS and not quoted[i] and not CAPTION.search(t) for i, t in enumerate(texts)],
+        dangling=[dangling_start(t, language) for t in texts],
+    )
+
+
+def choose(c: Candidates, words: int, count: int, decay: float = POSITION_DECAY,
+           rating_weight: float = 0.0) -> list[int]:
+    """Positions of the chosen sentences, in source order: usable sentences by score (position,
+    optionally weighted by LexRank), until the next one would pass the word budget (or until
+    ``count`` sentences when ``words`` is 0). A sentence that points back ("He", "But") is
+    taken only with the sentence before it; one that repeats a chosen one is skipped."""
+    score = [(1 + rating_weight * c.percentile[i]) / (1 + i / decay) for i in range(len(c.texts))]
     chosen: list[int] = []
     length = 0
-    for i in sorted(range(len(body)), key=lambda i: (-score[i], i)):
-        text = str(body[i])
-        size = len(text.split())
-        if size < MIN_WORDS or quoted[i]:
+    for i in sorted(range(len(c.texts)), key=lambda i: (-score[i], i)):
+        size = len(c.texts[i].split())
+        if not c.usable[i] or (c.dangling[i] and (i == 0 or i - 1 not in chosen)):
             continue
-        if i > 0 and pronoun.match(text) and i - 1 not in chosen:
+        if any(len(c.content[i] & c.content[j]) > MAX_OVERLAP * max(1, len(c.content[i] | c.content[j]))
+               for j in chosen):
             continue
-        if any(len(content[i] & content[j]) > MAX_OVERLAP * max(1, len(content[i] | content[j])) for j in chosen):
-            continue
-        if words:
-            if chosen and length + size > words:
-                continue
-            chosen.append(i)
-            length += size
-            if length >= 0.9 * words:
-                break
-        else:
-            chosen.append(i)
-            if len(chosen) >= count:
-                break
-    return set(chosen) or {0}
+        if words and chosen and length + size > words:
+            break  # a later, shorter sentence that would still fit is less central: stop here
+        chosen.append(i)
+        length += size
+        if not words and len(chosen) >= count:
+            break
+    chosen.sort()
+    if chosen:
+        return chosen
+    # nothing fits the rules: the first usable sentence, one that does not point back if possible
+    fallback = [i for i, ok in enumerate(c.usable) if ok]
+    return [next((i for i in fallback if not c.dangling[i]), fallback[0] if fallback else 0)]
 
 
 def select_sentences(article: Article, algorithm: str, count: int, max_input_sentences: int,
@@ -175,10 +251,10 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
         paragraphs.insert(0, Paragraph([Sentence(article.title, tokenizer, is_heading=True)]))
     document = ObjectDocumentModel(paragraphs)
     body = list(document.sentences)
-    if algorithm == DEFAULT_ALGORITHM:
-        if words and sum(len(str(s).split()) for s in body) <= words:
-            return tuple(str(s) for s in body)
-        return tuple(str(body[i]) for i in sorted(lead_lexrank(body, document, article.language, words, count)))
+    if algorithm in LEAD_ALGORITHMS:
+        weight = LEXRANK_WEIGHT if algorithm == "lead-lexrank" else 0.0
+        found = candidates(body, document, article.language, rated=weight > 0)
+        return tuple(found.texts[i] for i in choose(found, words, count, POSITION_DECAY, weight))
     if len(body) <= count:
         return tuple(str(s) for s in body)
     # sumy's Sentence compares by text: pick by identity, or a repeated line would come back twice
@@ -186,14 +262,26 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     return tuple(str(s) for s in body if id(s) in chosen)
 
 
+def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | str]:
+    """Summaries of a batch of articles (run by an executor, maybe in another process); an
+    article that cannot be summarized gives its reason instead."""
+    results: list[list[str] | str] = []
+    # sumy's LSA and LexRank do many small matrix operations: threaded BLAS makes them ~10x slower
+    with threadpool_limits(limits=1, user_api="blas"):
+        for article in articles:
+            try:
+                results.append(list(select_sentences(article, **options)))
+            except UnsupportedLanguage as exc:
+                results.append(str(exc))
+    return results
+
+
 def summarize_all(
-    articles: list[Article], config: Config, cache: Cache, progress: Callable[[int, int, str], None],
-    executor=None,
+    articles: list[Article], config: Config, cache: Cache, progress: Progress = SILENT,
+    executor: Executor | None = None,
 ) -> tuple[list[Summary], int, list[tuple[Article, str]]]:
     """Summaries for all articles: (summaries, number computed, failures as (article, reason)).
     Articles not in the cache are summarized by ``executor`` (default: here), in chunks."""
-    from .executor import LocalExecutor
-
     executor = executor or LocalExecutor()
     options = {"algorithm": config.summary_algorithm, "count": config.summary_sentences,
                "max_input_sentences": config.max_summary_input_sentences, "words": config.summary_words}
@@ -210,11 +298,13 @@ def summarize_all(
     done = len(articles) - len(missing)
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start : start + _CHUNK]
-        outcomes = executor.summarize(chunk, options)
+        outcomes = [outcome for batch in executor.map(summarize_batch, batches_of(chunk, SUMMARY_BATCH),
+                                                      processes=True, options=options)
+                    for outcome in batch]
         cache.put_many({keys[a.slug]: o for a, o in zip(chunk, outcomes, strict=True) if isinstance(o, list)})
         results.update((a.slug, o) for a, o in zip(chunk, outcomes, strict=True))
         done += len(chunk)
-        progress(done, len(articles), chunk[-1].source_file)
+        progress.step("summarize", done, len(articles), chunk[-1].source_file)
     summaries, failures = [], []
     for article in articles:
         outcome = results[article.slug]
@@ -228,3 +318,4 @@ def summarize_all(
 
 
 _CHUNK = 256  # articles between progress reports (and cache commits)
+SUMMARY_BATCH = 16  # articles per task: enough to hide the cost of a task

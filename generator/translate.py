@@ -18,18 +18,22 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import zipfile
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import paths
 from .cache import Cache, cache_key
-from .config import Config
+from .config import Config, is_language_code
 from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind
-from .errors import InvalidModelPackage, MissingTranslation, ModelFailure
+from .errors import BuildError, ExecutorError, InvalidModelPackage, MissingTranslation, ModelFailure
+from .executor import Executor, LocalExecutor, batches_of
+from .model import BuildReport, LocalizedArticle, Problem, Summary
+from .progress import SILENT, Progress
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +60,31 @@ SAFER_DECODING = Decoding(beam_size=4, repetition_penalty=1.2, no_repeat_ngram_s
 """The retry for a sentence whose translation failed the checks (measured: GUIDE.md)."""
 
 
-def use_private_argos_dirs(work_dir: Path) -> None:
-    """Point argostranslate at folders of this project. It reads these variables once, at
-    import, and creates its folders there; so this runs before the first import."""
-    paths.claim(work_dir, "work_dir")
-    base = work_dir / "argos"
-    os.environ["ARGOS_PACKAGES_DIR"] = str(base / "packages")
-    os.environ["XDG_DATA_HOME"] = str(base / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
-    os.environ["XDG_CACHE_HOME"] = str(base / "cache")
+_ARGOS_FOLDERS = {"ARGOS_PACKAGES_DIR": "packages", "XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config",
+                  "XDG_CACHE_HOME": "cache"}
+
+
+def import_argostranslate(work_dir: Path | None = None):
+    """The ``argostranslate`` module, imported with its folders inside the project's work
+    folder (or a scratch folder): it reads these variables once, at import, and creates its
+    folders there. They are set for the import only, so MkDocs and other subprocesses never
+    inherit them."""
+    if "argostranslate.package" not in sys.modules:
+        if work_dir is not None:
+            paths.claim(work_dir, "work_dir")
+        base = work_dir / "argos" if work_dir else Path(tempfile.mkdtemp(prefix="argos-", dir=_worker_directory()))
+        saved = {name: os.environ.get(name) for name in _ARGOS_FOLDERS}
+        os.environ.update({name: str(base / folder) for name, folder in _ARGOS_FOLDERS.items()})
+        try:
+            import argostranslate.package
+            import argostranslate.settings  # noqa: F401  (read by 'models add LANG')
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    return sys.modules["argostranslate"]
 
 
 def file_sha256(path: Path) -> str:
@@ -116,7 +136,7 @@ def validate_package_zip(archive: zipfile.ZipFile) -> tuple[str, dict]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidModelPackage(f"metadata.json is not valid JSON: {exc}") from exc
     if not isinstance(metadata, dict) or not all(
-        isinstance(metadata.get(k), str) and metadata[k].isalpha() for k in ("from_code", "to_code")
+        is_language_code(metadata.get(k)) for k in ("from_code", "to_code")
     ):
         raise InvalidModelPackage("metadata.json needs from_code and to_code language codes")
     return top, metadata
@@ -178,9 +198,7 @@ class TranslationModel:
 
     @classmethod
     def open(cls, path: Path) -> TranslationModel:
-        import argostranslate.package  # after use_private_argos_dirs()
-
-        package = argostranslate.package.Package(path)
+        package = import_argostranslate().package.Package(path)
         stamp = path / ".polydigest-source.json"
         sha = json.loads(stamp.read_text())["sha256"] if stamp.exists() else file_sha256(path / "model" / "model.bin")
         return cls(path, package.from_code, package.to_code, sha, _package=package)
@@ -231,7 +249,8 @@ class TranslationModel:
 def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:
     """Install every .argosmodel of the model folder (when changed) and open them by pair."""
     work_dir = config.path(config.work_dir)
-    use_private_argos_dirs(work_dir)
+    paths.claim(work_dir, "work_dir")
+    import_argostranslate(work_dir)
     packages_dir = work_dir / "argos" / "packages"
     models_dir = config.path(config.models_dir)
     archives = sorted(models_dir.glob("*.argosmodel")) if models_dir.is_dir() else []
@@ -272,6 +291,54 @@ def missing_pair_message(source: str, target: str) -> str:
     )
 
 
+TRANSLATION_BATCH = 256  # sentences per task: seconds of work, against milliseconds of scheduling
+
+
+@dataclass(frozen=True)
+class ShippedModel:
+    """A model on its way to another process (a Dask worker): its package's bytes, installed
+    and opened there once per process, into the worker's own folder, which Dask removes."""
+
+    identity: str
+    package: bytes
+
+    @classmethod
+    def of(cls, model: TranslationModel) -> ShippedModel:
+        if model.archive is None:
+            raise ExecutorError(f"{model.path.name}: no .argosmodel file to send to the workers")
+        return cls(model.identity, model.archive.read_bytes())
+
+    def load(self) -> TranslationModel:
+        if self.identity not in _LOADED:
+            folder = Path(tempfile.mkdtemp(prefix="polydigest-model-", dir=_worker_directory()))
+            archive = folder / "package.argosmodel"
+            archive.write_bytes(self.package)
+            _LOADED[self.identity] = TranslationModel.open(install_package(archive, folder / "packages"))
+        return _LOADED[self.identity]
+
+
+_LOADED: dict[str, TranslationModel] = {}
+"""Models this process opened from shipped packages, by identity."""
+
+
+def _worker_directory() -> str | None:
+    """The Dask worker's scratch folder (removed with the worker), else the system's."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):  # not inside a Dask worker
+        return None
+
+
+def translate_batch(texts: list[str], model: TranslationModel | ShippedModel, decoding: Decoding,
+                    threads: int) -> list[str]:
+    """One batch of sentences (run by an executor, maybe on a Dask worker)."""
+    if isinstance(model, ShippedModel):
+        model = model.load()
+    return model.translate(texts, decoding, threads)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What became of one text: its translation, or None where the checks declined every
@@ -305,30 +372,32 @@ class Translator:
     cache: Cache
     decoding: Decoding
     threads: int
-    executor: object = None
+    executor: Executor = field(default_factory=LocalExecutor)
+    """Where batches run; default: this process."""
     safer_decoding: Decoding = SAFER_DECODING
     """The retry for a sentence that fails the checks."""
-    """Where batches run (``executor.Executor``); default: this process."""
     translated: int = 0
     retried: int = 0
     declined: Counter = field(default_factory=Counter)
     """Sentences shown in the original, by (pair, check that failed)."""
     fallbacks: list[str] = field(default_factory=list)
     """One line per declined sentence: pair, reasons, start of the text."""
-    progress: Callable[[str, int, int], None] = lambda pair, done, total: None
-
-    def __post_init__(self) -> None:
-        if self.executor is None:
-            from .executor import LocalExecutor  # executor imports this module
-
-            self.executor = LocalExecutor()
+    progress: Progress = SILENT
 
     def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str) -> list[str | None]:
         """Outputs in order; None for a text the model itself fails on. A failing batch is
         split in halves until the failing texts are found."""
+        remote = self.executor.remote
+        handle = self.executor.share(model.identity, lambda: ShippedModel.of(model)) if remote else model
+        batches = batches_of(texts, TRANSLATION_BATCH)
+
+        def report(done: int, total: int) -> None:
+            self.progress.step("translate", min(done * TRANSLATION_BATCH, len(texts)), len(texts), f"sentences {pair}")
+
         try:
-            return self.executor.translate(model, texts, decoding, self.threads,
-                                           lambda done, total: self.progress(pair, done, total))
+            return [output for batch in self.executor.map(translate_batch, batches, model=handle, decoding=decoding,
+                                                          threads=1 if remote else self.threads, progress=report)
+                    for output in batch]
         except ModelFailure:
             if len(texts) == 1:
                 return [None]
@@ -403,3 +472,65 @@ def translate_texts(config: Config, texts: list[str], source: str, target: str) 
     finally:
         cache.close()
     return [verdicts.get(t, Verdict(t)) for t in texts], translator
+
+
+def plan_languages(
+    models: dict, summaries: list[Summary], config: Config, report: BuildReport
+) -> list[str]:
+    """Site languages that every article can reach; a missing pair fails the build
+    unless ``skip_missing_languages`` is set, then that language is left out."""
+    # Pairs between site languages must exist; an article in another language that no
+    # model covers is shown in its own language instead (see localize).
+    sources = sorted({s.article.language for s in summaries} & set(config.languages))
+    languages = []
+    for target in config.languages:
+        missing = [src for src in sources if src != target and find_route(models, src, target) is None]
+        if not missing:
+            languages.append(target)
+            continue
+        message = missing_pair_message(missing[0], target)
+        if not config.skip_missing_languages:
+            raise BuildError(message)
+        report.problems.append(Problem(f"language {target}", "skipped: " + message))
+    if not languages:
+        raise BuildError("no site language is left to build")
+    return languages
+
+
+def localize(
+    summaries: list[Summary], languages: list[str], translator: Translator, progress: Progress,
+    missing: dict[tuple[str, str], str],
+) -> dict[str, list[LocalizedArticle]]:
+    """Every article in every language: its own text where the language is its own, else
+    the translation of its title and summary, else (no model) its own text with a note;
+    such pairs are added to ``missing``."""
+    by_source: dict[str, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_source[summary.article.language].append(summary)
+    localized: dict[str, list[LocalizedArticle]] = {lang: [] for lang in languages}
+    for n, target in enumerate(languages, 1):
+        for source, group in sorted(by_source.items()):
+            if source == target:
+                localized[target] += [
+                    LocalizedArticle(s, target, s.article.title, s.sentences, None) for s in group
+                ]
+                continue
+            texts = [s.article.title for s in group] + [sentence for s in group for sentence in s.sentences]
+            try:
+                mapping = translator.translate(texts, source, target)
+            except MissingTranslation as exc:
+                missing[(source, target)] = str(exc)
+                localized[target] += [
+                    LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
+                ]
+                continue
+            for s in group:
+                title = mapping[s.article.title]
+                localized[target].append(LocalizedArticle(
+                    s, target, title or s.article.title,
+                    tuple(mapping[t] or t for t in s.sentences),  # the original where the checks declined
+                    source, original_title=title is None,
+                    original_sentences=tuple(i for i, t in enumerate(s.sentences) if mapping[t] is None),
+                ))
+        progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
+    return localized

@@ -268,8 +268,22 @@ def test_hostile_articles_run_no_script_in_a_real_browser(hostile_site, visit):
     assert v.dialogs == [] and v.errors == [] and v.foreign == []
 
 
-def test_screenshots_are_written_for_people_to_look_at():
-    names = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
-    print(f"\nscreenshots in {SCREENSHOTS}: {', '.join(names)}")
+def test_screenshots_are_written_for_people_to_look_at(default_site, visit):
+    """Takes its own screenshots (home, an article, a search per language), so it proves
+    something whatever ran before it."""
+    project, base = default_site
+    word, _ = _word_only_in_portuguese(project)
+    expected = [SCREENSHOTS / f"{lang}-{kind}.png" for lang in ("en", "pt") for kind in ("home", "article", "search")]
+    for path in expected:
+        path.unlink(missing_ok=True)
+    v = visit()
     for lang in ("en", "pt"):
-        assert {f"{lang}-home.png", f"{lang}-article.png", f"{lang}-search.png"} <= set(names)
+        v.page.goto(f"{base}/{lang}/", wait_until="networkidle")
+        shot(v.page, f"{lang}-home")
+        v.page.goto(f"{base}/{lang}/articles/002-bafb978d1410a73f/", wait_until="networkidle")
+        shot(v.page, f"{lang}-article")
+        _search(v.page, base, lang, word)
+        shot(v.page, f"{lang}-search")
+    print(f"\nscreenshots in {SCREENSHOTS}")
+    for path in expected:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000, path

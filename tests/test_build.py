@@ -49,6 +49,7 @@ def built(tmp_path_factory, tiny_models):
 
 def test_build_opens_no_network_socket(built):
     project, _, log = built
+    assert Path(str(log) + ".loaded").read_text().count("pid ") >= 1  # the guard ran in the build
     assert not log.exists(), log.read_text()
 
 
@@ -69,8 +70,7 @@ def test_translated_page_carries_the_translated_summary(built):
 
     config = load_config(project)
     articles, _ = ingest(config)
-    summaries, _, _ = summarize_all(articles, config, Cache(project / ".polydigest" / "cache.sqlite"),
-                                    lambda *a: None)
+    summaries, _, _ = summarize_all(articles, config, Cache(project / ".polydigest" / "cache.sqlite"))
     for summary in summaries:
         pt = page_text(project / "site" / "pt" / "articles" / summary.article.slug / "index.html")
         en = page_text(project / "site" / "en" / "articles" / summary.article.slug / "index.html")

@@ -11,6 +11,7 @@ from generator import checks, translate
 from generator.cache import Cache
 from generator.config import load_config
 from generator.core import build
+from generator.executor import LocalExecutor
 from generator.progress import SILENT
 from generator.translate import Decoding, TranslationModel, Translator, install_package
 from tiny_argos import build_tiny_package, expected_translation
@@ -103,10 +104,10 @@ def test_verdicts_are_cached_and_a_rule_change_checks_again(digit_changer, tmp_p
     assert changed.translated == 1
 
 
-class _OutOfMemory:
+class _OutOfMemory(LocalExecutor):
     """Stands in for the executor: an out-of-memory error cannot be provoked on demand here."""
 
-    def translate(self, *args, **kwargs):
+    def map(self, *args, **kwargs):
         raise MemoryError("std::bad_alloc")
 
 

@@ -61,7 +61,7 @@ def test_build_on_a_cluster_equals_the_local_build(tmp_path, tiny_models, cluste
     assert report.summarized == 2 and report.translated > 0
     assert (tree(project / "docs"), tree(project / "site")) == local_site
     with distributed.Client(cluster.scheduler_address) as client:
-        loaded = client.run(lambda: len(importlib.import_module("generator.executor")._WORKER_MODELS))
+        loaded = client.run(lambda: len(importlib.import_module("generator.translate")._LOADED))
     assert sum(loaded.values()) >= 1  # the translation ran on the workers, with models they installed
 
 
@@ -86,4 +86,4 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, tiny_models):
 
     project = make_project(tmp_path / "project", tiny_models)
     with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler"):
-        build(load_config(project, {"scheduler": "tcp://127.0.0.1:9"}), SILENT)
+        build(load_config(project, {"scheduler": "tcp://127.0.0.1:9", "scheduler_timeout": 1}), SILENT)

@@ -21,7 +21,7 @@ def texts_of(project, slug):
     config = load_config(project)
     articles, _ = ingest(config)
     summaries, _, _ = summarize_all([a for a in articles if a.slug == slug], config,
-                                    Cache(project / ".polydigest" / "cache.sqlite"), lambda *a: None)
+                                    Cache(project / ".polydigest" / "cache.sqlite"))
     return 1 + len(summaries[0].sentences)
 
 

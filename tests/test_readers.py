@@ -3,7 +3,6 @@ and RSS/Atom feeds, in several languages, side by side in one seeds folder."""
 
 import datetime as dt
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -73,9 +72,10 @@ def test_windows_1252_file_is_decoded():
 
 
 def test_same_story_as_page_and_feed_entry_is_kept_once_as_the_fuller_copy(tmp_path):
+    (tmp_path / "seeds").mkdir()
     for name in ("cluttered-page.html", "newsfeed.xml"):
-        shutil.copy(FIXTURES / name, tmp_path / name)
-    articles, problems = ingest(load_config(tmp_path, {"seeds_dir": str(tmp_path)}))
+        shutil.copy(FIXTURES / name, tmp_path / "seeds" / name)
+    articles, problems = ingest(load_config(tmp_path))
     storms = [a for a in articles if a.title == "Storm floods coastal towns"]
     assert [a.source_file for a in storms] == ["cluttered-page.html"]
     assert [(p.subject, "same URL" in p.reason) for p in problems] == [("newsfeed.xml#1", True)]
@@ -83,10 +83,11 @@ def test_same_story_as_page_and_feed_entry_is_kept_once_as_the_fuller_copy(tmp_p
 
 def test_near_identical_text_is_one_story(tmp_path):
     text = (FIXTURES / "cluttered-page.html").read_text()
-    (tmp_path / "a.html").write_text(text)
-    (tmp_path / "b.html").write_text(text.replace("dailyplanet.example/news", "mirror.example/copy")
-                                     .replace("Forecasters expect", "Weather forecasters expect"))
-    articles, problems = ingest(load_config(tmp_path, {"seeds_dir": str(tmp_path)}))
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.html").write_text(text)
+    (tmp_path / "seeds" / "b.html").write_text(text.replace("dailyplanet.example/news", "mirror.example/copy")
+                                               .replace("Forecasters expect", "Weather forecasters expect"))
+    articles, problems = ingest(load_config(tmp_path))
     assert len(articles) == 1 and "near-identical text" in problems[0].reason
 
 
@@ -160,15 +161,3 @@ def test_no_boilerplate_from_any_format_reaches_the_pages(mixed_site):
         for phrase in ("Accept all cookies", "umbrellas", "cheap pills", "Celebrity weddings", "READ MORE",
                        "Share this"):
             assert phrase not in text, (page, phrase)
-
-
-def test_extraction_speed_per_format_is_reported(capsys):
-    """Not an assertion on time: prints per-format extraction speed for the record."""
-    config = load_config(FIXTURES)
-    for name in ("cluttered-page.html", "newsfeed.xml", "council-notes.md", "noticia-portuguesa.txt"):
-        articles_from_file(FIXTURES / name, config, name)  # warm up
-        start = time.perf_counter()
-        for _ in range(20):
-            articles, _ = articles_from_file(FIXTURES / name, config, name)
-        ms = (time.perf_counter() - start) / 20 / len(articles) * 1000
-        print(f"{name}: {ms:.2f} ms per article, languages {[a.language for a in articles]}")

@@ -41,6 +41,8 @@ def _guard_method(name):
 
 
 if _LOG:
+    with open(_LOG + ".loaded", "a") as _loaded:  # proof for the test that the guard was active
+        _loaded.write(f"pid {os.getpid()}\n")
     for _name in ("connect", "connect_ex", "sendto"):
         _guard_method(_name)
     _original_getaddrinfo = socket.getaddrinfo

@@ -37,10 +37,11 @@ TEACHER=$WORK/teacher.$SRC-$TGT.$TGT
 if [ ! -s "$TEACHER" ] || [ "$(wc -l < "$TEACHER")" -ne "$(wc -l < "$SOURCES")" ]; then
   "$PY" teacher.py "$SRC" "$TGT" "$SOURCES" "$TEACHER" --threads "$THREADS"
 fi
+"$PY" clean_pairs.py "$SRC" "$TGT" "$SOURCES" "$TEACHER" "$SOURCES.clean" "$TEACHER.clean"
 MODELS=$("$PY" -c "import teacher; print(teacher.teacher_dir('$SRC', '$TGT'))")
 PAIR=$SRC$TGT
 "$PY" train.py --model "$MODELS/model.$PAIR.intgemm.alphas.bin" --spm "$MODELS/vocab.$PAIR.spm" \
-    --src "$SOURCES" --tgt "$TEACHER" --out "$WORK/student-$SRC-$TGT.npz" --minutes "$MINUTES" --threads "$THREADS"
+    --src "$SOURCES.clean" --tgt "$TEACHER.clean" --out "$WORK/student-$SRC-$TGT.npz" --minutes "$MINUTES" --threads "$THREADS"
 "$PY" package.py --student "$WORK/student-$SRC-$TGT.npz" --spm "$MODELS/vocab.$PAIR.spm" --from "$SRC" --to "$TGT" \
     --version "$VERSION" --previous "$REPO/models/translate-${SRC}_$TGT.argosmodel" \
     --readme "$HERE/package-readme-${SRC}_$TGT.md" --out "$WORK/translate-${SRC}_$TGT.argosmodel"
