@@ -25,13 +25,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from translate_throughput import news_sentences  # noqa: E402
 
 from generator import executor as executors  # noqa: E402
-from generator.translate import (  # noqa: E402
+from generator.argos import (  # noqa: E402
     Decoding,
     ShippedModel,
     TranslationModel,
+    import_argostranslate,
     install_package,
     translate_batch,
-    import_argostranslate,
 )
 
 

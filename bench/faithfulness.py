@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.config import Config  # noqa: E402
 from generator.languages import split_sentences  # noqa: E402
-from generator.model import Article  # noqa: E402
+from generator.records import Article  # noqa: E402
 from generator.summarize import faithfulness_problems, select_sentences  # noqa: E402
 
 KINDS = ("dangling", "quote", "caption")

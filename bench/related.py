@@ -28,7 +28,8 @@ from generator.config import load_config  # noqa: E402
 from generator.ingest import ingest  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 from generator.summarize import summarize_all  # noqa: E402
-from generator.translate import Decoding, Translator, load_models, localize  # noqa: E402
+from generator.argos import Decoding, load_models  # noqa: E402
+from generator.translate import Translator, localize  # noqa: E402
 
 
 def english_items(seeds: Path, work: Path):

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.config import SUMMARY_ALGORITHMS, Config  # noqa: E402
 from generator.languages import OfflineTokenizer, split_sentences  # noqa: E402
-from generator.model import Article  # noqa: E402
+from generator.records import Article  # noqa: E402
 from generator.summarize import candidates, choose, select_sentences  # noqa: E402
 
 BUDGETS = (55, 65, 75, 85, 95, 105)

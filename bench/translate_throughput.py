@@ -59,7 +59,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
-    from generator.translate import Decoding, TranslationModel, install_package, import_argostranslate
+    from generator.argos import Decoding, TranslationModel, import_argostranslate, install_package
 
     import_argostranslate(work)
     os.environ["ARGOS_BEAM_SIZE"] = str(args.argos_beam)  # argostranslate reads it at import

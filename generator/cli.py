@@ -10,12 +10,12 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, models
+from . import __version__, packages
 from .config import add_options, language_code, load_config, option_docs, overrides_from
 from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError, UnsupportedLanguage
 from .ingest import articles_from_file
-from .model import Problem
+from .records import Problem
 from .progress import Progress
 from .summarize import select_sentences
 from .translate import translate_texts
@@ -164,9 +164,9 @@ def _summarize(args: argparse.Namespace) -> int:
 def _models(args: argparse.Namespace) -> int:
     config = load_config(args.project)
     if args.models_command == "list":
-        print(models.describe(config))
+        print(packages.describe(config))
     elif args.models_command == "remove":
-        removed = models.remove_pair(config, args.pair)
+        removed = packages.remove_pair(config, args.pair)
         print(f"removed {removed.name}")
     else:
         files = [Path(item) for item in args.items if item.endswith(".argosmodel") or Path(item).is_file()]
@@ -176,9 +176,9 @@ def _models(args: argparse.Namespace) -> int:
                 language_code(code)
             except ConfigError:
                 raise ModelError(f"{code}: neither an .argosmodel file nor a language code such as de") from None
-        added = models.add_files(config, files) if files else []
+        added = packages.add_files(config, files) if files else []
         if codes:
-            added += models.add_languages(config, codes, args.index or models.default_index_url(config))
+            added += packages.add_languages(config, codes, args.index or packages.default_index_url(config))
         print(f"added {', '.join(added) if added else 'nothing (already installed)'}")
         for code in codes:
             if code not in config.languages:

@@ -13,12 +13,12 @@ import os
 import time
 from collections.abc import Iterator
 
-from . import ingest, paths, publish, render, stories, summarize, translate
+from . import argos, ingest, paths, publish, render, stories, summarize, translate
 from .cache import Cache
 from .config import Config
 from .errors import BuildError
 from .executor import Executor, make_executor
-from .model import BuildReport, Problem
+from .records import BuildReport, Problem
 from .progress import Progress
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,10 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.problems += [Problem(article.source_file, f"{reason}; skipped") for article, reason in failures]
 
     with _timed(report, "translate"):
-        models = translate.load_models(config)
+        models = argos.load_models(config)
         languages = translate.plan_languages(models, summaries, config, report)
         translator = translate.Translator(
-            models, cache, translate.Decoding(beam_size=config.beam_size), config.translate_threads or config.cpu_count,
+            models, cache, argos.Decoding(beam_size=config.beam_size), config.translate_threads or config.cpu_count,
             executor, progress=progress,
         )
         missing: dict[tuple[str, str], str] = {}

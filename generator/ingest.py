@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from .config import Config
 from .languages import detect_language, split_sentences
-from .model import Article, Problem
+from .records import Article, Problem
 from .readers import READERS, Source, UnreadableArticle
 
 # A language guess below this confidence, or from fewer words, falls back to the

@@ -28,7 +28,7 @@ import yaml
 
 from . import paths
 from .languages import language_name
-from .model import LocalizedArticle
+from .records import LocalizedArticle
 from .stories import Digest
 
 BLOG_DIR = "articles"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .languages import ENGLISH_NAMES, split_words, stop_words
 from .errors import MissingTranslation
-from .model import LocalizedArticle, Summary
+from .records import LocalizedArticle, Summary
 from .translate import Translator
 
 RELATED_THRESHOLD = 0.25  # inside the range (0.15-0.40) that separates the labelled set perfectly

@@ -21,7 +21,7 @@ from .config import LEAD_ALGORITHMS, Config
 from .errors import UnsupportedLanguage
 from .executor import Executor, LocalExecutor, batches_of
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
-from .model import Article, Summary
+from .records import Article, Summary
 from .progress import SILENT, Progress
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from generator.config import load_config
 from generator.core import build
 from generator.executor import LocalExecutor
 from generator.progress import SILENT
-from generator.translate import Decoding, TranslationModel, Translator, install_package
+from generator.argos import Decoding, TranslationModel, install_package
+from generator.translate import Translator
 from tiny_argos import build_tiny_package, expected_translation
 
 

@@ -61,7 +61,7 @@ def test_build_on_a_cluster_equals_the_local_build(tmp_path, tiny_models, cluste
     assert report.summarized == 2 and report.translated > 0
     assert (tree(project / "docs"), tree(project / "site")) == local_site
     with distributed.Client(cluster.scheduler_address) as client:
-        loaded = client.run(lambda: len(importlib.import_module("generator.translate")._LOADED))
+        loaded = client.run(lambda: len(importlib.import_module("generator.argos")._LOADED))
     assert sum(loaded.values()) >= 1  # the translation ran on the workers, with models they installed
 
 

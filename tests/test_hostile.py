@@ -21,7 +21,7 @@ from generator.core import build
 from generator.ingest import parse_article
 from generator.errors import UnreadableArticle
 from generator.readers import Source
-from generator.model import LocalizedArticle, Summary
+from generator.records import LocalizedArticle, Summary
 from generator.progress import SILENT
 from generator.render import render_post
 

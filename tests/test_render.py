@@ -3,7 +3,7 @@ import datetime as dt
 import markdown
 import yaml
 
-from generator.model import Article, LocalizedArticle, Summary
+from generator.records import Article, LocalizedArticle, Summary
 from generator.render import escape_paragraph, render_language, render_post, safe_url, write_tree
 
 HOSTILE = [

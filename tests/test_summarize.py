@@ -4,7 +4,7 @@ import pytest
 
 from generator.config import SUMMARY_ALGORITHMS
 from generator.languages import OfflineTokenizer, split_sentences
-from generator.model import Article
+from generator.records import Article
 from generator.errors import UnsupportedLanguage
 from generator.summarize import select_sentences
 

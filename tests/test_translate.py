@@ -4,13 +4,8 @@ import pytest
 
 from generator.cache import Cache
 from generator.errors import InvalidModelPackage, MissingTranslation
-from generator.translate import (
-    Decoding,
-    TranslationModel,
-    Translator,
-    find_route,
-    install_package,
-)
+from generator.argos import Decoding, TranslationModel, install_package
+from generator.translate import Translator, find_route
 from tiny_argos import expected_translation
 
 

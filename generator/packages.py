@@ -23,16 +23,9 @@ from . import paths
 from .config import Config, is_language_code
 from .errors import ModelError
 from .languages import language_name
-from .translate import (
-    PIVOT_LANGUAGE,
-    InvalidModelPackage,
-    find_route,
-    install_package,
-    load_models,
-    package_metadata,
-    package_name,
-    import_argostranslate,
-)
+from .argos import import_argostranslate, install_package, load_models, package_metadata, package_name
+from .errors import InvalidModelPackage
+from .translate import PIVOT_LANGUAGE, find_route
 
 _DOWNLOAD_LIMIT = 2_000_000_000  # bytes; no real Argos package comes near it
 _TIMEOUT = 30  # seconds without data before a download is given up

@@ -1,0 +1,300 @@
+"""Argos Translate packages: validated, installed and opened safely, run through CTranslate2.
+
+Models are ``.argosmodel`` files in the project's model folder, installed (validated,
+atomically) into a package folder under the work dir; nothing is ever downloaded here.
+Each package is opened with argostranslate's own ``Package`` (metadata, SentencePiece or
+BPE tokenizer) and its CTranslate2 model is run directly with ``translate_iterable`` over
+many sentences at once: summaries are already split into sentences, so argostranslate's
+sentence splitter (which would fetch a model) is never needed, and batching is what makes
+translation fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import paths
+from .config import Config, is_language_code
+from .errors import ExecutorError, InvalidModelPackage, ModelFailure
+
+log = logging.getLogger(__name__)
+
+_MAX_UNPACKED_BYTES = 2_000_000_000  # far above any real Argos package; stops zip bombs
+_MAX_COMPRESSION_RATIO = 50  # int8 weights barely compress; a zip bomb expands 1000-fold
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How CTranslate2 searches for a translation."""
+
+    beam_size: int = 1
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    max_decoding_length: int = 512
+    """Tokens; CTranslate2's default of 256 cuts long sentences."""
+
+    def options(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+_ARGOS_FOLDERS = {"ARGOS_PACKAGES_DIR": "packages", "XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config",
+                  "XDG_CACHE_HOME": "cache"}
+
+
+def import_argostranslate(work_dir: Path | None = None):
+    """The ``argostranslate`` module, imported with its folders inside the project's work
+    folder (or a scratch folder): it reads these variables once, at import, and creates its
+    folders there. They are set for the import only, so MkDocs and other subprocesses never
+    inherit them."""
+    if "argostranslate.package" not in sys.modules:
+        if work_dir is not None:
+            paths.claim(work_dir, "work_dir")
+        base = work_dir / "argos" if work_dir else Path(tempfile.mkdtemp(prefix="argos-", dir=_worker_directory()))
+        saved = {name: os.environ.get(name) for name in _ARGOS_FOLDERS}
+        os.environ.update({name: str(base / folder) for name, folder in _ARGOS_FOLDERS.items()})
+        try:
+            import argostranslate.package
+            import argostranslate.settings  # noqa: F401  (read by 'models add LANG')
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    return sys.modules["argostranslate"]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_name(from_code: str, to_code: str) -> str:
+    """How packages are named, as files (.argosmodel) and installed folders."""
+    return f"translate-{from_code}_{to_code}"
+
+
+def validate_package_zip(archive: zipfile.ZipFile) -> tuple[str, dict]:
+    """Check an .argosmodel before anything is written: (top-level folder, metadata).
+
+    Refuses paths that leave the package folder, links, oversized contents and packages
+    without metadata, a CTranslate2 model and a tokenizer."""
+    members = archive.infolist()
+    tops = {PurePosixPath(m.filename).parts[0] for m in members if m.filename.strip("/")}
+    if len(tops) != 1:
+        raise InvalidModelPackage("expected exactly one top-level folder in the archive")
+    top = tops.pop()
+    if top in (".", "..") or "\\" in top:
+        raise InvalidModelPackage(f"bad top-level folder name {top!r}")
+    total = 0
+    for member in members:
+        path = PurePosixPath(member.filename)
+        if path.is_absolute() or ".." in path.parts or "\\" in member.filename:
+            raise InvalidModelPackage(f"path {member.filename!r} escapes the package folder")
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            raise InvalidModelPackage(f"{member.filename!r} is a symbolic link")
+        total += member.file_size
+        if member.file_size > 10_000_000 and member.file_size > _MAX_COMPRESSION_RATIO * member.compress_size:
+            raise InvalidModelPackage(f"{member.filename!r} expands {member.file_size // max(1, member.compress_size)}"
+                                      "-fold: refused as a zip bomb")
+    if total > _MAX_UNPACKED_BYTES:
+        raise InvalidModelPackage(f"unpacks to {total:,} bytes, over the {_MAX_UNPACKED_BYTES:,}-byte limit")
+    names = {m.filename for m in members}
+    for required in ("metadata.json", "model/model.bin"):
+        if f"{top}/{required}" not in names:
+            raise InvalidModelPackage(f"missing {required}")
+    if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+        raise InvalidModelPackage("missing sentencepiece.model (or bpe.model)")
+    try:
+        metadata = json.loads(archive.read(f"{top}/metadata.json"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidModelPackage(f"metadata.json is not valid JSON: {exc}") from exc
+    if not isinstance(metadata, dict) or not all(
+        is_language_code(metadata.get(k)) for k in ("from_code", "to_code")
+    ):
+        raise InvalidModelPackage("metadata.json needs from_code and to_code language codes")
+    return top, metadata
+
+
+def package_metadata(archive_path: Path) -> tuple[str, dict]:
+    """Validate an .argosmodel without unpacking anything: (top-level folder, metadata)."""
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            return validate_package_zip(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidModelPackage(f"{archive_path.name}: not a zip archive ({exc})") from exc
+    except InvalidModelPackage as exc:
+        raise InvalidModelPackage(f"{archive_path.name}: {exc}") from exc
+
+
+def install_package(archive_path: Path, packages_dir: Path) -> Path:
+    """Install one .argosmodel into ``packages_dir`` atomically; returns the package folder.
+
+    The package is unpacked into a temporary folder beside its destination and renamed
+    into place, so a failure leaves either the old package or none, never half of one."""
+    sha = file_sha256(archive_path)
+    top, metadata = package_metadata(archive_path)
+    with zipfile.ZipFile(archive_path) as archive:
+        destination = packages_dir / package_name(metadata["from_code"], metadata["to_code"])
+        stamp = destination / ".polydigest-source.json"
+        if stamp.exists() and json.loads(stamp.read_text()).get("sha256") == sha:
+            return destination
+        packages_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages_dir))
+        try:
+            archive.extractall(staging)
+            unpacked = staging / top
+            (unpacked / ".polydigest-source.json").write_text(
+                json.dumps({"sha256": sha, "file": archive_path.name}, sort_keys=True)
+            )
+            if destination.exists():
+                retired = staging / "previous"
+                destination.rename(retired)
+            unpacked.rename(destination)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    log.info("installed %s -> %s", archive_path.name, destination.name)
+    return destination
+
+
+@dataclass
+class TranslationModel:
+    """One installed Argos package, loaded once per process."""
+
+    path: Path
+    from_code: str
+    to_code: str
+    sha256: str
+    archive: Path | None = None
+    """The .argosmodel it was installed from (sent to Dask workers)."""
+    _package: object = field(default=None, repr=False)
+    _translator: object = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, path: Path) -> TranslationModel:
+        package = import_argostranslate().package.Package(path)
+        stamp = path / ".polydigest-source.json"
+        sha = json.loads(stamp.read_text())["sha256"] if stamp.exists() else file_sha256(path / "model" / "model.bin")
+        return cls(path, package.from_code, package.to_code, sha, _package=package)
+
+    @property
+    def identity(self) -> str:
+        return f"{self.from_code}-{self.to_code}-{self.sha256}"
+
+    def translator(self, threads: int):
+        if self._translator is None:
+            import ctranslate2
+
+            # Several single-threaded replicas beat one multi-threaded one on sentence batches.
+            self._translator = ctranslate2.Translator(
+                str(self.path / "model"), device="cpu", compute_type="int8",
+                inter_threads=threads, intra_threads=1,
+            )
+        return self._translator
+
+    def translate(self, sentences: list[str], decoding: Decoding, threads: int,
+                  progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
+        """Translate sentences in batches; one output per input, in order. Raises
+        ``ModelFailure`` when CTranslate2 rejects the input (never for lack of memory)."""
+        if not sentences:
+            return []
+        package = self._package
+        tokens = [package.tokenizer.encode(s) for s in sentences]
+        prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
+        results = self.translator(threads).translate_iterable(
+            tokens, target_prefix=prefix, max_batch_size=32, batch_type="examples",
+            replace_unknowns=True, **decoding.options(),
+        )
+        outputs = []
+        try:
+            results = list(results)
+        except RuntimeError as exc:  # pybind11 turns std::bad_alloc into MemoryError, not this
+            raise ModelFailure(f"{self.from_code}->{self.to_code}: {exc}") from exc
+        for result in results:
+            text = package.tokenizer.decode(result.hypotheses[0])
+            if package.target_prefix and text.startswith(package.target_prefix):
+                text = text[len(package.target_prefix):]
+            outputs.append(text.strip())
+            if len(outputs) % 64 == 0 or len(outputs) == len(sentences):
+                progress(len(outputs), len(sentences))
+        return outputs
+
+
+def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:
+    """Install every .argosmodel of the model folder (when changed) and open them by pair."""
+    work_dir = config.path(config.work_dir)
+    paths.claim(work_dir, "work_dir")
+    import_argostranslate(work_dir)
+    packages_dir = work_dir / "argos" / "packages"
+    models_dir = config.path(config.models_dir)
+    archives = sorted(models_dir.glob("*.argosmodel")) if models_dir.is_dir() else []
+    installed = {install_package(archive, packages_dir): archive for archive in archives}
+    models = {}
+    if packages_dir.is_dir():
+        for path in sorted(packages_dir.iterdir()):
+            if path in installed:
+                model = TranslationModel.open(path)
+                model.archive = installed[path]
+                models[(model.from_code, model.to_code)] = model
+            elif path.is_dir():  # its file left the model folder: the folder is the source of truth
+                shutil.rmtree(path, ignore_errors=True)
+    return models
+
+
+@dataclass(frozen=True)
+class ShippedModel:
+    """A model on its way to another process (a Dask worker): its package's bytes, installed
+    and opened there once per process, into the worker's own folder, which Dask removes."""
+
+    identity: str
+    package: bytes
+
+    @classmethod
+    def of(cls, model: TranslationModel) -> ShippedModel:
+        if model.archive is None:
+            raise ExecutorError(f"{model.path.name}: no .argosmodel file to send to the workers")
+        return cls(model.identity, model.archive.read_bytes())
+
+    def load(self) -> TranslationModel:
+        if self.identity not in _LOADED:
+            folder = Path(tempfile.mkdtemp(prefix="polydigest-model-", dir=_worker_directory()))
+            archive = folder / "package.argosmodel"
+            archive.write_bytes(self.package)
+            _LOADED[self.identity] = TranslationModel.open(install_package(archive, folder / "packages"))
+        return _LOADED[self.identity]
+
+
+_LOADED: dict[str, TranslationModel] = {}
+"""Models this process opened from shipped packages, by identity."""
+
+
+def _worker_directory() -> str | None:
+    """The Dask worker's scratch folder (removed with the worker), else the system's."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):  # not inside a Dask worker
+        return None
+
+
+def translate_batch(texts: list[str], model: TranslationModel | ShippedModel, decoding: Decoding,
+                    threads: int) -> list[str]:
+    """One batch of sentences (run by an executor, maybe on a Dask worker)."""
+    if isinstance(model, ShippedModel):
+        model = model.load()
+    return model.translate(texts, decoding, threads)
