@@ -3,13 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: site test serve clean
+.PHONY: site test unit lint serve clean
 
 site: $(VENV)/.installed
 	$(BIN)/polydigest build
 
-test: $(VENV)/.installed-test /usr/bin/chromium
+# Everything: static checks, then every test (unit, end-to-end, Dask, browser).
+test: lint /usr/bin/chromium
 	$(BIN)/python -m pytest
+
+# The fast part while working: no browser, Dask or slow end-to-end tests.
+unit: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser and not dask and not slow"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check generator tests bench tools
+	$(BIN)/mypy
 
 serve: $(VENV)/.installed
 	$(BIN)/polydigest serve

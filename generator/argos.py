@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import paths
 from .config import Config, is_language_code
@@ -181,8 +182,8 @@ class TranslationModel:
     sha256: str
     archive: Path | None = None
     """The .argosmodel it was installed from (sent to Dask workers)."""
-    _package: object = field(default=None, repr=False)
-    _translator: object = field(default=None, repr=False)
+    _package: Any = field(default=None, repr=False)
+    _translator: Any = field(default=None, repr=False)
 
     @classmethod
     def open(cls, path: Path) -> TranslationModel:

@@ -193,6 +193,8 @@ def _read_lines(files: list[Path]) -> list[str]:
         return [line for path in files for line in path.read_bytes().decode("utf-8").splitlines()]
     except UnicodeDecodeError as exc:
         raise InputError(f"the input is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{exc.filename}: {exc.strerror}") from None
 
 
 def _translate(args: argparse.Namespace) -> int:
@@ -225,6 +227,6 @@ def main(argv: list[str] | None = None) -> int:
         commands = {"build": _build, "serve": _serve, "summarize": _summarize, "models": _models,
                     "translate": _translate, "config": _show_config}
         return commands[args.command](args)
-    except (PolydigestError, FileNotFoundError) as exc:
+    except PolydigestError as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)
         return 2

@@ -50,7 +50,7 @@ class LocalExecutor:
 
     def __init__(self, processes: int = 1):
         self.processes = processes
-        self._pool = None
+        self._pool: Any = None  # a ProcessPoolExecutor once the first parallel map starts
 
     def share(self, key: str, value: Callable[[], Any]) -> Any:
         return value()

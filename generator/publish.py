@@ -57,7 +57,7 @@ def read_parent(mkdocs_yml: Path) -> dict:
 def _plugins_as_mapping(plugins) -> dict:
     if isinstance(plugins, dict):
         return dict(plugins)
-    mapping = {}
+    mapping: dict = {}
     for entry in plugins or []:
         if isinstance(entry, str):
             mapping[entry] = {}

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -179,7 +180,7 @@ def extract_html(html: str, name: str, kind: str) -> Source:
     banners, related links and comments are left out."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(
+    document: Any = trafilatura.bare_extraction(  # a Document, or None
         html, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
         include_links=False, deduplicate=False,  # its duplicate filter remembers earlier calls: not reproducible
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -127,7 +128,7 @@ def _link(item: LocalizedArticle, prefix: str = "") -> str:
     return f"[{escape_text(item.title)}]({prefix}{BLOG_DIR}/posts/{item.article.slug}.md)"
 
 
-def render_post(item: LocalizedArticle, related: list[LocalizedArticle] = ()) -> str:
+def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()) -> str:
     article, lang = item.article, item.language
     original_language = language_name(article.language, lang)
     meta = {

@@ -196,7 +196,7 @@ def tag_articles(
         by_source: dict[str, set[str]] = defaultdict(set)
         for item in items:
             by_source[item.article.language].update(found[item.article.slug])
-        names: dict[str, str] = {}
+        names: dict[tuple[str, str], str] = {}
         for source, tags in by_source.items():
             mapping: dict = {}
             if source != target and tags:

@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 
 from generator.config import load_config
-from generator.ingest import assign_slugs, ingest, parse_article, remove_boilerplate, slugify
+from generator.cleaning import remove_boilerplate
+from generator.ingest import ingest, parse_article
+from generator.slugs import assign_slugs, slugify
 from generator.errors import UnreadableArticle
 from generator.readers import Source, read_text
 

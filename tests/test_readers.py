@@ -10,7 +10,8 @@ import pytest
 from conftest import make_project
 from generator.config import load_config
 from generator.core import build
-from generator.ingest import articles_from_file, canonical_url, ingest
+from generator.dedup import canonical_url
+from generator.ingest import articles_from_file, ingest
 from generator.progress import SILENT
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,0 +1,102 @@
+"""Text cleaning: lines to paragraphs, web boilerplate, header lines, titles.
+
+General rules, for any site and several languages: comment sections end the text; short
+lines of page furniture ("READ MORE:", share/subscribe lines, bylines) are dropped;
+hard-wrapped lines are joined into paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import DATE_HEADER
+from .languages import split_sentences
+
+# A comment section starts here; nothing after it is article text.
+_COMMENT_SECTION = re.compile(
+    r"^\s*(leave a (reply|comment)|one (thought|comment|response) on\b|\d+ (thoughts|comments|responses) on\b"
+    r"|post navigation\s*$|comments are closed|add (a|your) comment\s*$|join the (discussion|conversation)"
+    r"|deixe (um|uma) (comentário|resposta)|\d+ comentários?\s*$)",
+    re.IGNORECASE,
+)
+
+# Single lines of page furniture. Only short lines are tested: a real paragraph that
+# happens to start with "Share" is long.
+_BOILERPLATE_LINE = re.compile(
+    r"^\s*(?:"
+    r"(listen|read|watch|see|view|learn|leia|veja|ouça|saiba) (more|also|next|mais|também)\b.*"
+    r"|(related|recommended|more)( stories| articles| news| coverage)?\s*:?"
+    r"|your email address will not be published.*|required fields are marked.*"
+    r"|(share|tweet|email|print)( (this|on|via)\b.*)?|click to (share|print|email)\b.*"
+    r"|(subscribe|sign up) (to|for|now)\b.*|follow us\b.*|advertisement|publicidade"
+    r"|all rights reserved.*|(tags|filed under|categories|posted in)\s*:.*|by\s+[^.!?]{2,70}|por\s+[^.!?]{2,70}"
+    r"|((facebook|twitter|whatsapp|linkedin|telegram|reddit|pinterest|email|print)\W*){2,}"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_MAX_BOILERPLATE_LINE = 120
+
+SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
+URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
+
+_WRAP_WIDTH = 60  # hard-wrapped text breaks lines at 60-80 characters; headlines are shorter
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Lines to paragraphs. A line joins the previous one only when that one was hard-wrapped
+    (long, and not ending a sentence) and it is no header line; blank lines always separate."""
+    paragraphs: list[str] = []
+    previous = ""
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            previous = ""
+            continue
+        if (previous and len(previous) >= _WRAP_WIDTH and not re.search(r"[.!?:;\"”’)\]]$", previous)
+                and not any(p.match(line) for p in (DATE_HEADER, SOURCE_HEADER, URL_LINE))):
+            paragraphs[-1] = paragraphs[-1] + " " + line
+        else:
+            paragraphs.append(line)
+        previous = line
+    return paragraphs
+
+
+def remove_boilerplate(paragraphs: list[str]) -> list[str]:
+    kept = []
+    for paragraph in paragraphs:
+        if _COMMENT_SECTION.match(paragraph):
+            break
+        if len(paragraph) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(paragraph):
+            continue
+        kept.append(paragraph)
+    return kept
+
+
+def take_header(paragraphs: list[str], pattern: re.Pattern) -> tuple[re.Match | None, list[str]]:
+    """Find a header line (first or last three paragraphs) and remove it from the body."""
+    candidates = list(range(min(3, len(paragraphs)))) + list(range(max(3, len(paragraphs) - 3), len(paragraphs)))
+    for i in candidates:
+        if len(paragraphs[i]) <= 300:
+            match = pattern.match(paragraphs[i])
+            if match:
+                return match, paragraphs[:i] + paragraphs[i + 1 :]
+    return None, paragraphs
+
+
+def looks_like_headline(line: str) -> bool:
+    return len(line) <= 150 and len(line.split()) <= 20 and not line.endswith((".", ",", ";", ":"))
+
+
+def has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
+    """The first line when it reads as a headline; otherwise the first sentence, shortened."""
+    if len(paragraphs) > 1 and looks_like_headline(paragraphs[0]) and has_words(paragraphs[0]):
+        return paragraphs[0], paragraphs[1:]
+    sentences = (s for p in paragraphs for s in split_sentences(p, language))
+    first = next(s for s in sentences if has_words(s)).rstrip(".")
+    if len(first) > 90:
+        first = first[:90].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first, paragraphs

@@ -1,0 +1,38 @@
+"""Golden output, as Pelican tests its writers: the generated docs/ for a fixed set of seeds
+(stated dates, three formats, two languages) with the tiny model, compared file by file.
+
+After an intended change of the output, regenerate the expected tree and review its diff:
+    POLYDIGEST_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from conftest import make_project
+from generator.config import load_config
+from generator.core import build
+from generator.progress import SILENT
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_generated_docs_equal_the_golden_tree(tmp_path, tiny_models):
+    project = make_project(tmp_path / "project", tiny_models, GOLDEN / "seeds")
+    report = build(load_config(project), SILENT)
+    assert report.articles == 3 and not report.problems
+    produced = project / "docs"
+    expected = GOLDEN / "docs"
+    if os.environ.get("POLYDIGEST_REGENERATE_GOLDEN"):
+        shutil.rmtree(expected, ignore_errors=True)
+        shutil.copytree(produced, expected)
+    actual, wanted = tree(produced), tree(expected)
+    assert sorted(actual) == sorted(wanted)
+    for name in wanted:
+        assert actual[name] == wanted[name], name
