@@ -76,4 +76,5 @@ def table_row(name: str, report) -> str:
 
 
 def table_header() -> str:
-    return f"{'build':24} {'arts':>6} {'summ':>6} {'transl':>7} " + " ".join(f"{s:>9}" for s in STAGES) + f" {'total s':>9}"
+    stages = " ".join(f"{s:>9}" for s in STAGES)
+    return f"{'build':24} {'arts':>6} {'summ':>6} {'transl':>7} {stages} {'total s':>9}"

@@ -76,7 +76,7 @@ def main() -> None:
             runner = executors.DaskExecutor(cluster.scheduler_address)
             shipped = runner.share(model.identity, lambda: ShippedModel.of(model))
 
-            def translate_all(size: int, texts: list[str]) -> None:
+            def translate_all(size: int, texts: list[str], runner=runner, shipped=shipped) -> None:
                 runner.map(translate_batch, executors.batches_of(texts, size), model=shipped, decoding=greedy,
                            threads=1)
 

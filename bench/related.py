@@ -23,12 +23,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator import stories  # noqa: E402
+from generator.argos import Decoding, load_models  # noqa: E402
 from generator.cache import Cache  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.ingest import ingest  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 from generator.summarize import summarize_all  # noqa: E402
-from generator.argos import Decoding, load_models  # noqa: E402
 from generator.translate import Translator, localize  # noqa: E402
 
 

@@ -120,8 +120,8 @@ def main() -> None:
     print(f"{'method':44} {'R1':>13} {'R2':>13} {'RLsum':>13}")
 
     def row(name: str, fold_scores: list[tuple[float, float, float]]) -> None:
-        cells = [f"{statistics.fmean(f[m] for f in fold_scores):6.2f} ±{statistics.pstdev(f[m] for f in fold_scores):5.2f}"
-                 for m in range(3)]
+        cells = [f"{statistics.fmean(f[m] for f in fold_scores):6.2f} "
+                 f"±{statistics.pstdev(f[m] for f in fold_scores):5.2f}" for m in range(3)]
         print(f"{name:44} " + " ".join(cells))
 
     for name, scores in methods.items():

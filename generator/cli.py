@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import json
@@ -15,8 +16,8 @@ from .config import add_options, language_code, load_config, option_docs, overri
 from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError, UnsupportedLanguage
 from .ingest import articles_from_file
-from .records import Problem
 from .progress import Progress
+from .records import Problem
 from .summarize import select_sentences
 from .translate import translate_texts
 
@@ -128,10 +129,8 @@ def _serve(args: argparse.Namespace) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"serving {site} on http://127.0.0.1:{args.port}/ (Ctrl+C stops)", file=sys.stderr)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

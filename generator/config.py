@@ -201,7 +201,8 @@ def add_options(parser: argparse.ArgumentParser, names: tuple[str, ...] | None =
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     """The config options given on the command line."""
-    return {f.name: getattr(args, f.name) for f in dataclasses.fields(Config) if getattr(args, f.name, None) is not None}
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(Config)
+            if getattr(args, f.name, None) is not None}
 
 
 def _coerce(name: str, value: Any, template: Any) -> Any:

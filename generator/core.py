@@ -18,8 +18,8 @@ from .cache import Cache
 from .config import Config
 from .errors import BuildError
 from .executor import Executor, make_executor
-from .records import BuildReport, Problem
 from .progress import Progress
+from .records import BuildReport, Problem
 
 log = logging.getLogger(__name__)
 

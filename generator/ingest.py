@@ -92,7 +92,7 @@ def articles_from_file(path: Path, config: Config, name: str,
     """Every article in one file, with provisional slugs; what cannot be read becomes Problems.
     Without a stand-in date (the day it was committed), undated articles get the file's
     modification day."""
-    stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
     try:
         sources = READERS[path.suffix.lower()](path, name, config.max_article_bytes)
     except (OSError, UnreadableArticle) as exc:

@@ -40,7 +40,7 @@ def language_name(code: str, in_language: str = "en") -> str:
     return ENGLISH_NAMES.get(code, code).capitalize()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _punkt_tokenizer(code: str):
     import punkt
 
@@ -102,7 +102,7 @@ class OfflineTokenizer:
         return tuple(split_words(sentence))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def stop_words(code: str) -> frozenset[str]:
     """sumy's stop-word list for the language, or an empty set when it has none."""
     from sumy.utils import get_stop_words

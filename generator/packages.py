@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .config import Config, is_language_code
-from .errors import ModelError
-from .languages import language_name
 from .argos import import_argostranslate, install_package, load_models, package_metadata, package_name
-from .errors import InvalidModelPackage
+from .config import Config, is_language_code
+from .errors import InvalidModelPackage, ModelError
+from .languages import language_name
 from .translate import PIVOT_LANGUAGE, find_route
 
 _DOWNLOAD_LIMIT = 2_000_000_000  # bytes; no real Argos package comes near it

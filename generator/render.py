@@ -177,7 +177,8 @@ def summary_paragraph(item: LocalizedArticle) -> str:
     parts = []
     for index, sentence in enumerate(item.sentences):
         if index in item.original_sentences:
-            parts.append(f'<span lang="{html.escape(item.article.language)}" class="pd-original">*{escape_text(sentence)}*</span> '
+            language = html.escape(item.article.language)
+            parts.append(f'<span lang="{language}" class="pd-original">*{escape_text(sentence)}*</span> '
                          f"*({escape_text(label(item.language, 'not_reliable'))})*")
         else:
             parts.append(escape_text(sentence))
@@ -263,7 +264,7 @@ def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = 5
         ET.SubElement(entry, "description").text = " ".join(item.sentences)
         day = item.article.date
         ET.SubElement(entry, "pubDate").text = format_datetime(dt.datetime(day.year, day.month, day.day,
-                                                                            tzinfo=dt.timezone.utc))
+                                                                            tzinfo=dt.UTC))
         for tag in item.tags:
             ET.SubElement(entry, "category").text = tag
     ET.indent(rss)

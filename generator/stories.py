@@ -13,14 +13,15 @@ Both methods are plain and inspectable; the threshold was measured (README, benc
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .languages import ENGLISH_NAMES, split_words, stop_words
 from .errors import MissingTranslation
+from .languages import ENGLISH_NAMES, split_words, stop_words
 from .records import LocalizedArticle, Summary
 from .translate import Translator
 
@@ -140,9 +141,8 @@ def extract_tags(title: str, text: str, language: str) -> tuple[str, ...]:
     ranked = sorted(body, key=lambda n: (-(body[n] + (2 if n in in_title else 0)), n))
     chosen: list[str] = []
     for name in ranked:
-        if body[name] >= 2 or name in in_title:
-            if not any(name in other or other in name for other in chosen):
-                chosen.append(name)
+        if (body[name] >= 2 or name in in_title) and not any(name in other or other in name for other in chosen):
+            chosen.append(name)
     return tuple(chosen[:MAX_TAGS])
 
 
@@ -200,10 +200,8 @@ def tag_articles(
         for source, tags in by_source.items():
             mapping: dict = {}
             if source != target and tags:
-                try:
+                with contextlib.suppress(MissingTranslation):
                     mapping = translator.translate(sorted(tags), source, target)
-                except MissingTranslation:
-                    pass
             names.update({(source, tag): mapping.get(tag) or tag for tag in tags})
         tagged[target] = [
             dataclasses.replace(item, tags=tuple(dict.fromkeys(

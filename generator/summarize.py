@@ -21,8 +21,8 @@ from .config import LEAD_ALGORITHMS, Config
 from .errors import UnsupportedLanguage
 from .executor import Executor, LocalExecutor, batches_of
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
-from .records import Article, Summary
 from .progress import SILENT, Progress
+from .records import Article, Summary
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ _CONNECTIVE_START = {
 }
 # Photo credits, captions and bylines that extraction can leave among the sentences.
 CAPTION = re.compile(
-    r"^\W*(\(?(foto|photo|imagem|image|picture|bild|crédito|credit|reprodução)\b[^.]*[:/]|(image|media) (copyright|caption)|"
+    r"^\W*(\(?(foto|photo|imagem|image|picture|bild|crédito|credit|reprodução)\b[^.]*[:/]|"
+    r"(image|media) (copyright|caption)|"
     r"(getty images|reuters|afp|ap photo|dpa|efe|agência brasil)\W*$|by [A-Z][a-z]+( [A-Z][a-z]+)*\s*$|"
     r"(por|de) [A-ZÁÉÍÓÚ][a-zà-ü]+( [A-ZÁÉÍÓÚ][a-zà-ü]+)*\s*$)"
     r"|\((foto|photo|imagem|image|bild)\s*:",

@@ -22,12 +22,15 @@ PAYLOADS = [
 HOSTILE_ARTICLES = {
     "breakout-title.txt": f"</title><script>alert('{MARK}30')</script>\" onmouseover=\"alert('{MARK}31')\n\n"
                           "Body text of the breakout story. It has two sentences.",
-    "script-title.txt": f"{PAYLOADS[0]} Breaking News\n\n" + " ".join(f"Paragraph with {p} inside it." for p in PAYLOADS),
-    "yaml-title.txt": f"title: {MARK}20 --- key: value\n\nThe body mentions {PAYLOADS[8]} and more text. Second sentence here.",
+    "script-title.txt": f"{PAYLOADS[0]} Breaking News\n\n"
+                        + " ".join(f"Paragraph with {p} inside it." for p in PAYLOADS),
+    "yaml-title.txt": f"title: {MARK}20 --- key: value\n\nThe body mentions {PAYLOADS[8]} and more text. "
+                      "Second sentence here.",
     "source-line.txt": (f"Headline With Source\nSource: {PAYLOADS[1]}\njavascript:alert('{MARK}21')\n\n"
                         f"Body text {PAYLOADS[3]}. More body {PAYLOADS[4]}. Even more {PAYLOADS[5]}."),
     "raw-block.txt": "Raw Blocks\n\n" + "\n\n".join(PAYLOADS),
-    "safe-link.txt": "Safe Link Story\nhttps://news.example.org/story?a=1&b=2\n\nA normal article. It has two sentences.",
+    "safe-link.txt": "Safe Link Story\nhttps://news.example.org/story?a=1&b=2\n\n"
+                     "A normal article. It has two sentences.",
 }
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import REPO, make_project
 from hostile_corpus import write_hostile_seeds
 
@@ -32,6 +31,8 @@ if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (tests/install_browser.sh installs it)", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.browser  # Chromium against a built site
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -251,7 +252,8 @@ def test_home_lists_articles_newest_first_and_arabic_is_right_to_left(dated_rtl_
     assert headings == ["The Newest Story", "The Middle Story", "The Oldest Story"]
     v.page.goto(f"{base}/ar/", wait_until="networkidle")
     assert v.page.locator("body").get_attribute("dir") == "rtl"
-    assert v.page.locator("article h2").all_inner_texts() == ["THE NEWEST STORY", "THE MIDDLE STORY", "THE OLDEST STORY"]
+    headings = v.page.locator("article h2").all_inner_texts()
+    assert headings == ["THE NEWEST STORY", "THE MIDDLE STORY", "THE OLDEST STORY"]
     shot(v.page, "ar-home")
     assert v.errors == [] and v.foreign == []
 

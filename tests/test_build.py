@@ -10,13 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project
+from tiny_argos import expected_translation
+
 from generator.config import load_config
 from generator.core import build, build_lock
-from generator.progress import SILENT
 from generator.errors import BuildError, PublishError
-from tiny_argos import expected_translation
+from generator.progress import SILENT
+
+pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
 GUARD = Path(__file__).parent / "socket_guard"
 SLUGS = ["000-a942e54b00490a9e", "002-bafb978d1410a73f"]
@@ -64,8 +66,8 @@ def test_every_article_has_a_page_in_every_language(built):
 
 def test_translated_page_carries_the_translated_summary(built):
     project = built[0]
-    from generator.ingest import ingest
     from generator.cache import Cache
+    from generator.ingest import ingest
     from generator.summarize import summarize_all
 
     config = load_config(project)
@@ -159,9 +161,8 @@ def test_failed_mkdocs_build_leaves_the_previous_site_intact(project):
 
 def test_second_concurrent_build_refuses_with_a_clear_message(project):
     config = load_config(project)
-    with build_lock(config):
-        with pytest.raises(BuildError, match="another build"):
-            build(config, SILENT)
+    with build_lock(config), pytest.raises(BuildError, match="another build"):
+        build(config, SILENT)
 
 
 def test_right_to_left_language_gets_rtl_pages(tmp_path, tiny_models):

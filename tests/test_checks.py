@@ -5,17 +5,17 @@ original, marked; verdicts are cached under the version of the rules."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_project
+from tiny_argos import build_tiny_package, expected_translation
+
 from generator import checks, translate
+from generator.argos import Decoding, TranslationModel, install_package
 from generator.cache import Cache
 from generator.config import load_config
 from generator.core import build
 from generator.executor import LocalExecutor
 from generator.progress import SILENT
-from generator.argos import Decoding, TranslationModel, install_package
 from generator.translate import Translator
-from tiny_argos import build_tiny_package, expected_translation
 
 
 @pytest.mark.parametrize("source, translation", [

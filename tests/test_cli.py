@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
+
 from generator.cli import main
 
 
@@ -74,7 +75,7 @@ def test_translate_prints_one_line_per_input_line(project):
 
 
 def test_translate_json_gives_translation_checks_and_retry_per_line(project):
-    result = _translate(project, "--from", "pt", "--to", "en", "--json", stdin="Chuva hoje.\n".encode())
+    result = _translate(project, "--from", "pt", "--to", "en", "--json", stdin=b"Chuva hoje.\n")
     assert result.returncode == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.decode().splitlines()] == [
         {"source": "Chuva hoje.", "translation": "CHUVA HOJE.", "checks": {"passed": True, "reasons": []},

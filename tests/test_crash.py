@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project
+
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
+
+pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
 EXTRA = {
     f"extra-{n}.txt": f"Extra Story Number {n}\n\nThe extra story {n} has a first sentence. It has a second one. "

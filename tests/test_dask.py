@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project
+
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
+
+pytestmark = pytest.mark.dask  # a local Dask cluster
 
 distributed = pytest.importorskip("distributed")
 

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from conftest import make_project
+
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT

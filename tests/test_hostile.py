@@ -11,19 +11,21 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 import yaml
+from conftest import make_project
+from hostile_corpus import HOSTILE_ARTICLES, MARK, PAYLOADS, write_hostile_seeds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_project
-from hostile_corpus import HOSTILE_ARTICLES, MARK, PAYLOADS, write_hostile_seeds
 from generator.config import load_config
 from generator.core import build
-from generator.ingest import parse_article
 from generator.errors import UnreadableArticle
+from generator.ingest import parse_article
+from generator.progress import SILENT
 from generator.readers import Source
 from generator.records import LocalizedArticle, Summary
-from generator.progress import SILENT
 from generator.render import render_post
+
+pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
 ALLOWED_SCHEMES = ("http://", "https://", "#", "../", "./", "/", "mailto:")
 

@@ -8,6 +8,8 @@ from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
 
+pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
+
 NEW_ARTICLE = ("Council Approves Budget\n\nThe city council approved the budget on Monday. Schools get more money. "
                "Bus fares will not rise this year. The vote was close.\n")
 

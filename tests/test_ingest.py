@@ -2,12 +2,12 @@ import datetime as dt
 
 import pytest
 
-from generator.config import load_config
 from generator.cleaning import remove_boilerplate
-from generator.ingest import ingest, parse_article
-from generator.slugs import assign_slugs, slugify
+from generator.config import load_config
 from generator.errors import UnreadableArticle
+from generator.ingest import ingest, parse_article
 from generator.readers import Source, read_text
+from generator.slugs import assign_slugs, slugify
 
 STAND_IN = dt.date(2020, 1, 2)
 

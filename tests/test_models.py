@@ -11,13 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project
+from tiny_argos import build_tiny_package
+
 from generator.cli import main
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
-from tiny_argos import build_tiny_package
 
 
 @pytest.fixture(scope="module")

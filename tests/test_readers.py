@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import make_project
+
 from generator.config import load_config
 from generator.core import build
 from generator.dedup import canonical_url

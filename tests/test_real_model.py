@@ -3,11 +3,13 @@
 import re
 
 import pytest
-
 from conftest import REPO, make_project
+
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
+
+pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
 PORTUGUESE = {"de", "que", "o", "os", "as", "em", "para", "com", "não", "uma", "um", "do", "da", "dos", "das",
               "no", "na", "por", "ao", "foi", "seus", "sua", "e", "à", "às", "pelo", "pela", "mais"}

@@ -14,8 +14,8 @@ HOSTILE = [
 
 
 def localized(title="T", sentences=("S.",), translated_from=None, **fields):
-    values = dict(slug="s", source_file="s.txt", title=title, paragraphs=("P.",), language="en",
-                  date=dt.date(2024, 5, 6), date_is_stand_in=False)
+    values = {"slug": "s", "source_file": "s.txt", "title": title, "paragraphs": ("P.",), "language": "en",
+                  "date": dt.date(2024, 5, 6), "date_is_stand_in": False}
     values.update(fields)
     article = Article(**values)
     return LocalizedArticle(Summary(article, tuple(sentences)), "pt" if translated_from else "en", title,

@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 import yaml
-
 from conftest import REPO, make_project
+
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT

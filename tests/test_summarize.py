@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from generator.config import SUMMARY_ALGORITHMS
+from generator.errors import UnsupportedLanguage
 from generator.languages import OfflineTokenizer, split_sentences
 from generator.records import Article
-from generator.errors import UnsupportedLanguage
 from generator.summarize import select_sentences
 
 ENGLISH = [

@@ -1,12 +1,12 @@
 import zipfile
 
 import pytest
+from tiny_argos import expected_translation
 
+from generator.argos import Decoding, TranslationModel, install_package
 from generator.cache import Cache
 from generator.errors import InvalidModelPackage, MissingTranslation
-from generator.argos import Decoding, TranslationModel, install_package
 from generator.translate import Translator, find_route
-from tiny_argos import expected_translation
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def models(tiny_models, tmp_path):
 
 def test_tiny_package_translates_exactly_through_ctranslate2(models):
     sentences = ["Hello, world!", "Ação já — “quoted”."]
-    assert models[("en", "pt")].translate(sentences, Decoding(beam_size=4), 2) == [expected_translation(s) for s in sentences]
+    translated = models[("en", "pt")].translate(sentences, Decoding(beam_size=4), 2)
+    assert translated == [expected_translation(s) for s in sentences]
 
 
 def test_tiny_package_is_genuine_for_argostranslate_itself(models):

@@ -30,9 +30,9 @@ import sentencepiece
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
-from generator import checks  # noqa: E402  (pure Python: no project dependencies needed)
-
 from teacher import teacher_dir  # noqa: E402
+
+from generator import checks  # noqa: E402  (pure Python: no project dependencies needed)
 
 
 def teacher_outputs(source: str, target: str, sentences: list[str], cache: Path) -> list[str]:
@@ -49,14 +49,14 @@ def teacher_outputs(source: str, target: str, sentences: list[str], cache: Path)
 
 
 def keeps_numbers(sources: list[str], outputs: list[str]) -> tuple[float, int]:
-    with_numbers = [(s, o) for s, o in zip(sources, outputs) if checks.numbers(s)]
+    with_numbers = [(s, o) for s, o in zip(sources, outputs, strict=True) if checks.numbers(s)]
     kept = sum(not checks.missing_numbers(s, o) for s, o in with_numbers)
     return 100 * kept / max(1, len(with_numbers)), len(with_numbers)
 
 
 def loops(sources: list[str], outputs: list[str], pair: tuple[str, str]) -> int:
     return sum(any(checks.reason_kind(r) == "loop" for r in checks.problems(s, o, *pair))
-               for s, o in zip(sources, outputs))
+               for s, o in zip(sources, outputs, strict=True))
 
 
 def main() -> None:
@@ -96,7 +96,7 @@ def main() -> None:
                 "sentences_per_s": round(len(sentences) / seconds, 1),
             }
     kept, with_numbers = keeps_numbers(sentences, refs)
-    alarms = Counter(checks.reason_kind(r) for s, o in zip(sentences, refs)
+    alarms = Counter(checks.reason_kind(r) for s, o in zip(sentences, refs, strict=True)
                      for r in set(checks.problems(s, o, *pair)))
     figures["teacher"] = {"numbers_kept_pct": round(kept, 1), "sentences_with_numbers": with_numbers,
                           "loops": loops(sentences, refs, pair),
@@ -116,7 +116,7 @@ def main() -> None:
         "declined_pct": round(100 * (len(lines) - len(published)) / len(lines), 2),
         "retried_pct": round(100 * sum(line["retried"] for line in lines) / len(lines), 2),
         "published_losing_a_number": sum(bool(checks.missing_numbers(s, t)) for s, t in published),
-        "published_loops": loops(*zip(*published), pair) if published else 0,
+        "published_loops": loops(*zip(*published, strict=True), pair) if published else 0,
         "declined_by_check": dict(Counter(checks.reason_kind(r) for line in lines if line["translation"] is None
                                           for r in set(line["checks"]["reasons"]))),
     }

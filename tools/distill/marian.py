@@ -36,7 +36,7 @@ def read_model(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     (padding,) = struct.unpack_from("<Q", data, offset)
     offset += 8 + padding
     weights, config = {}, {}
-    for name, shape, (_, kind, _, length) in zip(names, shapes, headers):
+    for name, shape, (_, kind, _, length) in zip(names, shapes, headers, strict=True):
         blob = data[offset:offset + length]
         offset += length
         if name == "special:model.yml":

@@ -28,7 +28,6 @@ import sentencepiece
 import torch
 import torch.nn.functional as F
 import yaml
-
 from marian import read_model, sinusoid_positions
 
 DIM, HEADS = 256, 8
@@ -270,7 +269,8 @@ def main() -> None:
                 group["lr"] = lr
             student = distiller.student_states(encoded.float(), source_mask, target_in)
             keep = (target_out != -100).float()[..., None]
-            loss = sum((((s - t.float()) ** 2) * keep).sum() for s, t in zip(student, teacher)) / (keep.sum() * DIM)
+            loss = sum((((s - t.float()) ** 2) * keep).sum() for s, t in zip(student, teacher, strict=True))
+            loss = loss / (keep.sum() * DIM)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(distiller.trainable(), 1.0)
