@@ -216,8 +216,10 @@ class TranslationModel:
         package = self._package
         tokens = [package.tokenizer.encode(s) for s in sentences]
         prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
+        # Batches of up to 32, but small jobs (a retry of a few sentences) split so every replica works.
+        batch_size = max(1, min(32, -(-len(tokens) // threads)))
         results = self.translator(threads).translate_iterable(
-            tokens, target_prefix=prefix, max_batch_size=32, batch_type="examples",
+            tokens, target_prefix=prefix, max_batch_size=batch_size, batch_type="examples",
             replace_unknowns=True, **decoding.options(),
         )
         outputs = []

@@ -9,37 +9,21 @@ from __future__ import annotations
 
 import re
 
+from . import settings
 from .dates import DATE_HEADER
 from .languages import split_sentences
 
+_RULES = settings.section("cleaning")
 # A comment section starts here; nothing after it is article text.
-_COMMENT_SECTION = re.compile(
-    r"^\s*(leave a (reply|comment)|one (thought|comment|response) on\b|\d+ (thoughts|comments|responses) on\b"
-    r"|post navigation\s*$|comments are closed|add (a|your) comment\s*$|join the (discussion|conversation)"
-    r"|deixe (um|uma) (comentário|resposta)|\d+ comentários?\s*$)",
-    re.IGNORECASE,
-)
-
-# Single lines of page furniture. Only short lines are tested: a real paragraph that
-# happens to start with "Share" is long.
-_BOILERPLATE_LINE = re.compile(
-    r"^\s*(?:"
-    r"(listen|read|watch|see|view|learn|leia|veja|ouça|saiba) (more|also|next|mais|também)\b.*"
-    r"|(related|recommended|more)( stories| articles| news| coverage)?\s*:?"
-    r"|your email address will not be published.*|required fields are marked.*"
-    r"|(share|tweet|email|print)( (this|on|via)\b.*)?|click to (share|print|email)\b.*"
-    r"|(subscribe|sign up) (to|for|now)\b.*|follow us\b.*|advertisement|publicidade"
-    r"|all rights reserved.*|(tags|filed under|categories|posted in)\s*:.*|by\s+[^.!?]{2,70}|por\s+[^.!?]{2,70}"
-    r"|((facebook|twitter|whatsapp|linkedin|telegram|reddit|pinterest|email|print)\W*){2,}"
-    r")\s*$",
-    re.IGNORECASE,
-)
-_MAX_BOILERPLATE_LINE = 120
+_COMMENT_SECTION = re.compile(r"^\s*(?:" + "|".join(_RULES["comment_section"]) + ")", re.IGNORECASE)
+# Single lines of page furniture (only short lines are tested).
+_BOILERPLATE_LINE = settings.pattern(_RULES["boilerplate_line"], anchored=True)
+_MAX_BOILERPLATE_LINE = _RULES["max_boilerplate_line"]
 
 SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
 
-_WRAP_WIDTH = 60  # hard-wrapped text breaks lines at 60-80 characters; headlines are shorter
+_WRAP_WIDTH = _RULES["wrap_width"]
 
 
 def split_paragraphs(text: str) -> list[str]:

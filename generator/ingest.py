@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from . import settings
 from .cleaning import (
     SOURCE_HEADER,
     URL_LINE,
@@ -34,10 +35,7 @@ from .readers import READERS, Source
 from .records import Article, Problem
 from .slugs import assign_slugs, slug_base, slugify
 
-# A language guess below this confidence, or from fewer words, falls back to the
-# declared language or the site's default, and is reported.
-MIN_LANGUAGE_CONFIDENCE = 0.6
-MIN_LANGUAGE_WORDS = 8
+_LANGUAGE_RULES = settings.section("language")  # when a detected language is trusted
 
 
 def parse_article(source: Source, *, slug: str, config: Config,
@@ -60,7 +58,7 @@ def parse_article(source: Source, *, slug: str, config: Config,
     if not language:
         sample = " ".join(paragraphs)
         language, confidence = detect_language(f"{source.title} {sample}")
-        if (confidence < MIN_LANGUAGE_CONFIDENCE or len(sample.split()) < MIN_LANGUAGE_WORDS
+        if (confidence < _LANGUAGE_RULES["min_confidence"] or len(sample.split()) < _LANGUAGE_RULES["min_words"]
                 or len(language) != 2):  # 'zxx': no linguistic content, e.g. a list of codes
             warnings.append(f"language unsure ({language}, confidence {confidence:.2f}); "
                             f"using {config.default_language}")

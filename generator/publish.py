@@ -132,9 +132,12 @@ def root_index(languages: list[str]) -> str:
 
 
 def _build_one(config_file: Path) -> tuple[int, str]:
+    # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
+    # folder variables should anything have set them.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
     process = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config_file)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, env=environment,
     )
     return process.returncode, (process.stdout + process.stderr).strip()
 

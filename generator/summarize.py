@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy
 from threadpoolctl import threadpool_limits
 
+from . import settings
 from .cache import Cache, cache_key
 from .config import LEAD_ALGORITHMS, Config
 from .errors import UnsupportedLanguage
@@ -78,36 +79,19 @@ def build_summarizer(algorithm: str, language: str):
 # set (bench/rouge.py); the budget is the one parameter of "lead".
 POSITION_DECAY = 4.0  # lead-lexrank: weight 1 / (1 + index / decay), the 5th sentence counts half the 1st
 LEXRANK_WEIGHT = 0.5  # lead-lexrank: a LexRank percentile (0..1) adds up to half a sentence's weight
-MIN_WORDS = 5  # shorter "sentences" are bylines, datelines and fragments
-MAX_OVERLAP = 0.6  # Jaccard similarity of content stems above which a sentence repeats another
-_PRONOUN_START = {
-    "en": r"(he|she|they|it|this|these|those|his|her|their|its|him|them)",
-    "pt": r"(ele|ela|eles|elas|isso|isto|este|esta|esse|essa|estes|estas|esses|essas|seu|sua|seus|suas)",
-}
-# Words that open a sentence by pointing back at the one before: a pronoun (above) or a
-# connective. Such a sentence reads wrong in a summary without its predecessor.
-_CONNECTIVE_START = {
-    "en": r"(but|however|and|also|so|yet|still|meanwhile|moreover|furthermore|instead|then|therefore|thus|"
-          r"nevertheless|besides|although|though|because)",
-    "pt": r"(mas|porém|contudo|entretanto|todavia|também|e|então|assim|portanto|já|ainda|além disso|no entanto|"
-          r"por isso|enquanto isso)",
-}
+_RULES = settings.section("summarize")
+MIN_WORDS = _RULES["min_words"]  # shorter "sentences" are bylines, datelines and fragments
+MAX_OVERLAP = _RULES["max_overlap"]  # content-stem similarity above which a sentence repeats another
 # Photo credits, captions and bylines that extraction can leave among the sentences.
-CAPTION = re.compile(
-    r"^\W*(\(?(foto|photo|imagem|image|picture|bild|crédito|credit|reprodução)\b[^.]*[:/]|"
-    r"(image|media) (copyright|caption)|"
-    r"(getty images|reuters|afp|ap photo|dpa|efe|agência brasil)\W*$|by [A-Z][a-z]+( [A-Z][a-z]+)*\s*$|"
-    r"(por|de) [A-ZÁÉÍÓÚ][a-zà-ü]+( [A-ZÁÉÍÓÚ][a-zà-ü]+)*\s*$)"
-    r"|\((foto|photo|imagem|image|bild)\s*:",
-    re.IGNORECASE,
-)
+CAPTION = settings.pattern(_RULES["caption"]["patterns"])
+_POINTS_BACK = {language: re.compile(r"^[\"'“‘]?(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+                for language, words in _RULES["points_back"].items()}
 
 
 def dangling_start(text: str, language: str) -> bool:
     """True when ``text`` opens with a pronoun or connective that points at an earlier sentence."""
-    words = _PRONOUN_START.get(language, "") + ("|" if language in _PRONOUN_START else "") + \
-        _CONNECTIVE_START.get(language, "")
-    return bool(words) and re.match(r"^[\"'“‘]?(" + words + r")\b", text, re.IGNORECASE) is not None
+    opening = _POINTS_BACK.get(language)
+    return opening is not None and opening.match(text) is not None
 
 
 def unbalanced_quote(text: str) -> bool:
