@@ -19,7 +19,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Rules:
     """Longest phrase, in words, that the loop check looks for."""
     long_phrase_words: int = 4
     """A phrase this long that comes back twice in a row is a loop already."""
+    doubled_word_letters: int = 3
+    """A word of this many letters written twice in a row ("dados dados") is a stutter."""
     length_ratio: tuple[float, float] = (0.45, 2.2)
     """Translation length / source length (characters) outside this range fails."""
     min_chars_for_ratio: int = 30
@@ -160,6 +162,12 @@ def currencies(text: str, language: str, by_name: bool = False) -> set[str]:
     return found
 
 
+def stutters(text: str, rules: Rules = RULES) -> list[str]:
+    """Words written twice in a row with only a space between ("dados dados")."""
+    pattern = rf"\b([^\W\d_]{{{rules.doubled_word_letters},}})\s+\1\b"
+    return [match.casefold() for match in re.findall(pattern, text, re.IGNORECASE)]
+
+
 def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
 
@@ -180,6 +188,8 @@ def problems(source: str, translation: str, source_language: str = "en", target_
     times, phrase = longest_repeat(translation, rules)
     if times and longest_repeat(source, rules)[0] < times:
         reasons.append(f"loop: {phrase!r} {times} times in a row")
+    elif len(stutters(translation, rules)) > len(stutters(source, rules)):  # "very very" may become "muito muito"
+        reasons.append(f"loop: {stutters(translation, rules)[0]!r} twice in a row")
     if len(source) >= rules.min_chars_for_ratio:
         ratio = len(translation) / len(source)
         low, high = rules.length_ratio

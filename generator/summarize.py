@@ -28,7 +28,7 @@ from .records import Article, Summary
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 4
+SUMMARIZER_VERSION = 5
 
 
 def _summarizer_class(name: str):
@@ -171,20 +171,33 @@ class Candidates:
     """Opens with a pronoun or connective: usable only after the sentence before it."""
 
 
-def candidates(body: list, document, language: str, rated: bool) -> Candidates:
-    """``rated``: compute LexRank ratings (quadratic in sentences), else every percentile is 0."""
+def candidates(body: list, document, language: str, rated: bool, title: str = "") -> Candidates:
+    """``rated``: compute LexRank ratings (quadratic in sentences), else every percentile is 0.
+    A sentence that repeats the ``title`` (the page shows it as the heading) is not usable."""
     summarizer = build_summarizer("lexrank", language)
     ratings = sentence_ratings(summarizer, document) if rated else {}
     texts = [str(s) for s in body]
     ignored = stop_words(language)
+
+    def content(words) -> set[str]:
+        return {summarizer.stem_word(w.lower()) for w in words if w.lower() not in ignored}
+
+    stems = [content(s.words) for s in body]
+    heading = content(OfflineTokenizer(language).to_words(title)) if title else set()
     quoted = _inside_quotation(texts)
     return Candidates(
         texts=texts,
         percentile=_percentiles([ratings.get(s, 0.0) for s in body]),
-        content=[{summarizer.stem_word(w.lower()) for w in s.words if w.lower() not in ignored} for s in body],
-        usable=[len(t.split()) >= MIN_WORDS and not quoted[i] and not CAPTION.search(t) for i, t in enumerate(texts)],
+        content=stems,
+        usable=[len(t.split()) >= MIN_WORDS and not quoted[i] and not CAPTION.search(t)
+                and not _repeats(stems[i], heading) for i, t in enumerate(texts)],
         dangling=[dangling_start(t, language) for t in texts],
     )
+
+
+def _repeats(content: set[str], other: set[str]) -> bool:
+    """Two sentences say the same: their content stems overlap by more than MAX_OVERLAP."""
+    return len(content & other) > MAX_OVERLAP * max(1, len(content | other))
 
 
 def choose(c: Candidates, words: int, count: int, decay: float = POSITION_DECAY,
@@ -200,8 +213,7 @@ def choose(c: Candidates, words: int, count: int, decay: float = POSITION_DECAY,
         size = len(c.texts[i].split())
         if not c.usable[i] or (c.dangling[i] and (i == 0 or i - 1 not in chosen)):
             continue
-        if any(len(c.content[i] & c.content[j]) > MAX_OVERLAP * max(1, len(c.content[i] | c.content[j]))
-               for j in chosen):
+        if any(_repeats(c.content[i], c.content[j]) for j in chosen):
             continue
         if words and chosen and length + size > words:
             break  # a later, shorter sentence that would still fit is less central: stop here
@@ -238,7 +250,7 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     body = list(document.sentences)
     if algorithm in LEAD_ALGORITHMS:
         weight = LEXRANK_WEIGHT if algorithm == "lead-lexrank" else 0.0
-        found = candidates(body, document, article.language, rated=weight > 0)
+        found = candidates(body, document, article.language, rated=weight > 0, title=article.title)
         return tuple(found.texts[i] for i in choose(found, words, count, POSITION_DECAY, weight))
     if len(body) <= count:
         return tuple(str(s) for s in body)

@@ -39,6 +39,7 @@ def test_faithful_translations_pass_every_check(source, translation):
     ("The State of the Union speech.", "O Estado de Estado de Estado de Estado da União.", "loop"),
     ("He said that it was fine.", "Ele disse isso, e isso, e isso, e isso, e isso.", "loop"),
     ("It was not good at all.", "Não não não não foi nada bom.", "loop"),
+    ("Users should run an antivirus program.", "Os usuários devem usar um programa antivírus antivírus.", "loop"),
     ("in the middle of the night he left", "no meio da noite no meio da noite ele saiu", "loop"),
     ("The minister said the plan would be announced next week.", "O ministro.", "length"),
     ("The prime minister spoke on Monday.", "O ministro disse na segunda-feira que o plano seria anunciado na próxima "

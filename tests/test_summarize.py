@@ -123,3 +123,12 @@ def test_summaries_from_the_local_process_pool_equal_those_made_in_process(tmp_p
         results.append([s.sentences for s in summaries])
     assert pools == [False, True]  # the second run really used the pool
     assert results[0] == results[1]
+
+
+def test_sentence_that_repeats_the_title_is_left_out():
+    title = "Supremo reserva julgamentos polêmicos para semana pré-recesso"
+    sentences = [title + ".", *PORTUGUESE]
+    doc = Article(slug="a", source_file="a.txt", title=title, paragraphs=(" ".join(sentences),), language="pt",
+                  date=dt.date(2024, 1, 1), date_is_stand_in=False)
+    summary = select_sentences(doc, "lead", 3, 400, words=95)
+    assert sentences[0] not in summary and summary[0] == PORTUGUESE[0]
