@@ -83,6 +83,13 @@ class Distiller:
         self.S["decoder_ff_logit_out_b"] = torch.nn.Parameter(self.T["decoder_ff_logit_out_b"].clone(),
                                                               requires_grad=not freeze_rest)
 
+    def resume(self, checkpoint: Path) -> None:
+        """Start from an earlier student (an .npz this script wrote) instead of from the teacher."""
+        saved = np.load(checkpoint)
+        with torch.no_grad():
+            for name, parameter in self.S.items():
+                parameter.copy_(torch.tensor(saved[name]).reshape(parameter.shape))
+
     def trainable(self):
         return [p for p in self.S.values() if p.requires_grad]
 
@@ -219,6 +226,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--dev", type=int, default=300)
     parser.add_argument("--freeze-rest", action="store_true", help="train only the new self-attention sublayers")
+    parser.add_argument("--resume", type=Path, help="continue from this earlier student .npz")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     random.seed(0)
@@ -226,6 +234,8 @@ def main() -> None:
 
     spm = sentencepiece.SentencePieceProcessor(model_file=str(args.spm))
     distiller = Distiller(args.model, args.freeze_rest)
+    if args.resume:
+        distiller.resume(args.resume)
     pairs = load_pairs(args.src, args.tgt, spm)
     dev, train = pairs[: args.dev], pairs[args.dev:]
     batches = make_batches(train, args.max_tokens)
