@@ -11,9 +11,7 @@ side: how many now pass (by the check that failed first) and how long each retry
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -22,10 +20,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from translation_checks import lead_sentences  # noqa: E402
+from translation_checks import model_and_sentences  # noqa: E402
 
 from generator import checks  # noqa: E402
-from generator.argos import Decoding, TranslationModel, import_argostranslate, install_package  # noqa: E402
+from generator.argos import Decoding  # noqa: E402
 
 CANDIDATES = {
     "beam 2": Decoding(beam_size=2),
@@ -38,17 +36,7 @@ CANDIDATES = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, default=REPO / "models" / "translate-en_pt.argosmodel")
-    parser.add_argument("--from", dest="source", default="en")
-    parser.add_argument("--to", dest="target", default="pt")
-    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "news-en-bbc.jsonl.gz")
-    parser.add_argument("--sentences", type=int, default=1500)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
-    import_argostranslate(work)
-    model = TranslationModel.open(install_package(args.model, work / "packages"))
-    sentences = lead_sentences(args.corpus, args.source, args.sentences)
+    args, model, sentences = model_and_sentences(__doc__.split("\n\n")[0], 1500)
     start = time.perf_counter()
     first = model.translate(sentences, Decoding(), 2)
     first_seconds = time.perf_counter() - start

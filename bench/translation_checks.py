@@ -43,6 +43,24 @@ def lead_sentences(corpus: Path, language: str, count: int) -> list[str]:
     return found[:count]
 
 
+def model_and_sentences(description: str, sentences: int) -> tuple[argparse.Namespace, TranslationModel, list[str]]:
+    """The command line shared by the translation benchmarks, the model opened from a scratch
+    folder, and the news lead sentences to translate."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "news-en-bbc.jsonl.gz")
+    parser.add_argument("--model", type=Path, default=REPO / "models" / "translate-en_pt.argosmodel")
+    parser.add_argument("--from", dest="source", default="en")
+    parser.add_argument("--to", dest="target", default="pt")
+    parser.add_argument("--sentences", type=int, default=sentences)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
+    import_argostranslate(work)
+    model = TranslationModel.open(install_package(args.model, work / "packages"))
+    args.work = work
+    return args, model, lead_sentences(args.corpus, args.source, args.sentences)
+
+
 def run(model: TranslationModel, sentences: list[str], checked: bool, work: Path) -> tuple[float, translate.Translator]:
     cache = Cache(Path(tempfile.mkdtemp(dir=work)) / "cache.sqlite")
     translator = translate.Translator({(model.from_code, model.to_code): model}, cache, Decoding(), threads=2)
@@ -59,17 +77,8 @@ def run(model: TranslationModel, sentences: list[str], checked: bool, work: Path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "news-en-bbc.jsonl.gz")
-    parser.add_argument("--model", type=Path, default=REPO / "models" / "translate-en_pt.argosmodel")
-    parser.add_argument("--from", dest="source", default="en")
-    parser.add_argument("--sentences", type=int, default=400)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
-    import_argostranslate(work)
-    model = TranslationModel.open(install_package(args.model, work / "packages"))
-    sentences = lead_sentences(args.corpus, args.source, args.sentences)
+    args, model, sentences = model_and_sentences(__doc__.split("\n\n")[0], 400)
+    work = args.work
     run(model, sentences[:16], True, work)  # warm-up: load the model
     times: dict[bool, list[float]] = {True: [], False: []}
     last = None
