@@ -26,10 +26,11 @@ from generator.translate import Translator
     ("Very very good news today for the town.", "Notícias muito muito boas hoje para a cidade."),
     ("Short.", "Curto e grosso, mas curto."),  # too short for the length check
     ("BBC", "BBC"),
+    ("The BBC and IBM signed a deal with the US.", "A BBC e a IBM assinaram um acordo com os EUA."),
     ("On 7 May 2015 the vote took place in 650 seats.", "Em 7 de maio de 2015 a votação decorreu em 650 lugares."),
 ])
 def test_faithful_translations_pass_every_check(source, translation):
-    assert checks.problems(source, translation) == []
+    assert checks.problems(source, translation, "en", "pt") == []
 
 
 @pytest.mark.parametrize("source, translation, kind", [
@@ -46,9 +47,17 @@ def test_faithful_translations_pass_every_check(source, translation):
                                       "semana com todos os pormenores.", "length"),
     ("The minister said the plan would change.", "The minister said the plan would change.", "copy"),
     ("The minister said.", "   ", "empty"),
+    ("He called for a Holy War against the US and Russia and the BBC reported it.",
+     "Ele pediu uma Guerra Santa contra a Rússia e a emissora informou.", "name"),
 ])
 def test_each_check_catches_its_failure(source, translation, kind):
-    assert kind in [checks.reason_kind(r) for r in checks.problems(source, translation)]
+    assert kind in [checks.reason_kind(r) for r in checks.problems(source, translation, "en", "pt")]
+
+
+def test_acronyms_the_target_language_writes_differently_pass():
+    assert checks.problems("The US economy grew, the IMF said.", "A economia dos EUA cresceu, disse o FMI.",
+                           "en", "pt") == []
+    assert checks.problems("BREAKING NEWS FROM THE BBC TONIGHT", "ÚLTIMAS NOTÍCIAS DA EMISSORA", "en", "pt") == []
 
 
 def test_numbers_compare_across_separator_conventions():
