@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 3
+RULES_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,57 @@ def currencies(text: str, language: str, by_name: bool = False) -> set[str]:
             if any(w.startswith(n[:-1]) and len(w) <= len(n) + 2 for w in words for n in name_words):
                 found.add(code)
     return found
+
+
+@functools.cache
+def _currency_head_words(language: str) -> dict[str, tuple[str, str]]:
+    """Each currency's head noun in ``language``, singular and plural, from its CLDR names:
+    the first word that inflects ("libra"/"libras", "pound"/"pounds"), else the last."""
+    from babel.numbers import get_currency_name
+
+    heads = {}
+    for code in _CURRENCIES:
+        locale = _locales(language)[0]
+        one = get_currency_name(code, count=1, locale=locale).split()
+        many = get_currency_name(code, count=2, locale=locale).split()
+        index = next((i for i, (a, b) in enumerate(zip(one, many, strict=False)) if a.lower() != b.lower()),
+                     len(one) - 1)
+        heads[code] = (one[min(index, len(one) - 1)].lower(), many[min(index, len(many) - 1)].lower())
+    return heads
+
+
+_BARE_BRACKETED_AMOUNT = re.compile(r"\((\d[\d.,]*(?:\s+[^\W\d_]+){0,3})\)")
+
+
+def repair_currency(source: str, translation: str, source_language: str, target_language: str) -> str:
+    """Put back the one currency of the source that the translation lost, where that is
+    unambiguous: another currency written in its place, by symbol (R$ for £) or by name
+    (euros for pounds, when the source names no euros), or a bracketed amount left without
+    its sign ("$16.6bn (£8.82bn)" -> "US$ 16,6 bilhões (8,82 bilhões)"). Anything else is
+    left as it is, for the checks to judge."""
+    wanted = currencies(source, source_language)
+    named = currencies(source, source_language, by_name=True)
+    present = currencies(translation, target_language, by_name=True)
+    missing = wanted - present
+    if len(missing) != 1:
+        return translation
+    (code,) = missing
+    intruders = present - named
+    pattern, symbols = _currency_symbols(target_language)
+    symbol_of = {c: s for s, c in symbols.items()}
+    if len(intruders) == 1:
+        (intruder,) = intruders
+        swapped = pattern.sub(lambda m: symbol_of[code] if symbols[m.group(0)] == intruder else m.group(0),
+                              translation)
+        heads, wrong = _currency_head_words(target_language)[code], _currency_head_words(target_language)[intruder]
+        for wrong_word, right_word in zip(wrong, heads, strict=True):
+            swapped = re.sub(rf"\b{re.escape(wrong_word)}\b", right_word, swapped, flags=re.IGNORECASE)
+        return swapped
+    source_symbol = next(s for s, c in _currency_symbols(source_language)[1].items() if c == code)
+    if len(re.findall(r"\(" + re.escape(source_symbol) + r"\s?\d", source)) == 1 and \
+            len(_BARE_BRACKETED_AMOUNT.findall(translation)) == 1:
+        return _BARE_BRACKETED_AMOUNT.sub(lambda m: f"({symbol_of[code]} {m.group(1)})", translation)
+    return translation
 
 
 def stutters(text: str, rules: Rules = RULES) -> list[str]:

@@ -99,6 +99,7 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
                                            f"those articles are shown in {source} on the {target} site"))
         report.translated = translator.translated
         report.retried = translator.retried
+        report.repaired = translator.repaired
         for (pair, kind), count in sorted(translator.declined.items()):
             report.declined.setdefault(pair, {})[kind] = count
         fallbacks = list(dict.fromkeys(translator.fallbacks))  # a pivot step is shared by several targets

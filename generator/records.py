@@ -87,6 +87,8 @@ class BuildReport:
     cache_hits: int = 0
     translation_fallbacks: int = 0
     retried: int = 0
+    repaired: int = 0
+    """Translations whose lost currency was put back before they were checked."""
     """Sentences translated again with safer decoding because the first attempt failed the checks."""
     declined: dict[str, dict[str, int]] = field(default_factory=dict)
     """Sentences shown in the original, by language pair and by the check that failed."""
@@ -104,6 +106,7 @@ class BuildReport:
             "cache_hits": self.cache_hits,
             "translation_fallbacks": self.translation_fallbacks,
             "retried": self.retried,
+            "repaired": self.repaired,
             "declined": self.declined,
             "languages": self.languages,
             "published": self.published,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import paths
 from .argos import Decoding, ShippedModel, TranslationModel, load_models, package_name, translate_batch
 from .cache import Cache, cache_key
-from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind
+from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair_currency
 from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure
 from .executor import Executor, LocalExecutor, batches_of
@@ -96,6 +96,8 @@ class Translator:
     """The retry for a sentence that fails the checks."""
     translated: int = 0
     retried: int = 0
+    repaired: int = 0
+    """Outputs whose lost currency was put back (checks.repair_currency) before the checks."""
     declined: Counter = field(default_factory=Counter)
     """Sentences shown in the original, by (pair, check that failed)."""
     fallbacks: list[str] = field(default_factory=list)
@@ -123,19 +125,23 @@ class Translator:
             return self._run(model, texts[:middle], decoding, pair) + self._run(model, texts[middle:], decoding, pair)
 
     def _judge(self, model: TranslationModel, texts: list[str], pair: str) -> dict[str, Verdict]:
-        """Translate, check, retry the failures once with safer decoding, check again."""
+        """Translate, repair a lost currency, check; retry the failures once with safer decoding;
+        what still fails is declined."""
 
-        def reasons(text: str, output: str | None) -> tuple[str, ...]:
-            return (MODEL_FAILED,) if output is None else tuple(problems(text, output, model.from_code, model.to_code))
+        def judged(text: str, output: str | None, retried: bool) -> Verdict:
+            if output is None:
+                return Verdict(None, (MODEL_FAILED,), retried)
+            repaired = repair_currency(text, output, model.from_code, model.to_code)
+            self.repaired += repaired != output
+            failed = tuple(problems(text, repaired, model.from_code, model.to_code))
+            return Verdict(None if failed and retried else repaired, failed, retried)
 
-        verdicts = {}
-        for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True):
-            verdicts[text] = Verdict(output, reasons(text, output))
+        verdicts = {text: judged(text, output, False)
+                    for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True)}
         again = [text for text, verdict in verdicts.items() if verdict.reasons]
         if again:
             for text, output in zip(again, self._run(model, again, self.safer_decoding, pair), strict=True):
-                failed = reasons(text, output)
-                verdicts[text] = Verdict(None if failed else output, failed, retried=True)
+                verdicts[text] = judged(text, output, True)
         return verdicts
 
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:

@@ -153,3 +153,23 @@ def test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_langu
     built = (project / "site" / "pt" / "articles" / "budget" / "index.html").read_text(encoding="utf-8")
     assert '<span lang="en" class="pd-original"><em>The council approved' in built
     assert report.declined == {"en->pt": {"number": 1}}
+
+
+@pytest.mark.parametrize("source, translation, repaired", [
+    ("It could cost the UK £1 billion.", "Poderia custar 1 mil milhões de euros.",
+     "Poderia custar 1 mil milhões de libras."),
+    ("IBM is spending $100m (£52m).", "A IBM está gastando US$ 100 milhões (R$ 52 milhões).",
+     "A IBM está gastando US$ 100 milhões (£ 52 milhões)."),
+    ("They sent $5bn (£2.6bn) in aid.", "Enviaram US$ 5 bilhões (2,6 bilhões) em ajuda.",
+     "Enviaram US$ 5 bilhões (£ 2,6 bilhões) em ajuda."),
+])
+def test_a_lost_currency_is_put_back_where_that_is_unambiguous(source, translation, repaired):
+    assert checks.repair_currency(source, translation, "en", "pt") == repaired
+    assert checks.problems(source, repaired, "en", "pt") == []
+
+
+def test_an_ambiguous_currency_is_left_for_the_checks_to_decline():
+    source = "Profits rose to 2.4bn euros ($3.1bn; £2.9bn)."
+    translation = "Os lucros subiram para 2,4 bilhões de euros (3,1 bilhões de dólares; 2,9 bilhões de euros)."
+    assert checks.repair_currency(source, translation, "en", "pt") == translation
+    assert [checks.reason_kind(r) for r in checks.problems(source, translation, "en", "pt")] == ["currency"]
