@@ -94,7 +94,7 @@ def main() -> None:
     print(f"without checks {len(sentences) / plain:7.1f} sent/s   with checks {len(sentences) / checked:7.1f} sent/s   "
           f"cost of the checks {100 * (checked / plain - 1):+.1f} %")
     assert last is not None
-    print(f"retried {last.retried} ({100 * last.retried / len(sentences):.1f} %), "
+    print(f"repaired {last.repaired}, retried {last.retried} ({100 * last.retried / len(sentences):.1f} %), "
           f"declined {sum(last.declined.values())} ({100 * sum(last.declined.values()) / len(sentences):.1f} %): "
           f"{dict(last.declined)}")
 
