@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 4
+RULES_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -63,18 +63,19 @@ def numbers(text: str) -> Counter[str]:
 
 def missing_numbers(source: str, translation: str) -> list[str]:
     """Numbers of the source that the translation lacks (counted with multiplicity). A round
-    number may lose its zero groups to a word: '28,000' is kept by '28 mil' or '28 thousand'."""
+    number may trade zero groups for a word, either way: '28,000' is kept by '28 mil' or
+    '28 thousand', and 'R$ 500 mil' by 'R$ 500,000'."""
     found = numbers(translation)
     missing = []
     for number in sorted((numbers(source) - found).elements()):
-        shorter = number
-        while shorter.endswith("000") and len(shorter) > 3:
-            shorter = shorter[:-3]
-            if found[shorter] > 0:
-                found[shorter] -= 1
-                break
-        else:
+        shorter = [number[:-3 * k] for k in range(1, len(number) // 3 + 1) if number.endswith("000" * k)]
+        longer = [n for n in found if n != number and n.startswith(number) and set(n[len(number):]) == {"0"}
+                  and (len(n) - len(number)) % 3 == 0]
+        match = next((n for n in shorter + longer if n and found[n] > 0), None)
+        if match is None:
             missing.append(number)
+        else:
+            found[match] -= 1
     return missing
 
 

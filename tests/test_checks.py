@@ -63,6 +63,9 @@ def test_acronyms_the_target_language_writes_differently_pass():
 def test_numbers_compare_across_separator_conventions():
     assert checks.numbers("16,700 and 531.7 and 1 000") == checks.numbers("16.700 e 531,7 e 1 000")
     assert checks.missing_numbers("in 2015, 3 people", "em 2016, 3 pessoas") == ["2015"]
+    assert checks.missing_numbers("R$ 500 mil", "R$ 500,000") == []
+    assert checks.missing_numbers("28,000 staff", "28 mil funcionários") == []
+    assert checks.missing_numbers("R$ 500 mil", "R$ 5,000") == ["500"]
 
 
 @pytest.fixture(scope="module")
