@@ -174,11 +174,22 @@ def currencies(text: str, language: str, by_name: bool = False) -> set[str]:
     pattern, symbols = _currency_symbols(language)
     found = {symbols[match] for match in pattern.findall(text)}
     if by_name:
-        words = [_fold(w) for w in _WORD.findall(text)]
-        for code, name_words in _currency_names(language).items():
-            if any(w.startswith(n[:-1]) and len(w) <= len(n) + 2 for w in words for n in name_words):
-                found.add(code)
+        names, owners = _currency_name_pattern(language)
+        for match in names.findall(_fold(text)):
+            found |= owners[match.lower()]
     return found
+
+
+@functools.cache
+def _currency_name_pattern(language: str) -> tuple[re.Pattern, dict[str, set[str]]]:
+    """One pattern for every currency's name words (folded; a word may end differently:
+    'libra' finds 'libras'), and the currencies whose names have each stem ('dolar': USD, CAD, AUD)."""
+    owners: dict[str, set[str]] = {}
+    for code, words in _currency_names(language).items():
+        for name in words:
+            owners.setdefault(name[:-1], set()).add(code)
+    stems = "|".join(re.escape(stem) for stem in sorted(owners, key=len, reverse=True))
+    return re.compile(rf"\b({stems})\w{{0,3}}\b", re.IGNORECASE), owners
 
 
 @functools.cache
@@ -208,6 +219,8 @@ def repair_currency(source: str, translation: str, source_language: str, target_
     its sign ("$16.6bn (£8.82bn)" -> "US$ 16,6 bilhões (8,82 bilhões)"). Anything else is
     left as it is, for the checks to judge."""
     wanted = currencies(source, source_language)
+    if not wanted:
+        return translation
     named = currencies(source, source_language, by_name=True)
     present = currencies(translation, target_language, by_name=True)
     missing = wanted - present
@@ -255,7 +268,8 @@ def problems(source: str, translation: str, source_language: str = "en", target_
     lost = lost_acronyms(source, translation, source_language, target_language)
     if lost:
         reasons.append("name: " + ", ".join(lost) + " lost")
-    lost_currency = currencies(source, source_language) - currencies(translation, target_language, by_name=True)
+    written = currencies(source, source_language)
+    lost_currency = written - currencies(translation, target_language, by_name=True) if written else set()
     if lost_currency:
         reasons.append("currency: " + ", ".join(sorted(lost_currency)) + " lost or changed")
     times, phrase = longest_repeat(translation, rules)

@@ -24,10 +24,10 @@ from .progress import SILENT, Progress
 from .records import BuildReport, LocalizedArticle, Problem, Summary
 
 PIVOT_LANGUAGE = "en"
-SAFER_DECODING = Decoding(beam_size=2, repetition_penalty=1.2, no_repeat_ngram_size=4)
-"""The retry for a sentence whose translation failed the checks: of the decodings tried by
-bench/retry_decoding.py it rescued the most failures (with beam 4 and the same penalties) at
-two thirds of beam 4's cost (GUIDE.md)."""
+SAFER_DECODING = Decoding(beam_size=1, repetition_penalty=1.2, no_repeat_ngram_size=4)
+"""The retry for a sentence whose translation failed the checks: penalties against repetition
+rescue most of what decoding can rescue (loops); a wider beam adds little at twice the cost
+(bench/retry_decoding.py, GUIDE.md)."""
 
 
 def find_route(
