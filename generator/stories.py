@@ -173,10 +173,10 @@ def _chunks(text: str):
 
 def safe_tag(tag: str, original: str) -> str | None:
     """A tag as shown: only letters, digits, spaces and - . ' (it becomes a page name and a
-    URL); a translation much longer than the name (short inputs make models ramble) falls
-    back to the name itself."""
+    URL); a translation much longer than the name (short inputs make models ramble) or with
+    fewer words (a model dropped part of it: "Port Harbor" -> "Port") falls back to the name."""
     tag = " ".join(tag.split())
-    if len(tag.split()) > len(original.split()) + 1:
+    if not len(original.split()) <= len(tag.split()) <= len(original.split()) + 1:
         tag = original
     return tag if _SAFE_TAG.match(tag) else None
 
