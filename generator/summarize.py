@@ -28,7 +28,7 @@ from .records import Article, Summary
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 5
+SUMMARIZER_VERSION = 6
 
 
 def _summarizer_class(name: str):
@@ -95,8 +95,9 @@ def dangling_start(text: str, language: str) -> bool:
 
 
 def unbalanced_quote(text: str) -> bool:
-    """True when a quotation opens or closes in ``text`` but not both: a sentence cut out of a longer quote."""
-    return text.count("“") != text.count("”") or text.count('"') % 2 == 1
+    """True when a quotation opens or closes in ``text`` but not both: a sentence cut out of a
+    longer quote. Straight and curly double quotes count alike: pages mix them ("… ”)."""
+    return sum(text.count(mark) for mark in '"“”«»') % 2 == 1
 
 
 def faithfulness_problems(summary: list[str], sentences: list[str], language: str) -> set[str]:
@@ -149,7 +150,7 @@ def _inside_quotation(sentences: list[str]) -> list[bool]:
     of their quotation they read as the writer's words, or leave a dangling quote mark."""
     flags, open_quote = [], False
     for text in sentences:
-        opens = text.count("“") != text.count("”") or text.count('"') % 2 == 1
+        opens = unbalanced_quote(text)
         flags.append(open_quote or opens)
         if opens:
             open_quote = not open_quote

@@ -132,3 +132,12 @@ def test_sentence_that_repeats_the_title_is_left_out():
                   date=dt.date(2024, 1, 1), date_is_stand_in=False)
     summary = select_sentences(doc, "lead", 3, 400, words=95)
     assert sentences[0] not in summary and summary[0] == PORTUGUESE[0]
+
+
+def test_a_quotation_with_mixed_quote_marks_is_one_quotation_not_an_open_one():
+    sentences = [
+        "The agency said it would publish the report on Monday after a long delay.",
+        'Calling on "everyone to act now,” the spokesman spoke for forty minutes to reporters.',
+        "The recording did not contain any specific threats against the two countries.",
+    ]
+    assert select_sentences(article(sentences), "lead", 3, 400, words=95) == tuple(sentences)
