@@ -20,7 +20,6 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -207,8 +206,7 @@ class TranslationModel:
             )
         return self._translator
 
-    def translate(self, sentences: list[str], decoding: Decoding, threads: int,
-                  progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
+    def translate(self, sentences: list[str], decoding: Decoding, threads: int) -> list[str]:
         """Translate sentences in batches; one output per input, in order. Raises
         ``ModelFailure`` when CTranslate2 rejects the input (never for lack of memory)."""
         if not sentences:
@@ -222,18 +220,16 @@ class TranslationModel:
             tokens, target_prefix=prefix, max_batch_size=batch_size, batch_type="examples",
             replace_unknowns=True, **decoding.options(),
         )
-        outputs = []
         try:
             results = list(results)
         except RuntimeError as exc:  # pybind11 turns std::bad_alloc into MemoryError, not this
             raise ModelFailure(f"{self.from_code}->{self.to_code}: {exc}") from exc
+        outputs = []
         for result in results:
             text = package.tokenizer.decode(result.hypotheses[0])
             if package.target_prefix and text.startswith(package.target_prefix):
                 text = text[len(package.target_prefix):]
             outputs.append(text.strip())
-            if len(outputs) % 64 == 0 or len(outputs) == len(sentences):
-                progress(len(outputs), len(sentences))
         return outputs
 
 

@@ -79,10 +79,15 @@ def missing_numbers(source: str, translation: str) -> list[str]:
     return missing
 
 
+def _lower_case_share(words: list[str]) -> float:
+    """The share of words that start in lower case: running text, not a list of names or a
+    headline in capitals."""
+    return sum(w[0].islower() for w in words) / max(1, len(words))
+
+
 def acronyms(text: str) -> list[str]:
     """The acronyms of running text (none in a line written in capitals, such as a headline)."""
-    words = _WORD.findall(text)
-    if sum(w[0].islower() for w in words) * 4 < len(words):
+    if _lower_case_share(_WORD.findall(text)) < 0.25:
         return []
     return [a for a in _ACRONYM.findall(text) if not a.isdigit()]
 
@@ -121,7 +126,7 @@ def longest_repeat(text: str, rules: Rules = RULES) -> tuple[int, str]:
 def _is_prose(text: str, rules: Rules) -> bool:
     """Enough words, mostly lower-case: a sentence to translate, not a list of names."""
     words = _WORD.findall(text)
-    return len(words) >= rules.min_words_for_copy and sum(w[0].islower() for w in words) * 2 >= len(words)
+    return len(words) >= rules.min_words_for_copy and _lower_case_share(words) >= 0.5
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -275,8 +280,8 @@ def problems(source: str, translation: str, source_language: str = "en", target_
     times, phrase = longest_repeat(translation, rules)
     if times and longest_repeat(source, rules)[0] < times:
         reasons.append(f"loop: {phrase!r} {times} times in a row")
-    elif len(stutters(translation, rules)) > len(stutters(source, rules)):  # "very very" may become "muito muito"
-        reasons.append(f"loop: {stutters(translation, rules)[0]!r} twice in a row")
+    elif len(doubled := stutters(translation, rules)) > len(stutters(source, rules)):  # "very very" -> "muito muito"
+        reasons.append(f"loop: {doubled[0]!r} twice in a row")
     if len(source) >= rules.min_chars_for_ratio:
         ratio = len(translation) / len(source)
         low, high = rules.length_ratio

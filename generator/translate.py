@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import paths
 from .argos import Decoding, ShippedModel, TranslationModel, load_models, package_name, translate_batch
 from .cache import Cache, cache_key
 from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair_currency
@@ -132,8 +131,9 @@ class Translator:
             if output is None:
                 return Verdict(None, (MODEL_FAILED,), retried)
             repaired = repair_currency(text, output, model.from_code, model.to_code)
-            self.repaired += repaired != output
             failed = tuple(problems(text, repaired, model.from_code, model.to_code))
+            if repaired != output and (retried or not failed):  # count it on the attempt that is kept
+                self.repaired += 1
             return Verdict(None if failed and retried else repaired, failed, retried)
 
         verdicts = {text: judged(text, output, False)
@@ -186,11 +186,10 @@ class Translator:
 def translate_texts(config: Config, texts: list[str], source: str, target: str) -> tuple[list[Verdict], Translator]:
     """Verdicts for ``texts`` in order, along the same path as a build: the project's models,
     routing through English, the cache and the checks (``polydigest translate``)."""
-    work_dir = config.path(config.work_dir)
-    paths.claim(work_dir, "work_dir")
-    cache = Cache(work_dir / "cache.sqlite")
+    models = load_models(config)  # claims the work folder the cache lives in
+    cache = Cache(config.path(config.work_dir) / "cache.sqlite")
     try:
-        translator = Translator(load_models(config), cache, Decoding(beam_size=config.beam_size),
+        translator = Translator(models, cache, Decoding(beam_size=config.beam_size),
                                 config.translate_threads or config.cpu_count)
         verdicts = translator.verdicts([t for t in texts if t.strip()], source, target)
     finally:
