@@ -40,7 +40,7 @@ def english_items(seeds: Path, work: Path):
     cache = Cache(work / "cache.sqlite")
     summaries, _, _ = summarize_all(articles, config, cache)
     translator = Translator(load_models(config), cache, Decoding(beam_size=config.beam_size), config.cpu_count)
-    return localize(summaries, ["en"], translator, SILENT, {})["en"]
+    return localize(summaries, ["en"], translator, SILENT, [])["en"]
 
 
 def main() -> None:

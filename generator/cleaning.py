@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import settings
-from .dates import DATE_HEADER
+from .dates import DATE_LABEL
 from .languages import split_sentences
 
 _RULES = settings.section("cleaning")
@@ -19,6 +19,9 @@ _COMMENT_SECTION = re.compile(r"^\s*(?:" + "|".join(_RULES["comment_section"]) +
 # Single lines of page furniture (only short lines are tested).
 _BOILERPLATE_LINE = settings.pattern(_RULES["boilerplate_line"], anchored=True)
 _MAX_BOILERPLATE_LINE = _RULES["max_boilerplate_line"]
+_INLINE_CREDIT = settings.pattern(_RULES["inline_credit"])
+_PAYWALL = settings.pattern(_RULES["paywall"])
+_MAX_PAYWALL_NOTICE = _RULES["max_paywall_notice"]
 
 SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
@@ -26,9 +29,11 @@ URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
 _WRAP_WIDTH = _RULES["wrap_width"]
 
 
-def split_paragraphs(text: str) -> list[str]:
-    """Lines to paragraphs. A line joins the previous one only when that one was hard-wrapped
-    (long, and not ending a sentence) and it is no header line; blank lines always separate."""
+def split_paragraphs(text: str, hard_wrapped: bool = True) -> list[str]:
+    """Lines to paragraphs. In text that may be hard-wrapped (plain text files), a line joins
+    the previous one when that one was wrapped (long, and not ending a sentence) and it is no
+    header line; blank lines always separate. Text from markup (pages, feeds, Markdown) has
+    one block per line: joining would glue a subhead to the sentence after it."""
     paragraphs: list[str] = []
     previous = ""
     for raw in text.splitlines():
@@ -36,8 +41,8 @@ def split_paragraphs(text: str) -> list[str]:
         if not line:
             previous = ""
             continue
-        if (previous and len(previous) >= _WRAP_WIDTH and not re.search(r"[.!?:;\"”’)\]]$", previous)
-                and not any(p.match(line) for p in (DATE_HEADER, SOURCE_HEADER, URL_LINE))):
+        if (hard_wrapped and previous and len(previous) >= _WRAP_WIDTH and not re.search(r"[.!?:;\"”’)\]]$", previous)
+                and not any(p.match(line) for p in (DATE_LABEL, SOURCE_HEADER, URL_LINE))):
             paragraphs[-1] = paragraphs[-1] + " " + line
         else:
             paragraphs.append(line)
@@ -46,11 +51,16 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def remove_boilerplate(paragraphs: list[str]) -> list[str]:
+    """Page furniture out: comment sections, furniture lines, paywall notices, photo credits."""
     kept = []
     for paragraph in paragraphs:
         if _COMMENT_SECTION.match(paragraph):
             break
-        if len(paragraph) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(paragraph):
+        if _INLINE_CREDIT.search(paragraph):
+            paragraph = " ".join(_INLINE_CREDIT.sub(" ", paragraph).split())
+        if not paragraph or len(paragraph) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(paragraph):
+            continue
+        if len(paragraph) <= _MAX_PAYWALL_NOTICE and _PAYWALL.search(paragraph):
             continue
         kept.append(paragraph)
     return kept
@@ -84,3 +94,64 @@ def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
     if len(first) > 90:
         first = first[:90].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return first, paragraphs
+
+
+_SEPARATOR = r"[|\-–—·•»:~/]{1,2}"
+_TITLE_SPLIT = re.compile(rf"\s+{_SEPARATOR}\s+")
+_SEPARATOR_AT_END = re.compile(rf"\s+{_SEPARATOR}\s*$")
+_SEPARATOR_AT_START = re.compile(rf"^\s*{_SEPARATOR}\s+")
+_NOT_NAME = re.compile(r"[\W_]+")
+_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;|/&]|\band\b|\be\b|\by\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
+_AUTHOR_JUNK = settings.pattern(_RULES["author_junk"], anchored=False)
+_BYLINE = re.compile(r"^\s*(?:by|por|von|par|di|da)\s+", re.IGNORECASE)
+
+
+def site_names(source_name: str, url: str) -> list[str]:
+    """Ways a page's title may name its site: the declared site name and its address's labels
+    ('edition.cnn.com' -> 'cnn', 'edition'; 'www.bbc.co.uk' -> 'bbc')."""
+    from urllib.parse import urlsplit
+
+    names = [source_name] if source_name.strip() else []
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [label for label in host.split(".")[:-1] if label not in ("www", "m", "amp", "com", "co", "org", "net")]
+    return names + [label for label in labels if len(label) >= 3]
+
+
+def _names_site(part: str, names: list[str]) -> bool:
+    key = _NOT_NAME.sub("", part.casefold())
+    if not key or len(part.split()) > 6:
+        return False
+    for name in names:
+        other = _NOT_NAME.sub("", name.casefold())
+        if other and (key == other or key.startswith(other) or other.startswith(key) and len(key) >= 3):
+            return True
+    return False
+
+
+def strip_site_name(title: str, names: list[str]) -> str:
+    """The title without the site's name and its separator ('… | CNN Politics', 'WIRED - …')."""
+    while names:
+        parts = _TITLE_SPLIT.split(title)
+        if len(parts) < 2:
+            break
+        if _names_site(parts[-1], names):
+            title = _SEPARATOR_AT_END.sub("", title[: title.rindex(parts[-1])])
+        elif _names_site(parts[0], names):
+            title = _SEPARATOR_AT_START.sub("", title[len(parts[0]):])
+        else:
+            break
+    return title
+
+
+def clean_author(raw: str) -> str:
+    """A person's or agency's name from an author field, without page chrome ('View author
+    archive', 'Account You're logged') or a 'By' prefix; '' when nothing looks like a name."""
+    names = []
+    for part in _AUTHOR_SEPARATOR.split(_BYLINE.sub("", " ".join(raw.split()))):
+        part = part.strip(" .:-")
+        words = part.split()
+        if (not words or len(words) > 5 or _AUTHOR_JUNK.search(part) or any(ch.isdigit() for ch in part)
+                or not any(w[:1].isupper() for w in words)):
+            continue
+        names.append(part)
+    return ", ".join(dict.fromkeys(names[:3]))

@@ -14,8 +14,8 @@ from pathlib import Path
 from . import __version__, packages
 from .config import add_options, language_code, load_config, option_docs, overrides_from
 from .core import build
-from .errors import ConfigError, InputError, ModelError, PolydigestError, UnsupportedLanguage
-from .ingest import articles_from_file
+from .errors import ConfigError, InputError, ModelError, PolydigestError
+from .ingest import articles_from_file, read_files, read_folder
 from .progress import Progress
 from .records import Problem
 from .summarize import select_sentences
@@ -52,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_options(serve_parser)
     serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve_parser.add_argument("--no-build", action="store_true", help="serve the existing site without building")
+    ingest_parser = commands.add_parser(
+        "ingest", help="show what the build reads from article files: title, date, language, text",
+        description="Read each PATH (a file, or a folder of them) as the build reads seeds/ and print one JSON "
+        "object per article (per feed entry): file, entry (1-based index in a feed, else null), slug, title, "
+        "date (ISO, null when the article states none), date_source ('stated' or 'stand-in'), stand_in_date, "
+        "language, source_url, source_name, author, text. Skipped inputs are reported on standard error.",
+    )
+    ingest_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest_parser.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
+    ingest_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    add_options(ingest_parser, ("languages",))
     summarize_parser = commands.add_parser(
         "summarize", help="print the summary of article files (same code as the build)",
         description="Read each FILE as the build reads articles (.txt, .md, .html, feeds) and print each "
@@ -144,13 +155,8 @@ def _summarize(args: argparse.Namespace) -> int:
             print(f"polydigest: {problem}", file=sys.stderr)
         failed += not articles
         for article in articles:
-            try:
-                sentences = select_sentences(article, config.summary_algorithm, config.summary_sentences,
-                                             config.max_summary_input_sentences, config.summary_words)
-            except UnsupportedLanguage as exc:
-                print(f"polydigest: {article.source_file}: {exc}", file=sys.stderr)
-                failed += 1
-                continue
+            sentences = select_sentences(article, config.summary_algorithm, config.summary_sentences,
+                                         config.max_summary_input_sentences, config.summary_words)
             if args.json:
                 print(json.dumps({"id": article.slug, "file": str(path), "language": article.language,
                                   "title": article.title, "sentences": list(sentences)}, ensure_ascii=False))
@@ -183,6 +189,34 @@ def _models(args: argparse.Namespace) -> int:
             if code not in config.languages:
                 print(f"to publish in {code}, add it to 'languages' in polydigest.toml (or --languages)")
     return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    config = _load(args)
+    missing = 0
+    for path in args.paths:
+        if path.is_dir():
+            articles, problems = read_folder(path, config)
+            prefix = path
+        elif path.is_file():
+            articles, problems = read_files([(path, path.name)], config, {})
+            prefix = path.parent
+        else:
+            articles, problems, prefix = [], [Problem(str(path), "no such file or folder")], path
+            missing += 1
+        for problem in problems:
+            print(f"polydigest: {problem}", file=sys.stderr)
+        for article in articles:
+            name, _, entry = article.source_file.partition("#")
+            print(json.dumps({
+                "file": str(prefix / name), "entry": int(entry) if entry else None, "slug": article.slug,
+                "title": article.title, "date": None if article.date_is_stand_in else article.date.isoformat(),
+                "date_source": "stand-in" if article.date_is_stand_in else "stated",
+                "stand_in_date": article.date.isoformat() if article.date_is_stand_in else None,
+                "language": article.language, "source_url": article.source_url, "source_name": article.source_name,
+                "author": article.author, "text": article.text,
+            }, ensure_ascii=False))
+    return 1 if missing else 0
 
 
 def _read_lines(files: list[Path]) -> list[str]:
@@ -223,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        commands = {"build": _build, "serve": _serve, "summarize": _summarize, "models": _models,
+        commands = {"build": _build, "serve": _serve, "ingest": _ingest, "summarize": _summarize, "models": _models,
                     "translate": _translate, "config": _show_config}
         return commands[args.command](args)
     except PolydigestError as exc:

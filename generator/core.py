@@ -82,8 +82,8 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
         progress.say(f"[ingest] {len(articles)} articles from {config.path(config.seeds_dir)}")
 
     with _timed(report, "summarize"):
-        summaries, report.summarized, failures = summarize.summarize_all(articles, config, cache, progress, executor)
-        report.problems += [Problem(article.source_file, f"{reason}; skipped") for article, reason in failures]
+        summaries, report.summarized, problems = summarize.summarize_all(articles, config, cache, progress, executor)
+        report.problems += problems
 
     with _timed(report, "translate"):
         models = argos.load_models(config)
@@ -92,20 +92,16 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
             models, cache, argos.Decoding(beam_size=config.beam_size), config.translate_threads or config.cpu_count,
             executor, progress=progress,
         )
-        missing: dict[tuple[str, str], str] = {}
-        localized = translate.localize(summaries, languages, translator, progress, missing)
-        for (source, target), message in sorted(missing.items()):
-            report.problems.append(Problem(f"translation {source} -> {target}", f"{message.split('. ')[0]}; "
-                                           f"those articles are shown in {source} on the {target} site"))
+        shown_in_original: list[Problem] = []
+        localized = translate.localize(summaries, languages, translator, progress, shown_in_original)
+        report.problems += shown_in_original
         report.translated = translator.translated
         report.retried = translator.retried
         report.repaired = translator.repaired
         for (pair, kind), count in sorted(translator.declined.items()):
             report.declined.setdefault(pair, {})[kind] = count
-        fallbacks = list(dict.fromkeys(translator.fallbacks))  # a pivot step is shared by several targets
-        report.translation_fallbacks = len(fallbacks)
-        for line in fallbacks:
-            report.problems.append(Problem("translation", f"{line}; the original is shown"))
+        report.translation_fallbacks = sum(len(i.original_sentences) + i.original_title
+                                           for items in localized.values() for i in items)
         report.languages = languages
 
     with _timed(report, "stories"):

@@ -1,65 +1,129 @@
 """Dates an article states, and the stand-in day for one that states none.
 
-A date is taken only from what the article says: a 'Published:'-style line or a line that is
-only a date, near the top. An article that states no date gets a reproducible stand-in (the
-day its file was first committed to git), marked as such wherever it is shown.
+A date is taken only from what the article says: its metadata (front matter, the feed, the
+page's markup, read by the readers), or a labelled ('Published:', 'Publicado em', 'Aktualisiert
+am' …) or stand-alone date line among the first or last lines of its text. Dates are read by
+``dateparser`` in the article's language, so numeric dates follow that language's order
+(pt/es/fr/de: day first) and month and weekday names of any language it knows are read. A
+year or a month alone is not a date, and a day after the build's is refused: a wrong date is
+worse than none. An article that states no date gets a reproducible stand-in (the day its
+file was first committed to git), marked as such wherever it is shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import subprocess
 from pathlib import Path
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan", "janeiro"), ("february", "feb", "fevereiro"), ("march", "mar", "março", "marco"),
-            ("april", "apr", "abril"), ("may", "maio"), ("june", "jun", "junho"), ("july", "jul", "julho"),
-            ("august", "aug", "agosto"), ("september", "sep", "sept", "setembro"), ("october", "oct", "outubro"),
-            ("november", "nov", "novembro"), ("december", "dec", "dezembro"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-DATE_PATTERNS = (
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
-    (re.compile(MONTH + r"\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE), ("mn", "d", "y")),
-    (re.compile(r"\b(\d{1,2})\s+(?:de\s+)?" + MONTH + r",?\s+(?:de\s+)?(\d{4})\b", re.IGNORECASE), ("d", "mn", "y")),
-)
-DATE_HEADER = re.compile(
-    r"^\s*(date|dated|published|posted|updated|data|publicado( em)?)\b\s*(on\s*)?:?\s*", re.IGNORECASE
-)
+from . import settings
 
-def parse_date(text: str) -> dt.date | None:
-    for pattern, order in DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        parts = dict(zip(order, match.groups(), strict=True))
-        month = MONTHS[parts["mn"].lower()] if "mn" in parts else int(parts["m"])
+_RULES = settings.section("dates")
+# Labels that introduce a date line, in several languages ("Publicado em:", "Mis à jour le").
+DATE_LABEL = re.compile(r"^\W*(?:" + "|".join(_RULES["labels"]) + r")\b\W*", re.IGNORECASE)
+# A time of day, which dateparser would otherwise read as "today at that time".
+_TIME = re.compile(r"\b\d{1,2}\s*(?:[:h.]\s*\d{2}(?![./-]\d)|h)(?:\s*(?:min|uhr|am|pm|a\.m\.|p\.m\.))?"
+                   r"(?:\s*\(?(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})\)?)?(?=\W|$)", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?!\d)")
+_QUANTITY = re.compile(r"\d[.,]\d|%")  # "12.5% in 2023" is no date
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "PREFER_DATES_FROM": "past",
+             "RETURN_AS_TIMEZONE_AWARE": False}
+MAX_DATE_LINE = 120  # characters; a longer paragraph is text that may mention a date
+
+
+@functools.cache
+def _parser_languages() -> frozenset[str]:
+    from dateparser.languages.loader import default_loader  # type: ignore[import-untyped]
+
+    return frozenset(default_loader.get_locale_map())
+
+
+def parse_date(text: str, language: str, today: dt.date | None = None) -> dt.date | None:
+    """The full date (day, month and year) ``text`` states in ``language``; None for a partial
+    date, a day after ``today``, or no date."""
+    import dateparser  # type: ignore[import-untyped]
+
+    text = " ".join(text.split())
+    if not text or len(text) > MAX_DATE_LINE:
+        return None
+    # Numeric dates are read in the article's language's order; month and weekday names are
+    # read in any language (a Portuguese date line in an English article is still a date).
+    attempts = [[language] if language in _parser_languages() else None]
+    if attempts[0] and _LETTER.search(text):
+        attempts.append(None)
+    parsed = None
+    for languages in attempts:
         try:
-            return dt.date(int(parts["y"]), month, int(parts["d"]))
-        except ValueError:
-            continue
-    return None
+            parsed = dateparser.parse(text, languages=languages, settings=_SETTINGS)
+        except (ValueError, OverflowError, TypeError):  # dateparser's answer to some hostile strings
+            return None
+        if parsed:
+            break
+    if parsed is None:
+        return None
+    day = parsed.date()
+    return None if day > (today or dt.date.today()) or day.year < 1900 else day
 
 
-def find_date(paragraphs: list[str]) -> tuple[dt.date | None, list[str]]:
-    """A date the article states: a 'Published:'-style line, or a line that is only a date."""
-    for i, paragraph in enumerate(paragraphs[:4]):
-        if len(paragraph) > 80:
+def _spans(line: str) -> list[tuple[int, int]]:
+    """Where a date may be: numeric dates, and each year with up to four words before it."""
+    spans = [m.span() for m in _NUMERIC_DATE.finditer(line)]
+    for year in _YEAR.finditer(line):
+        if any(start <= year.start() < end for start, end in spans):
             continue
-        header = DATE_HEADER.match(paragraph)
-        date = parse_date(paragraph)
-        rest = paragraph[header.end() :] if header else paragraph
-        if date and (header or len(rest.split()) <= 5):
-            return date, paragraphs[:i] + paragraphs[i + 1 :]
-    return None, paragraphs
+        starts = [m.start() for m in _WORD.finditer(line[: year.start()])][-4:]
+        spans += [(start, year.end()) for start in reversed(starts)  # shortest window first
+                  if not _QUANTITY.search(line[start: year.start()])]
+    return spans
+
+
+def date_in_line(line: str, language: str, today: dt.date | None = None) -> tuple[dt.date | None, str]:
+    """The first full date stated in a short line, and what the line says besides the date,
+    its label and any time of day (for a stand-alone date line that is almost nothing)."""
+    body = DATE_LABEL.sub("", line, count=1)
+    for start, end in _spans(body):
+        day = parse_date(_TIME.sub(" ", body[start:end]), language, today)
+        if day:
+            rest = _TIME.sub(" ", body[:start] + " " + body[end:])
+            return day, " ".join(_WORD.findall(rest))
+    return None, " ".join(_WORD.findall(_TIME.sub(" ", body)))
+
+
+def is_date_line(line: str, language: str) -> bool:
+    """A line that is only a date or a time, or a date label ('Aktualisiert am'), read or not:
+    never a title, never article text."""
+    labelled = bool(DATE_LABEL.match(line))
+    datelike = bool(_NUMERIC_DATE.search(line) or _TIME.search(line) or _YEAR.search(line))
+    if len(line) > MAX_DATE_LINE or not (labelled or datelike):
+        return False
+    day, rest = date_in_line(line, language, dt.date.max)
+    words = rest.split()
+    if labelled:
+        return len(words) <= _RULES["max_other_words_labelled"]
+    if day:
+        return len(words) <= _RULES["max_other_words"]
+    # a partial date ("2017", "March 2017", "10h17") is no date, but the line is no text either
+    return len(_WORD.findall(_YEAR.sub(" ", _NUMERIC_DATE.sub(" ", rest)))) <= 1
+
+
+def find_date(paragraphs: list[str], language: str, today: dt.date | None = None,
+              ) -> tuple[dt.date | None, list[str]]:
+    """A date the article states on a line of its own: labelled, or a line that is only a date,
+    among the first four or last three paragraphs. Every date line leaves the text ('Aktualisiert
+    am …' anywhere, a refused future date too): it is not article text."""
+    candidates = {*range(min(4, len(paragraphs))), *range(max(4, len(paragraphs) - 3), len(paragraphs))}
+    found, kept = None, []
+    for i, paragraph in enumerate(paragraphs):
+        if not is_date_line(paragraph, language):
+            kept.append(paragraph)
+        elif i in candidates and found is None:
+            found = date_in_line(paragraph, language, today)[0]
+    return found, kept
 
 
 def git_added_dates(folder: Path) -> dict[str, dt.date]:

@@ -29,10 +29,6 @@ class UnreadableArticle(InputError):
     """The file (or feed entry) is not an article polydigest can read."""
 
 
-class UnsupportedLanguage(InputError):
-    """The summarizer has nothing for the article's language."""
-
-
 class ModelError(PolydigestError):
     """A translation model operation failed; nothing was installed. The message says what to do."""
 

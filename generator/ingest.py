@@ -14,20 +14,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import warnings
 from pathlib import Path
 
 from . import settings
 from .cleaning import (
     SOURCE_HEADER,
     URL_LINE,
+    clean_author,
     has_words,
     make_title,
     remove_boilerplate,
+    site_names,
     split_paragraphs,
+    strip_site_name,
     take_header,
 )
 from .config import Config
-from .dates import find_date, git_added_dates
+from .dates import find_date, git_added_dates, parse_date
 from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .languages import detect_language
@@ -38,14 +42,37 @@ from .slugs import assign_slugs, slug_base, slugify
 _LANGUAGE_RULES = settings.section("language")  # when a detected language is trusted
 
 
-def parse_article(source: Source, *, slug: str, config: Config,
-                  stand_in_date: dt.date) -> tuple[Article, list[str]]:
+def decide_language(source: Source, paragraphs: list[str], config: Config) -> tuple[str, list[str]]:
+    """The article's language and any warning. A declared language (front matter, <html lang>,
+    the feed) is a hint: when the text is long enough and detection is sure it is another
+    language, the text wins and the disagreement is reported."""
+    sample = " ".join(paragraphs)
+    # Thai, Chinese or Japanese put few spaces between words: count letters too (~5 a word)
+    words = max(len(sample.split()), sum(ch.isalpha() for ch in sample) // 5)
+    detected, confidence = detect_language(f"{source.title} {sample}")
+    sure = (confidence >= _LANGUAGE_RULES["min_confidence"] and words >= _LANGUAGE_RULES["min_words"]
+            and len(detected) == 2)  # 'zxx': no linguistic content, e.g. a list of codes
+    if source.language:
+        if (sure and detected != source.language and confidence >= _LANGUAGE_RULES["override_confidence"]
+                and words >= _LANGUAGE_RULES["override_min_words"]):
+            return detected, [f"declared language {source.language!r}, but the text is {detected!r} "
+                              f"(confidence {confidence:.2f}): using {detected!r}"]
+        return source.language, []
+    if sure:
+        return detected, []
+    return config.default_language, [f"language unsure ({detected}, confidence {confidence:.2f}); "
+                                     f"using {config.default_language}"]
+
+
+def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: dt.date,
+                  today: dt.date | None = None) -> tuple[Article, list[str]]:
     """Clean one source into an Article; also returns warnings (such as an unsure language)."""
-    warnings = []
-    paragraphs = remove_boilerplate(split_paragraphs(source.text))
+    today = today or dt.date.today()
+    paragraphs = remove_boilerplate(split_paragraphs(source.text, hard_wrapped=source.kind == "txt"))
     if not paragraphs:
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
-    date, paragraphs = find_date(paragraphs)
+    language, warnings = decide_language(source, paragraphs, config)
+    date, paragraphs = find_date(paragraphs, language, today)
     header, paragraphs = take_header(paragraphs, SOURCE_HEADER)
     url_line, paragraphs = take_header(paragraphs, URL_LINE)
     source_name = source.source_name or (header.group("value") if header else "")
@@ -54,18 +81,16 @@ def parse_article(source: Source, *, slug: str, config: Config,
         source_url, source_name = source_url or source_name, ""
     if not any(has_words(p) for p in paragraphs):
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
-    language = source.language
-    if not language:
-        sample = " ".join(paragraphs)
-        language, confidence = detect_language(f"{source.title} {sample}")
-        if (confidence < _LANGUAGE_RULES["min_confidence"] or len(sample.split()) < _LANGUAGE_RULES["min_words"]
-                or len(language) != 2):  # 'zxx': no linguistic content, e.g. a list of codes
-            warnings.append(f"language unsure ({language}, confidence {confidence:.2f}); "
-                            f"using {config.default_language}")
-            language = config.default_language
+    stated = source.date or (parse_date(source.date_text, language, today) if source.date_text else None)
+    if stated and stated > today:
+        warnings.append(f"states a date after today ({stated.isoformat()}); not used")
+        stated = None
+    stated = stated or date
     if source.title:
-        title = source.title
-        body = paragraphs[1:] if len(paragraphs) > 1 and paragraphs[0] == title else paragraphs
+        title = strip_site_name(source.title, site_names(source_name, source_url))
+        body = paragraphs[1:] if len(paragraphs) > 1 and paragraphs[0] in (title, source.title) else paragraphs
+        if body and body[0].startswith(title + " ") and len(title.split()) >= 3:  # headline glued to the text
+            body = [body[0][len(title):].strip(), *body[1:]]
     else:
         title, body = make_title(paragraphs, language)
     article = Article(
@@ -74,11 +99,11 @@ def parse_article(source: Source, *, slug: str, config: Config,
         title=title,
         paragraphs=tuple(body),
         language=language,
-        date=source.date or date or stand_in_date,
-        date_is_stand_in=not (source.date or date),
+        date=stated or stand_in_date,
+        date_is_stand_in=stated is None,
         source_name=source_name,
         source_url=source_url,
-        author=" ".join(source.author.split()),
+        author=clean_author(source.author),
         tags=source.tags,
         source_format=source.kind,
     )
@@ -91,6 +116,16 @@ def articles_from_file(path: Path, config: Config, name: str,
     Without a stand-in date (the day it was committed), undated articles get the file's
     modification day."""
     stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+    with warnings.catch_warnings(record=True) as caught:  # a library's warning names this file
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", DeprecationWarning)  # for the library's developers, not ours
+        articles, problems = _read_file(path, config, name, stand_in)
+    for message in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
+        problems.append(Problem(name, f"while reading: {message}"))
+    return articles, problems
+
+
+def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tuple[list[Article], list[Problem]]:
     try:
         sources = READERS[path.suffix.lower()](path, name, config.max_article_bytes)
     except (OSError, UnreadableArticle) as exc:
@@ -103,10 +138,10 @@ def articles_from_file(path: Path, config: Config, name: str,
             article, warnings = parse_article(source, slug=slugify(slug_base(source)), config=config,
                                               stand_in_date=stand_in)
         except UnreadableArticle as exc:
-            problems.append(Problem(source.name, f"{exc}; skipped"))
+            problems.append(Problem(source.label, f"{exc}; skipped"))
             continue
         articles.append(article)
-        problems += [Problem(source.name, warning) for warning in warnings]
+        problems += [Problem(source.label, warning) for warning in warnings]
     return articles, problems
 
 
@@ -115,12 +150,22 @@ def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
     seeds = config.path(config.seeds_dir)
     if not seeds.is_dir():
         raise ConfigError(f"seeds_dir: the seeds folder {seeds} does not exist")
-    entries = sorted(p for p in seeds.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
+    return read_folder(seeds, config)
+
+
+def read_folder(folder: Path, config: Config) -> tuple[list[Article], list[Problem]]:
+    """Every article of the files under ``folder``, named relative to it."""
+    entries = sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
+    return read_files([(path, str(path.relative_to(folder))) for path in entries], config, git_added_dates(folder))
+
+
+def read_files(entries: list[tuple[Path, str]], config: Config,
+               added: dict[str, dt.date]) -> tuple[list[Article], list[Problem]]:
+    """Articles of (path, name) files, with final slugs and duplicates removed; ``added`` holds
+    the stand-in date of files by name (the day git first saw them)."""
     problems = []
-    added = git_added_dates(seeds)
     articles: list[Article] = []
-    for path in entries:
-        name = str(path.relative_to(seeds))
+    for path, name in entries:
         if path.is_symlink():  # could point anywhere on the machine
             problems.append(Problem(name, "symbolic link; skipped"))
         elif path.suffix.lower() not in READERS:

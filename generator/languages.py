@@ -22,22 +22,7 @@ ENGLISH_NAMES = {
     "zh": "chinese",
 }
 
-# How each site language names the languages polydigest is most often used with; other
-# pairs fall back to the English name, which is still understandable.
-_NATIVE_NAMES = {
-    "en": {"en": "English", "pt": "Portuguese", "es": "Spanish", "fr": "French", "de": "German", "ar": "Arabic"},
-    "pt": {"en": "inglês", "pt": "português", "es": "espanhol", "fr": "francês", "de": "alemão", "ar": "árabe"},
-}
-
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug"})
-
-
-def language_name(code: str, in_language: str = "en") -> str:
-    """Name of language ``code`` as written in ``in_language``."""
-    names = _NATIVE_NAMES.get(in_language, {})
-    if code in names:
-        return names[code]
-    return ENGLISH_NAMES.get(code, code).capitalize()
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from . import paths
 from .argos import import_argostranslate, install_package, load_models, package_metadata, package_name
 from .config import Config, is_language_code
 from .errors import InvalidModelPackage, ModelError
-from .languages import language_name
+from .messages import language_name
 from .translate import PIVOT_LANGUAGE, find_route
 
 _DOWNLOAD_LIMIT = 2_000_000_000  # bytes; no real Argos package comes near it

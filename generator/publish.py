@@ -25,7 +25,8 @@ import yaml
 from . import paths
 from .config import Config
 from .errors import PublishError
-from .languages import RTL_LANGUAGES, language_name
+from .languages import RTL_LANGUAGES
+from .messages import CategorySlug, language_title
 from .progress import SILENT, Progress
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
@@ -72,6 +73,8 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
     mkdocs_yml = config.path(config.mkdocs_config)
     plugins = _plugins_as_mapping(parent.get("plugins", ["search"]))
     plugins["search"] = {**(plugins.get("search") or {}), "lang": [lunr_language(lang)]}
+    if "blog" in plugins:
+        plugins["blog"] = {**(plugins["blog"] or {}), "categories_slugify": CategorySlug(lang)}
     derived = {
         "INHERIT": str(mkdocs_yml),
         "docs_dir": str(config.path(config.docs_dir) / lang),
@@ -85,7 +88,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
         "nav": ["index.md", "articles/index.md", "editions/index.md", "tags.md"],
         "extra": {
             "alternate": [
-                {"name": language_name(other, other), "link": f"../{other}/", "lang": other}
+                {"name": language_title(other, other), "link": f"../{other}/", "lang": other}
                 for other in languages
             ]
         },
@@ -99,7 +102,7 @@ def root_index(languages: list[str]) -> str:
     """site/index.html: sends a browser to its preferred language, else the default."""
     links = "\n".join(
         f'    <li><a href="{html.escape(lang)}/" hreflang="{html.escape(lang)}">'
-        f"{html.escape(language_name(lang, lang))}</a></li>"
+        f"{html.escape(language_title(lang, lang))}</a></li>"
         for lang in languages
     )
     return f"""<!doctype html>
@@ -131,6 +134,14 @@ def root_index(languages: list[str]) -> str:
 """
 
 
+class _ConfigDumper(yaml.SafeDumper):
+    """Writes the derived config; a CategorySlug becomes the tag MkDocs' loader turns back into one."""
+
+
+_ConfigDumper.add_representer(CategorySlug, lambda dumper, slug: dumper.represent_sequence(
+    "tag:yaml.org,2002:python/object/apply:generator.messages.CategorySlug", [slug.lang]))
+
+
 def _build_one(config_file: Path) -> tuple[int, str]:
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
     # folder variables should anything have set them.
@@ -150,7 +161,7 @@ def fingerprint(config: Config, lang: str, derived: dict) -> str:
 
     digest = hashlib.sha256()
     stable = {k: v for k, v in derived.items() if k != "site_dir"}
-    digest.update(json.dumps(stable, sort_keys=True).encode())
+    digest.update(json.dumps(stable, sort_keys=True, default=repr).encode())
     digest.update(config.path(config.mkdocs_config).read_bytes())
     for name in ("polydigest", "mkdocs", "mkdocs-material"):
         try:
@@ -195,7 +206,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
                 shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
                 continue
             path = configs_dir / f"{lang}.yml"
-            path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False))
+            path.write_text(yaml.dump(derived, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False))
             to_build.append((lang, path))
         index = root_index(languages)
         if not to_build and (site_dir / "index.html").is_file() and (site_dir / "index.html").read_text() == index:

@@ -8,6 +8,7 @@ Everything is read from disk: no reader ever fetches a URL.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ import yaml
 
 from .config import is_language_code
 from .errors import UnreadableArticle
+
+# Extraction libraries log what they skip ("discarding data: None") at WARNING: that is their
+# normal work, not the maintainer's problem. What goes wrong is reported by file (ingest).
+for _library in ("trafilatura", "htmldate", "courlan", "justext", "readability", "dateparser"):
+    logging.getLogger(_library).setLevel(logging.ERROR)
 
 
 @dataclass
@@ -31,6 +37,8 @@ class Source:
     kind: str
     title: str = ""
     date: dt.date | None = None
+    date_text: str = ""
+    """A date the metadata states in words ('Seg, 24 Set 2018'), read once the language is known."""
     author: str = ""
     url: str = ""
     source_name: str = ""
@@ -40,6 +48,11 @@ class Source:
     slug_hint: str = ""
     error: str = ""
     """Set when this entry could not be read (the rest of its file still counts)."""
+
+    @property
+    def label(self) -> str:
+        """How messages name it: the file, and a feed entry's title."""
+        return f"{self.name} ({self.title!r})" if self.kind == "feed" and self.title else self.name
 
 
 def decode_text(data: bytes) -> str:
@@ -84,7 +97,7 @@ def _date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
+        match = re.match(r"\s*(\d{4}-\d{2}-\d{2})(?!\d)", value)
         if match:
             try:
                 return dt.date.fromisoformat(match.group(1))
@@ -96,6 +109,11 @@ def _date(value) -> dt.date | None:
         except (TypeError, ValueError):
             return None
     return None
+
+
+def _words(value) -> str:
+    """A metadata value written in words, for ``dates.parse_date``; '' for anything else."""
+    return " ".join(value.split())[:200] if isinstance(value, str) and _date(value) is None else ""
 
 
 def _language_code(value) -> str:
@@ -165,13 +183,15 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> list[Source]:
     title = meta.get("title")
     return [Source(
         name=name, text=body, kind="md", title=" ".join(str(title).split()) if title else "",
-        date=_date(meta.get("date")), author=str(meta.get("author") or ""), url=url, source_name=source,
+        date=_date(meta.get("date")), date_text=_words(meta.get("date")), author=str(meta.get("author") or ""),
+        url=url, source_name=source,
         language=_language_code(meta.get("language") or meta.get("lang")),
         tags=tuple(str(t) for t in tags if str(t).strip()) if isinstance(tags, (list, tuple)) else (),
     )]
 
 
 MIN_MAIN_TEXT_WORDS = 5
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
 
 
@@ -180,8 +200,13 @@ def extract_html(html: str, name: str, kind: str) -> Source:
     banners, related links and comments are left out."""
     import trafilatura
 
+    # No date from image or asset paths (htmldate looks at <img> even in its fast mode), none
+    # from free text (dates.find_date reads the text in its language), none after today.
+    html = _IMAGE.sub("", html)
     document: Any = trafilatura.bare_extraction(  # a Document, or None
-        html, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+        html, with_metadata=True, date_extraction_params={
+            "extensive_search": False, "original_date": True, "max_date": dt.date.today().isoformat()},
+        include_comments=False, include_tables=False, include_images=False,
         include_links=False, deduplicate=False,  # its duplicate filter remembers earlier calls: not reproducible
     )
     text = (document.text or "") if document else ""
@@ -222,19 +247,21 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
         html = content or entry.get("summary", "")
         title = " ".join(str(entry.get("title", "")).split())
         try:
-            try:
-                source = extract_html(f"<html><body><article>{html}</article></body></html>", entry_name, "feed")
-            except UnreadableArticle:
-                text = html_to_text(html)
-                if not text.strip():
-                    raise
-                source = Source(name=entry_name, text=text, kind="feed")
-        except UnreadableArticle as exc:
-            sources.append(Source(name=entry_name, text="", kind="feed", title=title, error=str(exc)))
-            continue
+            source = extract_html(f"<html><body><article>{html}</article></body></html>", entry_name, "feed")
+        except UnreadableArticle:
+            # A short description, or a headline only: the entry is still news, with its link.
+            text = html_to_text(html) or title
+            if not text.strip():
+                sources.append(Source(name=entry_name, text="", kind="feed", error="no title and no text"))
+                continue
+            source = Source(name=entry_name, text=text, kind="feed")
         source.title = title or source.title
         source.url = entry.get("link", "") or source.url
-        source.date = _date(entry.get("published_parsed") or entry.get("updated_parsed")) or source.date
+        # dict.get: feedparser's own get() maps a missing 'updated' to 'published' with a warning
+        source.date = _date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"))
+        if source.date is None:  # feedparser reads English RFC 822 dates only: 'Seg, 24 Set 2018' is left
+            stated = dict.get(entry, "published") or dict.get(entry, "updated") or ""
+            source.date_text = " ".join(str(stated).split())[:200]
         source.author = entry.get("author", "") or source.author
         source.source_name = site or source.source_name
         source.language = _language_code(entry.get("language")) or hint

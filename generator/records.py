@@ -86,10 +86,11 @@ class BuildReport:
     translated: int = 0
     cache_hits: int = 0
     translation_fallbacks: int = 0
+    """Texts shown in the original on a page of another language because their translation failed."""
     retried: int = 0
+    """Sentences translated again with safer decoding because the first attempt failed the checks."""
     repaired: int = 0
     """Translations whose lost currency was put back before they were checked."""
-    """Sentences translated again with safer decoding because the first attempt failed the checks."""
     declined: dict[str, dict[str, int]] = field(default_factory=dict)
     """Sentences shown in the original, by language pair and by the check that failed."""
     languages: list[str] = field(default_factory=list)

@@ -28,75 +28,17 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import paths
-from .languages import language_name
+from .messages import format_day, language_name, language_title
+from .messages import message as label
 from .records import LocalizedArticle
 from .stories import Digest
 
 BLOG_DIR = "articles"
 MAX_LISTED_SOURCES = 5  # other sources listed under a story (all are counted)
 
-_LABELS = {
-    "en": {
-        "home_title": "News digest",
-        "home_intro": "Summaries of the latest articles, newest first, in every language of this site.",
-        "source": "Source",
-        "file": "file",
-        "undated": "Undated: the article states no date; {date} is when it was added.",
-        "translated": "Machine-translated from {language} with Argos Translate.",
-        "untranslated": "{count} part(s) could not be machine-translated reliably and are shown in the original "
-                        "language.",
-        "not_reliable": "original text: the machine translation was not reliable",
-        "original": "Original text ({language})",
-        "no_model": "No translation model for {language} is installed: shown in the original language.",
-        "author": "By",
-        "related": "Related coverage",
-        "sources": "{count} sources",
-        "editions_title": "Daily editions",
-        "editions_intro": "The stories of each day, newest day first.",
-        "edition_title": "Edition of {date}",
-        "undated_title": "Undated articles",
-        "undated_intro": "These articles state no date.",
-        "tags_title": "Topics",
-        "more_editions": "All daily editions",
-        "feed_title": "News digest (English)",
-        "blog_title": "Articles",
-        "empty": "No articles yet.",
-    },
-    "pt": {
-        "home_title": "Resumo de notícias",
-        "home_intro": "Resumos dos artigos mais recentes, do mais novo ao mais antigo, em cada idioma deste site.",
-        "source": "Fonte",
-        "file": "arquivo",
-        "undated": "Sem data: o artigo não indica data; {date} é quando foi adicionado.",
-        "translated": "Traduzido automaticamente do {language} com o Argos Translate.",
-        "untranslated": "{count} trecho(s) não puderam ser traduzidos automaticamente com confiabilidade e aparecem "
-                        "no idioma original.",
-        "not_reliable": "texto original: a tradução automática não era confiável",
-        "original": "Texto original ({language})",
-        "no_model": "Nenhum modelo de tradução do {language} está instalado: exibido no idioma original.",
-        "author": "Por",
-        "related": "Cobertura relacionada",
-        "sources": "{count} fontes",
-        "editions_title": "Edições diárias",
-        "editions_intro": "As notícias de cada dia, do dia mais recente ao mais antigo.",
-        "edition_title": "Edição de {date}",
-        "undated_title": "Artigos sem data",
-        "undated_intro": "Estes artigos não indicam data.",
-        "tags_title": "Temas",
-        "more_editions": "Todas as edições diárias",
-        "feed_title": "Resumo de notícias (português)",
-        "blog_title": "Artigos",
-        "empty": "Ainda não há artigos.",
-    },
-}
-
 # Characters that can open markup in Python-Markdown, its extensions or HTML.
 _MARKUP_CHARACTERS = set("\\`*_{}[]()<>#+-!|~&^=")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
-
-
-def label(site_language: str, key: str, **values: str) -> str:
-    return _LABELS.get(site_language, _LABELS["en"])[key].format(**values)
 
 
 def escape_text(text: str) -> str:
@@ -136,7 +78,9 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         # without escaping it; written pre-escaped, it shows as the text it is everywhere.
         "title": html.escape(" ".join(item.title.split()), quote=True),
         "date": {"created": article.date},
-        "categories": [language_name(article.language, "en")],
+        # The language's name in the page's language; mkdocs.yml's categories_slugify keeps
+        # the category's address the same in every language.
+        "categories": [language_title(article.language, lang)],
         "slug": article.slug,
     }
     if item.tags:
@@ -153,7 +97,7 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
     if article.author:
         lines += [f"*{label(lang, 'author')} {escape_text(article.author)}*", ""]
     if article.date_is_stand_in:
-        lines += [f"*{escape_text(label(lang, 'undated', date=article.date.isoformat()))}*", ""]
+        lines += [f"*{escape_text(label(lang, 'undated', date=format_day(article.date, lang)))}*", ""]
     if item.translated_from:
         lines += [f"*{escape_text(label(lang, 'translated', language=original_language))}*", ""]
     if item.missing_model:
@@ -194,7 +138,7 @@ def _source_of(item: LocalizedArticle) -> str:
 def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> list[str]:
     """A story in a list: the lead article, its first sentence, and the other sources."""
     lead = story[0]
-    date = "" if lead.article.date_is_stand_in else f"*{lead.article.date.isoformat()}* · "
+    date = "" if lead.article.date_is_stand_in else f"*{escape_text(format_day(lead.article.date, lang))}* · "
     lines = [f"## {_link(lead, prefix)}", ""]
     first = escape_paragraph(lead.sentences[0]) if lead.sentences else ""
     count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
@@ -228,7 +172,7 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[st
     index = [f"# {escape_text(label(lang, 'editions_title'))}", "", escape_text(label(lang, "editions_intro")), ""]
     files = {}
     for day in sorted(days, reverse=True):
-        title = escape_text(label(lang, "edition_title", date=day))
+        title = escape_text(label(lang, "edition_title", date=format_day(dt.date.fromisoformat(day), lang)))
         index.append(f"- [{title}]({day}.md) ({len(days[day])})")
         page = [f"# {title}", ""]
         for story in days[day]:
@@ -251,7 +195,7 @@ def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = 5
 
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = label(lang, "feed_title")
+    ET.SubElement(channel, "title").text = label(lang, "feed_title", language=language_name(lang, lang))
     ET.SubElement(channel, "link").text = "./"
     ET.SubElement(channel, "description").text = label(lang, "home_intro")
     ET.SubElement(channel, "language").text = lang

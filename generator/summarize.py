@@ -19,11 +19,10 @@ from threadpoolctl import threadpool_limits
 from . import settings
 from .cache import Cache, cache_key
 from .config import LEAD_ALGORITHMS, Config
-from .errors import UnsupportedLanguage
 from .executor import Executor, LocalExecutor, batches_of
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
 from .progress import SILENT, Progress
-from .records import Article, Summary
+from .records import Article, Problem, Summary
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +46,19 @@ def _summarizer_class(name: str):
     }[name]
 
 
+def sumy_knows(language: str) -> bool:
+    """Whether sumy has a stemmer and stop words for the language (else words are compared
+    as written and the summary is the lead sentences: see ``select_sentences``)."""
+    return language in ENGLISH_NAMES and bool(stop_words(language))
+
+
 def build_summarizer(algorithm: str, language: str):
     """A configured sumy summarizer for the language: its stemmer and stop words."""
     from sumy.nlp.stemmers import Stemmer, null_stemmer
 
-    if language not in ENGLISH_NAMES:
-        raise UnsupportedLanguage(
-            f"sumy cannot summarize language {language!r} (supported: {', '.join(sorted(ENGLISH_NAMES))})"
-        )
     try:
         stemmer = Stemmer(ENGLISH_NAMES[language])
-    except LookupError:
+    except (KeyError, LookupError):
         stemmer = null_stemmer  # sumy has no stemmer for it: words are compared as written
     cls = _summarizer_class(algorithm)
     if algorithm == "edmundson":
@@ -249,6 +250,8 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
         paragraphs.insert(0, Paragraph([Sentence(article.title, tokenizer, is_heading=True)]))
     document = ObjectDocumentModel(paragraphs)
     body = list(document.sentences)
+    if not sumy_knows(article.language):
+        algorithm = "lead"  # sumy's ratings need stems and stop words; the lead needs neither
     if algorithm in LEAD_ALGORITHMS:
         weight = LEXRANK_WEIGHT if algorithm == "lead-lexrank" else 0.0
         found = candidates(body, document, article.language, rated=weight > 0, title=article.title)
@@ -260,26 +263,21 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     return tuple(str(s) for s in body if id(s) in chosen)
 
 
-def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | str]:
-    """Summaries of a batch of articles (run by an executor, maybe in another process); an
-    article that cannot be summarized gives its reason instead."""
-    results: list[list[str] | str] = []
+def summarize_batch(articles: list[Article], options: dict) -> list[list[str]]:
+    """Summaries of a batch of articles (run by an executor, maybe in another process)."""
     # sumy's LSA and LexRank do many small matrix operations: threaded BLAS makes them ~10x slower
     with threadpool_limits(limits=1, user_api="blas"):
-        for article in articles:
-            try:
-                results.append(list(select_sentences(article, **options)))
-            except UnsupportedLanguage as exc:
-                results.append(str(exc))
-    return results
+        return [list(select_sentences(article, **options)) for article in articles]
 
 
 def summarize_all(
     articles: list[Article], config: Config, cache: Cache, progress: Progress = SILENT,
     executor: Executor | None = None,
-) -> tuple[list[Summary], int, list[tuple[Article, str]]]:
-    """Summaries for all articles: (summaries, number computed, failures as (article, reason)).
-    Articles not in the cache are summarized by ``executor`` (default: here), in chunks."""
+) -> tuple[list[Summary], int, list[Problem]]:
+    """Summaries for all articles: (summaries, number computed, problems: articles without a
+    sentence to summarize, and those in a language sumy does not know, which are summarized by
+    their lead sentences). Articles not in the cache are summarized by ``executor`` (default:
+    here), in chunks."""
     executor = executor or LocalExecutor()
     options = {"algorithm": config.summary_algorithm, "count": config.summary_sentences,
                "max_input_sentences": config.max_summary_input_sentences, "words": config.summary_words}
@@ -299,20 +297,21 @@ def summarize_all(
         outcomes = [outcome for batch in executor.map(summarize_batch, batches_of(chunk, SUMMARY_BATCH),
                                                       processes=True, options=options)
                     for outcome in batch]
-        cache.put_many({keys[a.slug]: o for a, o in zip(chunk, outcomes, strict=True) if isinstance(o, list)})
+        cache.put_many({keys[a.slug]: o for a, o in zip(chunk, outcomes, strict=True)})
         results.update((a.slug, o) for a, o in zip(chunk, outcomes, strict=True))
         done += len(chunk)
         progress.step("summarize", done, len(articles), chunk[-1].source_file)
-    summaries, failures = [], []
+    summaries, problems = [], []
     for article in articles:
         outcome = results[article.slug]
-        if isinstance(outcome, str):
-            failures.append((article, outcome))
-        elif not outcome:
-            failures.append((article, "no sentences to summarize"))
-        else:
-            summaries.append(Summary(article, tuple(outcome)))
-    return summaries, sum(isinstance(results[a.slug], list) for a in missing), failures
+        if not outcome:
+            problems.append(Problem(article.source_file, "no sentences to summarize; skipped"))
+            continue
+        summaries.append(Summary(article, tuple(outcome)))
+        if not sumy_knows(article.language):
+            problems.append(Problem(article.source_file, f"sumy has no stemmer or stop words for "
+                                    f"{article.language!r}: summarized by its lead sentences"))
+    return summaries, len(missing), problems
 
 
 _CHUNK = 256  # articles between progress reports (and cache commits)

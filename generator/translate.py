@@ -99,8 +99,6 @@ class Translator:
     """Outputs whose lost currency was put back (checks.repair_currency) before the checks."""
     declined: Counter = field(default_factory=Counter)
     """Sentences shown in the original, by (pair, check that failed)."""
-    fallbacks: list[str] = field(default_factory=list)
-    """One line per declined sentence: pair, reasons, start of the text."""
     progress: Progress = SILENT
 
     def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str) -> list[str | None]:
@@ -163,7 +161,6 @@ class Translator:
             if verdict.translation is None:
                 for kind in dict.fromkeys(reason_kind(r) for r in verdict.reasons):
                     self.declined[(pair, kind)] += 1
-                self.fallbacks.append(f"{pair}: {'; '.join(verdict.reasons)}: {text[:60]!r}")
         return verdicts
 
     def verdicts(self, texts: Iterable[str], source: str, target: str) -> dict[str, Verdict]:
@@ -222,11 +219,11 @@ def plan_languages(
 
 def localize(
     summaries: list[Summary], languages: list[str], translator: Translator, progress: Progress,
-    missing: dict[tuple[str, str], str],
+    shown_in_original: list[Problem],
 ) -> dict[str, list[LocalizedArticle]]:
     """Every article in every language: its own text where the language is its own, else
-    the translation of its title and summary, else (no model) its own text with a note;
-    such pairs are added to ``missing``."""
+    the translation of its title and summary, else (no model) its own text with a note.
+    What is shown in the original is added to ``shown_in_original``, by article."""
     by_source: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_source[summary.article.language].append(summary)
@@ -240,20 +237,31 @@ def localize(
                 continue
             texts = [s.article.title for s in group] + [sentence for s in group for sentence in s.sentences]
             try:
-                mapping = translator.translate(texts, source, target)
+                verdicts = translator.verdicts(texts, source, target)
             except MissingTranslation as exc:
-                missing[(source, target)] = str(exc)
+                names = [s.article.source_file for s in group]
+                shown_in_original.append(Problem(
+                    f"translation {source} -> {target}",
+                    f"{str(exc).split('. ')[0]}; {len(names)} article(s) shown in {source} on the {target} site: "
+                    + ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")))
                 localized[target] += [
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
             for s in group:
-                title = mapping[s.article.title]
-                localized[target].append(LocalizedArticle(
+                title = verdicts[s.article.title].translation
+                item = LocalizedArticle(
                     s, target, title or s.article.title,
-                    tuple(mapping[t] or t for t in s.sentences),  # the original where the checks declined
+                    tuple(verdicts[t].translation or t for t in s.sentences),  # the original where declined
                     source, original_title=title is None,
-                    original_sentences=tuple(i for i, t in enumerate(s.sentences) if mapping[t] is None),
-                ))
+                    original_sentences=tuple(i for i, t in enumerate(s.sentences) if verdicts[t].translation is None),
+                )
+                localized[target].append(item)
+                declined = [t for t in (s.article.title, *s.sentences) if verdicts[t].translation is None]
+                if declined:
+                    reasons = "; ".join(dict.fromkeys(r for t in declined for r in verdicts[t].reasons))
+                    shown_in_original.append(Problem(
+                        s.article.source_file, f"{len(declined)} text(s) shown in {source} on the {target} site: "
+                        f"the translation failed the checks ({reasons})"))
         progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
     return localized

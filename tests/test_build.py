@@ -197,7 +197,11 @@ def test_untranslatable_sentence_is_shown_in_the_original_with_a_note(project):
     (project / "seeds" / "long.txt").write_text(f"A Long Story\n\n{long_sentence} A short one follows.\n")
     report = build(load_config(project), SILENT)
     assert report.translation_fallbacks == 1
+    assert [str(p) for p in report.problems] == [
+        "long.txt: 1 text(s) shown in en on the pt site: the translation failed the checks "
+        "(model: it failed on this text)"]
     page = page_text(project / "site" / "pt" / "articles" / "long" / "index.html")
     assert " ".join(long_sentence.split()) in " ".join(page.split())
     assert "A LONG STORY" in page  # the title translated
-    assert "1 trecho(s) não puderam ser traduzidos automaticamente" in page
+    assert "Trechos que não puderam ser traduzidos automaticamente com confiabilidade e aparecem no idioma " \
+        "original: 1." in page

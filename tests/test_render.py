@@ -58,7 +58,7 @@ def test_translated_page_says_so_and_keeps_the_original_in_a_collapsed_block():
 
 def test_undated_page_is_labelled_with_its_stand_in_date():
     page = render_post(localized(date_is_stand_in=True))
-    assert "Undated: the article states no date; 2024&#45;05&#45;06 is when it was added." in page
+    assert "Undated: the article states no date; May 6, 2024 is when it was added." in page
 
 
 def test_home_lists_articles_newest_first():

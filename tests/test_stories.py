@@ -72,7 +72,7 @@ def test_daily_editions_list_each_day_newest_first(digest):
     assert re.findall(r"\((\d{4}-\d{2}-\d{2})\.md\)", index) == ["2024-03-15", "2024-03-14", "2024-03-12"]
     day = (project / "docs" / "en" / "editions" / "2024-03-14.md").read_text()
     assert "wildfire.md" in day and "storm" not in day  # the storm story belongs to its lead's day
-    assert "Edição de 2024&#45;03&#45;15" in (project / "docs" / "pt" / "editions" / "2024-03-15.md").read_text()
+    assert "Edição de 15 de março de 2024" in (project / "docs" / "pt" / "editions" / "2024-03-15.md").read_text()
     assert (project / "site" / "en" / "editions" / "2024-03-15" / "index.html").is_file()
     assert "editions/index.md" in (project / "docs" / "en" / "index.md").read_text()  # reachable from home
 

@@ -103,8 +103,8 @@ def test_sentence_the_model_cannot_handle_falls_back_to_the_original(models, tmp
     too_long = "word " * 120  # 600 characters: more positions than the tiny model has
     result = translator.translate(["Fine sentence.", too_long], "en", "pt")
     assert result == {"Fine sentence.": "FINE SENTENCE.", too_long: None}
-    assert len(translator.fallbacks) == 1 and "en->pt: model: it failed" in translator.fallbacks[0]
     assert translator.declined == {("en->pt", "model"): 1}
+    assert translator.verdicts([too_long], "en", "pt")[too_long].reasons == ("model: it failed on this text",)
 
 
 def test_a_failed_sentence_is_remembered_not_retried(models, tmp_path):
@@ -114,4 +114,4 @@ def test_a_failed_sentence_is_remembered_not_retried(models, tmp_path):
     first.translate([too_long], "en", "pt")
     again = Translator(models, cache, Decoding(), threads=1)
     assert again.translate([too_long], "en", "pt") == {too_long: None}
-    assert again.translated == 0 and len(again.fallbacks) == 1
+    assert again.translated == 0 and again.declined == {("en->pt", "model"): 1}

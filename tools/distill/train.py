@@ -3,7 +3,10 @@
 CTranslate2 has no SSRU, so each decoder layer's SSRU sublayer becomes causal self-attention.
 The encoder and the (tied) embeddings stay the teacher's, frozen. The student's decoder is
 trained so that its states after every decoder sublayer match the teacher's (mean squared
-error), teacher-forced on the teacher's own translations: the new self-attention sublayers
+error) and, with --logit-weight, so that its next-token choice among the teacher's --top-k
+candidates matches the teacher's distribution over them (KL divergence; the full 32k-way
+softmax would cost more than the rest of the step), teacher-forced on the teacher's own
+translations: the new self-attention sublayers
 always, the rest of the decoder (cross-attention, feed-forward, layer norms) too unless
 --freeze-rest. Encoder outputs and teacher states are computed once per batch and kept in
 memory (float16), so epochs after the first cost only the student's forward and backward pass.
@@ -20,7 +23,9 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import struct
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +89,9 @@ class Distiller:
                                                               requires_grad=not freeze_rest)
 
     def resume(self, checkpoint: Path) -> None:
-        """Start from an earlier student (an .npz this script wrote) instead of from the teacher."""
-        saved = np.load(checkpoint)
+        """Start from an earlier student instead of from the teacher: an .npz this script wrote, or a
+        packaged .argosmodel (its int8 CTranslate2 weights, dequantised)."""
+        saved = student_from_package(checkpoint, self.layers) if checkpoint.suffix == ".argosmodel" else np.load(checkpoint)
         with torch.no_grad():
             for name, parameter in self.S.items():
                 parameter.copy_(torch.tensor(saved[name]).reshape(parameter.shape))
@@ -156,6 +162,18 @@ class Distiller:
     def logits(self, state):
         return state @ self.T["Wemb"].T + self.S["decoder_ff_logit_out_b"].reshape(-1)
 
+    @torch.no_grad()
+    def teacher_logits(self, state):
+        return state @ self.T["Wemb"].T + self.T["decoder_ff_logit_out_b"].reshape(-1)
+
+    def candidate_kl(self, state, top_ids, top_logp, keep):
+        """KL(teacher || student) over the teacher's top-k next tokens, each renormalised over them."""
+        ids = top_ids.long()
+        student = torch.einsum("btd,btkd->btk", state, self.T["Wemb"][ids]) + self.S["decoder_ff_logit_out_b"].reshape(-1)[ids]
+        teacher = top_logp.float().log_softmax(-1)
+        kl = (teacher.exp() * (teacher - student.log_softmax(-1))).sum(-1)
+        return (kl * keep).sum() / keep.sum()
+
     def export(self, path: Path) -> None:
         """A Marian-style .npz with a self-attention decoder, for ct2-marian-converter."""
         out = {k: v for k, v in self.numpy_weights.items()
@@ -167,6 +185,65 @@ class Distiller:
         tmp = path.with_name(path.stem + ".partial.npz")
         np.savez(tmp, **out)
         tmp.replace(path)
+
+
+def read_ctranslate2(data: bytes) -> dict[str, np.ndarray]:
+    """The variables of a CTranslate2 model.bin (binary format 6), int8 matrices dequantised."""
+    dtypes = (np.float32, np.int8, np.int16, np.int32, np.float16)
+    offset = 0
+
+    def unpack(fmt: str):
+        nonlocal offset
+        value = struct.unpack_from(fmt, data, offset)[0]
+        offset += struct.calcsize(fmt)
+        return value
+
+    def string() -> str:
+        nonlocal offset
+        length = unpack("H")
+        offset += length
+        return data[offset - length: offset - 1].decode()
+
+    unpack("I"), string(), unpack("I")  # binary version, spec name, revision
+    variables = {}
+    for _ in range(unpack("I")):
+        name = string()
+        shape = [unpack("I") for _ in range(unpack("B"))]
+        dtype, size = dtypes[unpack("B")], unpack("I")
+        variables[name] = np.frombuffer(data, dtype, size // np.dtype(dtype).itemsize, offset).reshape(shape)
+        offset += size
+    for name in [n for n in variables if n + "_scale" in variables]:
+        variables[name] = variables[name].astype(np.float32) / variables.pop(name + "_scale")[:, None]
+    return variables
+
+
+def student_from_package(package: Path, layers: int) -> dict[str, np.ndarray]:
+    """A packaged student's decoder weights under this script's (Marian) names."""
+    with zipfile.ZipFile(package) as archive:
+        ct2 = read_ctranslate2(archive.read(next(n for n in archive.namelist() if n.endswith("model/model.bin"))))
+    weights = {"decoder_ff_logit_out_b": ct2["decoder/projection/bias"]}
+    for layer in range(layers):
+        c, p = f"decoder/layer_{layer}/", f"decoder_l{layer + 1}"
+        self_qkv, self_b = ct2[c + "self_attention/linear_0/weight"], ct2[c + "self_attention/linear_0/bias"]
+        context_kv, context_b = ct2[c + "attention/linear_1/weight"], ct2[c + "attention/linear_1/bias"]
+        linears = {
+            "_self_q": (self_qkv[:DIM], self_b[:DIM]), "_self_k": (self_qkv[DIM:2 * DIM], self_b[DIM:2 * DIM]),
+            "_self_v": (self_qkv[2 * DIM:], self_b[2 * DIM:]),
+            "_self_o": (ct2[c + "self_attention/linear_1/weight"], ct2[c + "self_attention/linear_1/bias"]),
+            "_context_q": (ct2[c + "attention/linear_0/weight"], ct2[c + "attention/linear_0/bias"]),
+            "_context_k": (context_kv[:DIM], context_b[:DIM]), "_context_v": (context_kv[DIM:], context_b[DIM:]),
+            "_context_o": (ct2[c + "attention/linear_2/weight"], ct2[c + "attention/linear_2/bias"]),
+            "_ffn_1": (ct2[c + "ffn/linear_0/weight"], ct2[c + "ffn/linear_0/bias"]),
+            "_ffn_2": (ct2[c + "ffn/linear_1/weight"], ct2[c + "ffn/linear_1/bias"]),
+        }
+        for name, (matrix, bias) in linears.items():
+            stem, which = name.rsplit("_", 1)
+            weights[f"{p}{stem}_W{which}"] = matrix.T  # CTranslate2 stores [out, in], Marian [in, out]
+            weights[f"{p}{stem}_b{which}"] = bias
+        for ct2_name, marian in (("self_attention", "_self_Wo"), ("attention", "_context_Wo"), ("ffn", "_ffn_ffn")):
+            weights[f"{p}{marian}_ln_scale"] = ct2[f"{c}{ct2_name}/layer_norm/gamma"]
+            weights[f"{p}{marian}_ln_bias"] = ct2[f"{c}{ct2_name}/layer_norm/beta"]
+    return weights
 
 
 def load_pairs(src: Path, tgt: Path, spm: sentencepiece.SentencePieceProcessor):
@@ -226,7 +303,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--dev", type=int, default=300)
     parser.add_argument("--freeze-rest", action="store_true", help="train only the new self-attention sublayers")
-    parser.add_argument("--resume", type=Path, help="continue from this earlier student .npz")
+    parser.add_argument("--resume", type=Path, help="continue from an earlier student (.npz or .argosmodel)")
+    parser.add_argument("--logit-weight", type=float, default=0.0,
+                        help="weight of the KL term on the teacher's top-k next-token candidates (0: states only)")
+    parser.add_argument("--top-k", type=int, default=16)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     random.seed(0)
@@ -248,7 +328,9 @@ def main() -> None:
             source_mask, target_in, target_out, source = collate(train, batches[index])
             encoded = distiller.encode(source, source_mask)
             states = distiller.teacher_states(encoded, source_mask, target_in)
-            cache[index] = (source_mask, target_in, target_out, encoded.half(), [s.half() for s in states])
+            candidates = distiller.teacher_logits(states[-1]).log_softmax(-1).topk(args.top_k, dim=-1)
+            cache[index] = (source_mask, target_in, target_out, encoded.half(), [s.half() for s in states],
+                            candidates.indices.int(), candidates.values.half())
         return cache[index]
 
     @torch.no_grad()
@@ -272,7 +354,7 @@ def main() -> None:
         order = list(range(len(batches)))
         random.shuffle(order)
         for index in order:
-            source_mask, target_in, target_out, encoded, teacher = prepared(index)
+            source_mask, target_in, target_out, encoded, teacher, top_ids, top_logp = prepared(index)
             elapsed = (time.time() - start) / (args.minutes * 60)
             lr = args.lr * min(1.0, (step + 1) / 200) * max(0.02, 0.5 * (1 + math.cos(math.pi * min(elapsed, 1))))
             for group in optimizer.param_groups:
@@ -281,6 +363,8 @@ def main() -> None:
             keep = (target_out != -100).float()[..., None]
             loss = sum((((s - t.float()) ** 2) * keep).sum() for s, t in zip(student, teacher, strict=True))
             loss = loss / (keep.sum() * DIM)
+            if args.logit_weight:
+                loss = loss + args.logit_weight * distiller.candidate_kl(student[-1], top_ids, top_logp, keep[..., 0])
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(distiller.trainable(), 1.0)

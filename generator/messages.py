@@ -1,0 +1,133 @@
+"""Every text polydigest writes on a page, in the page's language.
+
+The English texts below are the source; translations live in gettext catalogs, one per
+language, ``generator/locale/<lang>/LC_MESSAGES/polydigest.po`` (read with Babel, like the
+catalogs MkDocs themes ship). Each entry's ``msgctxt`` is the key the code uses and its
+``msgid`` the English text, so a translator sees what to translate. A language without a
+catalog, or an entry a catalog lacks, falls back to English, and ``missing_messages`` says
+which, so the build can report it. Language names and dates come from CLDR (Babel) for
+every language CLDR knows, catalog or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "polydigest"
+
+# key -> English text. Placeholders are Python format fields; translations keep them.
+MESSAGES = {
+    "home_title": "News digest",
+    "home_intro": "Summaries of the latest articles, newest first, in every language of this site.",
+    "source": "Source",
+    "file": "file",
+    "undated": "Undated: the article states no date; {date} is when it was added.",
+    "translated": "Machine-translated from {language} with Argos Translate.",
+    "untranslated": "Parts that could not be machine-translated reliably and are shown in the original "
+                    "language: {count}.",
+    "not_reliable": "original text: the machine translation was not reliable",
+    "original": "Original text ({language})",
+    "no_model": "No translation model for {language} is installed: shown in the original language.",
+    "author": "By",
+    "related": "Related coverage",
+    "sources": "{count} sources",
+    "editions_title": "Daily editions",
+    "editions_intro": "The stories of each day, newest day first.",
+    "edition_title": "Edition of {date}",
+    "undated_title": "Undated articles",
+    "undated_intro": "These articles state no date.",
+    "tags_title": "Topics",
+    "more_editions": "All daily editions",
+    "feed_title": "News digest ({language})",
+    "blog_title": "Articles",
+    "empty": "No articles yet.",
+}
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """key -> translated text of ``lang``'s catalog (empty when it has none). An entry whose
+    English text changed since it was translated is not used: it would say something else."""
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == "en" or not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        entries = read_po(handle, locale=lang, domain=DOMAIN)
+    return {
+        message.context: str(message.string)
+        for message in entries
+        if message.context in MESSAGES and message.id == MESSAGES[message.context] and message.string
+        and not message.fuzzy
+    }
+
+
+def message(lang: str, key: str, **values: str) -> str:
+    """The text ``key`` in ``lang``, else in English; ``values`` fill its placeholders."""
+    return catalog(lang).get(key, MESSAGES[key]).format(**values)
+
+
+def missing_messages(lang: str) -> list[str]:
+    """Keys that ``lang`` shows in English for want of a translation."""
+    if lang == "en":
+        return []
+    translated = catalog(lang)
+    return [key for key in MESSAGES if key not in translated]
+
+
+@functools.cache
+def _locale(lang: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def language_name(code: str, in_language: str = "en") -> str:
+    """Name of language ``code`` as written in ``in_language`` (CLDR): 'inglês', 'Englisch'."""
+    return _locale(in_language).languages.get(code) or _locale("en").languages.get(code) or code
+
+
+def language_title(code: str, in_language: str = "en") -> str:
+    """The name as a label or heading starts: 'Inglês', 'Português'."""
+    name = language_name(code, in_language)
+    return name[:1].upper() + name[1:]
+
+
+def format_day(day: dt.date, lang: str) -> str:
+    """A day as ``lang`` writes it in running text: '1 de dezembro de 2026', 'December 1, 2026'."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=_locale(lang))
+
+
+class CategorySlug:
+    """Material's blog ``categories_slugify`` for one site language. Categories are language
+    names in the site's language ('Inglês' on the Portuguese site, 'English' on the English
+    one); both get the language's code as their address, so a category page has the same
+    URL in every language and the language switcher finds it."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, name: str, separator: str = "-") -> str:
+        from .slugs import slugify
+
+        return self._codes().get(name.casefold()) or slugify(name)
+
+    def _codes(self) -> dict[str, str]:
+        return _codes_by_name(self.lang)
+
+    def __repr__(self) -> str:
+        return f"CategorySlug({self.lang!r})"
+
+
+@functools.cache
+def _codes_by_name(lang: str) -> dict[str, str]:
+    return {name.casefold(): code for code, name in _locale(lang).languages.items() if "_" not in code}
