@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 
-from . import argos, ingest, paths, publish, render, stories, summarize, translate
+from . import argos, ingest, messages, paths, publish, render, stories, summarize, translate
 from .cache import Cache
 from .config import Config
 from .errors import BuildError
@@ -74,6 +74,19 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     return report
 
 
+def untranslated_page_texts(languages: list[str]) -> list[Problem]:
+    """Site languages whose page texts (labels, notes) are partly or wholly shown in English."""
+    problems = []
+    for lang in languages:
+        missing = messages.missing_messages(lang)
+        if missing:
+            problems.append(Problem(
+                f"language {lang}", f"{len(missing)} of {len(messages.MESSAGES)} page texts have no translation and "
+                f"are shown in English ({', '.join(missing[:4])}{', …' if len(missing) > 4 else ''}); translate them "
+                f"in {messages.LOCALE_DIR / lang / 'LC_MESSAGES' / (messages.DOMAIN + '.po')}"))
+    return problems
+
+
 def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildReport, progress: Progress) -> None:
     with _timed(report, "ingest"):
         articles, problems = ingest.ingest(config)
@@ -103,6 +116,7 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.translation_fallbacks = sum(len(i.original_sentences) + i.original_title
                                            for items in localized.values() for i in items)
         report.languages = languages
+        report.problems += untranslated_page_texts(languages)
 
     with _timed(report, "stories"):
         localized = stories.tag_articles(summaries, localized, translator)

@@ -1,0 +1,147 @@
+"""Real news as it comes (tests/fixtures/realworld, written to mimic pages and feeds seen in the
+wild): dates, titles, languages, boilerplate, authors, and no article lost for its language
+or for being only a headline."""
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from generator.config import load_config
+from generator.core import build
+from generator.ingest import read_folder
+from generator.messages import MESSAGES
+from generator.progress import SILENT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "realworld"
+
+
+@pytest.fixture(scope="module")
+def found(tmp_path_factory):
+    config = load_config(tmp_path_factory.mktemp("project"))
+    articles, problems = read_folder(FIXTURES, config)
+    return {a.source_file: a for a in articles}, [str(p) for p in problems]
+
+
+def test_every_article_is_kept_whatever_its_language_or_length(found):
+    articles, _ = found
+    assert sorted(articles) == [
+        "elecciones-lying-lang.html", "energiewende-lying-lang.html", "future-date.md", "governo-folha.html",
+        "latvian-news.txt", "noticias.xml#1", "noticias.xml#2", "noticias.xml#3", "only-a-year.txt",
+        "prefeitura-data-numerica.txt", "senate-cnn.html", "thai-news.txt"]
+
+
+@pytest.mark.parametrize("name, date", [
+    ("governo-folha.html", dt.date(2017, 12, 7)),          # "Publicado em: 7/12/2017 19h30": day first in pt
+    ("prefeitura-data-numerica.txt", dt.date(2017, 10, 31)),  # "31/10/2017 10h17" as the first line
+    ("noticias.xml#1", dt.date(2018, 9, 24)),              # RSS pubDate "Seg, 24 Set 2018"
+    ("senate-cnn.html", dt.date(2024, 3, 5)),              # article:published_time
+    ("energiewende-lying-lang.html", dt.date(2024, 3, 12)),  # "-Aktualisiert am 12.03.2024, 10:15 Uhr"
+    ("elecciones-lying-lang.html", dt.date(2019, 12, 7)),  # "Sábado, 7 de diciembre de 2019 | 19h30"
+])
+def test_stated_dates_are_read_in_the_article_language(found, name, date):
+    article = found[0][name]
+    assert (article.date, article.date_is_stand_in) == (date, False)
+
+
+@pytest.mark.parametrize("name", ["only-a-year.txt", "future-date.md", "noticias.xml#3", "thai-news.txt"])
+def test_no_date_is_made_up(found, name):
+    """A year alone, a day after today, an entry without pubDate: no stated date; and never the
+    date in an image path (governo-folha.html has /2019/05/01/ in its <img>)."""
+    assert found[0][name].date_is_stand_in
+
+
+def test_a_date_in_the_future_is_refused_and_reported(found):
+    assert "future-date.md: states a date after today (2099-05-01); not used" in found[1]
+
+
+def test_titles_lose_the_site_name_and_are_never_a_date_line(found):
+    articles = found[0]
+    assert articles["senate-cnn.html"].title == "Senate passes sweeping infrastructure bill"
+    assert articles["governo-folha.html"].title == "Governo anuncia novo programa de moradia popular"
+    assert articles["noticias.xml#1"].title == "Câmara aprova reforma tributária em primeiro turno"
+    assert articles["prefeitura-data-numerica.txt"].title == "Prefeitura amplia horário dos postos de saúde"
+    assert articles["only-a-year.txt"].title == "Museum reopens after long renovation"
+
+
+def test_a_lying_html_lang_gives_way_to_the_text_and_is_reported(found):
+    articles, problems = found
+    assert articles["energiewende-lying-lang.html"].language == "de"
+    assert articles["elecciones-lying-lang.html"].language == "es"
+    assert ("energiewende-lying-lang.html: declared language 'en', but the text is 'de' (confidence 1.00): "
+            "using 'de'") in problems
+    assert articles["governo-folha.html"].language == "pt"  # pt-BR declared, Portuguese text: kept
+
+
+def test_languages_without_spaces_or_sumy_support_are_detected(found):
+    assert found[0]["thai-news.txt"].language == "th"
+    assert found[0]["latvian-news.txt"].language == "lv"
+
+
+def test_captions_credits_and_paywall_notices_are_not_article_text(found):
+    articles = found[0]
+    text = "\n".join(a.text for a in articles.values())
+    for junk in ("Foto:", "Natacha Pisarenko", "Getty Images", "Bild: dpa", "Aktualisiert", "assinantes",
+                 "continuar lendo", "19h30", "10h17"):
+        assert junk not in text, junk
+    assert "O presidente participou da cerimônia em Brasília e disse" in articles["governo-folha.html"].text
+
+
+def test_author_fields_hold_names_not_page_chrome(found):
+    assert found[0]["governo-folha.html"].author == ""  # "Account You're logged"
+    assert found[0]["senate-cnn.html"].author == ""     # "View author archive Get author RSS feed"
+
+
+def test_headline_only_feed_entries_become_articles_with_their_link(found):
+    entry = found[0]["noticias.xml#2"]
+    assert entry.title == "Dólar fecha em queda pelo terceiro dia seguido"
+    assert entry.text == entry.title
+    assert entry.source_url == "https://jornal.example/mercado/dolar-fecha-em-queda"
+    assert entry.source_name == "Jornal Exemplo"
+
+
+def test_ingest_json_shows_what_the_build_reads(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "generator", "ingest", "--json", "--project", str(tmp_path),
+                             str(FIXTURES / "noticias.xml"), str(tmp_path / "missing.txt")],
+                            capture_output=True, text=True, timeout=120)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1  # one path does not exist, and says so
+    assert "missing.txt: no such file or folder" in result.stderr
+    assert [r["entry"] for r in rows] == [1, 2, 3]
+    first = rows[0]
+    assert set(first) == {"file", "entry", "slug", "title", "date", "date_source", "stand_in_date", "language",
+                          "source_url", "source_name", "author", "text"}
+    assert (first["date"], first["date_source"], first["language"]) == ("2018-09-24", "stated", "pt")
+    assert (rows[2]["date"], rows[2]["date_source"]) == (None, "stand-in")
+    assert first["file"] == str(FIXTURES / "noticias.xml")
+
+
+@pytest.mark.slow
+def test_every_label_on_a_portuguese_page_is_portuguese(tmp_path, tiny_models):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURES, seeds)
+    project = make_project(tmp_path / "project", tiny_models, seeds)
+    report = build(load_config(project), SILENT)
+    assert report.articles == 12
+    problems = [str(p) for p in report.problems]
+    assert any(p.startswith("translation de -> pt: ") and "energiewende-lying-lang.html" in p for p in problems)
+    assert any(p.startswith("thai-news.txt: sumy has no stemmer or stop words for 'th'") for p in problems)
+    english = [text.split("{")[0].strip() for text in MESSAGES.values()]
+    english = [text for text in english if len(text) > 6]  # "Source", "By": too short to tell
+    for page in (project / "docs" / "pt").rglob("*.md"):
+        content = page.read_text()
+        for text in english:
+            assert text not in content, (page.name, text)
+    post = (project / "docs" / "pt" / "articles" / "posts" / "energiewende-lying-lang.md").read_text()
+    assert "- Alemão" in post  # the category: the language's name in Portuguese
+    assert "Nenhum modelo de tradução do alemão está instalado" in post
+    thai = (project / "docs" / "pt" / "articles" / "posts" / "thai-news.md").read_text()
+    assert "รัฐบาลไทยประกาศมาตรการใหม่" in thai
+    assert "Edição de 7 de dezembro de 2017" in (project / "docs" / "pt" / "editions" / "2017-12-07.md").read_text()
+    assert (project / "site" / "pt" / "articles" / "category" / "de" / "index.html").is_file()
+    assert (project / "site" / "en" / "articles" / "category" / "de" / "index.html").is_file()
