@@ -22,6 +22,7 @@ _MAX_BOILERPLATE_LINE = _RULES["max_boilerplate_line"]
 _INLINE_CREDIT = settings.pattern(_RULES["inline_credit"])
 _PAYWALL = settings.pattern(_RULES["paywall"])
 _MAX_PAYWALL_NOTICE = _RULES["max_paywall_notice"]
+_DATELINE = re.compile(_RULES["dateline"])
 
 SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
@@ -51,13 +52,15 @@ def split_paragraphs(text: str, hard_wrapped: bool = True) -> list[str]:
 
 
 def remove_boilerplate(paragraphs: list[str]) -> list[str]:
-    """Page furniture out: comment sections, furniture lines, paywall notices, photo credits."""
+    """Page furniture out: comment sections, furniture lines, paywall notices, photo credits,
+    agency datelines."""
     kept = []
     for paragraph in paragraphs:
         if _COMMENT_SECTION.match(paragraph):
             break
         if _INLINE_CREDIT.search(paragraph):
             paragraph = " ".join(_INLINE_CREDIT.sub(" ", paragraph).split())
+        paragraph = _DATELINE.sub("", paragraph, count=1)
         if not paragraph or len(paragraph) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(paragraph):
             continue
         if len(paragraph) <= _MAX_PAYWALL_NOTICE and _PAYWALL.search(paragraph):

@@ -145,3 +145,13 @@ def test_every_label_on_a_portuguese_page_is_portuguese(tmp_path, tiny_models):
     assert "Edição de 7 de dezembro de 2017" in (project / "docs" / "pt" / "editions" / "2017-12-07.md").read_text()
     assert (project / "site" / "pt" / "articles" / "category" / "de" / "index.html").is_file()
     assert (project / "site" / "en" / "articles" / "category" / "de" / "index.html").is_file()
+
+
+def test_agency_datelines_are_cut_from_the_paragraph_they_open():
+    from generator.cleaning import remove_boilerplate
+
+    assert remove_boilerplate(["RIO DE JANEIRO (Reuters) - A Petrobras disse que vai investir.",
+                               "LONDON- The OECD again highlights the need for reforms.",
+                               "NASA - the agency said little."]) == [
+        "A Petrobras disse que vai investir.", "The OECD again highlights the need for reforms.",
+        "NASA - the agency said little."]
