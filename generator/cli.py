@@ -15,6 +15,7 @@ from . import __version__, packages
 from .config import add_options, language_code, load_config, option_docs, overrides_from
 from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError
+from .fetch import Fetcher, read_feed_list, read_opml, summary_line
 from .ingest import articles_from_file, read_files, read_folder
 from .progress import Progress
 from .records import Problem
@@ -63,6 +64,23 @@ def _parser() -> argparse.ArgumentParser:
     ingest_parser.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
     ingest_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     add_options(ingest_parser, ("languages",))
+    fetch_parser = commands.add_parser(
+        "fetch", help="download new entries of subscribed feeds into the seeds folder (the only step that "
+        "downloads articles)",
+        description="Download feeds (RSS 0.9x/2.0, Atom, JSON Feed 1.1) from URLs, a --feeds file (one URL a line, "
+        "# comments) and/or an --opml subscription list (default: the 'subscriptions' option) and write each entry "
+        "not seen before as a Markdown file under the seeds folder, one folder per feed. Conditional requests, a "
+        "timeout and a size cap per feed, at most 5 redirects, http(s) only. Files already there are never "
+        "overwritten. The daily job: polydigest fetch && polydigest build.",
+    )
+    fetch_parser.add_argument("urls", nargs="*", metavar="URL", help="feed URLs")
+    fetch_parser.add_argument("--feeds", type=Path, metavar="FILE", help="file of feed URLs, one a line")
+    fetch_parser.add_argument("--opml", type=Path, metavar="FILE", help="OPML subscription list")
+    fetch_parser.add_argument("--json", action="store_true",
+                              help='print {"feeds": [{"url", "status", "new", "error"}], "new", "unchanged", '
+                              '"failed"} instead of the summary line')
+    fetch_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    add_options(fetch_parser, ("seeds_dir",))
     summarize_parser = commands.add_parser(
         "summarize", help="print the summary of article files (same code as the build)",
         description="Read each FILE as the build reads articles (.txt, .md, .html, feeds) and print each "
@@ -219,6 +237,38 @@ def _ingest(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    config = _load(args)
+    urls = list(args.urls)
+    if args.feeds:
+        urls += read_feed_list(args.feeds)
+    if args.opml:
+        urls += read_opml(args.opml)
+    if not (args.urls or args.feeds or args.opml) and config.subscriptions:
+        default = config.path(Path(config.subscriptions))
+        urls += read_opml(default) if default.suffix.lower() == ".opml" else read_feed_list(default)
+    if not urls:
+        raise InputError("no feeds to fetch: give URLs, --feeds FILE or --opml FILE, or set 'subscriptions' "
+                         "in polydigest.toml")
+    seeds = config.path(config.seeds_dir)
+    seeds.mkdir(parents=True, exist_ok=True)
+    results = Fetcher(config, seeds, Progress(), timeout=config.fetch_timeout,
+                      max_bytes=config.max_feed_bytes).run(urls)
+    for result in results:
+        if result.status == "failed":
+            print(f"polydigest: {result.url}: {result.error}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"feeds": [r.as_dict() for r in results], "new": sum(r.new for r in results),
+                          "unchanged": sum(r.status == "unchanged" for r in results),
+                          "failed": sum(r.status == "failed" for r in results)}, ensure_ascii=False))
+    else:
+        print(summary_line(results))
+    if all(r.status == "failed" for r in results):
+        print("polydigest: error: no feed could be fetched", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _read_lines(files: list[Path]) -> list[str]:
     try:
         if not files:
@@ -257,8 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        commands = {"build": _build, "serve": _serve, "ingest": _ingest, "summarize": _summarize, "models": _models,
-                    "translate": _translate, "config": _show_config}
+        commands = {"build": _build, "serve": _serve, "fetch": _fetch, "ingest": _ingest, "summarize": _summarize,
+                    "models": _models, "translate": _translate, "config": _show_config}
         return commands[args.command](args)
     except PolydigestError as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)

@@ -138,6 +138,14 @@ class Config:
     )
     scheduler_timeout: int = _option(20, "Seconds to wait for the Dask scheduler before giving up.",
                                      check=_at_least(1))
+    subscriptions: str = _option(
+        "", "Subscriptions that 'polydigest fetch' reads when given no sources: a feeds file (one URL a line) or an "
+        "OPML file (.opml), relative to the project folder. Builds never download.",
+    )
+    fetch_timeout: int = _option(20, "'polydigest fetch': seconds allowed for one request, redirects included.",
+                                 check=_at_least(1))
+    max_feed_bytes: int = _option(10_000_000, "'polydigest fetch': a larger feed is reported as failed.",
+                                  check=_at_least(1))
     build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).",
                               check=_at_least(0))
 

@@ -106,6 +106,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         author=clean_author(source.author),
         tags=source.tags,
         source_format=source.kind,
+        feed_url=source.feed_url if source.feed_url.startswith(("http://", "https://")) else "",
     )
     return article, warnings
 

@@ -44,6 +44,7 @@ class Source:
     source_name: str = ""
     language: str = ""
     """The language the file declares, if any (front matter, <html lang>, the feed)."""
+    feed_url: str = ""
     tags: tuple[str, ...] = ()
     slug_hint: str = ""
     error: str = ""
@@ -185,7 +186,7 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> list[Source]:
         name=name, text=body, kind="md", title=" ".join(str(title).split()) if title else "",
         date=_date(meta.get("date")), date_text=_words(meta.get("date")), author=str(meta.get("author") or ""),
         url=url, source_name=source,
-        language=_language_code(meta.get("language") or meta.get("lang")),
+        language=_language_code(meta.get("language") or meta.get("lang")), feed_url=str(meta.get("feed") or ""),
         tags=tuple(str(t) for t in tags if str(t).strip()) if isinstance(tags, (list, tuple)) else (),
     )]
 
@@ -240,6 +241,8 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
         raise UnreadableArticle(f"not an RSS or Atom feed{f' ({reason})' if reason else ''}")
     hint = _language_code(feed.feed.get("language"))
     site = " ".join(str(feed.feed.get("title", "")).split())
+    self_link = next((str(link.get("href", "")) for link in feed.feed.get("links", [])
+                      if link.get("rel") == "self"), "")
     sources = []
     for number, entry in enumerate(feed.entries, 1):
         entry_name = f"{name}#{number}"
@@ -267,6 +270,7 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
         source.language = _language_code(entry.get("language")) or hint
         source.tags = tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term"))
         source.slug_hint = title
+        source.feed_url = self_link
         sources.append(source)
     return sources
 

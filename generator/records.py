@@ -27,6 +27,8 @@ class Article:
     tags: tuple[str, ...] = ()
     source_format: str = "txt"
     """Which reader found it: txt, md, html or feed."""
+    feed_url: str = ""
+    """The feed it came from, when known (a feed file's own address, or 'polydigest fetch')."""
 
     @property
     def text(self) -> str:

@@ -1,0 +1,205 @@
+"""``polydigest fetch`` against a real HTTP server on 127.0.0.1 (never the internet): conditional
+requests, slow, missing, looping, oversized and malformed feeds, JSON Feed, OPML, safe names."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.fetch import Fetcher, parse_feed, summary_line
+from generator.ingest import read_folder
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Daily Planet</title><link>https://dailyplanet.example/</link>
+<language>en</language>
+<item><title>Storm floods coastal towns</title><link>https://dailyplanet.example/storm</link>
+<guid>storm-1</guid><pubDate>Thu, 14 Mar 2024 08:00:00 GMT</pubDate><author>Lois Lane</author>
+<category>Weather</category>
+<description><![CDATA[<p>Heavy rain flooded three coastal towns on Thursday, forcing hundreds of residents
+to leave their homes.</p><p>Emergency services said the water would recede by the weekend.</p>]]></description></item>
+<item><title>Council approves budget</title><link>https://dailyplanet.example/budget</link>
+<guid>budget-1</guid><pubDate>Wed, 13 Mar 2024 08:00:00 GMT</pubDate></item>
+</channel></rss>"""
+
+JSON_FEED = json.dumps({
+    "version": "https://jsonfeed.org/version/1.1", "title": "Tech Weekly", "home_page_url": "https://tech.example/",
+    "language": "en",
+    "items": [{"id": "phone-1", "url": "https://tech.example/phone", "title": "Company unveils folding phone",
+               "content_html": "<p>A tech company unveiled a folding phone on Tuesday that costs $1,800.</p>",
+               "date_published": "2024-03-12T10:00:00Z", "authors": [{"name": "Jimmy Olsen"}], "tags": ["phones"]}],
+}).encode()
+
+HOSTILE = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>../../../etc</title>
+<item><title>../../passwd</title><guid>../../../escape</guid><description>Escape attempt text here.</description></item>
+</channel></rss>"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    requests: list[tuple[str, str]] = []
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout, size cap), as these tests want
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        Handler.requests.append((self.path, self.headers.get("If-None-Match", "")))
+        if self.path == "/rss.xml":
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.end_headers()
+                return
+            self._send(RSS, "application/rss+xml", etag='"v1"')
+        elif self.path == "/no-etag.xml":
+            self._send(RSS, "application/rss+xml")
+        elif self.path == "/feed.json":
+            self._send(JSON_FEED, "application/feed+json")
+        elif self.path == "/hostile.xml":
+            self._send(HOSTILE, "application/rss+xml")
+        elif self.path == "/slow.xml":
+            time.sleep(3)
+            self._send(RSS, "application/rss+xml")
+        elif self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+        elif self.path == "/big.xml":  # no Content-Length: the cap must hold while streaming
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b"<!-- padding -->" * 4096)
+        elif self.path == "/malformed.xml":
+            self._send(b"this is not a feed at all", "text/plain")
+        else:
+            self.send_error(404)
+
+    def _send(self, body: bytes, content_type: str, etag: str = ""):
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if etag:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def fetcher(project: Path, **limits) -> Fetcher:
+    config = load_config(project)
+    (project / "seeds").mkdir(exist_ok=True)
+    return Fetcher(config, project / "seeds", timeout=limits.get("timeout", 2), max_bytes=limits.get("max_bytes",
+                                                                                                      1_000_000))
+
+
+def test_new_entries_become_articles_the_build_reads(tmp_path, server):
+    results = fetcher(tmp_path).run([f"{server}/rss.xml", f"{server}/feed.json"])
+    assert [(r.status, r.new) for r in results] == [("new", 2), ("new", 1)]
+    articles, problems = read_folder(tmp_path / "seeds", load_config(tmp_path))
+    by_title = {a.title: a for a in articles}
+    storm = by_title["Storm floods coastal towns"]
+    assert storm.source_file.startswith("daily-planet/storm-floods-coastal-towns-")
+    assert storm.source_url == "https://dailyplanet.example/storm" and storm.source_name == "Daily Planet"
+    assert (storm.date.isoformat(), storm.date_is_stand_in, storm.author) == ("2024-03-14", False, "Lois Lane")
+    assert storm.feed_url == f"{server}/rss.xml" and storm.tags == ("Weather",)
+    assert "Emergency services said the water would recede" in storm.text
+    headline_only = by_title["Council approves budget"]  # a teaser stays a teaser: no page is downloaded
+    assert headline_only.text == "Council approves budget"
+    phone = by_title["Company unveils folding phone"]
+    assert (phone.author, phone.date.isoformat(), phone.source_name) == ("Jimmy Olsen", "2024-03-12", "Tech Weekly")
+    assert "$1,800" in phone.text and not problems
+
+
+def test_a_second_fetch_asks_conditionally_and_writes_nothing_again(tmp_path, server):
+    fetcher(tmp_path).run([f"{server}/rss.xml"])
+    Handler.requests.clear()
+    results = fetcher(tmp_path).run([f"{server}/rss.xml"])
+    assert Handler.requests == [("/rss.xml", '"v1"')]  # If-None-Match sent; the server answered 304
+    assert (results[0].status, results[0].new) == ("unchanged", 0)
+    assert summary_line(results) == "fetched 1 feeds: 0 new, 1 unchanged, 0 failed"
+
+
+def test_a_file_a_person_edited_or_kept_is_never_overwritten(tmp_path, server):
+    fetcher(tmp_path).run([f"{server}/no-etag.xml"])
+    written = sorted((tmp_path / "seeds").rglob("*.md"))
+    written[0].write_text("edited by hand\n")
+    fetcher(tmp_path).run([f"{server}/no-etag.xml"])  # seen entries are not written again
+    assert written[0].read_text() == "edited by hand\n"
+    (tmp_path / ".polydigest" / "fetch-state.json").unlink()  # even when the state is lost
+    results = fetcher(tmp_path).run([f"{server}/no-etag.xml"])
+    assert written[0].read_text() == "edited by hand\n" and results[0].new == 0
+
+
+@pytest.mark.parametrize("path, reason", [
+    ("/missing.xml", "HTTP 404"),
+    ("/loop", "more than 5 redirects"),
+    ("/big.xml", "larger than 1,000,000 bytes"),
+    ("/malformed.xml", "not an RSS, Atom or JSON feed"),
+    ("/slow.xml", "no answer within 1 s"),
+])
+def test_a_failing_feed_is_reported_with_its_reason_and_the_others_still_fetched(tmp_path, server, path, reason):
+    results = fetcher(tmp_path, timeout=1).run([f"{server}{path}", f"{server}/feed.json"])
+    assert results[0].status == "failed" and reason in results[0].error, results[0].error
+    assert (results[1].status, results[1].new) == ("new", 1)
+
+
+def test_only_http_and_https_are_fetched(tmp_path):
+    results = fetcher(tmp_path).run(["ftp://127.0.0.1/feed.xml", "file:///etc/passwd"])
+    assert [r.status for r in results] == ["failed", "failed"]
+    assert "not an http(s) URL (ftp)" in results[0].error
+
+
+def test_names_from_a_hostile_feed_stay_inside_the_seeds_folder(tmp_path, server):
+    results = fetcher(tmp_path).run([f"{server}/hostile.xml"])
+    assert results[0].new == 1
+    written = list((tmp_path / "seeds").rglob("*.md"))
+    assert len(written) == 1 and (tmp_path / "seeds") in written[0].parents
+    assert written[0].parent.name == "etc" and written[0].name.startswith("passwd-")
+
+
+def test_cli_reads_opml_and_feeds_files_and_prints_json(tmp_path, server):
+    opml = tmp_path / "subscriptions.opml"
+    opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><head><title>Subs</title></head><body>
+<outline text="News"><outline text="Daily Planet" type="rss" xmlUrl="{server}/rss.xml"/></outline>
+</body></opml>""")
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"# tech\n{server}/feed.json\n\n{server}/missing.xml  # gone\n")
+    result = subprocess.run([sys.executable, "-m", "generator", "fetch", "--project", str(tmp_path), "--opml",
+                             str(opml), "--feeds", str(feeds), "--json"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["new"], report["unchanged"], report["failed"]) == (3, 0, 1)
+    assert [(f["url"].rsplit("/", 1)[1], f["status"]) for f in report["feeds"]] == [
+        ("feed.json", "new"), ("missing.xml", "failed"), ("rss.xml", "new")]
+    assert f"{server}/missing.xml: HTTP 404" in result.stderr
+
+
+def test_cli_fails_clearly_when_no_feed_could_be_fetched(tmp_path, server):
+    result = subprocess.run([sys.executable, "-m", "generator", "fetch", "--project", str(tmp_path),
+                             f"{server}/missing.xml"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "fetched 1 feeds: 0 new, 0 unchanged, 1 failed" in result.stdout
+    assert "no feed could be fetched" in result.stderr
+
+
+def test_json_feed_without_version_is_refused():
+    with pytest.raises(Exception, match="not a JSON Feed"):
+        parse_feed(b'{"title": "x", "items": []}', "application/json")
