@@ -34,7 +34,7 @@ from .config import Config
 from .dates import find_date, git_added_dates, parse_date
 from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
-from .languages import detect_language
+from .languages import detect_language, word_count
 from .readers import READERS, Source
 from .records import Article, Problem
 from .slugs import assign_slugs, slug_base, slugify
@@ -47,8 +47,7 @@ def decide_language(source: Source, paragraphs: list[str], config: Config) -> tu
     the feed) is a hint: when the text is long enough and detection is sure it is another
     language, the text wins and the disagreement is reported."""
     sample = " ".join(paragraphs)
-    # Thai, Chinese or Japanese put few spaces between words: count letters too (~5 a word)
-    words = max(len(sample.split()), sum(ch.isalpha() for ch in sample) // 5)
+    words = word_count(sample)
     detected, confidence = detect_language(f"{source.title} {sample}")
     sure = (confidence >= _LANGUAGE_RULES["min_confidence"] and words >= _LANGUAGE_RULES["min_words"]
             and len(detected) == 2)  # 'zxx': no linguistic content, e.g. a list of codes

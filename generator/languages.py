@@ -66,6 +66,12 @@ _WORD_TOKENIZER = NLTKWordTokenizer()
 _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
 
 
+def word_count(text: str) -> int:
+    """Words of a text in any script: Thai, Chinese or Japanese put few spaces between words,
+    so about five letters count as one word too."""
+    return max(len(text.split()), sum(ch.isalpha() for ch in text) // 5)
+
+
 def split_words(sentence: str) -> list[str]:
     """Words of one sentence (punctuation and numbers dropped), as sumy expects."""
     words = (w.rstrip(".") for w in _WORD_TOKENIZER.tokenize(sentence))  # "Dr." counts as "Dr"

@@ -44,6 +44,14 @@ MESSAGES = {
     "feed_title": "News digest ({language})",
     "blog_title": "Articles",
     "empty": "No articles yet.",
+    "read_original": "Read the original article",
+    "reading_time": "{minutes} min read",
+    "more_from_source": "All articles from {source}",
+    "sources_title": "Sources",
+    "sources_intro": "Every source on this site, with its number of articles.",
+    "source_intro": "Articles from {source}, newest first.",
+    "subscriptions": "Follow the same feeds: subscription list (OPML)",
+    "feeds": "Feeds of this site: RSS, Atom, JSON Feed",
 }
 
 

@@ -8,7 +8,9 @@ keep a reader on the same page):
 - ``articles/posts/<slug>.md``: one post per article, with its related articles;
 - ``editions/index.md``, ``editions/<date>.md``, ``editions/undated.md``: daily editions;
 - ``tags.md``: the topics index of Material's tags plugin;
-- ``feed.xml``: an RSS 2.0 feed of the newest summaries (copied as is by MkDocs).
+- ``sources/index.md``, ``sources/<source>.md``: every source, and its articles;
+- ``feed.xml``, ``atom.xml``, ``feed.json``: RSS 2.0, Atom and JSON Feed 1.1 of the newest
+  summaries; ``subscriptions.opml``: the feeds the articles came from (copied as is by MkDocs).
 
 Article text is untrusted: every character that could start HTML or Markdown markup is
 written as an HTML entity, so the text is shown exactly and never becomes markup.
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
+import uuid
 from collections.abc import Sequence
 from email.utils import format_datetime
 from pathlib import Path
@@ -28,13 +32,18 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import paths
+from .languages import word_count
 from .messages import format_day, language_name, language_title
 from .messages import message as label
-from .records import LocalizedArticle
+from .records import Article, LocalizedArticle
+from .slugs import slugify
 from .stories import Digest
 
 BLOG_DIR = "articles"
+SOURCES_DIR = "sources"
 MAX_LISTED_SOURCES = 5  # other sources listed under a story (all are counted)
+FEED_ITEMS = 50  # newest articles in each feed
+WORDS_PER_MINUTE = 220  # reading speed behind "N min read"
 
 # Characters that can open markup in Python-Markdown, its extensions or HTML.
 _MARKUP_CHARACTERS = set("\\`*_{}[]()<>#+-!|~&^=")
@@ -87,12 +96,23 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         meta["tags"] = list(item.tags)
     lines = [front_matter(meta), f"# {escape_text(item.title)}", "", summary_paragraph(item), ""]
     lines += ["<!-- more -->", ""]
-    source = escape_text(article.source_name) if article.source_name else ""
     url = safe_url(article.source_url)
+    minutes = html.escape(label(lang, "reading_time", minutes=str(reading_minutes(article))))
+    if url:  # raw HTML: a button, which Markdown alone cannot make without attr_list
+        lines += [f'<p class="pd-original-link"><a class="md-button md-button--primary" href="{html.escape(url)}" '
+                  f'rel="noopener">{html.escape(label(lang, "read_original"))}</a> '
+                  f'<span class="pd-reading-time">{minutes}</span></p>', ""]
+    else:
+        lines += [f'<p class="pd-reading-time">{minutes}</p>', ""]
+    source = escape_text(article.source_name) if article.source_name else ""
     if url:
         source = f"[{source or escape_text(url)}](<{url}>)"
     if not source:
         source = f"{label(lang, 'file')} {escape_text(article.source_file)}"
+    known = source_of(article)
+    if known:
+        source += (f" · [{escape_text(label(lang, 'more_from_source', source=known[1]))}]"
+                   f"(../../{SOURCES_DIR}/{known[0]}.md)")
     lines += [f"**{label(lang, 'source')}:** {source}", ""]
     if article.author:
         lines += [f"*{label(lang, 'author')} {escape_text(article.author)}*", ""]
@@ -127,6 +147,21 @@ def summary_paragraph(item: LocalizedArticle) -> str:
         else:
             parts.append(escape_text(sentence))
     return _inline_only(" ".join(parts))
+
+
+def reading_minutes(article: Article) -> int:
+    """Reading time of the original article, in whole minutes (at least one)."""
+    return max(1, round(word_count(article.text) / WORDS_PER_MINUTE))
+
+
+def source_of(article: Article) -> tuple[str, str] | None:
+    """(slug, name) of the article's source: its declared name, else its address's host;
+    None for a file that names neither."""
+    name = article.source_name or (urlsplit(article.source_url).hostname or "" if safe_url(article.source_url) else "")
+    if not name.strip():
+        return None
+    slug = slugify(name)
+    return (slug if slug != "index" else "index-source"), " ".join(name.split())
 
 
 def _source_of(item: LocalizedArticle) -> str:
@@ -189,7 +224,23 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[st
     return files
 
 
-def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = 50) -> str:
+def _feed_items(stories: list[list[LocalizedArticle]], limit: int) -> list[LocalizedArticle]:
+    return newest_first([item for story in stories for item in story])[:limit]
+
+
+def _published(item: LocalizedArticle) -> dt.datetime:
+    day = item.article.date
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _xml(root) -> str:  # noqa: ANN001 - an ElementTree element
+    from xml.etree import ElementTree as ET
+
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
     """RSS 2.0 of the newest articles with their summaries; links relative to the feed."""
     from xml.etree import ElementTree as ET
 
@@ -199,20 +250,117 @@ def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = 5
     ET.SubElement(channel, "link").text = "./"
     ET.SubElement(channel, "description").text = label(lang, "home_intro")
     ET.SubElement(channel, "language").text = lang
-    items = newest_first([item for story in stories for item in story])[:limit]
-    for item in items:
+    for item in _feed_items(stories, limit):
         entry = ET.SubElement(channel, "item")
         ET.SubElement(entry, "title").text = item.title
         ET.SubElement(entry, "link").text = f"{BLOG_DIR}/{item.article.slug}/"
         ET.SubElement(entry, "guid", isPermaLink="false").text = f"{lang}/{item.article.slug}"
         ET.SubElement(entry, "description").text = " ".join(item.sentences)
-        day = item.article.date
-        ET.SubElement(entry, "pubDate").text = format_datetime(dt.datetime(day.year, day.month, day.day,
-                                                                            tzinfo=dt.UTC))
+        ET.SubElement(entry, "pubDate").text = format_datetime(_published(item))
         for tag in item.tags:
             ET.SubElement(entry, "category").text = tag
-    ET.indent(rss)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+    return _xml(rss)
+
+
+def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
+    """Atom 1.0 of the same articles as the RSS feed; ids are stable URNs, links relative."""
+    from xml.etree import ElementTree as ET
+
+    namespace = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", namespace)
+
+    def sub(parent, tag: str, text: str | None = None, **attributes: str):  # noqa: ANN001, ANN202
+        element = ET.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
+        element.text = text
+        return element
+
+    items = _feed_items(stories, limit)
+    feed = ET.Element(f"{{{namespace}}}feed", {"xml:lang": lang})
+    sub(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'polydigest:{lang}')}")
+    sub(feed, "title", label(lang, "feed_title", language=language_name(lang, lang)))
+    sub(feed, "subtitle", label(lang, "home_intro"))
+    sub(feed, "updated", (_published(items[0]) if items else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).isoformat())
+    sub(sub(feed, "author"), "name", "polydigest")
+    sub(feed, "link", href="./", rel="alternate")
+    for item in items:
+        entry = sub(feed, "entry")
+        sub(entry, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'polydigest:{lang}/{item.article.slug}')}")
+        sub(entry, "title", item.title)
+        sub(entry, "link", href=f"{BLOG_DIR}/{item.article.slug}/", rel="alternate")
+        sub(entry, "updated", _published(item).isoformat())
+        sub(entry, "summary", " ".join(item.sentences))
+        if item.article.author:
+            sub(sub(entry, "author"), "name", item.article.author)
+        for tag in item.tags:
+            sub(entry, "category", term=tag)
+    return _xml(feed)
+
+
+def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
+    """JSON Feed 1.1 of the same articles; ``external_url`` is the original article."""
+    items = []
+    for item in _feed_items(stories, limit):
+        entry: dict = {"id": f"{lang}/{item.article.slug}", "url": f"{BLOG_DIR}/{item.article.slug}/",
+                       "title": item.title, "content_text": " ".join(item.sentences),
+                       "date_published": _published(item).isoformat(), "language": lang}
+        if safe_url(item.article.source_url):
+            entry["external_url"] = item.article.source_url
+        if item.article.author:
+            entry["authors"] = [{"name": item.article.author}]
+        if item.tags:
+            entry["tags"] = list(item.tags)
+        items.append(entry)
+    feed = {"version": "https://jsonfeed.org/version/1.1",
+            "title": label(lang, "feed_title", language=language_name(lang, lang)),
+            "description": label(lang, "home_intro"), "language": lang, "items": items}
+    return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+def render_opml(items: list[LocalizedArticle], lang: str) -> str:
+    """OPML 2.0 of the feeds the site's articles came from, so readers can follow them too."""
+    from xml.etree import ElementTree as ET
+
+    opml = ET.Element("opml", version="2.0")
+    ET.SubElement(ET.SubElement(opml, "head"), "title").text = label(lang, "feed_title",
+                                                                     language=language_name(lang, lang))
+    body = ET.SubElement(opml, "body")
+    feeds: dict[str, Article] = {}
+    for item in newest_first(items):
+        if safe_url(item.article.feed_url):
+            feeds.setdefault(item.article.feed_url, item.article)
+    for url, article in sorted(feeds.items(), key=lambda pair: (source_of(pair[1]) or ("", pair[0]))[1].lower()):
+        name = (source_of(article) or ("", url))[1]
+        outline = {"type": "rss", "text": name, "title": name, "xmlUrl": url}
+        if safe_url(article.source_url):
+            parts = urlsplit(article.source_url)
+            outline["htmlUrl"] = f"{parts.scheme}://{parts.netloc}/"
+        ET.SubElement(body, "outline", outline)
+    return _xml(opml)
+
+
+def render_sources(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
+    """sources/index.md (every source, with its number of articles) and one page per source."""
+    by_source: dict[tuple[str, str], list[LocalizedArticle]] = {}
+    for item in newest_first(items):
+        known = source_of(item.article)
+        if known:
+            by_source.setdefault(known, []).append(item)
+    index = [f"# {escape_text(label(lang, 'sources_title'))}", "", escape_text(label(lang, "sources_intro")), "",
+             f"[{escape_text(label(lang, 'subscriptions'))}](../subscriptions.opml) · "
+             f"[{escape_text(label(lang, 'feeds'))}](../feed.xml)", ""]
+    files = {}
+    for (slug, name), group in sorted(by_source.items(), key=lambda pair: pair[0][1].lower()):
+        index.append(f"- [{escape_text(name)}]({slug}.md) ({len(group)})")
+        # The source's name comes from the article: written pre-escaped as the page title, which
+        # MkDocs and Material put into <title> and the navigation without escaping (see render_post).
+        page = [front_matter({"title": html.escape(name, quote=True)}), f"# {escape_text(name)}", "",
+                escape_text(label(lang, "source_intro", source=name)), ""]
+        for item in group:
+            date = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
+            page.append(f"- {date}{_link(item, '../')}")
+        files[f"{SOURCES_DIR}/{slug}.md"] = "\n".join(page + [""])
+    files[f"{SOURCES_DIR}/index.md"] = "\n".join(index + [""])
+    return files
 
 
 def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
@@ -229,7 +377,11 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) ->
         f"{BLOG_DIR}/index.md": f"# {escape_text(label(lang, 'blog_title'))}\n",
         "tags.md": f"# {escape_text(label(lang, 'tags_title'))}\n\n<!-- material/tags -->\n",
         "feed.xml": render_feed(grouped, lang),
+        "atom.xml": render_atom(grouped, lang),
+        "feed.json": render_json_feed(grouped, lang),
+        "subscriptions.opml": render_opml(items, lang),
         **render_editions(grouped, lang),
+        **render_sources(items, lang),
     }
     for item in items:
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]

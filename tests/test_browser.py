@@ -87,6 +87,18 @@ def dated_rtl_site(tmp_path_factory, serve, tiny_models):
 
 
 @pytest.fixture(scope="module")
+def sourced_site(tmp_path_factory, serve, tiny_models):
+    """Two articles from one source, with their original addresses."""
+    seeds = tmp_path_factory.mktemp("sourced-seeds")
+    for name, day, text in (("bridge", 2, "Engineers finished repairs on the old railway bridge. Trains run again."),
+                            ("harvest", 4, "Farmers expect a record harvest of wheat this summer. Bread may cost less.")):
+        (seeds / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-0{day}\nsource: Daily Planet\n"
+                                          f"url: https://dailyplanet.example/{name}\n---\n\n{text}\n")
+    return built_and_served(make_project(tmp_path_factory.mktemp("sourced") / "project", tiny_models, seeds=seeds),
+                            serve)
+
+
+@pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory, serve, tiny_models):
     seeds = write_hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
     return built_and_served(make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds),
@@ -232,6 +244,24 @@ def test_article_page_shows_summary_source_and_original_text(default_site, visit
         shot(v.page, f"{lang}-article")
         v.page.goto(f"{base}/{lang}/", wait_until="networkidle")
         shot(v.page, f"{lang}-home")
+    assert v.errors == [] and v.foreign == []
+
+
+def test_original_article_link_and_source_page_in_every_language(sourced_site, visit):
+    _, base = sourced_site
+    v = visit()
+    for lang, button, more in (("en", "Read the original article", "All articles from Daily Planet"),
+                               ("pt", "Ler o artigo original", "Todos os artigos de Daily Planet")):
+        v.page.goto(f"{base}/{lang}/articles/bridge/", wait_until="networkidle")
+        link = v.page.get_by_role("link", name=button)
+        assert link.is_visible() and link.get_attribute("href") == "https://dailyplanet.example/bridge"
+        assert "1 min" in v.page.locator(".pd-reading-time").inner_text()
+        v.page.get_by_role("link", name=more).click()
+        v.page.wait_for_load_state("networkidle")
+        assert v.page.url == f"{base}/{lang}/sources/daily-planet/"
+        titles = v.page.locator("article li a").all_inner_texts()
+        assert [t.lower() for t in titles] == ["the harvest story", "the bridge story"]  # newest first
+        shot(v.page, f"{lang}-source")
     assert v.errors == [] and v.foreign == []
 
 
