@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                               help='print {"feeds": [{"url", "status", "new", "error"}], "new", "unchanged", '
                               '"failed"} instead of the summary line')
     fetch_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    fetch_parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     add_options(fetch_parser, ("seeds_dir",))
     summarize_parser = commands.add_parser(
         "summarize", help="print the summary of article files (same code as the build)",
@@ -252,7 +253,7 @@ def _fetch(args: argparse.Namespace) -> int:
                          "in polydigest.toml")
     seeds = config.path(config.seeds_dir)
     seeds.mkdir(parents=True, exist_ok=True)
-    results = Fetcher(config, seeds, Progress(), timeout=config.fetch_timeout,
+    results = Fetcher(config, seeds, Progress(quiet=args.quiet), timeout=config.fetch_timeout,
                       max_bytes=config.max_feed_bytes).run(urls)
     for result in results:
         if result.status == "failed":

@@ -51,7 +51,7 @@ MESSAGES = {
     "sources_intro": "Every source on this site, with its number of articles.",
     "source_intro": "Articles from {source}, newest first.",
     "subscriptions": "Follow the same feeds: subscription list (OPML)",
-    "feeds": "Feeds of this site: RSS, Atom, JSON Feed",
+    "feeds": "Feeds of this site",
 }
 
 

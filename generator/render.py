@@ -346,8 +346,9 @@ def render_sources(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
         if known:
             by_source.setdefault(known, []).append(item)
     index = [f"# {escape_text(label(lang, 'sources_title'))}", "", escape_text(label(lang, "sources_intro")), "",
-             f"[{escape_text(label(lang, 'subscriptions'))}](../subscriptions.opml) · "
-             f"[{escape_text(label(lang, 'feeds'))}](../feed.xml)", ""]
+             f"[{escape_text(label(lang, 'subscriptions'))}](../subscriptions.opml)", "",
+             f"{escape_text(label(lang, 'feeds'))}: [RSS](../feed.xml) · [Atom](../atom.xml) · "
+             f"[JSON Feed](../feed.json)", ""]
     files = {}
     for (slug, name), group in sorted(by_source.items(), key=lambda pair: pair[0][1].lower()):
         index.append(f"- [{escape_text(name)}]({slug}.md) ({len(group)})")

@@ -90,8 +90,9 @@ def dated_rtl_site(tmp_path_factory, serve, tiny_models):
 def sourced_site(tmp_path_factory, serve, tiny_models):
     """Two articles from one source, with their original addresses."""
     seeds = tmp_path_factory.mktemp("sourced-seeds")
-    for name, day, text in (("bridge", 2, "Engineers finished repairs on the old railway bridge. Trains run again."),
-                            ("harvest", 4, "Farmers expect a record harvest of wheat this summer. Bread may cost less.")):
+    stories = (("bridge", 2, "Engineers finished repairs on the old railway bridge. Trains run again."),
+               ("harvest", 4, "Farmers expect a record harvest of wheat this summer. Bread may cost less."))
+    for name, day, text in stories:
         (seeds / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-0{day}\nsource: Daily Planet\n"
                                           f"url: https://dailyplanet.example/{name}\n---\n\n{text}\n")
     return built_and_served(make_project(tmp_path_factory.mktemp("sourced") / "project", tiny_models, seeds=seeds),
