@@ -97,7 +97,7 @@ def main() -> None:
     for name, (language, day, title, lying) in expected.items():
         article = found.get(name)
         if article is None:
-            counts["lost"] += 1
+            counts["merged with a duplicate" if any(name in str(p) for p in problems) else "LOST"] += 1
             continue
         stated = None if article.date_is_stand_in else article.date
         if day is None:
@@ -112,7 +112,9 @@ def main() -> None:
             counts["title: differs from the headline"] += 1
         counts[f"language {'(html lang lying)' if lying else '(html lang true)'}: "
                f"{'right' if article.language == language else 'WRONG'}"] += 1
-    print(f"{len(expected)} articles ({args.articles} per language), {len(found)} read, "
+    merged = sum("same story as" in str(p) for p in problems)
+    print(f"{len(expected)} articles ({args.articles} per language), {len(found)} read, {merged} merged as "
+          f"the same story (the corpora hold duplicates), "
           f"{seconds / max(1, len(expected)) * 1000:.1f} ms per article")
     dated = counts["dated: right"] + counts["dated: missed"] + counts["dated: WRONG"]
     for key in sorted(counts):
