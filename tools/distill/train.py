@@ -91,7 +91,8 @@ class Distiller:
     def resume(self, checkpoint: Path) -> None:
         """Start from an earlier student instead of from the teacher: an .npz this script wrote, or a
         packaged .argosmodel (its int8 CTranslate2 weights, dequantised)."""
-        saved = student_from_package(checkpoint, self.layers) if checkpoint.suffix == ".argosmodel" else np.load(checkpoint)
+        packaged = checkpoint.suffix == ".argosmodel"
+        saved = student_from_package(checkpoint, self.layers) if packaged else np.load(checkpoint)
         with torch.no_grad():
             for name, parameter in self.S.items():
                 parameter.copy_(torch.tensor(saved[name]).reshape(parameter.shape))
@@ -169,7 +170,8 @@ class Distiller:
     def candidate_kl(self, state, top_ids, top_logp, keep):
         """KL(teacher || student) over the teacher's top-k next tokens, each renormalised over them."""
         ids = top_ids.long()
-        student = torch.einsum("btd,btkd->btk", state, self.T["Wemb"][ids]) + self.S["decoder_ff_logit_out_b"].reshape(-1)[ids]
+        bias = self.S["decoder_ff_logit_out_b"].reshape(-1)[ids]
+        student = torch.einsum("btd,btkd->btk", state, self.T["Wemb"][ids]) + bias
         teacher = top_logp.float().log_softmax(-1)
         kl = (teacher.exp() * (teacher - student.log_softmax(-1))).sum(-1)
         return (kl * keep).sum() / keep.sum()
