@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 5
+RULES_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,50 @@ def lost_acronyms(source: str, translation: str, source_language: str, target_la
     translated = set(settings.section("checks")["translated_acronyms"].get(f"{source_language}-{target_language}", ()))
     written = set(_ACRONYM.findall(translation))
     return sorted({a for a in acronyms(source) if a not in written and a not in translated})
+
+
+@functools.cache
+def _country_names(language: str) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One pattern for the countries' names in ``language`` (CLDR through Babel, plus the short
+    forms news writes, from settings.toml: 'UK', 'EUA'), and name -> country code."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return None, {}
+    skipped = set(settings.section("checks")["country_check_skips"])
+    owners = {unicodedata.normalize("NFC", name): code for code, name in territories.items()
+              if len(code) == 2 and code.isalpha() and code not in skipped and len(name) >= 3}
+    for code, aliases in settings.section("checks")["country_aliases"].get(language, {}).items():
+        owners.update(dict.fromkeys(aliases, code))
+    names = "|".join(re.escape(name) for name in sorted(owners, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])({names})(?!\w)"), owners
+
+
+def countries(text: str, language: str) -> set[str]:
+    """Codes of the countries ``text`` names (as written, capitalized)."""
+    pattern, owners = _country_names(language)
+    return {owners[name] for name in pattern.findall(unicodedata.normalize("NFC", text))} if pattern else set()
+
+
+def lost_countries(source: str, translation: str, source_language: str, target_language: str) -> list[str]:
+    """Countries the source names that the translation neither names (in either language) nor
+    derives a word from ('Brazil' -> 'Brazilian', 'Coreia do Norte' -> 'norte-coreano' is not
+    caught: the demonym check is by the name's stem)."""
+    named = countries(source, source_language)
+    if not named:
+        return []
+    kept = countries(translation, target_language) | countries(translation, source_language)
+    folded = _fold(translation)
+    lost = []
+    for code in sorted(named - kept):
+        spellings = [name for language in (target_language, source_language)
+                     for name, owner in _country_names(language)[1].items() if owner == code]
+        stems = [_fold(name)[: max(4, len(name) - 2)] for name in spellings if len(name) >= 4]
+        if not any(re.search(rf"(?<!\w){re.escape(stem)}", folded) for stem in stems):
+            lost.append(code)
+    return lost
 
 
 def _words(text: str) -> list[str]:
@@ -273,6 +317,9 @@ def problems(source: str, translation: str, source_language: str = "en", target_
     lost = lost_acronyms(source, translation, source_language, target_language)
     if lost:
         reasons.append("name: " + ", ".join(lost) + " lost")
+    lost = lost_countries(source, translation, source_language, target_language)
+    if lost:
+        reasons.append("country: " + ", ".join(lost) + " lost or changed")
     written = currencies(source, source_language)
     lost_currency = written - currencies(translation, target_language, by_name=True) if written else set()
     if lost_currency:
