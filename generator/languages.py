@@ -67,9 +67,12 @@ _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
 
 
 def word_count(text: str) -> int:
-    """Words of a text in any script: Thai, Chinese or Japanese put few spaces between words,
-    so about five letters count as one word too."""
-    return max(len(text.split()), sum(ch.isalpha() for ch in text) // 5)
+    """Words of a text in any script. Thai, Chinese or Japanese put few spaces between words
+    (a space-separated "word" of more than 12 letters on average): there about five letters
+    count as a word."""
+    words = len(text.split())
+    letters = sum(ch.isalpha() for ch in text)
+    return words if words * 12 >= letters else letters // 5
 
 
 def split_words(sentence: str) -> list[str]:

@@ -20,14 +20,14 @@ from . import settings
 from .cache import Cache, cache_key
 from .config import LEAD_ALGORITHMS, Config
 from .executor import Executor, LocalExecutor, batches_of
-from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words
+from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
 
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 6
+SUMMARIZER_VERSION = 7
 
 
 def _summarizer_class(name: str):
@@ -87,6 +87,9 @@ MAX_OVERLAP = _RULES["max_overlap"]  # content-stem similarity above which a sen
 CAPTION = settings.pattern(_RULES["caption"]["patterns"])
 _POINTS_BACK = {language: re.compile(r"^[\"'“‘]?(?:" + "|".join(words) + r")\b", re.IGNORECASE)
                 for language, words in _RULES["points_back"].items()}
+
+
+_CLOSED = re.compile(r"[.!?…。！？؟:;][\"'”’»)\]]*\s*$")
 
 
 def dangling_start(text: str, language: str) -> bool:
@@ -187,11 +190,15 @@ def candidates(body: list, document, language: str, rated: bool, title: str = ""
     stems = [content(s.words) for s in body]
     heading = content(OfflineTokenizer(language).to_words(title)) if title else set()
     quoted = _inside_quotation(texts)
+    # A line without a closing stop in text whose sentences mostly have one is a subhead or
+    # a caption ("Trains run again from Monday"); in scripts written without stops, no rule.
+    closed = [bool(_CLOSED.search(t)) for t in texts]
+    subhead = [not c and sum(closed) * 2 >= len(texts) for c in closed]
     return Candidates(
         texts=texts,
         percentile=_percentiles([ratings.get(s, 0.0) for s in body]),
         content=stems,
-        usable=[len(t.split()) >= MIN_WORDS and not quoted[i] and not CAPTION.search(t)
+        usable=[word_count(t) >= MIN_WORDS and not quoted[i] and not subhead[i] and not CAPTION.search(t)
                 and not _repeats(stems[i], heading) for i, t in enumerate(texts)],
         dangling=[dangling_start(t, language) for t in texts],
     )
@@ -212,7 +219,7 @@ def choose(c: Candidates, words: int, count: int, decay: float = POSITION_DECAY,
     chosen: list[int] = []
     length = 0
     for i in sorted(range(len(c.texts)), key=lambda i: (-score[i], i)):
-        size = len(c.texts[i].split())
+        size = word_count(c.texts[i])
         if not c.usable[i] or (c.dangling[i] and (i == 0 or i - 1 not in chosen)):
             continue
         if any(_repeats(c.content[i], c.content[j]) for j in chosen):

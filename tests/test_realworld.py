@@ -31,7 +31,7 @@ def found(tmp_path_factory):
 def test_every_article_is_kept_whatever_its_language_or_length(found):
     articles, _ = found
     assert sorted(articles) == [
-        "elecciones-lying-lang.html", "energiewende-lying-lang.html", "future-date.md", "governo-folha.html",
+        "bridge-subheads.html", "elecciones-lying-lang.html", "energiewende-lying-lang.html", "future-date.md", "governo-folha.html",
         "latvian-news.txt", "noticias.xml#1", "noticias.xml#2", "noticias.xml#3", "only-a-year.txt",
         "prefeitura-data-numerica.txt", "senate-cnn.html", "thai-news.txt"]
 
@@ -127,7 +127,7 @@ def test_every_label_on_a_portuguese_page_is_portuguese(tmp_path, tiny_models):
     shutil.copytree(FIXTURES, seeds)
     project = make_project(tmp_path / "project", tiny_models, seeds)
     report = build(load_config(project), SILENT)
-    assert report.articles == 12
+    assert report.articles == 13
     problems = [str(p) for p in report.problems]
     assert any(p.startswith("translation de -> pt: ") and "energiewende-lying-lang.html" in p for p in problems)
     assert any(p.startswith("thai-news.txt: sumy has no stemmer or stop words for 'th'") for p in problems)
@@ -155,3 +155,29 @@ def test_agency_datelines_are_cut_from_the_paragraph_they_open():
                                "NASA - the agency said little."]) == [
         "A Petrobras disse que vai investir.", "The OECD again highlights the need for reforms.",
         "NASA - the agency said little."]
+
+
+def test_subheads_stay_apart_and_never_reach_the_summary(found):
+    from generator.summarize import select_sentences
+
+    article = found[0]["bridge-subheads.html"]
+    assert article.paragraphs[0].startswith("Engineers finished")  # the headline repeated in bold is cut
+    assert "Trains run again from Monday on the coastal line" in article.paragraphs  # its own paragraph
+    summary = select_sentences(article, "lead", 3, 400, words=95)
+    assert summary[0].startswith("Engineers finished") and not any(s.startswith("Trains run") for s in summary)
+
+
+def test_a_library_warning_while_reading_names_the_file(tmp_path, monkeypatch):
+    import warnings
+
+    from generator import ingest, readers
+
+    def noisy(path, name, max_bytes):
+        warnings.warn("tzname BRT identified but not understood", UserWarning, stacklevel=1)
+        return readers.read_txt(path, name, max_bytes)
+
+    monkeypatch.setitem(ingest.READERS, ".txt", noisy)
+    (tmp_path / "note.txt").write_text("A headline\n\nSome article text that is long enough to read.\n")
+    _, problems = ingest.articles_from_file(tmp_path / "note.txt", load_config(tmp_path), "note.txt")
+    assert [str(p) for p in problems] == [
+        "note.txt: while reading: UserWarning: tzname BRT identified but not understood"]
