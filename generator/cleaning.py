@@ -109,6 +109,18 @@ _AUTHOR_JUNK = settings.pattern(_RULES["author_junk"], anchored=False)
 _BYLINE = re.compile(r"^\s*(?:by|por|von|par|di|da)\s+", re.IGNORECASE)
 
 
+_SECOND_LEVEL = {"com", "co", "org", "net", "gov", "edu", "ac", "gob", "gouv", "or", "ne"}
+
+
+def registered_domain(host: str) -> str:
+    """The site a host belongs to: 'politica.estadao.com.br' -> 'estadao.com.br',
+    'www.bbc.co.uk' -> 'bbc.co.uk' (without a public-suffix list: a short second-level
+    label such as 'com' or 'co' keeps one more)."""
+    labels = host.lower().strip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
 def site_names(source_name: str, url: str) -> list[str]:
     """Ways a page's title may name its site: the declared site name and its address's labels
     ('edition.cnn.com' -> 'cnn', 'edition'; 'www.bbc.co.uk' -> 'bbc')."""

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import paths
+from .cleaning import registered_domain
 from .languages import word_count
 from .messages import format_day, language_name, language_title
 from .messages import message as label
@@ -104,12 +105,12 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
                   f'<span class="pd-reading-time">{minutes}</span></p>', ""]
     else:
         lines += [f'<p class="pd-reading-time">{minutes}</p>', ""]
-    source = escape_text(article.source_name) if article.source_name else ""
+    known = source_of(article)
+    source = escape_text(known[1]) if known else ""
     if url:
-        source = f"[{source or escape_text(url)}](<{url}>)"
+        source = f"[{source}](<{url}>)"
     if not source:
         source = f"{label(lang, 'file')} {escape_text(article.source_file)}"
-    known = source_of(article)
     if known:
         source += (f" · [{escape_text(label(lang, 'more_from_source', source=known[1]))}]"
                    f"(../../{SOURCES_DIR}/{known[0]}.md)")
@@ -155,9 +156,11 @@ def reading_minutes(article: Article) -> int:
 
 
 def source_of(article: Article) -> tuple[str, str] | None:
-    """(slug, name) of the article's source: its declared name, else its address's host;
-    None for a file that names neither."""
-    name = article.source_name or (urlsplit(article.source_url).hostname or "" if safe_url(article.source_url) else "")
+    """(slug, name) of the article's source: its declared name, else the site its address
+    belongs to ('politica.estadao.com.br' -> 'estadao.com.br'); None for a file that names
+    neither."""
+    host = (urlsplit(article.source_url).hostname or "") if safe_url(article.source_url) else ""
+    name = article.source_name or (registered_domain(host) if host else "")
     if not name.strip():
         return None
     slug = slugify(name)
@@ -165,9 +168,8 @@ def source_of(article: Article) -> tuple[str, str] | None:
 
 
 def _source_of(item: LocalizedArticle) -> str:
-    article = item.article
-    return article.source_name or (urlsplit(article.source_url).hostname or "" if article.source_url else "") or \
-        article.source_file
+    known = source_of(item.article)
+    return known[1] if known else item.article.source_file
 
 
 def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> list[str]:
