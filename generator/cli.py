@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
                               help='print {"feeds": [{"url", "status", "new", "error"}], "new", "unchanged", '
                               '"failed"} instead of the summary line')
     fetch_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    fetch_parser.add_argument("--pages", action="store_true",
+                              help="also download each new entry's page (same limits) and keep its main text "
+                              "instead of the feed's teaser")
     fetch_parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     add_options(fetch_parser, ("seeds_dir",))
     summarize_parser = commands.add_parser(
@@ -254,10 +257,12 @@ def _fetch(args: argparse.Namespace) -> int:
     seeds = config.path(config.seeds_dir)
     seeds.mkdir(parents=True, exist_ok=True)
     results = Fetcher(config, seeds, Progress(quiet=args.quiet), timeout=config.fetch_timeout,
-                      max_bytes=config.max_feed_bytes).run(urls)
+                      max_bytes=config.max_feed_bytes, pages=args.pages).run(urls)
     for result in results:
         if result.status == "failed":
             print(f"polydigest: {result.url}: {result.error}", file=sys.stderr)
+        for problem in result.problems:
+            print(f"polydigest: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps({"feeds": [r.as_dict() for r in results], "new": sum(r.new for r in results),
                           "unchanged": sum(r.status == "unchanged" for r in results),

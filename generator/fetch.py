@@ -26,9 +26,9 @@ import yaml
 
 from . import download
 from .config import Config
-from .errors import InputError
+from .errors import InputError, UnreadableArticle
 from .progress import SILENT, Progress
-from .readers import html_to_text
+from .readers import decode_text, extract_html, html_to_text
 from .slugs import slugify
 
 STATE_FILE = "fetch-state.json"
@@ -65,6 +65,8 @@ class FeedResult:
     """'new' (entries written), 'unchanged' (304, or nothing new) or 'failed'."""
     new: int = 0
     error: str = ""
+    problems: list[str] = field(default_factory=list)
+    """What went wrong short of failing the feed (a page that could not be had)."""
 
     def as_dict(self) -> dict:
         return {"url": self.url, "status": self.status, "new": self.new, "error": self.error or None}
@@ -178,9 +180,10 @@ def _literal(line: str) -> str:
 
 class Fetcher:
     def __init__(self, config: Config, seeds: Path, progress: Progress = SILENT, *, timeout: float = 20.0,
-                 max_bytes: int = 10_000_000):
+                 max_bytes: int = 10_000_000, pages: bool = False):
         self.config, self.seeds, self.progress = config, seeds, progress
         self.timeout, self.max_bytes = timeout, max_bytes
+        self.pages = pages  # also download each new entry's page (same limits) for its main text
         self.state_path = config.path(config.work_dir) / STATE_FILE
         try:
             self.state: dict = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
@@ -219,7 +222,7 @@ class Fetcher:
                 result.status = "unchanged"
                 return result
             feed = parse_feed(response.body, response.headers.get("content-type", ""))
-            result.new = self._write(url, feed, remembered)
+            result.new = self._write(url, feed, remembered, result.problems)
             remembered.update(etag=response.headers.get("etag", ""), modified=response.headers.get("last-modified", ""))
             with self._lock:
                 self.state[url] = remembered
@@ -228,7 +231,21 @@ class Fetcher:
             result.error = str(exc)
         return result
 
-    def _write(self, url: str, feed: Feed, remembered: dict) -> int:
+    def _read_page(self, entry: Entry, problems: list[str]) -> None:
+        """Replace a teaser by the main text of the entry's page, when that is longer; a page
+        that cannot be had leaves the teaser, and is reported."""
+        try:
+            download.check_url(entry.url)
+            with self._hosts[urllib.parse.urlsplit(entry.url).hostname or ""]:
+                response = download.get(entry.url, max_bytes=self.max_bytes, timeout=self.timeout)
+            page = extract_html(decode_text(response.body), entry.url, "html")
+        except (download.DownloadError, UnreadableArticle) as exc:
+            problems.append(f"{entry.url}: page not used ({exc}); the feed's text is kept")
+            return
+        if len(page.text) > len(html_to_text(entry.html)):
+            entry.html = "".join(f"<p>{_escape(line)}</p>" for line in page.text.splitlines() if line.strip())
+
+    def _write(self, url: str, feed: Feed, remembered: dict, problems: list[str]) -> int:
         written = remembered.setdefault("entries", {})
         folder = feed.title or urllib.parse.urlsplit(url).hostname or "feed"
         new = 0
@@ -236,9 +253,11 @@ class Fetcher:
             if not (entry.title or entry.html) or entry.key in written:
                 continue
             path = entry_file(self.seeds, folder, entry)
-            content = entry_markdown(feed, url, entry).encode("utf-8")
             if path.exists():  # written for another key, or by a person: left as it is
                 continue
+            if self.pages and entry.url:
+                self._read_page(entry, problems)
+            content = entry_markdown(feed, url, entry).encode("utf-8")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             written[entry.key] = str(path.relative_to(self.seeds.resolve()))

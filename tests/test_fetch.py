@@ -41,6 +41,18 @@ HOSTILE = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>../../../e
 </channel></rss>"""
 
 
+TEASERS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>
+<item><title>Bridge reopens</title><link>http://127.0.0.1:PORT/page/bridge</link><guid>b1</guid>
+<description>The bridge reopened.</description></item>
+<item><title>Gone story</title><link>http://127.0.0.1:PORT/page/gone</link><guid>g1</guid>
+<description>This page is gone.</description></item></channel></rss>"""
+
+PAGE = b"""<!doctype html><html lang="en"><head><title>Bridge reopens</title></head><body><nav>Home News</nav>
+<article><h1>Bridge reopens</h1><p>Engineers finished two years of repairs on the old railway bridge on Thursday,
+and the first trains crossed it at dawn.</p><p>Regular services on the coastal line resume on Monday with four
+trains an hour in each direction.</p></article><footer>Copyright Daily Planet</footer></body></html>"""
+
+
 class Handler(BaseHTTPRequestHandler):
     requests: list[tuple[str, str]] = []
 
@@ -63,6 +75,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send(RSS, "application/rss+xml")
         elif self.path == "/feed.json":
             self._send(JSON_FEED, "application/feed+json")
+        elif self.path == "/teasers.xml":
+            port = self.server.server_address[1]
+            self._send(TEASERS.replace(b"PORT", str(port).encode()), "application/rss+xml")
+        elif self.path == "/page/bridge":
+            self._send(PAGE, "text/html; charset=utf-8")
         elif self.path == "/hostile.xml":
             self._send(HOSTILE, "application/rss+xml")
         elif self.path == "/slow.xml":
@@ -105,8 +122,8 @@ def server():
 def fetcher(project: Path, **limits) -> Fetcher:
     config = load_config(project)
     (project / "seeds").mkdir(exist_ok=True)
-    return Fetcher(config, project / "seeds", timeout=limits.get("timeout", 2), max_bytes=limits.get("max_bytes",
-                                                                                                      1_000_000))
+    return Fetcher(config, project / "seeds", timeout=limits.get("timeout", 2),
+                   max_bytes=limits.get("max_bytes", 1_000_000), pages=limits.get("pages", False))
 
 
 def test_new_entries_become_articles_the_build_reads(tmp_path, server):
@@ -197,6 +214,22 @@ def test_cli_fails_clearly_when_no_feed_could_be_fetched(tmp_path, server):
     assert result.returncode == 1
     assert "fetched 1 feeds: 0 new, 0 unchanged, 1 failed" in result.stdout
     assert "no feed could be fetched" in result.stderr
+
+
+def test_pages_are_downloaded_only_when_asked_and_a_missing_page_keeps_the_teaser(tmp_path, server):
+    Handler.requests.clear()
+    results = fetcher(tmp_path).run([f"{server}/teasers.xml"])
+    assert results[0].new == 2 and [path for path, _ in Handler.requests] == ["/teasers.xml"]
+    texts = sorted(p.read_text() for p in (tmp_path / "seeds").rglob("*.md"))
+    assert "The bridge reopened." in texts[0] and "Engineers finished" not in texts[0]
+
+    with_pages = tmp_path / "with-pages"
+    with_pages.mkdir()
+    results = fetcher(with_pages, pages=True).run([f"{server}/teasers.xml"])
+    texts = sorted(p.read_text() for p in (with_pages / "seeds").rglob("*.md"))
+    assert "Engineers finished two years of repairs" in texts[0] and "Copyright" not in texts[0]
+    assert "This page is gone." in texts[1]
+    assert results[0].problems == [f"{server}/page/gone: page not used (HTTP 404 Not Found); the feed's text is kept"]
 
 
 def test_json_feed_without_version_is_refused():
