@@ -41,6 +41,13 @@ HOSTILE = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>../../../e
 </channel></rss>"""
 
 
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="pt">
+<title>Jornal Atom</title><id>urn:x</id><updated>2024-03-10T00:00:00Z</updated>
+<entry><title>Prefeitura abre biblioteca</title><id>urn:e1</id><link href="https://jornal.example/biblioteca"/>
+<updated>2024-03-10T09:00:00Z</updated><author><name>Ana Souza</name></author>
+<content type="html">&lt;p&gt;A prefeitura abriu uma nova biblioteca no centro neste domingo.&lt;/p&gt;</content>
+</entry></feed>"""
+
 TEASERS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>
 <item><title>Bridge reopens</title><link>http://127.0.0.1:PORT/page/bridge</link><guid>b1</guid>
 <description>The bridge reopened.</description></item>
@@ -75,6 +82,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(RSS, "application/rss+xml")
         elif self.path == "/feed.json":
             self._send(JSON_FEED, "application/feed+json")
+        elif self.path == "/atom.xml":
+            self._send(ATOM, "application/atom+xml")
         elif self.path == "/teasers.xml":
             port = self.server.server_address[1]
             self._send(TEASERS.replace(b"PORT", str(port).encode()), "application/rss+xml")
@@ -177,6 +186,23 @@ def test_a_failing_feed_is_reported_with_its_reason_and_the_others_still_fetched
     assert (results[1].status, results[1].new) == ("new", 1)
 
 
+def test_atom_feeds_are_read_too(tmp_path, server):
+    assert fetcher(tmp_path).run([f"{server}/atom.xml"])[0].new == 1
+    (article,), _ = read_folder(tmp_path / "seeds", load_config(tmp_path))
+    assert (article.title, article.author, article.language, article.date.isoformat()) == (
+        "Prefeitura abre biblioteca", "Ana Souza", "pt", "2024-03-10")
+
+
+def test_a_refused_connection_is_reported(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = fetcher(tmp_path).run([f"http://127.0.0.1:{port}/feed.xml"])[0]
+    assert result.status == "failed" and result.error.startswith("cannot connect"), result.error
+
+
 def test_only_http_and_https_are_fetched(tmp_path):
     results = fetcher(tmp_path).run(["ftp://127.0.0.1/feed.xml", "file:///etc/passwd"])
     assert [r.status for r in results] == ["failed", "failed"]
@@ -206,6 +232,15 @@ def test_cli_reads_opml_and_feeds_files_and_prints_json(tmp_path, server):
     assert [(f["url"].rsplit("/", 1)[1], f["status"]) for f in report["feeds"]] == [
         ("feed.json", "new"), ("missing.xml", "failed"), ("rss.xml", "new")]
     assert f"{server}/missing.xml: HTTP 404" in result.stderr
+
+
+def test_cli_reads_the_subscriptions_file_named_in_polydigest_toml(tmp_path, server):
+    (tmp_path / "feeds.txt").write_text(f"{server}/feed.json\n")
+    (tmp_path / "polydigest.toml").write_text('[polydigest]\nsubscriptions = "feeds.txt"\n')
+    result = subprocess.run([sys.executable, "-m", "generator", "fetch", "--project", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "fetched 1 feeds: 1 new, 0 unchanged, 0 failed"
 
 
 def test_cli_fails_clearly_when_no_feed_could_be_fetched(tmp_path, server):
