@@ -71,6 +71,8 @@ def word_count(text: str) -> int:
     (a space-separated "word" of more than 12 letters on average): there about five letters
     count as a word."""
     words = len(text.split())
+    if words * 12 >= len(text):  # spaced text: no need to count its letters
+        return words
     letters = sum(ch.isalpha() for ch in text)
     return words if words * 12 >= letters else letters // 5
 

@@ -127,10 +127,7 @@ class CategorySlug:
     def __call__(self, name: str, separator: str = "-") -> str:
         from .slugs import slugify
 
-        return self._codes().get(name.casefold()) or slugify(name)
-
-    def _codes(self) -> dict[str, str]:
-        return _codes_by_name(self.lang)
+        return _codes_by_name(self.lang).get(name.casefold()) or slugify(name)
 
     def __repr__(self) -> str:
         return f"CategorySlug({self.lang!r})"

@@ -127,7 +127,7 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
     if related:
         lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
-        lines += [f"- {_link(other, '../../')} ({escape_text(_source_of(other))})" for other in related] + [""]
+        lines += [f"- {_link(other, '../../')} ({escape_text(_source_label(other))})" for other in related] + [""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]
     if article.title != item.title or item.translated_from:
         lines += [f"    **{escape_text(article.title)}**", ""]
@@ -167,7 +167,7 @@ def source_of(article: Article) -> tuple[str, str] | None:
     return (slug if slug != "index" else "index-source"), " ".join(name.split())
 
 
-def _source_of(item: LocalizedArticle) -> str:
+def _source_label(item: LocalizedArticle) -> str:
     known = source_of(item.article)
     return known[1] if known else item.article.source_file
 
@@ -181,7 +181,7 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
     lines += [f"{date}{first}{count}", ""]
     if len(story) > 1:
-        lines += [f"- {_link(other, prefix)} ({escape_text(_source_of(other))})"
+        lines += [f"- {_link(other, prefix)} ({escape_text(_source_label(other))})"
                   for other in story[1 : 1 + MAX_LISTED_SOURCES]] + [""]
     return lines
 
