@@ -31,8 +31,10 @@ _QUANTITY = re.compile(r"\d[.,]\d|%")  # "12.5% in 2023" is no date
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
+# Absolute dates only: "yesterday" or "3 days ago" would be dated from the build, not the
+# article, and a bare number is no date.
 _SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "PREFER_DATES_FROM": "past",
-             "RETURN_AS_TIMEZONE_AWARE": False}
+             "RETURN_AS_TIMEZONE_AWARE": False, "PARSERS": ["custom-formats", "absolute-time"]}
 MAX_DATE_LINE = 120  # characters; a longer paragraph is text that may mention a date
 
 

@@ -181,3 +181,13 @@ def test_a_library_warning_while_reading_names_the_file(tmp_path, monkeypatch):
     _, problems = ingest.articles_from_file(tmp_path / "note.txt", load_config(tmp_path), "note.txt")
     assert [str(p) for p in problems] == [
         "note.txt: while reading: UserWarning: tzname BRT identified but not understood"]
+
+
+@pytest.mark.parametrize("stated", ["yesterday", "3 days ago", "ontem", "há 2 horas", "1709632800", "2017"])
+def test_relative_or_partial_dates_in_metadata_are_not_dates(tmp_path, stated):
+    from generator.ingest import articles_from_file
+
+    (tmp_path / "a.md").write_text(f"---\ntitle: Bridge reopens\ndate: '{stated}'\n---\n\n"
+                                   "Engineers finished repairs on the old railway bridge on Thursday.\n")
+    (article,), _ = articles_from_file(tmp_path / "a.md", load_config(tmp_path), "a.md")
+    assert article.date_is_stand_in
