@@ -121,6 +121,11 @@ def registered_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+# Host labels that name no site ("news.sky.com" is Sky, not "news").
+_GENERIC_HOST_LABELS = {"www", "www1", "www2", "m", "amp", "mobile", "edition", "news", "en", "com", "co", "org",
+                        "net", "gov", "edu", "int"}
+
+
 def site_names(source_name: str, url: str) -> list[str]:
     """Ways a page's title may name its site: the declared site name and its address's labels
     ('edition.cnn.com' -> 'cnn', 'edition'; 'www.bbc.co.uk' -> 'bbc')."""
@@ -128,7 +133,7 @@ def site_names(source_name: str, url: str) -> list[str]:
 
     names = [source_name] if source_name.strip() else []
     host = (urlsplit(url).hostname or "") if url else ""
-    labels = [label for label in host.split(".")[:-1] if label not in ("www", "m", "amp", "com", "co", "org", "net")]
+    labels = [label for label in host.split(".")[:-1] if label not in _GENERIC_HOST_LABELS]
     return names + [label for label in labels if len(label) >= 3]
 
 
@@ -138,7 +143,8 @@ def _names_site(part: str, names: list[str]) -> bool:
         return False
     for name in names:
         other = _NOT_NAME.sub("", name.casefold())
-        if other and (key == other or key.startswith(other) or other.startswith(key) and len(key) >= 3):
+        if other and (key == other or key.startswith(other) or other.startswith(key) and len(key) >= 3
+                      or len(other) >= 5 and other in key):  # "DER SPIEGEL" on spiegel.de
             return True
     return False
 

@@ -191,3 +191,16 @@ def test_relative_or_partial_dates_in_metadata_are_not_dates(tmp_path, stated):
                                    "Engineers finished repairs on the old railway bridge on Thursday.\n")
     (article,), _ = articles_from_file(tmp_path / "a.md", load_config(tmp_path), "a.md")
     assert article.date_is_stand_in
+
+
+@pytest.mark.parametrize("title, url, expected", [
+    ("Regierung plant Reform - DER SPIEGEL", "https://www.spiegel.de/politik/reform", "Regierung plant Reform"),
+    ("Brexit deal agreed | Sky News", "https://news.sky.com/story/brexit", "Brexit deal agreed"),
+    ("Brexit: latest news", "https://news.sky.com/story/brexit", "Brexit: latest news"),  # "news" names no site
+    ("Le gouvernement démissionne – Le Monde", "https://www.lemonde.fr/politique/x", "Le gouvernement démissionne"),
+    ("Election results - The Guardian", "https://www.theguardian.com/politics/x", "Election results"),
+])
+def test_site_names_known_from_the_address_leave_titles(title, url, expected):
+    from generator.cleaning import site_names, strip_site_name
+
+    assert strip_site_name(title, site_names("", url)) == expected
