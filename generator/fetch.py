@@ -53,7 +53,6 @@ class Entry:
 @dataclass
 class Feed:
     title: str
-    site_url: str
     language: str
     entries: list[Entry]
 
@@ -110,8 +109,7 @@ def parse_feed(data: bytes, content_type: str = "") -> Feed:
             author=str(item.get("author", "")), html=content or str(item.get("summary", "")),
             tags=[t.get("term", "") for t in item.get("tags", []) if t.get("term")],
         ))
-    return Feed(" ".join(str(parsed.feed.get("title", "")).split()), str(parsed.feed.get("link", "")),
-                str(parsed.feed.get("language", "")), entries)
+    return Feed(" ".join(str(parsed.feed.get("title", "")).split()), str(parsed.feed.get("language", "")), entries)
 
 
 def _parse_json_feed(data: bytes) -> Feed:
@@ -136,8 +134,7 @@ def _parse_json_feed(data: bytes) -> Feed:
             author=", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict) and a.get("name")),
             tags=[str(t) for t in item.get("tags") or []], html=html or _escape(str(item.get("summary", ""))),
         ))
-    return Feed(" ".join(str(document.get("title", "")).split()), str(document.get("home_page_url", "")),
-                str(document.get("language", "")), entries)
+    return Feed(" ".join(str(document.get("title", "")).split()), str(document.get("language", "")), entries)
 
 
 def _escape(text: str) -> str:
