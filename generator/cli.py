@@ -15,7 +15,7 @@ from . import __version__, packages
 from .config import add_options, language_code, load_config, option_docs, overrides_from
 from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError
-from .fetch import Fetcher, read_feed_list, read_opml, summary_line
+from .fetch import Fetcher, read_feed_list, read_opml, summary_line, totals
 from .ingest import articles_from_file, read_files, read_folder
 from .progress import Progress
 from .records import Problem
@@ -264,9 +264,7 @@ def _fetch(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(f"polydigest: {problem}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"feeds": [r.as_dict() for r in results], "new": sum(r.new for r in results),
-                          "unchanged": sum(r.status == "unchanged" for r in results),
-                          "failed": sum(r.status == "failed" for r in results)}, ensure_ascii=False))
+        print(json.dumps({"feeds": [r.as_dict() for r in results], **totals(results)}, ensure_ascii=False))
     else:
         print(summary_line(results))
     if all(r.status == "failed" for r in results):

@@ -113,8 +113,7 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.repaired = translator.repaired
         for (pair, kind), count in sorted(translator.declined.items()):
             report.declined.setdefault(pair, {})[kind] = count
-        report.translation_fallbacks = sum(len(i.original_sentences) + i.original_title
-                                           for items in localized.values() for i in items)
+        report.translation_fallbacks = sum(i.untranslated for items in localized.values() for i in items)
         report.languages = languages
         report.problems += untranslated_page_texts(languages)
 

@@ -202,10 +202,15 @@ class Fetcher:
         temporary.replace(self.state_path)
         return results
 
+    def _get(self, url: str, headers: dict[str, str] | None = None) -> download.Response:
+        """GET under this fetch's limits, at most PER_HOST requests at a time to one host
+        (``download.get`` checks the address first)."""
+        with self._hosts[urllib.parse.urlsplit(url).hostname or ""]:
+            return download.get(url, max_bytes=self.max_bytes, timeout=self.timeout, headers=headers)
+
     def _one(self, url: str) -> FeedResult:
         result = FeedResult(url)
         try:
-            download.check_url(url)
             with self._lock:
                 remembered = dict(self.state.get(url, {}))
             headers = {}
@@ -213,8 +218,7 @@ class Fetcher:
                 headers["If-None-Match"] = remembered["etag"]
             if remembered.get("modified"):
                 headers["If-Modified-Since"] = remembered["modified"]
-            with self._hosts[urllib.parse.urlsplit(url).hostname or ""]:
-                response = download.get(url, max_bytes=self.max_bytes, timeout=self.timeout, headers=headers)
+            response = self._get(url, headers)
             if response.status == 304:
                 result.status = "unchanged"
                 return result
@@ -232,10 +236,7 @@ class Fetcher:
         """Replace a teaser by the main text of the entry's page, when that is longer; a page
         that cannot be had leaves the teaser, and is reported."""
         try:
-            download.check_url(entry.url)
-            with self._hosts[urllib.parse.urlsplit(entry.url).hostname or ""]:
-                response = download.get(entry.url, max_bytes=self.max_bytes, timeout=self.timeout)
-            page = extract_html(decode_text(response.body), entry.url, "html")
+            page = extract_html(decode_text(self._get(entry.url).body), entry.url, "html")
         except (download.DownloadError, UnreadableArticle) as exc:
             problems.append(f"{entry.url}: page not used ({exc}); the feed's text is kept")
             return
@@ -262,8 +263,13 @@ class Fetcher:
         return new
 
 
+def totals(results: list[FeedResult]) -> dict[str, int]:
+    """New entries written, feeds unchanged, feeds failed."""
+    return {"new": sum(r.new for r in results), "unchanged": sum(r.status == "unchanged" for r in results),
+            "failed": sum(r.status == "failed" for r in results)}
+
+
 def summary_line(results: list[FeedResult]) -> str:
-    new = sum(r.new for r in results)
-    unchanged = sum(r.status == "unchanged" for r in results)
-    failed = sum(r.status == "failed" for r in results)
-    return f"fetched {len(results)} feeds: {new} new, {unchanged} unchanged, {failed} failed"
+    counts = totals(results)
+    return (f"fetched {len(results)} feeds: {counts['new']} new, {counts['unchanged']} unchanged, "
+            f"{counts['failed']} failed")

@@ -242,13 +242,17 @@ def _xml(root) -> str:  # noqa: ANN001 - an ElementTree element
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _feed_title(lang: str) -> str:
+    return label(lang, "feed_title", language=language_name(lang, lang))
+
+
 def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
     """RSS 2.0 of the newest articles with their summaries; links relative to the feed."""
     from xml.etree import ElementTree as ET
 
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = label(lang, "feed_title", language=language_name(lang, lang))
+    ET.SubElement(channel, "title").text = _feed_title(lang)
     ET.SubElement(channel, "link").text = "./"
     ET.SubElement(channel, "description").text = label(lang, "home_intro")
     ET.SubElement(channel, "language").text = lang
@@ -279,7 +283,7 @@ def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = F
     items = _feed_items(stories, limit)
     feed = ET.Element(f"{{{namespace}}}feed", {"xml:lang": lang})
     sub(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'polydigest:{lang}')}")
-    sub(feed, "title", label(lang, "feed_title", language=language_name(lang, lang)))
+    sub(feed, "title", _feed_title(lang))
     sub(feed, "subtitle", label(lang, "home_intro"))
     sub(feed, "updated", (_published(items[0]) if items else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).isoformat())
     sub(sub(feed, "author"), "name", "polydigest")
@@ -313,7 +317,7 @@ def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: in
             entry["tags"] = list(item.tags)
         items.append(entry)
     feed = {"version": "https://jsonfeed.org/version/1.1",
-            "title": label(lang, "feed_title", language=language_name(lang, lang)),
+            "title": _feed_title(lang),
             "description": label(lang, "home_intro"), "language": lang, "items": items}
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
 
@@ -323,15 +327,14 @@ def render_opml(items: list[LocalizedArticle], lang: str) -> str:
     from xml.etree import ElementTree as ET
 
     opml = ET.Element("opml", version="2.0")
-    ET.SubElement(ET.SubElement(opml, "head"), "title").text = label(lang, "feed_title",
-                                                                     language=language_name(lang, lang))
+    ET.SubElement(ET.SubElement(opml, "head"), "title").text = _feed_title(lang)
     body = ET.SubElement(opml, "body")
-    feeds: dict[str, Article] = {}
+    feeds: dict[str, tuple[str, Article]] = {}  # feed address -> (name, its newest article)
     for item in newest_first(items):
-        if safe_url(item.article.feed_url):
-            feeds.setdefault(item.article.feed_url, item.article)
-    for url, article in sorted(feeds.items(), key=lambda pair: (source_of(pair[1]) or ("", pair[0]))[1].lower()):
-        name = (source_of(article) or ("", url))[1]
+        url = item.article.feed_url
+        if safe_url(url) and url not in feeds:
+            feeds[url] = ((source_of(item.article) or ("", url))[1], item.article)
+    for url, (name, article) in sorted(feeds.items(), key=lambda pair: pair[1][0].lower()):
         outline = {"type": "rss", "text": name, "title": name, "xmlUrl": url}
         if safe_url(article.source_url):
             parts = urlsplit(article.source_url)
