@@ -345,17 +345,22 @@ def render_opml(items: list[LocalizedArticle], lang: str) -> str:
 
 def render_sources(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     """sources/index.md (every source, with its number of articles) and one page per source."""
-    by_source: dict[tuple[str, str], list[LocalizedArticle]] = {}
+    # By address: names that differ only in accents or case ('Estadão', 'Estadao') share one
+    # page, named as the newest article names it, instead of overwriting each other's.
+    names: dict[str, str] = {}
+    by_source: dict[str, list[LocalizedArticle]] = {}
     for item in newest_first(items):
         known = source_of(item.article)
         if known:
-            by_source.setdefault(known, []).append(item)
+            names.setdefault(known[0], known[1])
+            by_source.setdefault(known[0], []).append(item)
     index = [f"# {escape_text(label(lang, 'sources_title'))}", "", escape_text(label(lang, "sources_intro")), "",
              f"[{escape_text(label(lang, 'subscriptions'))}](../subscriptions.opml)", "",
              f"{escape_text(label(lang, 'feeds'))}: [RSS](../feed.xml) · [Atom](../atom.xml) · "
              f"[JSON Feed](../feed.json)", ""]
     files = {}
-    for (slug, name), group in sorted(by_source.items(), key=lambda pair: pair[0][1].lower()):
+    for slug, group in sorted(by_source.items(), key=lambda pair: names[pair[0]].lower()):
+        name = names[slug]
         index.append(f"- [{escape_text(name)}]({slug}.md) ({len(group)})")
         # The source's name comes from the article: written pre-escaped as the page title, which
         # MkDocs and Material put into <title> and the navigation without escaping (see render_post).

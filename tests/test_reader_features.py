@@ -1,6 +1,7 @@
 """What readers of aggregators expect: the original article one click away with its reading
 time, a page per source, RSS + Atom + JSON Feed in every language, and an OPML export."""
 
+import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 
@@ -122,3 +123,14 @@ def test_opml_lists_the_feeds_the_articles_came_from(sourced_project):
     outlines = [(o.get("text"), o.get("xmlUrl"), o.get("htmlUrl")) for o in root.iter("outline")]
     assert outlines == [("Daily Planet", "https://dailyplanet.example/rss.xml", "https://dailyplanet.example/"),
                         ("Gazette", "https://gazette.example/rss.xml", "https://gazette.example/")]
+
+
+def test_source_names_with_the_same_address_share_one_page():
+    from generator.render import render_sources
+
+    newer = localized(title="Newer", slug="newer", source_name="Estadão", date=dt.date(2024, 5, 7))
+    older = localized(title="Older", slug="older", source_name="Estadao", date=dt.date(2024, 5, 6))
+    files = render_sources([older, newer], "en")
+    assert sorted(files) == ["sources/estadao.md", "sources/index.md"]
+    assert "[Newer]" in files["sources/estadao.md"] and "[Older]" in files["sources/estadao.md"]
+    assert "- [Estadão](estadao.md) (2)" in files["sources/index.md"]
