@@ -13,9 +13,7 @@ usage: .venv/bin/python bench/extraction_precision.py [--articles 100] [--seed 3
 from __future__ import annotations
 
 import argparse
-import gzip
 import html
-import json
 import random
 import sys
 import time
@@ -24,8 +22,9 @@ from pathlib import Path
 from unittest import mock
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
 sys.path.insert(0, str(REPO))
+
+from ingest_realworld import load  # noqa: E402  (bench/ is on the path: the corpus reader)
 
 from generator import readers  # noqa: E402
 from generator.cleaning import remove_boilerplate, split_paragraphs  # noqa: E402
@@ -87,9 +86,7 @@ def main() -> None:
     picker = random.Random(args.seed)
     pages = []
     for language, corpus in (("en", "news-en-bbc.jsonl.gz"), ("pt", "news-pt-fakebr.jsonl.gz")):
-        with gzip.open(CORPUS / corpus, "rt", encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle]
-        rows = [r for r in rows if len(r["text"].split()) >= 80]
+        rows = [r for r in load(corpus) if len(r["text"].split()) >= 80]
         pages += [(r, language, page(r, language)) for r in picker.sample(rows, args.articles)]
     import trafilatura
 
