@@ -1,8 +1,10 @@
 """Stage 5: one MkDocs + Material build per language, then swap the new site in.
 
 Each language gets a config derived from the maintainer's ``mkdocs.yml`` (MkDocs'
-``INHERIT``) that sets its docs folder, theme language, lunr search language and the
-language switcher. Builds run in parallel processes with ``--strict``. The whole site
+``INHERIT``) that sets its docs folder, theme language and the language switcher, and
+turns Material's lunr search off: after MkDocs, Pagefind indexes the language's articles
+with that language's stemmer (``index_search``). Builds run in parallel processes with
+``--strict``. The whole site
 is built in a temporary folder next to ``site/`` and swapped in only when every
 language built, so a failed or killed build leaves the previous site as it was.
 """
@@ -38,11 +40,6 @@ def _material_file(*parts: str) -> Path:
     return Path(material.__file__).parent.joinpath("templates", *parts)
 
 
-def lunr_language(lang: str) -> str:
-    """The lunr language Material's search supports for ``lang``, else English."""
-    return lang if _material_file("assets", "javascripts", "lunr", "min", f"lunr.{lang}.min.js").exists() else "en"
-
-
 def theme_language(lang: str) -> str:
     """The language of Material's interface texts: ``lang`` when Material has it, else English."""
     return lang if _material_file("partials", "languages", f"{lang}.html").exists() else "en"
@@ -72,7 +69,9 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
     (``parent``, as read by ``read_parent``)."""
     mkdocs_yml = config.path(config.mkdocs_config)
     plugins = _plugins_as_mapping(parent.get("plugins", ["search"]))
-    plugins["search"] = {**(plugins.get("search") or {}), "lang": [lunr_language(lang)]}
+    # lunr's one-file index grows with the archive (60 MB at 10,000 articles): Pagefind replaces it.
+    # INHERIT merges the parent's plugins back, so the plugin is disabled, not left out.
+    plugins["search"] = {"enabled": False}
     if "blog" in plugins:
         plugins["blog"] = {**(plugins["blog"] or {}), "categories_slugify": CategorySlug(lang)}
     derived = {
@@ -142,7 +141,22 @@ _ConfigDumper.add_representer(CategorySlug, lambda dumper, slug: dumper.represen
     "tag:yaml.org,2002:python/object/apply:generator.messages.CategorySlug", [slug.lang]))
 
 
-def _build_one(config_file: Path) -> tuple[int, str]:
+# Kept out of the search index: the collapsed original text (in another language, and long).
+SEARCH_EXCLUDED = "details"
+
+
+def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
+    """Pagefind's index of one language site, in ``site/pagefind/``. The language is forced:
+    the page's ``<html lang>`` is Material's interface language, English where Material has
+    no translation, and the stemmer must be the articles' language."""
+    return subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", lang,
+         "--exclude-selectors", SEARCH_EXCLUDED, "--silent"],
+        capture_output=True, text=True,
+    )
+
+
+def _build_one(lang: str, config_file: Path, site: Path) -> tuple[int, str]:
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
     # folder variables should anything have set them.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
@@ -150,20 +164,22 @@ def _build_one(config_file: Path) -> tuple[int, str]:
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config_file)],
         capture_output=True, text=True, env=environment,
     )
+    if process.returncode == 0:
+        process = index_search(site, lang)
     return process.returncode, (process.stdout + process.stderr).strip()
 
 
 def fingerprint(config: Config, lang: str, derived: dict) -> str:
     """Everything one language's built site depends on: its Markdown, the maintainer's
     mkdocs.yml, the derived config (minus the temporary site_dir), the theme overrides
-    and the versions of polydigest, MkDocs and Material."""
+    and the versions of polydigest, MkDocs, Material and Pagefind."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256()
     stable = {k: v for k, v in derived.items() if k != "site_dir"}
     digest.update(json.dumps(stable, sort_keys=True, default=repr).encode())
     digest.update(config.path(config.mkdocs_config).read_bytes())
-    for name in ("polydigest", "mkdocs", "mkdocs-material"):
+    for name in ("polydigest", "mkdocs", "mkdocs-material", "pagefind"):
         try:
             digest.update(f"{name}={version(name)}".encode())
         except PackageNotFoundError:  # run from a source tree that is not installed
@@ -207,17 +223,17 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
                 continue
             path = configs_dir / f"{lang}.yml"
             path.write_text(yaml.dump(derived, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False))
-            to_build.append((lang, path))
+            to_build.append((lang, path, building / lang))
         index = root_index(languages)
         if not to_build and (site_dir / "index.html").is_file() and (site_dir / "index.html").read_text() == index:
             return []  # nothing changed: the current site stays as it is
         jobs = config.build_jobs or config.cpu_count
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
-            results = pool.map(_build_one, [path for _, path in to_build])
-            for done, ((lang, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
+            results = pool.map(lambda job: _build_one(*job), to_build)
+            for done, ((lang, _, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
                 if code != 0:
-                    failures.append(f"[{lang}] mkdocs build failed:\n{output}")
+                    failures.append(f"[{lang}] mkdocs build or search indexing failed:\n{output}")
                 progress.step("mkdocs", done, len(to_build), f"languages ({lang})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
@@ -226,7 +242,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
         state_file.write_text(json.dumps(fingerprints, indent=1, sort_keys=True))
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return [lang for lang, _ in to_build]
+    return [lang for lang, _, _ in to_build]
 
 
 def _swap_in(new: Path, site_dir: Path) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -41,3 +43,13 @@ def make_project(root: Path, models: Path, seeds: Path | None = SEEDS, languages
 def project(tmp_path, tiny_models) -> Path:
     """The two sample seeds with the tiny en<->pt models."""
     return make_project(tmp_path / "project", tiny_models)
+
+
+def search_documents(language_site: Path) -> list[dict]:
+    """What Pagefind indexed in one language site: its fragments, one per page (url,
+    content, meta.title), read back from the gzipped files a browser downloads."""
+    documents = []
+    for fragment in sorted((language_site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        documents.append(json.loads(data.removeprefix(b"pagefind_dcd")))
+    return documents
