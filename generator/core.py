@@ -89,7 +89,7 @@ def untranslated_page_texts(languages: list[str]) -> list[Problem]:
 
 def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildReport, progress: Progress) -> None:
     with _timed(report, "ingest"):
-        articles, problems = ingest.ingest(config)
+        articles, problems = ingest.ingest(config, cache)
         report.problems += problems  # the CLI prints every problem once, at the end
         report.articles = len(articles)
         progress.say(f"[ingest] {len(articles)} articles from {config.path(config.seeds_dir)}")

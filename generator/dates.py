@@ -12,10 +12,13 @@ file was first committed to git), marked as such wherever it is shown.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import settings
@@ -36,6 +39,30 @@ _LETTER = re.compile(r"[^\W\d_]")
 _SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "PREFER_DATES_FROM": "past",
              "RETURN_AS_TIMEZONE_AWARE": False, "PARSERS": ["custom-formats", "absolute-time"]}
 MAX_DATE_LINE = 120  # characters; a longer paragraph is text that may mention a date
+
+
+# Dates parse_date refused as after today, while a caller watches (``watch_future_dates``).
+_REFUSED_FUTURE_DATES: contextvars.ContextVar[list[dt.date] | None] = contextvars.ContextVar(
+    "refused_future_dates", default=None)
+
+
+@contextlib.contextmanager
+def watch_future_dates() -> Iterator[list[dt.date]]:
+    """Collects the dates refused as being after today while the block runs: a result that
+    depends on today (ingest's cache) is only good until the first of them arrives."""
+    refused: list[dt.date] = []
+    token = _REFUSED_FUTURE_DATES.set(refused)
+    try:
+        yield refused
+    finally:
+        _REFUSED_FUTURE_DATES.reset(token)
+
+
+def refuse_future_date(day: dt.date) -> None:
+    """Note a date not used because it is after today (for ``watch_future_dates``)."""
+    refused = _REFUSED_FUTURE_DATES.get()
+    if refused is not None:
+        refused.append(day)
 
 
 @functools.cache
@@ -69,7 +96,10 @@ def parse_date(text: str, language: str, today: dt.date | None = None) -> dt.dat
     if parsed is None:
         return None
     day = parsed.date()
-    return None if day > (today or dt.date.today()) or day.year < 1900 else day
+    if day > (today or dt.date.today()):
+        refuse_future_date(day)
+        return None
+    return None if day.year < 1900 else day
 
 
 def _spans(line: str) -> list[tuple[int, int]]:

@@ -8,16 +8,21 @@ is only ever one the article states, otherwise a reproducible stand-in (the day 
 was added to git) marked as such; the language is detected offline when not declared.
 The same story arriving twice (same canonical URL, or near-identical text) is kept once.
 A file that cannot be read is reported by name and skipped.
+
+What a file yields is cached by its content (with its name, stand-in date, the options and
+the code that read it), so a daily rebuild reads only the files that are new or changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import warnings
 from pathlib import Path
 
 from . import settings
+from .cache import Cache, cache_key
 from .cleaning import (
     SOURCE_HEADER,
     URL_LINE,
@@ -31,7 +36,7 @@ from .cleaning import (
     take_header,
 )
 from .config import Config
-from .dates import find_date, git_added_dates, parse_date
+from .dates import find_date, git_added_dates, parse_date, refuse_future_date, watch_future_dates
 from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .languages import detect_language, word_count
@@ -83,6 +88,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     stated = source.date or (parse_date(source.date_text, language, today) if source.date_text else None)
     if stated and stated > today:
         warnings.append(f"states a date after today ({stated.isoformat()}); not used")
+        refuse_future_date(stated)
         stated = None
     stated = stated or date
     if source.title:
@@ -110,19 +116,66 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     return article, warnings
 
 
-def articles_from_file(path: Path, config: Config, name: str,
-                       stand_in_date: dt.date | None = None) -> tuple[list[Article], list[Problem]]:
+def articles_from_file(path: Path, config: Config, name: str, stand_in_date: dt.date | None = None,
+                       cache: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
     """Every article in one file, with provisional slugs; what cannot be read becomes Problems.
     Without a stand-in date (the day it was committed), undated articles get the file's
-    modification day."""
+    modification day. With a cache, a file read before with the same content is not read again."""
     stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
-    with warnings.catch_warnings(record=True) as caught:  # a library's warning names this file
-        warnings.simplefilter("always")
+    key = cache.key(path, name, stand_in, config) if cache else None
+    if cache and key and (known := cache.get(key)):
+        return known
+    with watch_future_dates() as refused, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # a library's warning names this file
         warnings.simplefilter("ignore", DeprecationWarning)  # for the library's developers, not ours
         articles, problems = _read_file(path, config, name, stand_in)
     for message in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
         problems.append(Problem(name, f"while reading: {message}"))
+    if cache and key:
+        # A date refused as after today makes the result today's: good until that day comes.
+        cache.put(key, articles, problems, min(refused) - dt.timedelta(days=1) if refused else None)
     return articles, problems
+
+
+class ParsedFiles:
+    """The articles and problems each file yielded, in the build cache, by content."""
+
+    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "settings.toml")
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self.pending: dict[str, dict] = {}
+        digest = hashlib.sha256()
+        for module in self._CODE:  # a change to how files are read must not reuse old readings
+            digest.update((Path(__file__).parent / module).read_bytes())
+        self.code = digest.hexdigest()
+
+    def key(self, path: Path, name: str, stand_in: dt.date, config: Config) -> str | None:
+        if path.stat().st_size > config.max_article_bytes:
+            return None  # not hashed: the reader refuses it without reading it
+        return cache_key("parsed-file", content=hashlib.sha256(path.read_bytes()).hexdigest(), name=name,
+                         stand_in=stand_in.isoformat(), code=self.code, default_language=config.default_language,
+                         max_article_bytes=config.max_article_bytes)
+
+    def get(self, key: str) -> tuple[list[Article], list[Problem]] | None:
+        entry = self.cache.get(key)
+        if entry is None or (entry["until"] and dt.date.fromisoformat(entry["until"]) < dt.date.today()):
+            return None
+        articles = [Article(**{**a, "paragraphs": tuple(a["paragraphs"]), "tags": tuple(a["tags"]),
+                               "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
+        return articles, [Problem(*problem) for problem in entry["problems"]]
+
+    def put(self, key: str, articles: list[Article], problems: list[Problem], until: dt.date | None) -> None:
+        self.pending[key] = {
+            "articles": [{**dataclasses.asdict(a), "date": a.date.isoformat()} for a in articles],
+            "problems": [[p.subject, p.reason] for p in problems],
+            "until": until.isoformat() if until else None,
+        }
+
+    def save(self) -> None:
+        """Store what was read, in one transaction."""
+        self.cache.put_many(self.pending)
+        self.pending.clear()
 
 
 def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tuple[list[Article], list[Problem]]:
@@ -145,35 +198,39 @@ def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tupl
     return articles, problems
 
 
-def ingest(config: Config) -> tuple[list[Article], list[Problem]]:
+def ingest(config: Config, cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
     """Read every supported file in the seeds folder; unreadable ones become Problems."""
     seeds = config.path(config.seeds_dir)
     if not seeds.is_dir():
         raise ConfigError(f"seeds_dir: the seeds folder {seeds} does not exist")
-    return read_folder(seeds, config)
+    return read_folder(seeds, config, cache)
 
 
-def read_folder(folder: Path, config: Config) -> tuple[list[Article], list[Problem]]:
+def read_folder(folder: Path, config: Config, cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
     """Every article of the files under ``folder``, named relative to it."""
     entries = sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
-    return read_files([(path, str(path.relative_to(folder))) for path in entries], config, git_added_dates(folder))
+    return read_files([(path, str(path.relative_to(folder))) for path in entries], config, git_added_dates(folder),
+                      cache)
 
 
-def read_files(entries: list[tuple[Path, str]], config: Config,
-               added: dict[str, dt.date]) -> tuple[list[Article], list[Problem]]:
+def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str, dt.date],
+               cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
     """Articles of (path, name) files, with final slugs and duplicates removed; ``added`` holds
     the stand-in date of files by name (the day git first saw them)."""
     problems = []
     articles: list[Article] = []
+    parsed = ParsedFiles(cache) if cache else None
     for path, name in entries:
         if path.is_symlink():  # could point anywhere on the machine
             problems.append(Problem(name, "symbolic link; skipped"))
         elif path.suffix.lower() not in READERS:
             problems.append(Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped"))
         else:
-            found, trouble = articles_from_file(path, config, name, added.get(name))
+            found, trouble = articles_from_file(path, config, name, added.get(name), parsed)
             articles += found
             problems += trouble
+    if parsed:
+        parsed.save()
     slugs = assign_slugs(a.slug for a in articles)
     articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs, strict=True)]
     articles, duplicates = deduplicate(articles)

@@ -196,17 +196,21 @@ _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
 
 
+_LATEST_DATE = "2999-12-31"  # htmldate's default bound is today: see extract_html
+
+
 def extract_html(html: str, name: str, kind: str) -> Source:
     """Main text and metadata of a web page with trafilatura: navigation, ads, cookie
     banners, related links and comments are left out."""
     import trafilatura
 
     # No date from image or asset paths (htmldate looks at <img> even in its fast mode), none
-    # from free text (dates.find_date reads the text in its language), none after today.
+    # from free text (dates.find_date reads the text in its language). A date after today is
+    # refused later, by ingest, which reports it (and whose cache must know it), not here.
     html = _IMAGE.sub("", html)
     document: Any = trafilatura.bare_extraction(  # a Document, or None
         html, with_metadata=True, date_extraction_params={
-            "extensive_search": False, "original_date": True, "max_date": dt.date.today().isoformat()},
+            "extensive_search": False, "original_date": True, "max_date": _LATEST_DATE},
         include_comments=False, include_tables=False, include_images=False,
         include_links=False, deduplicate=False,  # its duplicate filter remembers earlier calls: not reproducible
     )

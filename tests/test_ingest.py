@@ -140,3 +140,56 @@ def test_oversized_article_is_refused_with_the_limit_in_the_message(tmp_path):
     path.write_text("word " * 1000)
     with pytest.raises(UnreadableArticle, match="limit"):
         read_text(path, 100)
+
+
+def _counting_readers(monkeypatch) -> list[str]:
+    """The real readers, counting which files they are handed."""
+    from generator import ingest as ingest_module
+
+    read: list[str] = []
+    for suffix, reader in list(ingest_module.READERS.items()):
+        def counted(path, name, limit, reader=reader):
+            read.append(name)
+            return reader(path, name, limit)
+        monkeypatch.setitem(ingest_module.READERS, suffix, counted)
+    return read
+
+
+def test_a_rebuild_reads_only_new_or_changed_files_and_gets_the_same_articles(tmp_path, monkeypatch):
+    from generator.cache import Cache
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("one", "two", "three"):
+        (seeds / f"{name}.txt").write_text(f"The {name} story\nPublished: 2024-05-01\n\n"
+                                           f"Workers repaired the {name} bridge over the river this week. "
+                                           "Trains will run again on Monday.\n")
+    (seeds / "empty.txt").write_text("")
+    config = load_config(tmp_path)
+    cache = Cache(tmp_path / "cache.sqlite")
+    read = _counting_readers(monkeypatch)
+    first = ingest(config, cache)
+    assert sorted(read) == ["empty.txt", "one.txt", "three.txt", "two.txt"]
+    read.clear()
+    assert ingest(config, cache) == first  # the problem with the empty file is reported again
+    assert read == []
+    (seeds / "two.txt").write_text((seeds / "two.txt").read_text().replace("bridge", "tunnel"))
+    articles, _ = ingest(config, cache)
+    assert read == ["two.txt"] and "tunnel" in next(a.text for a in articles if a.source_file == "two.txt")
+    assert ingest(config) == ingest(config, cache)  # the same as without a cache
+
+
+def test_a_cached_reading_that_refused_a_future_date_is_good_only_until_that_day(tmp_path):
+    from generator.cache import Cache
+    from generator.ingest import ParsedFiles, articles_from_file
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    path = tmp_path / "early.md"
+    path.write_text(f"---\ntitle: Early news\ndate: {tomorrow.isoformat()}\n---\n\n"
+                    "Workers repaired the bridge over the river this week. Trains will run again on Monday.\n")
+    config = load_config(tmp_path)
+    parsed = ParsedFiles(Cache(tmp_path / "cache.sqlite"))
+    articles, problems = articles_from_file(path, config, "early.md", dt.date(2024, 1, 1), parsed)
+    assert articles[0].date_is_stand_in and "after today" in str(problems[0])
+    key = parsed.key(path, "early.md", dt.date(2024, 1, 1), config)
+    assert parsed.pending[key]["until"] == dt.date.today().isoformat()
