@@ -4,12 +4,18 @@ Articles are made from the CNN/DailyMail dev articles (../shared/eval, research 
 read at run time, never copied into the project) or, without them, from the sample
 seeds. Each generated article gets a unique marker in every sentence, so no
 translation is shared between articles through the cache, as with real news.
+
+``make_archive`` is a growing digest instead: the real news of ../shared/corpus (2,002 BBC
+articles in English, 3,211 Brazilian articles in Portuguese) with their sources and
+addresses, topped up with generated articles, 20 a day, oldest first.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import json
+import datetime as dt
 import random
 import shutil
 import sys
@@ -17,6 +23,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEV_SET = REPO.parent / "shared" / "eval" / "cnndm-dev100.jsonl"
+CORPUS = REPO.parent / "shared" / "corpus"
+ARCHIVE_START = dt.date(2024, 1, 1)
+PER_DAY = 20
 sys.path.insert(0, str(REPO))
 
 from generator.config import load_config  # noqa: E402
@@ -32,7 +41,7 @@ def _source_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt"))]
 
 
-def write_article(seeds: Path, number: int, texts: list[str]) -> None:
+def write_article(seeds: Path, number: int, texts: list[str], day: dt.date | None = None) -> None:
     """Article ``number``: five runs of five sentences from five source articles, chosen by a
     generator seeded with the number, so that no two articles are near-duplicates."""
     picker = random.Random(number)
@@ -42,10 +51,10 @@ def write_article(seeds: Path, number: int, texts: list[str]) -> None:
         start = picker.randrange(max(1, len(pool) - 5))
         sentences += pool[start : start + 5]
     marked = [s.rstrip(".") + f", report {number}." if s.endswith(".") else s for s in sentences]
-    day = 1 + number % 28
+    day = day or dt.date(2024, 3, 1 + number % 28)
     body = "\n".join(" ".join(marked[i : i + 3]) for i in range(0, len(marked), 3))
     (seeds / f"article-{number:05d}.txt").write_text(
-        f"Report {number}: {sentences[0][:60].rsplit(' ', 1)[0]}\nPublished: 2024-03-{day:02d}\n\n{body}\n",
+        f"Report {number}: {sentences[0][:60].rsplit(' ', 1)[0]}\nPublished: {day.isoformat()}\n\n{body}\n",
         encoding="utf-8")
 
 
@@ -60,6 +69,46 @@ def make_project(root: Path, articles: int) -> Path:
     for number in range(articles):
         write_article(root / "seeds", number, texts)
     return root
+
+
+def _real_news() -> list[dict]:
+    rows = []
+    for name in ("news-en-bbc.jsonl.gz", "news-pt-fakebr.jsonl.gz"):
+        if (CORPUS / name).exists():
+            with gzip.open(CORPUS / name, "rt", encoding="utf-8") as handle:
+                rows += [json.loads(line) for line in handle]
+    random.Random(1).shuffle(rows)  # English and Portuguese on every day
+    return rows
+
+
+def _front_matter_article(row: dict, number: int) -> str:
+    """Markdown with front matter; without a title the build makes one from the text."""
+    import yaml
+
+    paragraphs = [p.strip() for p in row["text"].replace("\r", "").split("\n") if p.strip()]
+    meta = {"date": ARCHIVE_START + dt.timedelta(days=number // PER_DAY),
+            "source": "BBC News" if row["language"] == "en" else "Estadão",
+            "url": row.get("url") or f"https://news.example/{row['id']}", "language": row["language"]}
+    if row.get("title"):
+        meta["title"] = row["title"]
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def write_archive_day(seeds: Path, first: int, count: int) -> None:
+    """Articles ``first`` .. ``first + count - 1`` of the archive: real news while it lasts."""
+    real, texts = _real_news(), _source_texts()
+    for number in range(first, first + count):
+        if number < len(real):
+            (seeds / f"news-{number:05d}.md").write_text(_front_matter_article(real[number], number), encoding="utf-8")
+        else:
+            write_article(seeds, number, texts, ARCHIVE_START + dt.timedelta(days=number // PER_DAY))
+
+
+def make_archive(root: Path, articles: int) -> Path:
+    """A project holding the first ``articles`` articles of the archive, the real models and mkdocs.yml."""
+    project = make_project(root, 0)
+    write_archive_day(project / "seeds", 0, articles)
+    return project
 
 
 def timed_build(project: Path, **options):

@@ -1,17 +1,38 @@
-"""One copy per story: the same canonical URL or near-identical text is kept once."""
+"""One copy per story: the same canonical URL or near-identical text is kept once.
+
+Near-identical texts are found without comparing every pair: each text's 5-word shingles
+are summarized by a MinHash signature, and texts whose signatures agree on a whole band
+(locality-sensitive hashing) become candidates, checked exactly. The work grows with the
+number of articles, not with its square, and signatures are cached by text, so a rebuild
+hashes only new texts.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
-from collections import Counter
 from urllib.parse import urlsplit
 
+import numpy as np
+
+from .cache import Cache, cache_key
 from .records import Article, Problem
 
 # Which copy of a story wins: the longest text (the most complete), then the format
 # that carries the most metadata, then the file name.
 _FORMAT_RANK = {"html": 0, "md": 1, "txt": 2, "feed": 3}
+
+NEAR_DUPLICATE = 0.8  # share of the shorter text's 5-word shingles found in the other
+
+# 32 bands of 4 hashes: a pair sharing 80 % of shingles (Jaccard >= 0.67) becomes a candidate
+# with probability 0.999, a pair at Jaccard 0.2 with probability 0.05.
+BANDS, ROWS = 32, 4
+_RANDOM = np.random.default_rng(5_2024)  # fixed: the same signatures in every build
+_MULTIPLIERS = _RANDOM.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
+_OFFSETS = _RANDOM.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
+_WORD_BASE = np.uint64(1_000_003)
+MAX_CHECKED = 8  # candidates checked exactly per article, those sharing the most bands first
 
 
 def canonical_url(url: str) -> str:
@@ -25,38 +46,73 @@ def canonical_url(url: str) -> str:
     return f"{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
 
 
-def _shingles(article: Article) -> set[int]:
-    words = re.findall(r"\w+", article.text.lower())
-    return {zlib.crc32(" ".join(words[i : i + 5]).encode()) for i in range(max(1, len(words) - 4))}
+def shingles(text: str) -> np.ndarray:
+    """The distinct hashes of the text's 5-word shingles (sorted): each word is hashed once,
+    and five word hashes combine into one (a polynomial, wrapping at 64 bits)."""
+    words = np.fromiter((zlib.crc32(w.encode()) for w in re.findall(r"\w+", text.lower())), dtype=np.uint64)
+    if len(words) < 5:
+        words = np.concatenate([words, np.zeros(5 - len(words), dtype=np.uint64)])
+    combined = np.zeros(len(words) - 4, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(5):
+            combined = combined * _WORD_BASE + words[offset : len(words) - 4 + offset]
+    return np.unique(combined)
 
 
-NEAR_DUPLICATE = 0.8  # share of the shorter text's 5-word shingles found in the other
+def signature(own: np.ndarray) -> np.ndarray:
+    """MinHash of a shingle set: per hash function (multiply-shift), the smallest value."""
+    with np.errstate(over="ignore"):  # multiply-shift hashing relies on wrap-around
+        hashed = (own[:, None] * _MULTIPLIERS + _OFFSETS) >> np.uint64(32)
+    return hashed.min(axis=0)
 
 
-def deduplicate(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+def _bands(sig: np.ndarray) -> list[bytes]:
+    return [bytes([band]) + sig[band * ROWS : (band + 1) * ROWS].tobytes() for band in range(BANDS)]
+
+
+def near_identical(own: np.ndarray, other: np.ndarray) -> bool:
+    shared = len(np.intersect1d(own, other, assume_unique=True))
+    return shared >= NEAR_DUPLICATE * min(len(own), len(other))
+
+
+def _signatures(articles: list[Article], cache: Cache | None) -> list[np.ndarray]:
+    keys = [cache_key("minhash", text=hashlib.sha256(a.text.encode()).hexdigest(), bands=BANDS, rows=ROWS)
+            for a in articles] if cache else []
+    known = [cache.get(key) for key in keys] if cache else [None] * len(articles)
+    signatures = [np.array(k, dtype=np.uint64) if k is not None else signature(shingles(a.text))
+                  for a, k in zip(articles, known, strict=True)]
+    if cache:
+        cache.put_many({key: s.tolist() for key, s, k in zip(keys, signatures, known, strict=True) if k is None})
+    return signatures
+
+
+def deduplicate(articles: list[Article], cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
     """Keep one copy of each story: same canonical URL, or near-identical text."""
     ranked = sorted(articles, key=lambda a: (-len(a.text), _FORMAT_RANK.get(a.source_format, 9), a.source_file))
     kept: list[Article] = []
     by_url: dict[str, Article] = {}
-    postings: dict[int, list[int]] = {}
-    shingles: list[set[int]] = []
+    buckets: dict[bytes, list[int]] = {}
     problems = []
-    for article in ranked:
-        own = _shingles(article)
+    for article, sig in zip(ranked, _signatures(ranked, cache), strict=True):
+        bands = _bands(sig)
         url = canonical_url(article.source_url)
         winner, why = (by_url.get(url), "same URL") if url else (None, "")
         if winner is None:
-            shared = Counter(k for h in own for k in postings.get(h, ()))
-            for index, count in shared.most_common(1):
-                if count >= NEAR_DUPLICATE * min(len(own), len(shingles[index])):
+            shared: dict[int, int] = {}
+            for band in bands:
+                for index in buckets.get(band, ()):
+                    shared[index] = shared.get(index, 0) + 1
+            own = shingles(article.text) if shared else np.zeros(0, dtype=np.uint64)
+            for index in sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CHECKED]:
+                if near_identical(own, shingles(kept[index].text)):
                     winner, why = kept[index], "near-identical text"
+                    break
         if winner is not None:
             problems.append(Problem(article.source_file, f"same story as {winner.source_file} ({why}); "
                                                          "kept that copy: its text is the longest"))
             continue
-        for h in own:
-            postings.setdefault(h, []).append(len(kept))
-        shingles.append(own)
+        for band in bands:
+            buckets.setdefault(band, []).append(len(kept))
         kept.append(article)
         if url:
             by_url[url] = article

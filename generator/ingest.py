@@ -233,5 +233,5 @@ def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str,
         parsed.save()
     slugs = assign_slugs(a.slug for a in articles)
     articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs, strict=True)]
-    articles, duplicates = deduplicate(articles)
+    articles, duplicates = deduplicate(articles, cache)
     return articles, problems + duplicates

@@ -4,7 +4,11 @@
   different languages, are compared in one language (English when it is a site
   language, else the default one: every article has a summary there, original or
   translated) by TF-IDF cosine similarity of title + summary; pairs at or above
-  ``RELATED_THRESHOLD`` are linked, and linked articles form one story.
+  ``RELATED_THRESHOLD`` are linked, and linked articles form one story. Only articles
+  dated within ``STORY_DAYS`` of each other are compared (an event is news for days, and
+  an archive of years then costs what its days cost), and a story stops growing at
+  ``MAX_STORY_ARTICLES`` (the strongest links are taken first), so a chain of loosely
+  similar articles cannot swallow the archive.
 - **Topics.** A few tags per article: the names (runs of capitalized words: people,
   places, organizations) that recur in its text or appear in its title.
 
@@ -30,6 +34,8 @@ MAX_TAGS = 4
 
 
 MAX_RELATED = 8  # links per article page: a long-running story must not make pages quadratic
+STORY_DAYS = 3  # articles further apart than this are not compared
+MAX_STORY_ARTICLES = 30
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,8 @@ def _terms(text: str, language: str, stem) -> Counter:
 
 
 def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
-    """Cosine similarity of TF-IDF vectors (title + summary) for every pair that shares a
-    term; pairs sharing nothing are 0 and left out."""
+    """Cosine similarity of TF-IDF vectors (title + summary) for every pair dated at most
+    STORY_DAYS apart that shares a term; other pairs are left out."""
     if not items:
         return {}
     language = items[0].language
@@ -84,18 +90,22 @@ def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
         for term, weight in vector.items():
             if document_frequency[term] <= too_common:
                 postings[term].append((index, weight))
+    days = [item.article.date.toordinal() for item in items]
     scores: dict[tuple[int, int], float] = defaultdict(float)
     for entries in postings.values():
-        for a in range(len(entries)):
-            i, wi = entries[a]
-            for j, wj in entries[a + 1 :]:
-                scores[(i, j)] += wi * wj
+        entries.sort(key=lambda entry: (days[entry[0]], entry[0]))
+        for a, (i, wi) in enumerate(entries):
+            for b in range(a + 1, len(entries)):
+                j, wj = entries[b]
+                if days[j] - days[i] > STORY_DAYS:
+                    break
+                scores[(i, j) if i < j else (j, i)] += wi * wj
     return dict(scores)
 
 
 def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD) -> Digest:
-    """Stories (connected groups of similar articles), newest story first, and each
-    article's closest related articles."""
+    """Stories (groups of similar articles, linked strongest first, up to
+    MAX_STORY_ARTICLES), newest story first, and each article's closest related articles."""
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
@@ -104,12 +114,17 @@ def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRE
             i = parent[i]
         return i
 
+    size = [1] * len(items)
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for (i, j), score in similarities(items).items():
-        if score >= threshold:
-            parent[root(i)] = root(j)
-            neighbours[i].append((score, j))
-            neighbours[j].append((score, i))
+    linked = sorted(((score, pair) for pair, score in similarities(items).items() if score >= threshold),
+                    key=lambda link: (-link[0], link[1]))
+    for score, (i, j) in linked:
+        neighbours[i].append((score, j))
+        neighbours[j].append((score, i))
+        a, b = root(i), root(j)
+        if a != b and size[a] + size[b] <= MAX_STORY_ARTICLES:
+            parent[a] = b
+            size[b] += size[a]
     groups: dict[int, list[LocalizedArticle]] = defaultdict(list)
     for index, item in enumerate(items):
         groups[root(index)].append(item)

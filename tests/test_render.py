@@ -76,3 +76,26 @@ def test_unchanged_files_are_not_rewritten_and_stale_ones_are_removed(tmp_path):
     assert write_tree(tmp_path, {"a.md": "A"}) == 0
     assert (tmp_path / "a.md").stat().st_mtime_ns == before
     assert not (tmp_path / "d").exists()
+
+
+def _storm_report(number: int, day: dt.date):
+    return localized(title=f"Storm floods coastal towns, report {number}", slug=f"storm-{number:03}",
+                     sentences=(f"A storm flooded the coastal towns of Harlow and Brinton overnight, report {number}.",),
+                     date=day)
+
+
+def test_a_story_stops_growing_at_its_cap_and_links_only_articles_days_apart():
+    from generator.stories import MAX_STORY_ARTICLES, STORY_DAYS, group_stories
+
+    # Words in more than a fifth of the articles are ignored: other news keeps the storm's words rare.
+    same_day = [_storm_report(n, dt.date(2024, 5, 6)) for n in range(MAX_STORY_ARTICLES + 10)]
+    other_news = [localized(title=f"Item{n} alpha{n}", slug=f"other-{n:03}", sentences=(f"Beta{n} gamma{n}.",))
+                  for n in range(4 * len(same_day))]
+    digest = group_stories(same_day + other_news)
+    storm_stories = [story for story in digest.stories if story.slugs[0].startswith("storm")]
+    assert sorted(len(story.slugs) for story in storm_stories) == [10, MAX_STORY_ARTICLES]
+    assert all(len(digest.related[item.article.slug]) == 8 for item in same_day)  # related links stay
+    apart = [_storm_report(1, dt.date(2024, 5, 1)), _storm_report(2, dt.date(2024, 5, 1) + dt.timedelta(STORY_DAYS + 1))]
+    assert len(group_stories(apart).stories) == 2
+    near = [_storm_report(1, dt.date(2024, 5, 1)), _storm_report(2, dt.date(2024, 5, 1) + dt.timedelta(STORY_DAYS))]
+    assert len(group_stories(near).stories) == 1
