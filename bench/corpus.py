@@ -12,10 +12,10 @@ addresses, topped up with generated articles, 20 a day, oldest first.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import json
-import datetime as dt
 import random
 import shutil
 import sys
