@@ -95,7 +95,8 @@ def test_a_story_stops_growing_at_its_cap_and_links_only_articles_days_apart():
     storm_stories = [story for story in digest.stories if story.slugs[0].startswith("storm")]
     assert sorted(len(story.slugs) for story in storm_stories) == [10, MAX_STORY_ARTICLES]
     assert all(len(digest.related[item.article.slug]) == 8 for item in same_day)  # related links stay
-    apart = [_storm_report(1, dt.date(2024, 5, 1)), _storm_report(2, dt.date(2024, 5, 1) + dt.timedelta(STORY_DAYS + 1))]
+    first = dt.date(2024, 5, 1)
+    apart = [_storm_report(1, first), _storm_report(2, first + dt.timedelta(STORY_DAYS + 1))]
     assert len(group_stories(apart).stories) == 2
-    near = [_storm_report(1, dt.date(2024, 5, 1)), _storm_report(2, dt.date(2024, 5, 1) + dt.timedelta(STORY_DAYS))]
+    near = [_storm_report(1, first), _storm_report(2, first + dt.timedelta(STORY_DAYS))]
     assert len(group_stories(near).stories) == 1
