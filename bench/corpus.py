@@ -87,8 +87,9 @@ def _front_matter_article(row: dict, number: int) -> str:
 
     paragraphs = [p.strip() for p in row["text"].replace("\r", "").split("\n") if p.strip()]
     meta = {"date": ARCHIVE_START + dt.timedelta(days=number // PER_DAY),
-            "source": "BBC News" if row["language"] == "en" else "Estadão",
-            "url": row.get("url") or f"https://news.example/{row['id']}", "language": row["language"]}
+            "url": row.get("url") or f"https://www.bbc.co.uk/news/{row['id']}", "language": row["language"]}
+    if row["language"] == "en":
+        meta["source"] = "BBC News"  # the Brazilian articles' source is their address's site
     if row.get("title"):
         meta["title"] = row["title"]
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + "\n\n".join(paragraphs) + "\n"

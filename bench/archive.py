@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""A growing digest: cold build of an archive, a no-op rebuild, and one more day of news,
+in one run, with peak memory, the largest pages and what a search downloads.
+
+    .venv/bin/python bench/archive.py [--articles 10000] [--add 20] [--dir /tmp/polydigest-bench-archive]
+
+The archive is ../shared/corpus's real news (English and Portuguese, with their sources)
+topped up with generated articles, 20 a day (bench/corpus.py). Searches run in Debian's
+Chromium (Playwright) against the built site on 127.0.0.1 when both are installed.
+"""
+
+import argparse
+import functools
+import resource
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from corpus import PER_DAY, make_archive, table_header, table_row, timed_build, write_archive_day
+
+CHROMIUM = Path("/usr/bin/chromium")
+QUERIES = {"en": ["government", "bibliotecas"], "pt": ["bibliotecas", "governo"]}
+
+
+def peak_memory_mb() -> tuple[float, float]:
+    """(this process, the largest child process) peak resident memory, in MB."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+def largest(folder: Path, pattern: str, count: int = 3) -> list[tuple[int, str]]:
+    files = sorted(((p.stat().st_size, str(p.relative_to(folder))) for p in folder.rglob(pattern)), reverse=True)
+    return files[:count]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def search_downloads(site: Path, languages: list[str]) -> dict[str, tuple[int, int, float]]:
+    """Per language and query: bytes fetched from pagefind/, results, seconds to the first result."""
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        for lang in languages:
+            for query in QUERIES.get(lang, ["news"]):
+                page = browser.new_page()  # a fresh cache per search: a reader's first search
+                fetched: list[int] = []
+                page.on("response", lambda r, f=fetched: f.append(len(r.body())) if "/pagefind/" in r.url else None)
+                page.goto(f"{base}/{lang}/", wait_until="networkidle")
+                start = time.perf_counter()
+                page.keyboard.press("/")
+                page.keyboard.type(query)
+                page.wait_for_function(
+                    "() => /\\d|No |Nenhum/.test(document.querySelector('.md-search-result__meta').textContent)")
+                seconds = time.perf_counter() - start
+                page.wait_for_load_state("networkidle")
+                results = page.locator("li.md-search-result__item").count()
+                found[f"{lang} '{query}'"] = (sum(fetched), results, seconds)
+                page.close()
+        browser.close()
+    server.shutdown()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--add", type=int, default=PER_DAY, help="articles added for the daily rebuild")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/polydigest-bench-archive"))
+    args = parser.parse_args()
+
+    project = make_archive(args.dir, args.articles)
+    cold = timed_build(project)
+    cold_memory = peak_memory_mb()
+    noop = timed_build(project)
+    write_archive_day(project / "seeds", args.articles, args.add)
+    daily = timed_build(project)
+
+    print(f"{args.articles} articles, then {args.add} more, x {len(cold.languages)} languages "
+          f"({', '.join(cold.languages)})")
+    print(table_header())
+    for name, report in (("cold", cold), ("no-op rebuild", noop), (f"+{args.add} articles", daily)):
+        print(table_row(name, report))
+    total = sum(cold.seconds.values())
+    print(f"no-op / cold = {sum(noop.seconds.values()) / total:.3f}; "
+          f"+{args.add} / cold = {sum(daily.seconds.values()) / total:.3f}")
+    print(f"peak memory after the cold build: build process {cold_memory[0]:.0f} MB, "
+          f"largest child process {cold_memory[1]:.0f} MB")
+    site = project / "site"
+    for lang in cold.languages:
+        print(f"[{lang}] largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB"
+                                                      for size, path in largest(site / lang, "*.html")))
+    if CHROMIUM.exists():
+        try:
+            searches = search_downloads(site, cold.languages)
+        except ImportError:
+            print("search: playwright is not installed (pip install -e '.[test]')")
+        else:
+            for name, (size, results, seconds) in searches.items():
+                print(f"search {name}: {size / 1024:.0f} KB downloaded, {results} results shown, "
+                      f"first answer after {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
