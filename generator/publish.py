@@ -84,7 +84,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
             "custom_dir": str(THEME_OVERRIDES),
         },
         "plugins": plugins,
-        "nav": ["index.md", "articles/index.md", "editions/index.md", "sources/index.md", "tags.md"],
+        "nav": ["index.md", "articles/index.md", "editions/index.md", "sources/index.md", "tags/index.md"],
         "extra": {
             "alternate": [
                 {"name": language_title(other, other), "link": f"../{other}/", "lang": other}

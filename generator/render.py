@@ -3,12 +3,18 @@
 Layout per language (the same paths in every language, so the language switcher can
 keep a reader on the same page):
 
-- ``index.md``: the digest: each story once, newest first, with its number of sources;
-- ``articles/index.md``: the blog index of Material's blog plugin;
-- ``articles/posts/<slug>.md``: one post per article, with its related articles;
-- ``editions/index.md``, ``editions/<date>.md``, ``editions/undated.md``: daily editions;
-- ``tags.md``: the topics index of Material's tags plugin;
+- ``index.md``: the digest: the newest ``HOME_STORIES`` stories, each once, with its
+  number of sources (older ones are in the editions);
+- ``articles/index.md``: the blog index of Material's blog plugin (paginated by it);
+- ``articles/posts/<slug>.md``: one post per article, with its topics and related articles;
+- ``editions/index.md`` (the latest days), ``editions/<year>.md``, ``editions/<date>.md``,
+  ``editions/undated.md``: daily editions;
+- ``tags/index.md``, ``tags/<topic>.md``: topics by number of articles, and each topic's articles;
 - ``sources/index.md``, ``sources/<source>.md``: every source, and its articles;
+
+No page grows with the archive: a list longer than ``PAGE_SIZE`` entries continues on
+``<page>.2.md``, ``<page>.3.md`` … (slugs have no dots, so these never collide), each
+linking to the newer and older one.
 - ``feed.xml``, ``atom.xml``, ``feed.json``: RSS 2.0, Atom and JSON Feed 1.1 of the newest
   summaries; ``subscriptions.opml``: the feeds the articles came from (copied as is by MkDocs).
 
@@ -42,6 +48,10 @@ from .stories import Digest
 
 BLOG_DIR = "articles"
 SOURCES_DIR = "sources"
+TAGS_DIR = "tags"
+PAGE_SIZE = 100  # entries of a list page (a topic's or a source's articles, topics, years' days)
+HOME_STORIES = 50
+EDITION_DAYS = 31  # days listed on the editions index; earlier ones by year
 MAX_LISTED_SOURCES = 5  # other sources listed under a story (all are counted)
 FEED_ITEMS = 50  # newest articles in each feed
 WORDS_PER_MINUTE = 220  # reading speed behind "N min read"
@@ -93,8 +103,6 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         "categories": [language_title(article.language, lang)],
         "slug": article.slug,
     }
-    if item.tags:
-        meta["tags"] = list(item.tags)
     lines = [front_matter(meta), f"# {escape_text(item.title)}", "", summary_paragraph(item), ""]
     lines += ["<!-- more -->", ""]
     url = safe_url(article.source_url)
@@ -125,6 +133,9 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         lines += [f"*{escape_text(label(lang, 'no_model', language=original_language))}*", ""]
     if item.untranslated:
         lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
+    if item.tags:
+        lines += [f"**{escape_text(label(lang, 'tags_title'))}:** " + " · ".join(
+            f"[{escape_text(tag)}](../../{TAGS_DIR}/{tag_slug(tag)}.md)" for tag in item.tags), ""]
     if related:
         lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
         lines += [f"- {_link(other, '../../')} ({escape_text(_source_label(other))})" for other in related] + [""]
@@ -191,8 +202,10 @@ def render_home(stories: list[list[LocalizedArticle]], lang: str) -> str:
              f"[{escape_text(label(lang, 'more_editions'))}](editions/index.md)", ""]
     if not stories:
         lines += [escape_text(label(lang, "empty")), ""]
-    for story in stories:
+    for story in stories[:HOME_STORIES]:
         lines += _story_lines(story, lang)
+    if len(stories) > HOME_STORIES:
+        lines += [f"[{escape_text(label(lang, 'more_editions'))}](editions/index.md)", ""]
     return "\n".join(lines)
 
 
@@ -208,9 +221,13 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[st
             days.setdefault(story[0].article.date.isoformat(), []).append(story)
     index = [f"# {escape_text(label(lang, 'editions_title'))}", "", escape_text(label(lang, "editions_intro")), ""]
     files = {}
-    for day in sorted(days, reverse=True):
+    years: dict[str, list[str]] = {}
+    for number, day in enumerate(sorted(days, reverse=True)):
         title = escape_text(label(lang, "edition_title", date=format_day(dt.date.fromisoformat(day), lang)))
-        index.append(f"- [{title}]({day}.md) ({len(days[day])})")
+        entry = f"- [{title}]({day}.md) ({len(days[day])})"
+        if number < EDITION_DAYS:
+            index.append(entry)
+        years.setdefault(day[:4], []).append(entry)
         page = [f"# {title}", ""]
         for story in days[day]:
             page += _story_lines(story, lang, "../")
@@ -222,6 +239,12 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[st
         for story in undated:
             page += _story_lines(story, lang, "../")
         files["editions/undated.md"] = "\n".join(page)
+    if len(days) > EDITION_DAYS:
+        index += ["", f"**{escape_text(label(lang, 'earlier_editions'))}:** " + " · ".join(
+            f"[{year}]({year}.md)" for year in sorted(years, reverse=True)), ""]
+        for year, entries in years.items():
+            title = escape_text(label(lang, "editions_of_year", year=year))
+            files.update(paginated(f"editions/{year}.md", [f"# {title}", ""], entries, lang))
     files["editions/index.md"] = "\n".join(index + [""])
     return files
 
@@ -364,13 +387,61 @@ def render_sources(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
         index.append(f"- [{escape_text(name)}]({slug}.md) ({len(group)})")
         # The source's name comes from the article: written pre-escaped as the page title, which
         # MkDocs and Material put into <title> and the navigation without escaping (see render_post).
-        page = [front_matter({"title": html.escape(name, quote=True)}), f"# {escape_text(name)}", "",
-                escape_text(label(lang, "source_intro", source=name)), ""]
-        for item in group:
-            date = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
-            page.append(f"- {date}{_link(item, '../')}")
-        files[f"{SOURCES_DIR}/{slug}.md"] = "\n".join(page + [""])
+        head = [f"# {escape_text(name)}", "", escape_text(label(lang, "source_intro", source=name)), ""]
+        files.update(paginated(f"{SOURCES_DIR}/{slug}.md", head, [_dated_link(item, lang) for item in group], lang,
+                               title=name))
     files[f"{SOURCES_DIR}/index.md"] = "\n".join(index + [""])
+    return files
+
+
+def _dated_link(item: LocalizedArticle, lang: str) -> str:
+    date = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
+    return f"- {date}{_link(item, '../')}"
+
+
+def tag_slug(tag: str) -> str:
+    slug = slugify(tag)
+    return slug if slug != "index" else "index-topic"
+
+
+def render_tags(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
+    """tags/index.md (topics, most articles first) and a page of each topic's articles."""
+    names: dict[str, str] = {}
+    by_tag: dict[str, list[LocalizedArticle]] = {}
+    for item in newest_first(items):
+        for tag in item.tags:
+            names.setdefault(tag_slug(tag), tag)
+            by_tag.setdefault(tag_slug(tag), []).append(item)
+    ranked = sorted(by_tag, key=lambda slug: (-len(by_tag[slug]), names[slug].lower(), slug))
+    head = [f"# {escape_text(label(lang, 'tags_title'))}", "", escape_text(label(lang, "tags_intro")), ""]
+    files = paginated(f"{TAGS_DIR}/index.md", head, [
+        f"- [{escape_text(names[slug])}]({slug}.md) ({len(by_tag[slug])})" for slug in ranked], lang)
+    for slug, group in by_tag.items():
+        head = [f"# {escape_text(names[slug])}", "", escape_text(label(lang, "tag_intro", topic=names[slug])), ""]
+        files.update(paginated(f"{TAGS_DIR}/{slug}.md", head, [_dated_link(item, lang) for item in group], lang,
+                               title=names[slug]))
+    return files
+
+
+def paginated(path: str, head: list[str], entries: list[str], lang: str, title: str = "") -> dict[str, str]:
+    """``path`` with ``head`` and the first PAGE_SIZE entries, and as many continuation pages
+    (``<stem>.2.md`` …) as the rest needs, linked newer <-> older. ``title`` (from an article:
+    written pre-escaped, see render_post) names the pages in <title> and the navigation."""
+    stem = path.removesuffix(".md")
+    name = stem.rsplit("/", 1)[-1]
+    count = max(1, -(-len(entries) // PAGE_SIZE))
+    files = {}
+    for number in range(1, count + 1):
+        page_path = path if number == 1 else f"{stem}.{number}.md"
+        lines = [front_matter({"title": html.escape(title, quote=True)})] if title else []
+        lines += head + entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE] + [""]
+        if count > 1:
+            links = [f"[← {escape_text(label(lang, 'newer'))}]({name if number == 2 else f'{name}.{number - 1}'}.md)"
+                     ] if number > 1 else []
+            links += [f"[{escape_text(label(lang, 'older'))} →]({name}.{number + 1}.md)"] if number < count else []
+            lines += [escape_text(label(lang, "page_of", number=str(number), count=str(count))) + " · " +
+                      " · ".join(links), ""]
+        files[page_path] = "\n".join(lines)
     return files
 
 
@@ -386,13 +457,13 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) ->
     files = {
         "index.md": render_home(grouped, lang),
         f"{BLOG_DIR}/index.md": f"# {escape_text(label(lang, 'blog_title'))}\n",
-        "tags.md": f"# {escape_text(label(lang, 'tags_title'))}\n\n<!-- material/tags -->\n",
         "feed.xml": render_feed(grouped, lang),
         "atom.xml": render_atom(grouped, lang),
         "feed.json": render_json_feed(grouped, lang),
         "subscriptions.opml": render_opml(items, lang),
         **render_editions(grouped, lang),
         **render_sources(items, lang),
+        **render_tags(items, lang),
     }
     for item in items:
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]

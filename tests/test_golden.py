@@ -37,3 +37,23 @@ def test_generated_docs_equal_the_golden_tree(tmp_path, tiny_models):
     assert sorted(actual) == sorted(wanted)
     for name in wanted:
         assert actual[name] == wanted[name], name
+
+
+def test_continuation_pages_build_in_strict_mkdocs_and_link_each_other(tmp_path, tiny_models, monkeypatch):
+    """With one entry a page, every list continues on numbered pages; MkDocs --strict
+    accepts every link between them (a broken one fails the build)."""
+    from generator import render
+
+    for name in ("PAGE_SIZE", "HOME_STORIES", "EDITION_DAYS"):
+        monkeypatch.setattr(render, name, 1)
+    project = make_project(tmp_path / "project", tiny_models, GOLDEN / "seeds")
+    report = build(load_config(project), SILENT)
+    assert report.published == ["en", "pt"]
+    site = project / "site" / "en"
+    editions = (site / "editions" / "index.html").read_text()
+    year = next(p.stem for p in (project / "docs" / "en" / "editions").glob("20??.md"))
+    assert f'href="{year}/"' in editions
+    assert (site / "editions" / f"{year}.3" / "index.html").is_file()
+    assert 'href="editions/"' in (site / "index.html").read_text()
+    second = (site / "editions" / f"{year}.2" / "index.html").read_text()
+    assert f'href="../{year}/"' in second and f'href="../{year}.3/"' in second  # newer and older

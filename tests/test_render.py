@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import markdown
@@ -100,3 +101,28 @@ def test_a_story_stops_growing_at_its_cap_and_links_only_articles_days_apart():
     assert len(group_stories(apart).stories) == 2
     near = [_storm_report(1, first), _storm_report(2, first + dt.timedelta(STORY_DAYS))]
     assert len(group_stories(near).stories) == 1
+
+
+def test_long_lists_continue_on_numbered_pages_and_the_home_page_stays_short():
+    from generator import render
+    from generator.stories import group_stories
+
+    start = dt.date(2024, 1, 1)
+    items = [dataclasses.replace(
+        localized(title=f"Report {n}", slug=f"report-{n:03}", date=start + dt.timedelta(days=n // 5),
+                  source_name="Daily Planet"), tags=("Harbor",)) for n in range(250)]
+    files = render_language(items, "en", group_stories(items))
+    home = files["index.md"]
+    assert home.count("\n## ") == render.HOME_STORIES and "(editions/index.md)" in home
+    pages = [files["tags/harbor.md"], files["tags/harbor.2.md"], files["tags/harbor.3.md"]]
+    assert "tags/harbor.4.md" not in files
+    assert [page.count("\n- ") for page in pages] == [100, 100, 50]
+    assert "Page 1 of 3 · [Older →](harbor.2.md)" in pages[0]
+    assert "[← Newer](harbor.md) · [Older →](harbor.3.md)" in pages[1]
+    assert "[Report 249](../articles/posts/report-249.md)" in pages[0]  # newest first
+    assert [f for f in files if f.startswith("sources/daily-planet")] == [
+        "sources/daily-planet.md", "sources/daily-planet.2.md", "sources/daily-planet.3.md"]
+    editions = files["editions/index.md"]
+    assert editions.count("\n- ") == render.EDITION_DAYS and "[2024](2024.md)" in editions
+    assert files["editions/2024.md"].count("\n- ") == 50  # 50 days, all on the year's page
+    assert max(len(content) for content in files.values()) < 20_000

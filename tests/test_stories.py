@@ -57,13 +57,15 @@ def test_each_article_lists_its_related_articles(digest):
 
 def test_articles_carry_topics_in_the_site_language(digest):
     project, _ = digest
-    english = front(project / "docs" / "en" / "articles" / "posts" / "storm-gazette.md")
-    assert "Port Harbor" in english["tags"]
-    portuguese = front(project / "docs" / "pt" / "articles" / "posts" / "storm-herald.md")
-    assert "Port Harbor" in portuguese["tags"]
+    english = (project / "docs" / "en" / "articles" / "posts" / "storm-gazette.md").read_text()
+    assert "[Port Harbor](../../tags/port-harbor.md)" in english
+    portuguese = (project / "docs" / "pt" / "articles" / "posts" / "storm-herald.md").read_text()
+    assert "[Port Harbor](../../tags/port-harbor.md)" in portuguese
     for lang in ("en", "pt"):
         tags_page = (project / "site" / lang / "tags" / "index.html").read_text()
-        assert "Port Harbor" in tags_page
+        count = int(re.search(r'href="port-harbor/">Port Harbor</a> \((\d+)\)', tags_page).group(1))
+        topic = (project / "site" / lang / "tags" / "port-harbor" / "index.html").read_text()
+        assert count >= 2 and topic.count('href="../../articles/storm-') == count
 
 
 def test_daily_editions_list_each_day_newest_first(digest):
