@@ -40,13 +40,16 @@ MESSAGES = {
     "undated_title": "Undated articles",
     "undated_intro": "These articles state no date.",
     "tags_title": "Topics",
-    "tags_intro": "Every topic, with its number of articles, the most covered first.",
+    "tags_intro": "The most covered topics, with their number of articles.",
     "tag_intro": "Articles about {topic}, newest first.",
     "earlier_editions": "Earlier editions",
     "editions_of_year": "Daily editions of {year}",
     "newer": "Newer",
     "older": "Older",
-    "page_of": "Page {number} of {count}",
+    "page_number": "Page {number}",
+    "archive": "Archive",
+    "categories": "Categories",
+    "category_intro": "Articles first written in {language}, newest first.",
     "more_editions": "All daily editions",
     "feed_title": "News digest ({language})",
     "blog_title": "Articles",
@@ -115,6 +118,14 @@ def language_title(code: str, in_language: str = "en") -> str:
     return name[:1].upper() + name[1:]
 
 
+def format_month(day: dt.date, lang: str) -> str:
+    """The month of ``day`` with its year, as ``lang`` names it in a heading: 'Dezembro de 2026'."""
+    from babel.dates import format_skeleton
+
+    name = format_skeleton("yMMMM", day, locale=_locale(lang))
+    return name[:1].upper() + name[1:]
+
+
 def format_day(day: dt.date, lang: str) -> str:
     """A day as ``lang`` writes it in running text: '1 de dezembro de 2026', 'December 1, 2026'."""
     from babel.dates import format_date
@@ -122,24 +133,3 @@ def format_day(day: dt.date, lang: str) -> str:
     return format_date(day, format="long", locale=_locale(lang))
 
 
-class CategorySlug:
-    """Material's blog ``categories_slugify`` for one site language. Categories are language
-    names in the site's language ('Inglês' on the Portuguese site, 'English' on the English
-    one); both get the language's code as their address, so a category page has the same
-    URL in every language and the language switcher finds it."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, name: str, separator: str = "-") -> str:
-        from .slugs import slugify
-
-        return _codes_by_name(self.lang).get(name.casefold()) or slugify(name)
-
-    def __repr__(self) -> str:
-        return f"CategorySlug({self.lang!r})"
-
-
-@functools.cache
-def _codes_by_name(lang: str) -> dict[str, str]:
-    return {name.casefold(): code for code, name in _locale(lang).languages.items() if "_" not in code}

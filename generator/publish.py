@@ -11,6 +11,7 @@ language built, so a failed or killed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -28,7 +29,7 @@ from . import paths
 from .config import Config
 from .errors import PublishError
 from .languages import RTL_LANGUAGES
-from .messages import CategorySlug, language_title
+from .messages import language_title, message
 from .progress import SILENT, Progress
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
@@ -64,6 +65,10 @@ def _plugins_as_mapping(plugins) -> dict:
     return mapping
 
 
+NAV = (("home_title", "index.md"), ("blog_title", "articles/index.md"), ("editions_title", "editions/index.md"),
+       ("sources_title", "sources/index.md"), ("tags_title", "tags/index.md"))
+
+
 def derived_config(config: Config, parent: dict, lang: str, languages: list[str], site_root: Path) -> dict:
     """The per-language MkDocs config, as a mapping that INHERITs the maintainer's file
     (``parent``, as read by ``read_parent``)."""
@@ -72,8 +77,11 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
     # lunr's one-file index grows with the archive (60 MB at 10,000 articles): Pagefind replaces it.
     # INHERIT merges the parent's plugins back, so the plugin is disabled, not left out.
     plugins["search"] = {"enabled": False}
-    if "blog" in plugins:
-        plugins["blog"] = {**(plugins["blog"] or {}), "categories_slugify": CategorySlug(lang)}
+    # Article pages, their archive and categories are polydigest's own pages (render.py):
+    # Material's blog plugin rebuilds every page of every list when one post is added.
+    for own in ("blog", "tags"):
+        if own in plugins:
+            plugins[own] = {"enabled": False}
     derived = {
         "INHERIT": str(mkdocs_yml),
         "docs_dir": str(config.path(config.docs_dir) / lang),
@@ -84,7 +92,8 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
             "custom_dir": str(THEME_OVERRIDES),
         },
         "plugins": plugins,
-        "nav": ["index.md", "articles/index.md", "editions/index.md", "sources/index.md", "tags/index.md"],
+        # Titled here, not taken from each page: a build in place reads only the changed pages.
+        "nav": [{message(lang, key): page} for key, page in NAV],
         "extra": {
             "alternate": [
                 {"name": language_title(other, other), "link": f"../{other}/", "lang": other}
@@ -133,14 +142,6 @@ def root_index(languages: list[str]) -> str:
 """
 
 
-class _ConfigDumper(yaml.SafeDumper):
-    """Writes the derived config; a CategorySlug becomes the tag MkDocs' loader turns back into one."""
-
-
-_ConfigDumper.add_representer(CategorySlug, lambda dumper, slug: dumper.represent_sequence(
-    "tag:yaml.org,2002:python/object/apply:generator.messages.CategorySlug", [slug.lang]))
-
-
 # Kept out of the search index: the collapsed original text (in another language, and long).
 SEARCH_EXCLUDED = "details"
 
@@ -156,23 +157,26 @@ def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     )
 
 
-def _build_one(lang: str, config_file: Path, site: Path) -> tuple[int, str]:
+def _build_one(lang: str, config_file: Path, site: Path, dirty: bool, docs: Path) -> tuple[int, str]:
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
     # folder variables should anything have set them.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
     process = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config_file)],
+        [sys.executable, "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if dirty else [])],
         capture_output=True, text=True, env=environment,
     )
     if process.returncode == 0:
+        if dirty:
+            remove_stale_pages(site, docs)
         process = index_search(site, lang)
     return process.returncode, (process.stdout + process.stderr).strip()
 
 
-def fingerprint(config: Config, lang: str, derived: dict) -> str:
-    """Everything one language's built site depends on: its Markdown, the maintainer's
-    mkdocs.yml, the derived config (minus the temporary site_dir), the theme overrides
-    and the versions of polydigest, MkDocs, Material and Pagefind."""
+def setup_fingerprint(config: Config, derived: dict) -> str:
+    """What every page of a language site depends on besides its own Markdown: the
+    maintainer's mkdocs.yml, the derived config (minus the temporary site_dir), the theme
+    overrides and the versions of polydigest, MkDocs, Material and Pagefind. When it
+    changes, every page is built afresh."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256()
@@ -184,18 +188,52 @@ def fingerprint(config: Config, lang: str, derived: dict) -> str:
             digest.update(f"{name}={version(name)}".encode())
         except PackageNotFoundError:  # run from a source tree that is not installed
             digest.update(f"{name}=?".encode())
-    docs = config.path(config.docs_dir) / lang
-    for root in (docs, THEME_OVERRIDES):
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    _hash_tree(digest, THEME_OVERRIDES)
     return digest.hexdigest()
+
+
+def docs_fingerprint(docs: Path) -> str:
+    return _hash_tree(hashlib.sha256(), docs).hexdigest()
+
+
+def _hash_tree(digest, root: Path):  # noqa: ANN001, ANN202 - a hashlib object
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest
+
+
+def page_outputs(docs: Path) -> set[Path]:
+    """The HTML file of each Markdown page under ``docs`` (directory URLs), relative to the site."""
+    outputs = set()
+    for page in docs.rglob("*.md"):
+        relative = page.relative_to(docs).with_suffix("")
+        outputs.add(relative.parent / "index.html" if relative.name == "index" else relative / "index.html")
+    return outputs
+
+
+def remove_stale_pages(site: Path, docs: Path) -> int:
+    """After a build in place: remove the pages whose Markdown is gone (a deleted article, a
+    list that got shorter). Theme assets and the search index are not pages."""
+    wanted = page_outputs(docs)
+    removed = 0
+    for page in site.rglob("index.html"):
+        relative = page.relative_to(site)
+        if relative.parts[0] not in ("assets", "pagefind") and relative not in wanted:
+            page.unlink()
+            removed += 1
+            with contextlib.suppress(OSError):  # the page's folder, when nothing else is in it
+                page.parent.rmdir()
+    return removed
 
 
 def publish(config: Config, languages: list[str], progress: Progress = SILENT) -> list[str]:
     """Build every changed language into a fresh folder and swap it in as ``site_dir``.
 
     A language whose inputs did not change since the last successful build is carried
-    over from the current site (hard links, no copy); MkDocs runs only for the others.
+    over from the current site (hard links, no copy). One whose Markdown changed but not
+    its setup (``setup_fingerprint``) starts from a copy of its current site, and MkDocs
+    rebuilds only the pages whose Markdown is newer than their HTML (write_tree leaves
+    unchanged files untouched); stale pages are removed. Anything else is built afresh.
     Returns the languages built."""
     site_dir = config.path(config.site_dir)
     paths.claim(site_dir, "site_dir")
@@ -213,17 +251,26 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
     building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
     paths.mark(building)
     try:
-        fingerprints, to_build = {}, []
+        state, to_build = {}, []
         parent = read_parent(config.path(config.mkdocs_config))
         for lang in languages:
             derived = derived_config(config, parent, lang, languages, building)
-            fingerprints[lang] = fingerprint(config, lang, derived)
-            if previous.get(lang) == fingerprints[lang] and (site_dir / lang / "index.html").is_file():
-                shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
+            docs = config.path(config.docs_dir) / lang
+            state[lang] = {"setup": setup_fingerprint(config, derived), "docs": docs_fingerprint(docs)}
+            before: dict = previous[lang] if isinstance(previous.get(lang), dict) else {}
+            current = site_dir / lang
+            built_before = (current / "index.html").is_file() and before.get("setup") == state[lang]["setup"]
+            if built_before and before.get("docs") == state[lang]["docs"]:
+                shutil.copytree(current, building / lang, copy_function=os.link)
                 continue
+            # In place only with directory URLs, the layout page_outputs knows.
+            dirty = built_before and parent.get("use_directory_urls", True) is not False
+            if dirty:  # real copies, with their times: MkDocs overwrites files in place
+                shutil.copytree(current, building / lang, copy_function=shutil.copy2,
+                                ignore=shutil.ignore_patterns("pagefind"))
             path = configs_dir / f"{lang}.yml"
-            path.write_text(yaml.dump(derived, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False))
-            to_build.append((lang, path, building / lang))
+            path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False))
+            to_build.append((lang, path, building / lang, dirty, docs))
         index = root_index(languages)
         if not to_build and (site_dir / "index.html").is_file() and (site_dir / "index.html").read_text() == index:
             return []  # nothing changed: the current site stays as it is
@@ -231,18 +278,18 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
             results = pool.map(lambda job: _build_one(*job), to_build)
-            for done, ((lang, _, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
+            for done, ((lang, _, _, dirty, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
                 if code != 0:
                     failures.append(f"[{lang}] mkdocs build or search indexing failed:\n{output}")
-                progress.step("mkdocs", done, len(to_build), f"languages ({lang})")
+                progress.step("mkdocs", done, len(to_build), f"languages ({lang}{', changed pages' if dirty else ''})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")
         _swap_in(building, site_dir)  # ``building`` now holds the previous site, removed below
-        state_file.write_text(json.dumps(fingerprints, indent=1, sort_keys=True))
+        state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return [lang for lang, _, _ in to_build]
+    return [lang for lang, *_ in to_build]
 
 
 def _swap_in(new: Path, site_dir: Path) -> None:

@@ -5,18 +5,23 @@ keep a reader on the same page):
 
 - ``index.md``: the digest: the newest ``HOME_STORIES`` stories, each once, with its
   number of sources (older ones are in the editions);
-- ``articles/index.md``: the blog index of Material's blog plugin (paginated by it);
-- ``articles/posts/<slug>.md``: one post per article, with its topics and related articles;
+- ``articles/index.md``: the newest articles, the months of the archive and the categories
+  (the articles' original languages);
+- ``articles/<slug>.md``: one page per article, with its date, category, topics and
+  related articles;
+- ``articles/archive/<yyyy-mm>.md``, ``articles/category/<language>.md``: a month's
+  articles, and those first written in one language;
 - ``editions/index.md`` (the latest days), ``editions/<year>.md``, ``editions/<date>.md``,
   ``editions/undated.md``: daily editions;
-- ``tags/index.md``, ``tags/<topic>.md``: topics by number of articles, and each topic's articles;
+- ``tags/index.md``, ``tags/<topic>.md``: the most covered topics, and each topic's articles;
 - ``sources/index.md``, ``sources/<source>.md``: every source, and its articles;
-
-No page grows with the archive: a list longer than ``PAGE_SIZE`` entries continues on
-``<page>.2.md``, ``<page>.3.md`` … (slugs have no dots, so these never collide), each
-linking to the newer and older one.
 - ``feed.xml``, ``atom.xml``, ``feed.json``: RSS 2.0, Atom and JSON Feed 1.1 of the newest
   summaries; ``subscriptions.opml``: the feeds the articles came from (copied as is by MkDocs).
+
+No page grows with the archive, and adding articles changes few pages (publish rebuilds
+only the pages whose Markdown changed): a list longer than ``PAGE_SIZE`` shows its newest
+entries, and the older ones sit on numbered pages (``<page>.1.md`` the oldest) filled from
+the oldest entry on, so a full numbered page never changes again.
 
 Article text is untrusted: every character that could start HTML or Markdown markup is
 written as an HTML entity, so the text is shown exactly and never becomes markup.
@@ -30,6 +35,7 @@ import html
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from email.utils import format_datetime
 from pathlib import Path
@@ -40,7 +46,7 @@ import yaml
 from . import paths
 from .cleaning import registered_domain
 from .languages import word_count
-from .messages import format_day, language_name, language_title
+from .messages import format_day, format_month, language_name, language_title
 from .messages import message as label
 from .records import Article, LocalizedArticle
 from .slugs import slugify
@@ -49,9 +55,12 @@ from .stories import Digest
 BLOG_DIR = "articles"
 SOURCES_DIR = "sources"
 TAGS_DIR = "tags"
-PAGE_SIZE = 100  # entries of a list page (a topic's or a source's articles, topics, years' days)
+PAGE_SIZE = 100  # entries of a list page (a topic's, a source's, a month's articles, a year's days)
 HOME_STORIES = 50
+INDEX_ARTICLES = 50  # newest articles on articles/index.md
 EDITION_DAYS = 31  # days listed on the editions index; earlier ones by year
+LISTED_TOPICS = 200  # on tags/index.md, the most covered first
+MIN_TOPIC_ARTICLES = 2  # a topic gets its page (and its links) from its second article on
 MAX_LISTED_SOURCES = 5  # other sources listed under a story (all are counted)
 FEED_ITEMS = 50  # newest articles in each feed
 WORDS_PER_MINUTE = 220  # reading speed behind "N min read"
@@ -87,24 +96,25 @@ def front_matter(data: dict) -> str:
 
 
 def _link(item: LocalizedArticle, prefix: str = "") -> str:
-    return f"[{escape_text(item.title)}]({prefix}{BLOG_DIR}/posts/{item.article.slug}.md)"
+    """A link to the article's page from a page ``prefix`` away from the language's root."""
+    return f"[{escape_text(item.title)}]({prefix}{BLOG_DIR}/{item.article.slug}.md)"
 
 
-def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()) -> str:
+def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = (),
+                topics_with_pages: frozenset[str] | set[str] = frozenset()) -> str:
+    """An article's page; a topic in ``topics_with_pages`` links to its page."""
     article, lang = item.article, item.language
     original_language = language_name(article.language, lang)
     meta = {
         # MkDocs and Material put the page title into <title>, navigation and attributes
         # without escaping it; written pre-escaped, it shows as the text it is everywhere.
         "title": html.escape(" ".join(item.title.split()), quote=True),
-        "date": {"created": article.date},
-        # The language's name in the page's language; mkdocs.yml's categories_slugify keeps
-        # the category's address the same in every language.
-        "categories": [language_title(article.language, lang)],
-        "slug": article.slug,
+        "date": article.date,  # marks an article's page (theme/partials/content.html)
     }
-    lines = [front_matter(meta), f"# {escape_text(item.title)}", "", summary_paragraph(item), ""]
-    lines += ["<!-- more -->", ""]
+    category = f"[{escape_text(language_title(article.language, lang))}](category/{article.language}.md)"
+    dated = "" if article.date_is_stand_in else f"*{escape_text(format_day(article.date, lang))}* · "
+    lines = [front_matter(meta), f"# {escape_text(item.title)}", "", f"{dated}{category}", "",
+             summary_paragraph(item), ""]
     url = safe_url(article.source_url)
     minutes = html.escape(label(lang, "reading_time", minutes=str(reading_minutes(article))))
     if url:  # raw HTML: a button, which Markdown alone cannot make without attr_list
@@ -121,7 +131,7 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         source = f"{label(lang, 'file')} {escape_text(article.source_file)}"
     if known:
         source += (f" · [{escape_text(label(lang, 'more_from_source', source=known[1]))}]"
-                   f"(../../{SOURCES_DIR}/{known[0]}.md)")
+                   f"(../{SOURCES_DIR}/{known[0]}.md)")
     lines += [f"**{label(lang, 'source')}:** {source}", ""]
     if article.author:
         lines += [f"*{label(lang, 'author')} {escape_text(article.author)}*", ""]
@@ -135,10 +145,11 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
     if item.tags:
         lines += [f"**{escape_text(label(lang, 'tags_title'))}:** " + " · ".join(
-            f"[{escape_text(tag)}](../../{TAGS_DIR}/{tag_slug(tag)}.md)" for tag in item.tags), ""]
+            f"[{escape_text(tag)}](../{TAGS_DIR}/{tag_slug(tag)}.md)" if tag_slug(tag) in topics_with_pages
+            else escape_text(tag) for tag in item.tags), ""]
     if related:
         lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
-        lines += [f"- {_link(other, '../../')} ({escape_text(_source_label(other))})" for other in related] + [""]
+        lines += [f"- {_link(other, '../')} ({escape_text(_source_label(other))})" for other in related] + [""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]
     if article.title != item.title or item.translated_from:
         lines += [f"    **{escape_text(article.title)}**", ""]
@@ -394,9 +405,9 @@ def render_sources(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     return files
 
 
-def _dated_link(item: LocalizedArticle, lang: str) -> str:
+def _dated_link(item: LocalizedArticle, lang: str, prefix: str = "../") -> str:
     date = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
-    return f"- {date}{_link(item, '../')}"
+    return f"- {date}{_link(item, prefix)}"
 
 
 def tag_slug(tag: str) -> str:
@@ -405,17 +416,19 @@ def tag_slug(tag: str) -> str:
 
 
 def render_tags(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
-    """tags/index.md (topics, most articles first) and a page of each topic's articles."""
+    """tags/index.md (the most covered topics) and a page of each topic's articles, for the
+    topics of at least MIN_TOPIC_ARTICLES articles."""
     names: dict[str, str] = {}
     by_tag: dict[str, list[LocalizedArticle]] = {}
     for item in newest_first(items):
         for tag in item.tags:
             names.setdefault(tag_slug(tag), tag)
             by_tag.setdefault(tag_slug(tag), []).append(item)
-    ranked = sorted(by_tag, key=lambda slug: (-len(by_tag[slug]), names[slug].lower(), slug))
-    head = [f"# {escape_text(label(lang, 'tags_title'))}", "", escape_text(label(lang, "tags_intro")), ""]
-    files = paginated(f"{TAGS_DIR}/index.md", head, [
-        f"- [{escape_text(names[slug])}]({slug}.md) ({len(by_tag[slug])})" for slug in ranked], lang)
+    by_tag = {slug: group for slug, group in by_tag.items() if len(group) >= MIN_TOPIC_ARTICLES}
+    ranked = sorted(by_tag, key=lambda slug: (-len(by_tag[slug]), names[slug].lower(), slug))[:LISTED_TOPICS]
+    index = [f"# {escape_text(label(lang, 'tags_title'))}", "", escape_text(label(lang, "tags_intro")), ""]
+    index += [f"- [{escape_text(names[slug])}]({slug}.md) ({len(by_tag[slug])})" for slug in ranked]
+    files = {f"{TAGS_DIR}/index.md": "\n".join(index + [""])}
     for slug, group in by_tag.items():
         head = [f"# {escape_text(names[slug])}", "", escape_text(label(lang, "tag_intro", topic=names[slug])), ""]
         files.update(paginated(f"{TAGS_DIR}/{slug}.md", head, [_dated_link(item, lang) for item in group], lang,
@@ -423,25 +436,70 @@ def render_tags(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     return files
 
 
+def topics_with_pages(items: list[LocalizedArticle]) -> set[str]:
+    counts = Counter(tag_slug(tag) for item in items for tag in item.tags)
+    return {slug for slug, count in counts.items() if count >= MIN_TOPIC_ARTICLES}
+
+
+def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
+    """articles/index.md (the newest articles, the archive's months, the categories), a page
+    per month and one per category (the language an article was first written in)."""
+    ordered = newest_first(items)
+    months: dict[str, list[LocalizedArticle]] = {}
+    categories: dict[str, list[LocalizedArticle]] = {}
+    for item in ordered:
+        months.setdefault(item.article.date.strftime("%Y-%m"), []).append(item)
+        categories.setdefault(item.article.language, []).append(item)
+    index = [f"# {escape_text(label(lang, 'blog_title'))}", ""]
+    for item in ordered[:INDEX_ARTICLES]:
+        dated = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
+        first = escape_paragraph(item.sentences[0]) if item.sentences else ""
+        index += [f"## [{escape_text(item.title)}]({item.article.slug}.md)", "", f"{dated}{first}", ""]
+    index += [f"## {escape_text(label(lang, 'archive'))}", ""]
+    years: dict[str, list[str]] = {}
+    for month in months:
+        name = escape_text(format_month(dt.date.fromisoformat(month + "-01"), lang))
+        years.setdefault(month[:4], []).append(f"[{name}](archive/{month}.md) ({len(months[month])})")
+    index += [f"- **{year}:** " + " · ".join(links) for year, links in years.items()] + [""]
+    index += [f"## {escape_text(label(lang, 'categories'))}", ""]
+    index += [f"- [{escape_text(language_title(code, lang))}](category/{code}.md) ({len(group)})"
+              for code, group in sorted(categories.items(), key=lambda pair: (-len(pair[1]), pair[0]))] + [""]
+    files = {f"{BLOG_DIR}/index.md": "\n".join(index)}
+    for month, group in months.items():
+        title = format_month(dt.date.fromisoformat(month + "-01"), lang)
+        files.update(paginated(f"{BLOG_DIR}/archive/{month}.md", [f"# {escape_text(title)}", ""],
+                               [_dated_link(item, lang, "../../") for item in group], lang, title=title))
+    for code, group in categories.items():
+        title = language_title(code, lang)
+        head = [f"# {escape_text(title)}", "", escape_text(label(lang, "category_intro", language=title)), ""]
+        files.update(paginated(f"{BLOG_DIR}/category/{code}.md", head,
+                               [_dated_link(item, lang, "../../") for item in group], lang, title=title))
+    return files
+
+
 def paginated(path: str, head: list[str], entries: list[str], lang: str, title: str = "") -> dict[str, str]:
-    """``path`` with ``head`` and the first PAGE_SIZE entries, and as many continuation pages
-    (``<stem>.2.md`` …) as the rest needs, linked newer <-> older. ``title`` (from an article:
-    written pre-escaped, see render_post) names the pages in <title> and the navigation."""
+    """``path``: ``head`` and the newest PAGE_SIZE ``entries`` (given newest first). When there
+    are more, the older ones are on numbered pages of PAGE_SIZE filled from the oldest entry
+    (``<stem>.1.md`` …), which never change once full, each linking to the newer and the older
+    page. ``title`` (from an article: written pre-escaped, see render_post) names the pages."""
     stem = path.removesuffix(".md")
     name = stem.rsplit("/", 1)[-1]
-    count = max(1, -(-len(entries) // PAGE_SIZE))
-    files = {}
-    for number in range(1, count + 1):
-        page_path = path if number == 1 else f"{stem}.{number}.md"
-        lines = [front_matter({"title": html.escape(title, quote=True)})] if title else []
-        lines += head + entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE] + [""]
-        if count > 1:
-            links = [f"[← {escape_text(label(lang, 'newer'))}]({name if number == 2 else f'{name}.{number - 1}'}.md)"
-                     ] if number > 1 else []
-            links += [f"[{escape_text(label(lang, 'older'))} →]({name}.{number + 1}.md)"] if number < count else []
-            lines += [escape_text(label(lang, "page_of", number=str(number), count=str(count))) + " · " +
-                      " · ".join(links), ""]
-        files[page_path] = "\n".join(lines)
+    full = len(entries) // PAGE_SIZE if len(entries) > PAGE_SIZE else 0
+    matter = [front_matter({"title": html.escape(title, quote=True)})] if title else []
+
+    def page(shown: list[str], newer: str | None, older: str | None, number: int | None) -> str:
+        links = [f"[← {escape_text(label(lang, 'newer'))}]({newer}.md)"] if newer else []
+        links += [f"[{escape_text(label(lang, 'older'))} →]({older}.md)"] if older else []
+        numbered = [escape_text(label(lang, "page_number", number=str(number)))] if number else []
+        footer = [" · ".join(numbered + links), ""] if links else []
+        return "\n".join(matter + head + shown + [""] + footer)
+
+    files = {path: page(entries[:PAGE_SIZE], None, f"{name}.{full}" if full else None, None)}
+    oldest_first = entries[::-1]
+    for number in range(1, full + 1):
+        shown = oldest_first[(number - 1) * PAGE_SIZE : number * PAGE_SIZE][::-1]
+        files[f"{stem}.{number}.md"] = page(shown, name if number == full else f"{name}.{number + 1}",
+                                            f"{name}.{number - 1}" if number > 1 else None, number)
     return files
 
 
@@ -456,7 +514,7 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) ->
     grouped = [story for story in grouped if story]
     files = {
         "index.md": render_home(grouped, lang),
-        f"{BLOG_DIR}/index.md": f"# {escape_text(label(lang, 'blog_title'))}\n",
+        **render_blog(items, lang),
         "feed.xml": render_feed(grouped, lang),
         "atom.xml": render_atom(grouped, lang),
         "feed.json": render_json_feed(grouped, lang),
@@ -465,9 +523,10 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) ->
         **render_sources(items, lang),
         **render_tags(items, lang),
     }
+    topics = topics_with_pages(items)
     for item in items:
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]
-        files[f"{BLOG_DIR}/posts/{item.article.slug}.md"] = render_post(item, related)
+        files[f"{BLOG_DIR}/{item.article.slug}.md"] = render_post(item, related, topics)
     return files
 
 

@@ -17,7 +17,7 @@ def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80].strip("-")
     if not slug:
         return "article"
-    if slug.split("-")[0] in _WINDOWS_RESERVED:
+    if slug.split("-")[0] in _WINDOWS_RESERVED or slug == "index":  # index: the page listing the others
         slug = "article-" + slug
     return slug
 

@@ -201,8 +201,8 @@ def _word_only_in_portuguese(project: Path) -> tuple[str, str]:
     documents = search_documents(project / "site" / "en")
     text = " ".join(d["content"] + " " + d["meta"]["title"] for d in documents)
     english_words = set(re.findall(r"\w+", text.lower()))
-    for post in sorted((project / "docs" / "pt" / "articles" / "posts").glob("*.md")):
-        summary = html.unescape(post.read_text().split("<!-- more -->")[0].split("---\n", 2)[2])
+    for post in sorted((project / "docs" / "pt" / "articles").glob("*.md")):
+        summary = html.unescape(post.read_text().split('<p class="pd-')[0].split("---\n", 2)[2])
         for word in re.findall(r"\w{7,}", summary.lower()):
             if not any(_unaccented(english).startswith(_unaccented(word[:5])) for english in english_words):
                 return word, post.stem

@@ -154,7 +154,7 @@ def test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_langu
                                       "Monday. Residents welcomed the plan for the town centre.\n")
     project = make_project(tmp_path / "project", models, seeds)
     report = build(load_config(project), SILENT)
-    page = (project / "docs" / "pt" / "articles" / "posts").glob("*.md")
+    page = (project / "docs" / "pt" / "articles").glob("*.md")
     text = next(page).read_text(encoding="utf-8")
     assert '<span lang="en" class="pd-original">*The council approved a budget of 531.7 million on Monday.*' \
            '</span> *(texto original: a tradução automática não era confiável)*' in text

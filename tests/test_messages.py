@@ -1,13 +1,12 @@
 """Page texts come from per-language gettext catalogs; names and dates from CLDR."""
 
 import datetime as dt
-import re
 import string
 
 import pytest
 
 from generator import messages
-from generator.messages import CategorySlug, format_day, language_name, language_title, message, missing_messages
+from generator.messages import format_day, format_month, language_name, language_title, message, missing_messages
 
 SHIPPED = sorted(p.parent.parent.name for p in messages.LOCALE_DIR.glob("*/LC_MESSAGES/polydigest.po"))
 
@@ -66,9 +65,8 @@ def test_feed_title_names_the_site_language_in_that_language():
     assert message("ar", "feed_title", language=language_name("ar", "ar")) == "News digest (العربية)"
 
 
-def test_category_addresses_are_the_language_code_in_every_site_language():
-    assert CategorySlug("pt")("Inglês") == "en"
-    assert CategorySlug("en")("English") == "en"
-    assert CategorySlug("de")("Englisch") == "en"
-    assert CategorySlug("pt")("Economia e negócios") == "economia-e-negocios"
-    assert re.fullmatch(r"[a-z]{2,3}", CategorySlug("ja")(language_title("th", "ja")))
+def test_months_are_headings_in_the_site_language():
+    import datetime as dt
+
+    assert format_month(dt.date(2024, 12, 5), "pt") == "Dezembro de 2024"
+    assert format_month(dt.date(2024, 12, 5), "en") == "December 2024"

@@ -98,7 +98,7 @@ def test_add_language_downloads_installs_and_the_build_uses_it(tmp_path, tiny_mo
         "translate-en_xx.argosmodel"]
     report = build(load_config(project, {"languages": "en,pt,xx"}), SILENT)
     assert report.languages == ["en", "pt", "xx"]
-    page = (project / "docs" / "xx" / "articles" / "posts" / "002-bafb978d1410a73f.md").read_text()
+    page = (project / "docs" / "xx" / "articles" / "002-bafb978d1410a73f.md").read_text()
     assert "# ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA" in page
     listing = capsys.readouterr().out if main(["models", "list", "--project", str(project)]) == 0 else ""
     assert "en -> xx  version 0.0.1" in listing

@@ -51,7 +51,7 @@ def test_article_page_links_the_original_and_shows_its_reading_time():
     assert ('<p class="pd-original-link"><a class="md-button md-button--primary" '
             'href="https://dailyplanet.example/park" rel="noopener">Read the original article</a> '
             '<span class="pd-reading-time">3 min read</span></p>') in page
-    assert "[All articles from Daily Planet](../../sources/daily-planet.md)" in page
+    assert "[All articles from Daily Planet](../sources/daily-planet.md)" in page
 
 
 def test_without_a_safe_address_there_is_no_link_only_the_reading_time():

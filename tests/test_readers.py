@@ -137,8 +137,8 @@ def test_mixed_formats_and_languages_build_one_bilingual_site(mixed_site):
 
 def test_portuguese_article_gets_a_portuguese_summary_and_its_english_translation(mixed_site):
     project, _ = mixed_site
-    pt = (project / "docs" / "pt" / "articles" / "posts" / "noticia-portuguesa.md").read_text()
-    en = (project / "docs" / "en" / "articles" / "posts" / "noticia-portuguesa.md").read_text()
+    pt = (project / "docs" / "pt" / "articles" / "noticia-portuguesa.md").read_text()
+    en = (project / "docs" / "en" / "articles" / "noticia-portuguesa.md").read_text()
     assert "# Governo anuncia corte de impostos" in pt and "O governo anunciou" in pt
     assert "# GOVERNO ANUNCIA CORTE DE IMPOSTOS" in en and "O GOVERNO ANUNCIOU" in en
     assert "Machine&#45;translated from Portuguese" in en
@@ -147,9 +147,9 @@ def test_portuguese_article_gets_a_portuguese_summary_and_its_english_translatio
 def test_article_no_model_covers_appears_in_its_own_language_and_is_reported(mixed_site):
     project, report = mixed_site
     for lang in ("en", "pt"):
-        page = (project / "docs" / lang / "articles" / "posts" / "brucke.md").read_text()
+        page = (project / "docs" / lang / "articles" / "brucke.md").read_text()
         assert "Die Stadt hat am Montag" in page
-    english = (project / "docs" / "en" / "articles" / "posts" / "brucke.md").read_text()
+    english = (project / "docs" / "en" / "articles" / "brucke.md").read_text()
     assert "No translation model for German" in english
     missing = sorted(p.subject for p in report.problems if p.subject.startswith("translation de"))
     assert missing == ["translation de -> en", "translation de -> pt"]

@@ -27,14 +27,15 @@ def portuguese_pages(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("real") / "project", REPO / "models")
     report = build(load_config(project), SILENT)
     assert report.translated > 0
-    posts = sorted((project / "docs" / "pt" / "articles" / "posts").glob("*.md"))
+    posts = sorted(p for p in (project / "docs" / "pt" / "articles").glob("*.md") if p.stem != "index")
     assert len(posts) == 2
     return [p.read_text(encoding="utf-8") for p in posts]
 
 
 def summary_sentences(page):
-    """Title and summary: the part of the page before the excerpt marker."""
-    head = page.split("<!-- more -->")[0].split("---\n", 2)[2]
+    """Title and summary: the part of the page before the reading time."""
+    head = page.split('<p class="pd-')[0].split("---\n", 2)[2]
+    head = "\n".join(line for line in head.splitlines() if "](category/" not in line)  # the date and category
     import html
 
     return [s for s in re.split(r"(?<=[.!?])\s+|\n+", html.unescape(head).lstrip("# ")) if len(words(s)) >= 4]

@@ -137,10 +137,10 @@ def test_every_label_on_a_portuguese_page_is_portuguese(tmp_path, tiny_models):
         content = page.read_text()
         for text in english:
             assert text not in content, (page.name, text)
-    post = (project / "docs" / "pt" / "articles" / "posts" / "energiewende-lying-lang.md").read_text()
-    assert "- Alemão" in post  # the category: the language's name in Portuguese
+    post = (project / "docs" / "pt" / "articles" / "energiewende-lying-lang.md").read_text()
+    assert "[Alemão](category/de.md)" in post  # the category: the language's name in Portuguese
     assert "Nenhum modelo de tradução do alemão está instalado" in post
-    thai = (project / "docs" / "pt" / "articles" / "posts" / "thai-news.md").read_text()
+    thai = (project / "docs" / "pt" / "articles" / "thai-news.md").read_text()
     assert "รัฐบาลไทยประกาศมาตรการใหม่" in thai
     assert "Edição de 7 de dezembro de 2017" in (project / "docs" / "pt" / "editions" / "2017-12-07.md").read_text()
     assert (project / "site" / "pt" / "articles" / "category" / "de" / "index.html").is_file()

@@ -45,8 +45,7 @@ def test_only_http_urls_are_linked():
 def test_front_matter_has_known_keys_only_and_survives_breakers():
     page = render_post(localized(title="--- key: value", source_name="a: b\n---"))
     _, front, body = page.split("---\n", 2)
-    assert yaml.safe_load(front) == {"title": "--- key: value", "date": {"created": dt.date(2024, 5, 6)},
-                                     "categories": ["English"], "slug": "s"}
+    assert yaml.safe_load(front) == {"title": "--- key: value", "date": dt.date(2024, 5, 6)}
     assert body.count("\n---\n") == 0
 
 
@@ -114,14 +113,26 @@ def test_long_lists_continue_on_numbered_pages_and_the_home_page_stays_short():
     files = render_language(items, "en", group_stories(items))
     home = files["index.md"]
     assert home.count("\n## ") == render.HOME_STORIES and "(editions/index.md)" in home
-    pages = [files["tags/harbor.md"], files["tags/harbor.2.md"], files["tags/harbor.3.md"]]
-    assert "tags/harbor.4.md" not in files
-    assert [page.count("\n- ") for page in pages] == [100, 100, 50]
-    assert "Page 1 of 3 · [Older →](harbor.2.md)" in pages[0]
-    assert "[← Newer](harbor.md) · [Older →](harbor.3.md)" in pages[1]
-    assert "[Report 249](../articles/posts/report-249.md)" in pages[0]  # newest first
+    # The newest 100 on the topic's page; the older ones on pages filled from the oldest article.
+    pages = [files["tags/harbor.md"], files["tags/harbor.2.md"], files["tags/harbor.1.md"]]
+    assert "tags/harbor.3.md" not in files
+    assert [page.count("\n- ") for page in pages] == [100, 100, 100]
+    assert "[Report 249](../articles/report-249.md)" in pages[0]  # newest first
+    assert "[Report 199](../articles/report-199.md)" in pages[1] and "report-200" not in pages[1]
+    assert "[Report 0](../articles/report-000.md)" in pages[2] and "report-100" not in pages[2]
+    assert pages[0].endswith("[Older →](harbor.2.md)\n")
+    assert "Page 2 · [← Newer](harbor.md) · [Older →](harbor.1.md)" in pages[1]
+    assert "Page 1 · [← Newer](harbor.2.md)\n" in pages[2]
     assert [f for f in files if f.startswith("sources/daily-planet")] == [
-        "sources/daily-planet.md", "sources/daily-planet.2.md", "sources/daily-planet.3.md"]
+        "sources/daily-planet.md", "sources/daily-planet.1.md", "sources/daily-planet.2.md"]
+    # Fifty more articles change the newest page and the page that gains a newer one, no other.
+    more = [dataclasses.replace(localized(title=f"Report {n}", slug=f"report-{n:03}", source_name="Daily Planet",
+                                          date=start + dt.timedelta(days=n // 5)), tags=("Harbor",))
+            for n in range(250, 300)]
+    after = render_language(items + more, "en", group_stories(items + more))
+    changed = {f for f in after if f.startswith("tags/harbor") and after[f] != files.get(f)}
+    assert changed == {"tags/harbor.md", "tags/harbor.2.md", "tags/harbor.3.md"}
+    assert after["tags/harbor.1.md"] == files["tags/harbor.1.md"]
     editions = files["editions/index.md"]
     assert editions.count("\n- ") == render.EDITION_DAYS and "[2024](2024.md)" in editions
     assert files["editions/2024.md"].count("\n- ") == 50  # 50 days, all on the year's page

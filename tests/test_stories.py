@@ -37,30 +37,30 @@ def test_three_sources_of_one_event_are_one_story_on_the_home_page(digest):
     project, _ = digest
     for lang, sources in (("en", "3 sources"), ("pt", "3 fontes")):
         home = (project / "docs" / lang / "index.md").read_text()
-        headings = re.findall(r"^## \[.*\]\(articles/posts/([\w-]+)\.md\)", home, re.M)
+        headings = re.findall(r"^## \[.*\]\(articles/([\w-]+)\.md\)", home, re.M)
         assert headings == ["storm-pt", "wildfire", "phone-launch"]  # newest story first, each once
         assert home.count(sources) == 1
         for slug in ("storm-gazette", "storm-herald"):
-            assert f"articles/posts/{slug}.md" in home  # listed under the story
+            assert f"articles/{slug}.md" in home  # listed under the story
 
 
 def test_each_article_lists_its_related_articles(digest):
     project, _ = digest
     for lang in ("en", "pt"):
         for slug in STORM:
-            page = (project / "docs" / lang / "articles" / "posts" / f"{slug}.md").read_text()
-            linked = set(re.findall(r"\(\.\./\.\./articles/posts/([\w-]+)\.md\)", page))
+            page = (project / "docs" / lang / "articles" / f"{slug}.md").read_text()
+            linked = set(re.findall(r"\(\.\./articles/([\w-]+)\.md\)", page))
             assert linked == set(STORM) - {slug}
-        lone = (project / "docs" / lang / "articles" / "posts" / "wildfire.md").read_text()
-        assert "../../articles/posts/" not in lone
+        lone = (project / "docs" / lang / "articles" / "wildfire.md").read_text()
+        assert "../articles/" not in lone
 
 
 def test_articles_carry_topics_in_the_site_language(digest):
     project, _ = digest
-    english = (project / "docs" / "en" / "articles" / "posts" / "storm-gazette.md").read_text()
-    assert "[Port Harbor](../../tags/port-harbor.md)" in english
-    portuguese = (project / "docs" / "pt" / "articles" / "posts" / "storm-herald.md").read_text()
-    assert "[Port Harbor](../../tags/port-harbor.md)" in portuguese
+    english = (project / "docs" / "en" / "articles" / "storm-gazette.md").read_text()
+    assert "[Port Harbor](../tags/port-harbor.md)" in english
+    portuguese = (project / "docs" / "pt" / "articles" / "storm-herald.md").read_text()
+    assert "[Port Harbor](../tags/port-harbor.md)" in portuguese
     for lang in ("en", "pt"):
         tags_page = (project / "site" / lang / "tags" / "index.html").read_text()
         count = int(re.search(r'href="port-harbor/">Port Harbor</a> \((\d+)\)', tags_page).group(1))
