@@ -13,6 +13,7 @@ import json
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,16 @@ class Cache:
                 "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
                 [(k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()],
             )
+
+    def lookup(self, keys: dict[str, str], compute: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
+        """Values by name: cached ones, and for the rest ``compute(names)``, stored for next time."""
+        found = {name: self.get(key) for name, key in keys.items()}
+        missing = [name for name, value in found.items() if value is None]
+        if missing:
+            fresh = compute(missing)
+            self.put_many({keys[name]: fresh[name] for name in missing})
+            found.update(fresh)
+        return found
 
     def close(self) -> None:
         self._db.close()

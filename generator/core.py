@@ -120,7 +120,7 @@ def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildR
     with _timed(report, "stories"):
         localized = stories.tag_articles(summaries, localized, translator)
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
-        digest = stories.group_stories(localized[comparison])
+        digest = stories.group_stories(localized[comparison], cache=cache)
         progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
         report.translated = translator.translated  # tags are translated here too
 

@@ -76,14 +76,13 @@ def near_identical(own: np.ndarray, other: np.ndarray) -> bool:
 
 
 def _signatures(articles: list[Article], cache: Cache | None) -> list[np.ndarray]:
-    keys = [cache_key("minhash", text=hashlib.sha256(a.text.encode()).hexdigest(), bands=BANDS, rows=ROWS)
-            for a in articles] if cache else []
-    known = [cache.get(key) for key in keys] if cache else [None] * len(articles)
-    signatures = [np.array(k, dtype=np.uint64) if k is not None else signature(shingles(a.text))
-                  for a, k in zip(articles, known, strict=True)]
-    if cache:
-        cache.put_many({key: s.tolist() for key, s, k in zip(keys, signatures, known, strict=True) if k is None})
-    return signatures
+    def compute(indices: list[str]) -> dict[str, list[int]]:
+        return {i: signature(shingles(articles[int(i)].text)).tolist() for i in indices}
+
+    keys = {str(i): cache_key("minhash", text=hashlib.sha256(a.text.encode()).hexdigest(), bands=BANDS, rows=ROWS)
+            for i, a in enumerate(articles)}
+    found = cache.lookup(keys, compute) if cache else compute(list(keys))
+    return [np.array(found[str(i)], dtype=np.uint64) for i in range(len(articles))]
 
 
 def deduplicate(articles: list[Article], cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:

@@ -248,32 +248,40 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
     for stale in site_dir.parent.glob(f"{site_dir.name}.building-*"):
         if paths.is_claimed(stale):  # left by a killed build (we hold the build lock)
             shutil.rmtree(stale, ignore_errors=True)
+    parent = read_parent(config.path(config.mkdocs_config))
+    state: dict[str, dict] = {}
+    plans: dict[str, str] = {}  # language -> "keep", "in place" or "afresh"
+    for lang in languages:
+        derived = derived_config(config, parent, lang, languages, site_dir)
+        state[lang] = {"setup": setup_fingerprint(config, derived),
+                       "docs": docs_fingerprint(config.path(config.docs_dir) / lang)}
+        before: dict = previous[lang] if isinstance(previous.get(lang), dict) else {}
+        if not ((site_dir / lang / "index.html").is_file() and before.get("setup") == state[lang]["setup"]):
+            plans[lang] = "afresh"
+        elif before.get("docs") == state[lang]["docs"]:
+            plans[lang] = "keep"
+        else:  # in place only with directory URLs, the layout page_outputs knows
+            plans[lang] = "in place" if parent.get("use_directory_urls", True) is not False else "afresh"
+    index = root_index(languages)
+    if set(plans.values()) == {"keep"} and (site_dir / "index.html").is_file() \
+            and (site_dir / "index.html").read_text() == index:
+        return []  # nothing changed: the current site stays as it is
     building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
     paths.mark(building)
     try:
-        state, to_build = {}, []
-        parent = read_parent(config.path(config.mkdocs_config))
-        for lang in languages:
-            derived = derived_config(config, parent, lang, languages, building)
-            docs = config.path(config.docs_dir) / lang
-            state[lang] = {"setup": setup_fingerprint(config, derived), "docs": docs_fingerprint(docs)}
-            before: dict = previous[lang] if isinstance(previous.get(lang), dict) else {}
+        to_build = []
+        for lang, plan in plans.items():
             current = site_dir / lang
-            built_before = (current / "index.html").is_file() and before.get("setup") == state[lang]["setup"]
-            if built_before and before.get("docs") == state[lang]["docs"]:
+            if plan == "keep":
                 shutil.copytree(current, building / lang, copy_function=os.link)
                 continue
-            # In place only with directory URLs, the layout page_outputs knows.
-            dirty = built_before and parent.get("use_directory_urls", True) is not False
-            if dirty:  # real copies, with their times: MkDocs overwrites files in place
+            if plan == "in place":  # real copies, with their times: MkDocs overwrites files in place
                 shutil.copytree(current, building / lang, copy_function=shutil.copy2,
                                 ignore=shutil.ignore_patterns("pagefind"))
             path = configs_dir / f"{lang}.yml"
+            derived = derived_config(config, parent, lang, languages, building)
             path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False))
-            to_build.append((lang, path, building / lang, dirty, docs))
-        index = root_index(languages)
-        if not to_build and (site_dir / "index.html").is_file() and (site_dir / "index.html").read_text() == index:
-            return []  # nothing changed: the current site stays as it is
+            to_build.append((lang, path, building / lang, plan == "in place", config.path(config.docs_dir) / lang))
         jobs = config.build_jobs or config.cpu_count
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from .cache import Cache, cache_key
 from .errors import MissingTranslation
 from .languages import ENGLISH_NAMES, split_words, stop_words
 from .records import LocalizedArticle, Summary
@@ -36,6 +39,7 @@ MAX_TAGS = 4
 MAX_RELATED = 8  # links per article page: a long-running story must not make pages quadratic
 STORY_DAYS = 3  # articles further apart than this are not compared
 MAX_STORY_ARTICLES = 30
+TERMS_VERSION = 1  # bump when _terms or extract_tags change: it invalidates their cached results
 
 
 @dataclass(frozen=True)
@@ -53,13 +57,16 @@ class Digest:
     """Per article: the most similar articles of its story, most similar first."""
 
 
+@functools.cache
 def _stemmer(language: str):
+    """The language's stemmer, remembering each word's stem (news reuses its vocabulary)."""
     from sumy.nlp.stemmers import Stemmer
 
     try:
-        return Stemmer(ENGLISH_NAMES.get(language, language))
+        stemmer = Stemmer(ENGLISH_NAMES.get(language, language))
     except LookupError:
         return str.lower
+    return functools.lru_cache(maxsize=200_000)(stemmer)
 
 
 def _terms(text: str, language: str, stem) -> Counter:
@@ -67,14 +74,23 @@ def _terms(text: str, language: str, stem) -> Counter:
     return Counter(stem(w.lower()) for w in split_words(text) if w.lower() not in ignored and len(w) > 1)
 
 
-def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
+def similarities(items: list[LocalizedArticle], cache: Cache | None = None) -> dict[tuple[int, int], float]:
     """Cosine similarity of TF-IDF vectors (title + summary) for every pair dated at most
-    STORY_DAYS apart that shares a term; other pairs are left out."""
+    STORY_DAYS apart that shares a term; other pairs are left out. Each text's terms are
+    cached by the text."""
     if not items:
         return {}
     language = items[0].language
     stem = _stemmer(language)
-    counts = [_terms(item.title + " " + " ".join(item.sentences), language, stem) for item in items]
+    texts = [item.title + " " + " ".join(item.sentences) for item in items]
+
+    def compute(indices: list[str]) -> dict[str, dict[str, int]]:
+        return {i: dict(_terms(texts[int(i)], language, stem)) for i in indices}
+
+    keys = {str(i): cache_key("story-terms", text=text, language=language, version=TERMS_VERSION)
+            for i, text in enumerate(texts)}
+    found = cache.lookup(keys, compute) if cache else compute(list(keys))
+    counts = [Counter(found[str(i)]) for i in range(len(items))]
     document_frequency = Counter(term for c in counts for term in c)
     n = len(items)
     vectors = []
@@ -103,7 +119,8 @@ def similarities(items: list[LocalizedArticle]) -> dict[tuple[int, int], float]:
     return dict(scores)
 
 
-def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD) -> Digest:
+def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD,
+                  cache: Cache | None = None) -> Digest:
     """Stories (groups of similar articles, linked strongest first, up to
     MAX_STORY_ARTICLES), newest story first, and each article's closest related articles."""
     parent = list(range(len(items)))
@@ -116,7 +133,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRE
 
     size = [1] * len(items)
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    linked = sorted(((score, pair) for pair, score in similarities(items).items() if score >= threshold),
+    linked = sorted(((score, pair) for pair, score in similarities(items, cache).items() if score >= threshold),
                     key=lambda link: (-link[0], link[1]))
     for score, (i, j) in linked:
         neighbours[i].append((score, j))
@@ -204,8 +221,15 @@ def tag_articles(
 ) -> dict[str, list[LocalizedArticle]]:
     """Topics of each article, found in its own language and shown in each site language
     (translated once and cached like any sentence; kept as they are where no model helps)."""
-    found = {s.article.slug: extract_tags(s.article.title, s.article.text, s.article.language)
-             for s in summaries}
+    by_slug = {s.article.slug: s.article for s in summaries}
+
+    def compute(slugs: list[str]) -> dict[str, list[str]]:
+        return {slug: list(extract_tags(by_slug[slug].title, by_slug[slug].text, by_slug[slug].language))
+                for slug in slugs}
+
+    keys = {slug: cache_key("topics", title=a.title, text=hashlib.sha256(a.text.encode()).hexdigest(),
+                            language=a.language, version=TERMS_VERSION) for slug, a in by_slug.items()}
+    found = translator.cache.lookup(keys, compute)
     tagged = {}
     for target, items in localized.items():
         by_source: dict[str, set[str]] = defaultdict(set)
