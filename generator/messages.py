@@ -107,17 +107,20 @@ def _locale(lang: str):
         return Locale.parse("en")
 
 
+@functools.lru_cache(maxsize=65536)  # pages repeat the same days and names
 def language_name(code: str, in_language: str = "en") -> str:
     """Name of language ``code`` as written in ``in_language`` (CLDR): 'inglês', 'Englisch'."""
     return _locale(in_language).languages.get(code) or _locale("en").languages.get(code) or code
 
 
+@functools.lru_cache(maxsize=65536)  # pages repeat the same days and names
 def language_title(code: str, in_language: str = "en") -> str:
     """The name as a label or heading starts: 'Inglês', 'Português'."""
     name = language_name(code, in_language)
     return name[:1].upper() + name[1:]
 
 
+@functools.lru_cache(maxsize=65536)  # pages repeat the same days and names
 def format_month(day: dt.date, lang: str) -> str:
     """The month of ``day`` with its year, as ``lang`` names it in a heading: 'Dezembro de 2026'."""
     from babel.dates import format_skeleton
@@ -126,6 +129,7 @@ def format_month(day: dt.date, lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@functools.lru_cache(maxsize=65536)  # pages repeat the same days and names
 def format_day(day: dt.date, lang: str) -> str:
     """A day as ``lang`` writes it in running text: '1 de dezembro de 2026', 'December 1, 2026'."""
     from babel.dates import format_date

@@ -70,12 +70,12 @@ _MARKUP_CHARACTERS = set("\\`*_{}[]()<>#+-!|~&^=")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 
-_ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in _MARKUP_CHARACTERS}
+_MARKUP = re.compile("[" + re.escape("".join(sorted(_MARKUP_CHARACTERS))) + "]")
 
 
 def escape_text(text: str) -> str:
     """Inline text that renders as exactly these characters, never as markup."""
-    return " ".join(text.split()).translate(_ENTITIES)
+    return _MARKUP.sub(lambda match: f"&#{ord(match.group())};", " ".join(text.split()))
 
 
 def escape_paragraph(text: str) -> str:
