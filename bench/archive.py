@@ -11,7 +11,7 @@ Chromium (Playwright) against the built site on 127.0.0.1 when both are installe
 
 import argparse
 import functools
-import resource
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,10 +22,54 @@ CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = {"en": ["government", "bibliotecas"], "pt": ["bibliotecas", "governo"]}
 
 
-def peak_memory_mb() -> tuple[float, float]:
-    """(this process, the largest child process) peak resident memory, in MB."""
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+def _descendants(pid: int) -> list[int]:
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = Path(f"/proc/{parent}/task/{parent}/children")
+        try:
+            kids = [int(k) for k in children.read_text().split()]
+        except OSError:
+            continue
+        found += kids
+        frontier += kids
+    return found
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (a forked worker's, libraries) split between sharers."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class PeakMemory:
+    """Samples, five times a second, the memory of this process and of every process it
+    started (MkDocs, Pagefind, worker pools): the peak of their sum (PSS) and of the largest."""
+
+    def __init__(self):
+        self.total = self.largest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            sizes = [_pss_mb(pid) for pid in [me, *_descendants(me)]]
+            self.total = max(self.total, sum(sizes))
+            self.largest = max(self.largest, *sizes)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
 
 
 def largest(folder: Path, pattern: str, count: int = 3) -> list[tuple[int, str]]:
@@ -79,11 +123,12 @@ def main() -> None:
     args = parser.parse_args()
 
     project = make_archive(args.dir, args.articles)
-    cold = timed_build(project)
-    cold_memory = peak_memory_mb()
+    with PeakMemory() as cold_memory:
+        cold = timed_build(project)
     noop = timed_build(project)
     write_archive_day(project / "seeds", args.articles, args.add)
-    daily = timed_build(project)
+    with PeakMemory() as daily_memory:
+        daily = timed_build(project)
 
     print(f"{args.articles} articles, then {args.add} more, x {len(cold.languages)} languages "
           f"({', '.join(cold.languages)})")
@@ -93,8 +138,9 @@ def main() -> None:
     total = sum(cold.seconds.values())
     print(f"no-op / cold = {sum(noop.seconds.values()) / total:.3f}; "
           f"+{args.add} / cold = {sum(daily.seconds.values()) / total:.3f}")
-    print(f"peak memory after the cold build: build process {cold_memory[0]:.0f} MB, "
-          f"largest child process {cold_memory[1]:.0f} MB")
+    for name, memory in (("cold build", cold_memory), (f"+{args.add} articles", daily_memory)):
+        print(f"peak memory (PSS), {name}: all processes together {memory.total:.0f} MB, "
+              f"the largest one {memory.largest:.0f} MB")
     site = project / "site"
     for lang in cold.languages:
         print(f"[{lang}] largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB"
