@@ -2,7 +2,8 @@
 """A growing digest: cold build of an archive, a no-op rebuild, and one more day of news,
 in one run, with peak memory, the largest pages and what a search downloads.
 
-    .venv/bin/python bench/archive.py [--articles 10000] [--add 20] [--dir /tmp/polydigest-bench-archive]
+    .venv/bin/python bench/archive.py [--articles 10000] [--add 20] [--languages en,pt]
+                                      [--dir /tmp/polydigest-bench-archive]
 
 The archive is ../shared/corpus's real news (English and Portuguese, with their sources)
 topped up with generated articles, 20 a day (bench/corpus.py). Searches run in Debian's
@@ -120,15 +121,18 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--add", type=int, default=PER_DAY, help="articles added for the daily rebuild")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/polydigest-bench-archive"))
+    parser.add_argument("--languages", default="en,pt",
+                        help="site languages; one without a model is built with its articles in the original")
     args = parser.parse_args()
+    options = {"languages": args.languages}
 
     project = make_archive(args.dir, args.articles)
     with PeakMemory() as cold_memory:
-        cold = timed_build(project)
-    noop = timed_build(project)
+        cold = timed_build(project, **options)
+    noop = timed_build(project, **options)
     write_archive_day(project / "seeds", args.articles, args.add)
     with PeakMemory() as daily_memory:
-        daily = timed_build(project)
+        daily = timed_build(project, **options)
 
     print(f"{args.articles} articles, then {args.add} more, x {len(cold.languages)} languages "
           f"({', '.join(cold.languages)})")

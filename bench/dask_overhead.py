@@ -60,9 +60,10 @@ def main() -> None:
     start = time.perf_counter()
     model.translate(sentences, greedy, cores)
     local = len(sentences) / (time.perf_counter() - start)
+    per_core = local / cores
     print(f"{len(sentences)} sentences, beam 1, {cores} cores")
-    print(f"{'setup':34} {'sent/s':>8} {'vs local':>9}")
-    print(f"{'local, in-process (' + str(cores) + ' replicas)':34} {local:8.1f} {1.0:9.2f}")
+    print(f"{'setup':34} {'sent/s':>8} {'vs local':>9} {'per core vs local per core':>27}")
+    print(f"{'local, in-process (' + str(cores) + ' replicas)':34} {local:8.1f} {1.0:9.2f} {1.0:27.2f}")
 
     rates = {}
     for workers in (1, 2):
@@ -86,7 +87,8 @@ def main() -> None:
                 translate_all(batch, sentences)
                 rate = len(sentences) / (time.perf_counter() - start)
                 rates[(workers, batch)] = rate
-                print(f"{f'dask, {workers} worker(s), batch {batch}':34} {rate:8.1f} {rate / local:9.2f}")
+                print(f"{f'dask, {workers} worker(s), batch {batch}':34} {rate:8.1f} {rate / local:9.2f} "
+                      f"{rate / workers / per_core:27.2f}")
             runner.close()
             print(f"{f'dask, {workers} worker(s): no-op task':34} {overhead:7.2f} ms per task")
     best = max(rates[(1, b)] for b in (32, 128, 256))

@@ -6,12 +6,24 @@ warning into a failure. polydigest can rebuild in place because its navigation i
 five tabs on every page and a page's HTML depends only on its own Markdown (publish builds
 everything afresh when the theme, the config or a version changes): that one warning is
 dropped here; every other warning still fails the build.
+
+A build in place starts from hard links to the current site's files (publish.py), so a
+file must never be rewritten where it is: MkDocs' two writers (``write_file`` for pages,
+the sitemap and 404.html, ``copy_file`` for static files) are replaced here by ones that
+write a new file and rename it over the old name, which leaves the current site's file as
+it was. publish.py uses hard links only when no other plugin that might write files is on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -21,11 +33,48 @@ class _DropDirtyWarning(logging.Filter):
         return DIRTY_WARNING not in record.getMessage()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would have given the file (mkstemp gives 0600)
+
+
+def _replace(output_path: str, write: Callable[[str], object]) -> None:
+    """Write through ``write`` into a new file next to ``output_path``, then rename it there."""
+    folder = os.path.dirname(output_path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".polydigest-")
+    os.close(handle)
+    try:
+        write(temporary)
+        os.chmod(temporary, _FILE_MODE)
+        os.replace(temporary, output_path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_file(content: bytes, output_path: str) -> None:
+    _replace(output_path, lambda path: Path(path).write_bytes(content))
+
+
+def copy_file(source_path: str, output_path: str) -> None:
+    if os.path.isdir(output_path):
+        output_path = os.path.join(output_path, os.path.basename(source_path))
+    _replace(output_path, lambda path: shutil.copyfile(source_path, path))
+
+
 def main(argv: list[str]) -> int:
+    from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
+    utils.write_file, utils.copy_file = write_file, copy_file  # see the module's docstring
     config_file, dirty = argv[0], "--dirty" in argv[1:]
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())

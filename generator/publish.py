@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -157,17 +158,21 @@ def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     )
 
 
-def _build_one(lang: str, config_file: Path, site: Path, dirty: bool, docs: Path) -> tuple[int, str]:
+def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
+               gone: list[str]) -> tuple[int, str]:
+    """One language: a fresh build, or (with ``current``, the language's current site) a build
+    in place over a copy of it, where the pages whose Markdown is ``gone`` are removed."""
+    if current is not None:
+        shutil.copytree(current, site, copy_function=copy, ignore=shutil.ignore_patterns("pagefind"))
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
     # folder variables should anything have set them.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
     process = subprocess.run(
-        [sys.executable, "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if dirty else [])],
+        [sys.executable, "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if current else [])],
         capture_output=True, text=True, env=environment,
     )
     if process.returncode == 0:
-        if dirty:
-            remove_stale_pages(site, docs)
+        remove_stale_pages(site, gone)
         process = index_search(site, lang)
     return process.returncode, (process.stdout + process.stderr).strip()
 
@@ -196,34 +201,57 @@ def docs_fingerprint(docs: Path) -> str:
     return _hash_tree(hashlib.sha256(), docs).hexdigest()
 
 
+def markdown_pages(docs: Path) -> list[str]:
+    return sorted(str(page.relative_to(docs)) for page in docs.rglob("*.md"))
+
+
 def _hash_tree(digest, root: Path):  # noqa: ANN001, ANN202 - a hashlib object
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest
 
 
-def page_outputs(docs: Path) -> set[Path]:
-    """The HTML file of each Markdown page under ``docs`` (directory URLs), relative to the site."""
-    outputs = set()
-    for page in docs.rglob("*.md"):
-        relative = page.relative_to(docs).with_suffix("")
-        outputs.add(relative.parent / "index.html" if relative.name == "index" else relative / "index.html")
-    return outputs
+# Plugins that write no files of their own in a polydigest build (it turns them off).
+PLUGINS_WRITING_NOTHING = {"search", "material/search", "blog", "material/blog", "tags", "material/tags"}
 
 
-def remove_stale_pages(site: Path, docs: Path) -> int:
+def _copy_for_in_place(parent: dict) -> Callable[[str, str], object]:
+    """Hard links when only MkDocs writes files (generator.mkdocs_runner replaces files, never
+    rewrites them, so the current site stays intact); real copies, with their times, when
+    another plugin might write into a file shared with the current site."""
+    if set(_plugins_as_mapping(parent.get("plugins", ["search"]))) <= PLUGINS_WRITING_NOTHING:
+        return os.link
+    return shutil.copy2
+
+
+def page_output(page: str) -> Path:
+    """Where MkDocs writes a Markdown page (directory URLs), relative to the site."""
+    relative = Path(page).with_suffix("")
+    return relative.parent / "index.html" if relative.name == "index" else relative / "index.html"
+
+
+def remove_stale_pages(site: Path, gone: list[str]) -> None:
     """After a build in place: remove the pages whose Markdown is gone (a deleted article, a
-    list that got shorter). Theme assets and the search index are not pages."""
-    wanted = page_outputs(docs)
-    removed = 0
-    for page in site.rglob("index.html"):
-        relative = page.relative_to(site)
-        if relative.parts[0] not in ("assets", "pagefind") and relative not in wanted:
-            page.unlink()
-            removed += 1
-            with contextlib.suppress(OSError):  # the page's folder, when nothing else is in it
-                page.parent.rmdir()
-    return removed
+    list that got shorter), and their folders when nothing else is left in them."""
+    for page in gone:
+        output = site / page_output(page)
+        output.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            output.parent.rmdir()
+
+
+def _retire(folder: Path, work_dir: Path) -> None:
+    """Delete a previous site without making the build wait: it is moved into the work
+    folder and removed by a detached process (the next build removes what is left)."""
+    retired = work_dir / f"retired-{folder.name}"
+    try:
+        folder.rename(retired)
+    except OSError:  # another file system
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(retired)],
+                     start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
 
 
 def publish(config: Config, languages: list[str], progress: Progress = SILENT) -> list[str]:
@@ -245,16 +273,18 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
         previous = json.loads(state_file.read_text()) if state_file.exists() else {}
     except ValueError:
         previous = {}
-    for stale in site_dir.parent.glob(f"{site_dir.name}.building-*"):
-        if paths.is_claimed(stale):  # left by a killed build (we hold the build lock)
+    leftovers = [*site_dir.parent.glob(f"{site_dir.name}.building-*"), *work_dir.glob("retired-*")]
+    for stale in leftovers:
+        if paths.is_claimed(stale):  # left by a killed build (we hold the build lock), or not yet removed
             shutil.rmtree(stale, ignore_errors=True)
     parent = read_parent(config.path(config.mkdocs_config))
     state: dict[str, dict] = {}
     plans: dict[str, str] = {}  # language -> "keep", "in place" or "afresh"
     for lang in languages:
         derived = derived_config(config, parent, lang, languages, site_dir)
-        state[lang] = {"setup": setup_fingerprint(config, derived),
-                       "docs": docs_fingerprint(config.path(config.docs_dir) / lang)}
+        docs = config.path(config.docs_dir) / lang
+        state[lang] = {"setup": setup_fingerprint(config, derived), "docs": docs_fingerprint(docs),
+                       "pages": markdown_pages(docs)}
         before: dict = previous[lang] if isinstance(previous.get(lang), dict) else {}
         if not ((site_dir / lang / "index.html").is_file() and before.get("setup") == state[lang]["setup"]):
             plans[lang] = "afresh"
@@ -271,32 +301,34 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
     try:
         to_build = []
         for lang, plan in plans.items():
-            current = site_dir / lang
             if plan == "keep":
-                shutil.copytree(current, building / lang, copy_function=os.link)
+                shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
                 continue
-            if plan == "in place":  # real copies, with their times: MkDocs overwrites files in place
-                shutil.copytree(current, building / lang, copy_function=shutil.copy2,
-                                ignore=shutil.ignore_patterns("pagefind"))
             path = configs_dir / f"{lang}.yml"
             derived = derived_config(config, parent, lang, languages, building)
             path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False))
-            to_build.append((lang, path, building / lang, plan == "in place", config.path(config.docs_dir) / lang))
+            # In place, MkDocs rebuilds the changed pages over a copy of the language's site.
+            current = site_dir / lang if plan == "in place" else None
+            gone = sorted(set(previous[lang].get("pages", [])) - set(state[lang]["pages"])) if current else []
+            to_build.append((lang, path, building / lang, current, _copy_for_in_place(parent), gone))
         jobs = config.build_jobs or config.cpu_count
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
             results = pool.map(lambda job: _build_one(*job), to_build)
-            for done, ((lang, _, _, dirty, _), (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
+            for done, (job, (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
+                lang, in_place = job[0], job[3] is not None
                 if code != 0:
                     failures.append(f"[{lang}] mkdocs build or search indexing failed:\n{output}")
-                progress.step("mkdocs", done, len(to_build), f"languages ({lang}{', changed pages' if dirty else ''})")
+                what = f"{lang}, changed pages" if in_place else lang
+                progress.step("mkdocs", done, len(to_build), f"languages ({what})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")
-        _swap_in(building, site_dir)  # ``building`` now holds the previous site, removed below
+        _swap_in(building, site_dir)  # ``building`` now holds the previous site
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+        _retire(building, work_dir)
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)
     return [lang for lang, *_ in to_build]
 
 
