@@ -1,12 +1,15 @@
 """A rebuild costs what changed: counts of work done, not times."""
 
+import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
+from generator.publish import page_output
 
 pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
@@ -49,6 +52,42 @@ def test_adding_one_article_costs_one_summary_and_its_translations(built):
     assert report.articles == 3 and report.summarized == 1
     assert report.translated == texts_of(project, "budget") * (2 - 1)  # one other language
     assert (project / "site" / "pt" / "articles" / "budget" / "index.html").is_file()
+
+
+def test_a_build_in_place_rewrites_only_changed_pages_and_never_a_file_of_the_live_site(built, tmp_path):
+    """The new article's pages are built over hard links to the current site: every file the
+    current site had keeps its bytes (a hard-linked snapshot would show any rewrite), pages
+    whose Markdown did not change are the very same files, and a removed article's page goes."""
+    project, _ = built
+    site = project / "site"
+    snapshot = tmp_path / "snapshot"
+    before = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(site)
+            (snapshot / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, snapshot / relative)  # shares the file: a rewrite in place would show here
+            before[relative] = path.read_bytes()
+    docs = project / "docs" / "en"
+    markdown_before = {str(page.relative_to(docs)): page.read_bytes() for page in docs.rglob("*.md")}
+    (project / "seeds" / "budget.txt").write_text(NEW_ARTICLE)
+    removed = sorted((project / "seeds").glob("*.txt"))[0]
+    removed_slug = next(p.parent.name for p in (site / "en" / "articles").glob("*/index.html")
+                        if removed.stem.split("_")[0] in p.parent.name)
+    removed.unlink()
+    report = build(load_config(project), SILENT)
+    assert report.published == ["en", "pt"]
+    assert all((snapshot / relative).read_bytes() == content for relative, content in before.items())
+    assert (site / "en" / "articles" / "budget" / "index.html").is_file()
+    assert not (site / "en" / "articles" / removed_slug).exists()
+    unchanged = changed = 0
+    for page, markdown in markdown_before.items():
+        output = Path("en") / page_output(page)
+        if (project / "docs" / "en" / page).is_file():
+            same = (project / "docs" / "en" / page).read_bytes() == markdown
+            assert os.path.samefile(site / output, snapshot / output) == same, page
+            unchanged, changed = unchanged + same, changed + (not same)
+    assert unchanged and changed
 
 
 def test_changing_the_beam_retranslates_but_does_not_resummarize(built):
