@@ -20,6 +20,7 @@ from .errors import BuildError
 from .executor import Executor, make_executor
 from .progress import Progress
 from .records import BuildReport, Problem
+from .state import LastBuild, inputs_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -57,20 +58,34 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    """Turn the seeds folder into the site. Returns what was done; raises BuildError."""
+    """Turn the seeds folder into the site. Returns what was done; raises BuildError. When
+    nothing changed since the last successful build, returns that build's report (with no
+    work done) and touches nothing."""
     progress = progress or Progress()
     report = BuildReport()
     with build_lock(config):
         for name in ("docs_dir", "site_dir"):  # before any stage runs, so a refusal writes nothing
             paths.check_claimable(config.path(getattr(config, name)), name)
+        with _timed(report, "ingest"):
+            last = LastBuild(config.path(config.work_dir))
+            fingerprint = inputs_fingerprint(config)
+            unchanged = last.unchanged(fingerprint)
+        if unchanged and publish.site_is_current(config, unchanged.languages):
+            progress.say("[build] nothing changed since the last build (seeds, options, models, mkdocs.yml "
+                         "and polydigest are the same): the site is up to date")
+            unchanged.seconds = report.seconds
+            return unchanged
+        last.forget()  # until this build succeeds
         cache = Cache(config.path(config.work_dir) / "cache.sqlite")
         executor = make_executor(config.scheduler, config.cpu_count, config.scheduler_timeout)
+        readings = ingest.ParsedFiles(cache)
         try:
-            _run_stages(config, cache, executor, report, progress)
+            _run_stages(config, cache, executor, report, progress, readings)
         finally:
             report.cache_hits = cache.hits
             cache.close()
             executor.close()
+        last.save(fingerprint, report, readings.valid_until)
     return report
 
 
@@ -87,9 +102,10 @@ def untranslated_page_texts(languages: list[str]) -> list[Problem]:
     return problems
 
 
-def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildReport, progress: Progress) -> None:
+def _run_stages(config: Config, cache: Cache, executor: Executor, report: BuildReport, progress: Progress,
+                readings: ingest.ParsedFiles) -> None:
     with _timed(report, "ingest"):
-        articles, problems = ingest.ingest(config, cache)
+        articles, problems = ingest.ingest(config, cache, readings)
         report.problems += problems  # the CLI prints every problem once, at the end
         report.articles = len(articles)
         progress.say(f"[ingest] {len(articles)} articles from {config.path(config.seeds_dir)}")

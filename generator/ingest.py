@@ -145,6 +145,8 @@ class ParsedFiles:
     def __init__(self, cache: Cache):
         self.cache = cache
         self.pending: dict[str, dict] = {}
+        self.valid_until: dt.date | None = None
+        """The last day every reading handed out holds (None: no end)."""
         digest = hashlib.sha256()
         for module in self._CODE:  # a change to how files are read must not reuse old readings
             digest.update((Path(__file__).parent / module).read_bytes())
@@ -159,13 +161,20 @@ class ParsedFiles:
 
     def get(self, key: str) -> tuple[list[Article], list[Problem]] | None:
         entry = self.cache.get(key)
-        if entry is None or (entry["until"] and dt.date.fromisoformat(entry["until"]) < dt.date.today()):
+        until = dt.date.fromisoformat(entry["until"]) if entry and entry["until"] else None
+        if entry is None or (until and until < dt.date.today()):
             return None
+        self._holds_until(until)
         articles = [Article(**{**a, "paragraphs": tuple(a["paragraphs"]), "tags": tuple(a["tags"]),
                                "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
         return articles, [Problem(*problem) for problem in entry["problems"]]
 
+    def _holds_until(self, until: dt.date | None) -> None:
+        if until and (self.valid_until is None or until < self.valid_until):
+            self.valid_until = until
+
     def put(self, key: str, articles: list[Article], problems: list[Problem], until: dt.date | None) -> None:
+        self._holds_until(until)
         self.pending[key] = {
             "articles": [{**dataclasses.asdict(a), "date": a.date.isoformat()} for a in articles],
             "problems": [[p.subject, p.reason] for p in problems],
@@ -198,28 +207,35 @@ def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tupl
     return articles, problems
 
 
-def ingest(config: Config, cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
-    """Read every supported file in the seeds folder; unreadable ones become Problems."""
+def ingest(config: Config, cache: Cache | None = None,
+           readings: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
+    """Read every supported file in the seeds folder; unreadable ones become Problems. With
+    a cache, files read before are not read again (through ``readings`` when given)."""
     seeds = config.path(config.seeds_dir)
     if not seeds.is_dir():
         raise ConfigError(f"seeds_dir: the seeds folder {seeds} does not exist")
-    return read_folder(seeds, config, cache)
+    return read_folder(seeds, config, cache, readings)
 
 
-def read_folder(folder: Path, config: Config, cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
-    """Every article of the files under ``folder``, named relative to it."""
+def seed_files(folder: Path) -> list[tuple[Path, str]]:
+    """(path, name relative to ``folder``) of every file a build considers, in order."""
     entries = sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
-    return read_files([(path, str(path.relative_to(folder))) for path in entries], config, git_added_dates(folder),
-                      cache)
+    return [(path, str(path.relative_to(folder))) for path in entries]
+
+
+def read_folder(folder: Path, config: Config, cache: Cache | None = None,
+                readings: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
+    """Every article of the files under ``folder``, named relative to it."""
+    return read_files(seed_files(folder), config, git_added_dates(folder), cache, readings)
 
 
 def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str, dt.date],
-               cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
+               cache: Cache | None = None, readings: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
     """Articles of (path, name) files, with final slugs and duplicates removed; ``added`` holds
     the stand-in date of files by name (the day git first saw them)."""
     problems = []
     articles: list[Article] = []
-    parsed = ParsedFiles(cache) if cache else None
+    parsed = readings or (ParsedFiles(cache) if cache else None)
     for path, name in entries:
         if path.is_symlink():  # could point anywhere on the machine
             problems.append(Problem(name, "symbolic link; skipped"))

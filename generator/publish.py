@@ -254,6 +254,20 @@ def _retire(folder: Path, work_dir: Path) -> None:
                      stderr=subprocess.DEVNULL)
 
 
+def site_is_current(config: Config, languages: list[str]) -> bool:
+    """Whether ``site_dir`` holds what the last publish built from the Markdown now in
+    ``docs_dir`` (nobody edited, removed or half-rewrote either since)."""
+    site_dir = config.path(config.site_dir)
+    try:
+        state = json.loads((config.path(config.work_dir) / "site-state.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (site_dir / "index.html").is_file() and all(
+        isinstance(state.get(lang), dict) and (site_dir / lang / "index.html").is_file()
+        and state[lang].get("docs") == docs_fingerprint(config.path(config.docs_dir) / lang)
+        for lang in languages)
+
+
 def publish(config: Config, languages: list[str], progress: Progress = SILENT) -> list[str]:
     """Build every changed language into a fresh folder and swap it in as ``site_dir``.
 

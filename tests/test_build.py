@@ -127,9 +127,14 @@ def test_rebuild_is_byte_identical_and_recomputes_nothing(project):
     config = load_config(project)
     first = build(config, SILENT)
     docs = {p: p.read_bytes() for p in (project / "docs").rglob("*.md")}
-    second = build(config, SILENT)
+    second = build(config, SILENT)  # nothing changed: not even the cache is opened
     assert first.summarized == 2 and first.translated > 0
-    assert (second.summarized, second.translated) == (0, 0) and second.cache_hits > 0
+    assert (second.summarized, second.translated, second.cache_hits) == (0, 0, 0)
+    assert (second.articles, second.problems, second.languages) == (first.articles, first.problems, first.languages)
+    assert {p: p.read_bytes() for p in (project / "docs").rglob("*.md")} == docs
+    (project / ".polydigest" / "last-build.json").unlink()  # every stage runs again, on the cache
+    third = build(config, SILENT)
+    assert (third.summarized, third.translated) == (0, 0) and third.cache_hits > 0
     assert {p: p.read_bytes() for p in (project / "docs").rglob("*.md")} == docs
 
 

@@ -38,11 +38,38 @@ def built(project):
 
 
 def test_noop_rebuild_summarizes_translates_and_publishes_nothing(built):
-    project, _ = built
+    project, first = built
     report = build(load_config(project), SILENT)
     assert (report.summarized, report.translated, report.published) == (0, 0, [])
-    assert report.cache_hits > 0
+    assert (report.articles, report.problems) == (first.articles, first.problems)  # reported again
     assert (project / "site" / "pt" / "index.html").is_file()
+
+
+def test_a_hand_edited_page_or_a_lost_site_page_makes_the_next_build_restore_it(built):
+    project, _ = built
+    page = project / "docs" / "en" / "index.md"
+    generated = page.read_text()
+    page.write_text(generated + "\nedited by hand\n")
+    build(load_config(project), SILENT)
+    assert page.read_text() == generated
+    (project / "site" / "pt" / "index.html").unlink()
+    report = build(load_config(project), SILENT)
+    assert report.published == ["pt"] and (project / "site" / "pt" / "index.html").is_file()
+
+
+def test_a_reading_that_expires_makes_the_build_run_again(tmp_path):
+    import datetime as dt
+
+    from generator.records import BuildReport
+    from generator.state import LastBuild
+
+    last = LastBuild(tmp_path)
+    last.save("inputs", BuildReport(articles=3, languages=["en"]), None)
+    assert last.unchanged("inputs").articles == 3 and last.unchanged("other") is None
+    last.save("inputs", BuildReport(articles=3), dt.date.today())
+    assert last.unchanged("inputs") is not None  # good through today
+    last.save("inputs", BuildReport(articles=3), dt.date.today() - dt.timedelta(days=1))
+    assert last.unchanged("inputs") is None
 
 
 def test_adding_one_article_costs_one_summary_and_its_translations(built):
