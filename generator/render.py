@@ -83,9 +83,12 @@ def escape_paragraph(text: str) -> str:
     return _inline_only(escape_text(text))
 
 
+_NUMBERED = re.compile(r"^(\d+)\.")
+
+
 def _inline_only(markdown: str) -> str:
     """Escaped inline Markdown that cannot start a block (a numbered list) either."""
-    return re.sub(r"^(\d+)\.", r"\1&#46;", markdown)
+    return _NUMBERED.sub(r"\1&#46;", markdown)
 
 
 def safe_url(url: str) -> str | None:

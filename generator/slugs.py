@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from .readers import Source
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
 
+@functools.lru_cache(maxsize=65536)  # pages ask for the same topics' and sources' names again and again
 def slugify(name: str) -> str:
     """URL-safe, stable name: ASCII letters, digits and hyphens; never a path or a reserved name."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
