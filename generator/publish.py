@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -158,6 +159,11 @@ def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     )
 
 
+# One Pagefind at a time: each uses more than one core already (two in parallel took as long
+# as one after the other) and about 880 MB at 10,000 articles.
+_ONE_INDEXER = threading.Lock()
+
+
 def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
                gone: list[str]) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
@@ -173,7 +179,8 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
     )
     if process.returncode == 0:
         remove_stale_pages(site, gone)
-        process = index_search(site, lang)
+        with _ONE_INDEXER:
+            process = index_search(site, lang)
     return process.returncode, (process.stdout + process.stderr).strip()
 
 
