@@ -480,7 +480,8 @@ def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
                                [_dated_link(item, lang, "../../") for item in group], lang, title=title))
     for code, group in categories.items():
         title = language_title(code, lang)
-        head = [f"# {escape_text(title)}", "", escape_text(label(lang, "category_intro", language=title)), ""]
+        head = [f"# {escape_text(title)}", "",
+                escape_text(label(lang, "category_intro", language=language_name(code, lang))), ""]
         files.update(paginated(f"{BLOG_DIR}/category/{code}.md", head,
                                [_dated_link(item, lang, "../../") for item in group], lang, title=title))
     return files
