@@ -261,14 +261,23 @@ def _retire(folder: Path, work_dir: Path) -> None:
                      stderr=subprocess.DEVNULL)
 
 
+STATE_FILE = "site-state.json"  # in the work folder: per language, what its site was built from
+
+
+def _site_state(state_file: Path) -> dict:
+    """What the last publish recorded; empty when there is no record or it is unreadable."""
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
 def site_is_current(config: Config, languages: list[str]) -> bool:
     """Whether ``site_dir`` holds what the last publish built from the Markdown now in
     ``docs_dir`` (nobody edited, removed or half-rewrote either since)."""
     site_dir = config.path(config.site_dir)
-    try:
-        state = json.loads((config.path(config.work_dir) / "site-state.json").read_text())
-    except (OSError, ValueError):
-        return False
+    state = _site_state(config.path(config.work_dir) / STATE_FILE)
     return (site_dir / "index.html").is_file() and all(
         isinstance(state.get(lang), dict) and (site_dir / lang / "index.html").is_file()
         and state[lang].get("docs") == docs_fingerprint(config.path(config.docs_dir) / lang)
@@ -289,11 +298,8 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
     work_dir = config.path(config.work_dir)
     configs_dir = work_dir / "mkdocs"
     configs_dir.mkdir(parents=True, exist_ok=True)
-    state_file = work_dir / "site-state.json"
-    try:
-        previous = json.loads(state_file.read_text()) if state_file.exists() else {}
-    except ValueError:
-        previous = {}
+    state_file = work_dir / STATE_FILE
+    previous = _site_state(state_file)
     leftovers = [*site_dir.parent.glob(f"{site_dir.name}.building-*"), *work_dir.glob("retired-*")]
     for stale in leftovers:
         if paths.is_claimed(stale):  # left by a killed build (we hold the build lock), or not yet removed
@@ -311,7 +317,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
             plans[lang] = "afresh"
         elif before.get("docs") == state[lang]["docs"]:
             plans[lang] = "keep"
-        else:  # in place only with directory URLs, the layout page_outputs knows
+        else:  # in place only with directory URLs, the layout page_output knows
             plans[lang] = "in place" if parent.get("use_directory_urls", True) is not False else "afresh"
     index = root_index(languages)
     if set(plans.values()) == {"keep"} and (site_dir / "index.html").is_file() \
