@@ -128,6 +128,9 @@ def articles_from_file(path: Path, config: Config, name: str, stand_in_date: dt.
     with watch_future_dates() as refused, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # a library's warning names this file
         warnings.simplefilter("ignore", DeprecationWarning)  # for the library's developers, not ours
+        # Emitted when the garbage collector happens to free something unclosed (a socket
+        # another part of the process left open) while this file is read: never about the file.
+        warnings.simplefilter("ignore", ResourceWarning)
         articles, problems = _read_file(path, config, name, stand_in)
     for message in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
         problems.append(Problem(name, f"while reading: {message}"))

@@ -183,6 +183,23 @@ def test_a_library_warning_while_reading_names_the_file(tmp_path, monkeypatch):
         "note.txt: while reading: UserWarning: tzname BRT identified but not understood"]
 
 
+def test_an_unclosed_socket_freed_while_reading_is_not_blamed_on_the_file(tmp_path, monkeypatch):
+    # CI once failed this way: a socket an earlier test left open was garbage-collected while
+    # storm.txt was read, and its ResourceWarning was reported as a problem of storm.txt.
+    import socket
+
+    from generator import ingest, readers
+
+    def reader_that_frees_a_socket(path, name, max_bytes):
+        socket.socket()  # dropped at once, unclosed: freed here with a ResourceWarning
+        return readers.read_txt(path, name, max_bytes)
+
+    monkeypatch.setitem(ingest.READERS, ".txt", reader_that_frees_a_socket)
+    (tmp_path / "note.txt").write_text("A headline\n\nSome article text that is long enough to read.\n")
+    articles, problems = ingest.articles_from_file(tmp_path / "note.txt", load_config(tmp_path), "note.txt")
+    assert len(articles) == 1 and problems == []
+
+
 @pytest.mark.parametrize("stated", ["yesterday", "3 days ago", "ontem", "há 2 horas", "1709632800", "2017"])
 def test_relative_or_partial_dates_in_metadata_are_not_dates(tmp_path, stated):
     from generator.ingest import articles_from_file
