@@ -54,6 +54,7 @@ def serve():
     yield start
     for server in servers:
         server.shutdown()
+        server.server_close()
 
 
 def built_and_served(project: Path, serve) -> tuple[Path, str]:

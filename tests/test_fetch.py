@@ -126,6 +126,7 @@ def server():
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+    httpd.server_close()
 
 
 def fetcher(project: Path, **limits) -> Fetcher:

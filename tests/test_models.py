@@ -79,6 +79,7 @@ def index_server(xx_packages):
     server = IndexServer(xx_packages)
     yield server
     server.httpd.shutdown()
+    server.httpd.server_close()
 
 
 def nothing_installed(project: Path) -> bool:
