@@ -17,7 +17,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from corpus import PER_DAY, make_archive, table_header, table_row, timed_build, write_archive_day
+from corpus import PER_DAY, add_stand_in_models, make_archive, table_header, table_row, timed_build, write_archive_day
 
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = {"en": ["government", "bibliotecas"], "pt": ["bibliotecas", "governo"]}
@@ -123,10 +123,15 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/polydigest-bench-archive"))
     parser.add_argument("--languages", default="en,pt",
                         help="site languages; one without a model is built with its articles in the original")
+    parser.add_argument("--stand-in", metavar="LANG", action="append", default=[],
+                        help="give LANG (also add it to --languages) copies of the en<->pt models, "
+                             "to time a third translated language where no third model exists")
     args = parser.parse_args()
     options = {"languages": args.languages}
 
     project = make_archive(args.dir, args.articles)
+    for language in args.stand_in:
+        add_stand_in_models(project, language)
     with PeakMemory() as cold_memory:
         cold = timed_build(project, **options)
     noop = timed_build(project, **options)
@@ -135,7 +140,8 @@ def main() -> None:
         daily = timed_build(project, **options)
 
     print(f"{args.articles} articles, then {args.add} more, x {len(cold.languages)} languages "
-          f"({', '.join(cold.languages)})")
+          f"({', '.join(cold.languages)})"
+          + (f"; stand-in models (copies of en<->pt) for {', '.join(args.stand_in)}" if args.stand_in else ""))
     print(table_header())
     for name, report in (("cold", cold), ("no-op rebuild", noop), (f"+{args.add} articles", daily)):
         print(table_row(name, report))

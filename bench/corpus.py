@@ -71,6 +71,27 @@ def make_project(root: Path, articles: int) -> Path:
     return root
 
 
+def add_stand_in_models(project: Path, language: str) -> None:
+    """Models for ``language`` that are copies of the en<->pt ones under its code: its pages
+    then hold Portuguese labelled as ``language``, but a build translates into it (pivoting
+    through English from Portuguese) at a real model's cost. For timing a third site
+    language where no third model exists here; never for reading."""
+    import zipfile
+
+    for source, target, code_from, code_to in (("en", "pt", "en", language), ("pt", "en", language, "en")):
+        original = project / "models" / f"translate-{source}_{target}.argosmodel"
+        stand_in = project / "models" / f"translate-{code_from}_{code_to}.argosmodel"
+        with zipfile.ZipFile(original) as zin, zipfile.ZipFile(stand_in, "w", zipfile.ZIP_STORED) as zout:
+            for item in zin.infolist():
+                name = item.filename.replace(f"{source}_{target}", f"{code_from}_{code_to}")
+                data = zin.read(item)
+                if name.endswith("metadata.json"):
+                    meta = json.loads(data)
+                    meta.update(from_code=code_from, to_code=code_to)
+                    data = json.dumps(meta).encode()
+                zout.writestr(name, data)
+
+
 def _real_news() -> list[dict]:
     rows = []
     for name in ("news-en-bbc.jsonl.gz", "news-pt-fakebr.jsonl.gz"):
