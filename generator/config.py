@@ -128,7 +128,8 @@ class Config:
     max_article_bytes: int = _option(5_000_000, "Articles larger than this are reported and skipped.",
                                      check=_at_least(1))
     beam_size: int = _option(
-        1, "Beam size for translation: 1 is fastest; a sentence failing the checks is retried with 4.",
+        1, "Beam size for translation: 1 (greedy) is fastest; a sentence failing the checks is retried greedily "
+        "with penalties against repetition.",
         flag="--beam-size", metavar="N", check=_at_least(1),
     )
     translate_threads: int = _option(0, "CPU threads for translation (0: all cores).", check=_at_least(0))
