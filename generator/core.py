@@ -127,7 +127,8 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
                 readings: ingest.ParsedFiles) -> list[str]:
     """Every stage up to the Markdown in docs_dir; returns the site languages."""
     with _timed(report, "ingest"):
-        articles, problems = ingest.ingest(config, cache, readings)
+        # The seeds are files on this machine: a Dask cluster's workers cannot read them.
+        articles, problems = ingest.ingest(config, cache, readings, None if executor.remote else executor)
         report.problems += problems  # the CLI prints every problem once, at the end
         report.articles = len(articles)
         progress.say(f"[ingest] {len(articles)} articles from {config.path(config.seeds_dir)}")

@@ -39,6 +39,7 @@ from .config import Config
 from .dates import find_date, git_added_dates, parse_date, refuse_future_date, watch_future_dates
 from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
+from .executor import Executor, LocalExecutor, batches_of
 from .languages import detect_language, word_count
 from .readers import READERS, Source
 from .records import Article, Problem
@@ -121,10 +122,27 @@ def articles_from_file(path: Path, config: Config, name: str, stand_in_date: dt.
     """Every article in one file, with provisional slugs; what cannot be read becomes Problems.
     Without a stand-in date (the day it was committed), undated articles get the file's
     modification day. With a cache, a file read before with the same content is not read again."""
-    stand_in = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+    stand_in = _stand_in(path, stand_in_date)
     key = cache.key(path, name, stand_in, config) if cache else None
     if cache and key and (known := cache.get(key)):
         return known
+    articles, problems, until = read_file(path, config, name, stand_in)
+    if cache and key:
+        cache.put(key, articles, problems, until)
+    return articles, problems
+
+
+def _stand_in(path: Path, stand_in_date: dt.date | None) -> dt.date:
+    return stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+
+
+Reading = tuple[list[Article], list[Problem], dt.date | None]
+"""A file's articles, its problems, and the last day that holds (None: no end)."""
+
+
+def read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> Reading:
+    """One file read, with the warnings libraries gave while reading it as its problems.
+    A date refused as after today makes the result today's: good until that day comes."""
     with watch_future_dates() as refused, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # a library's warning names this file
         warnings.simplefilter("ignore", DeprecationWarning)  # for the library's developers, not ours
@@ -134,10 +152,12 @@ def articles_from_file(path: Path, config: Config, name: str, stand_in_date: dt.
         articles, problems = _read_file(path, config, name, stand_in)
     for message in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
         problems.append(Problem(name, f"while reading: {message}"))
-    if cache and key:
-        # A date refused as after today makes the result today's: good until that day comes.
-        cache.put(key, articles, problems, min(refused) - dt.timedelta(days=1) if refused else None)
-    return articles, problems
+    return articles, problems, min(refused) - dt.timedelta(days=1) if refused else None
+
+
+def read_batch(jobs: list[tuple[Path, str, dt.date]], config: Config) -> list[Reading]:
+    """``read_file`` for each (path, name, stand-in day): one task of a parallel ingest."""
+    return [read_file(path, config, name, stand_in) for path, name, stand_in in jobs]
 
 
 class ParsedFiles:
@@ -210,14 +230,15 @@ def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tupl
     return articles, problems
 
 
-def ingest(config: Config, cache: Cache | None = None,
-           readings: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
+def ingest(config: Config, cache: Cache | None = None, readings: ParsedFiles | None = None,
+           executor: Executor | None = None) -> tuple[list[Article], list[Problem]]:
     """Read every supported file in the seeds folder; unreadable ones become Problems. With
-    a cache, files read before are not read again (through ``readings`` when given)."""
+    a cache, files read before are not read again (through ``readings`` when given); the
+    others are read in ``executor``'s local processes when given."""
     seeds = config.path(config.seeds_dir)
     if not seeds.is_dir():
         raise ConfigError(f"seeds_dir: the seeds folder {seeds} does not exist")
-    return read_folder(seeds, config, cache, readings)
+    return read_folder(seeds, config, cache, readings, executor)
 
 
 def seed_files(folder: Path) -> list[tuple[Path, str]]:
@@ -226,30 +247,47 @@ def seed_files(folder: Path) -> list[tuple[Path, str]]:
     return [(path, str(path.relative_to(folder))) for path in entries]
 
 
-def read_folder(folder: Path, config: Config, cache: Cache | None = None,
-                readings: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
+def read_folder(folder: Path, config: Config, cache: Cache | None = None, readings: ParsedFiles | None = None,
+                executor: Executor | None = None) -> tuple[list[Article], list[Problem]]:
     """Every article of the files under ``folder``, named relative to it."""
-    return read_files(seed_files(folder), config, git_added_dates(folder), cache, readings)
+    return read_files(seed_files(folder), config, git_added_dates(folder), cache, readings, executor)
+
+
+READ_BATCH = 32  # files per task: tens of milliseconds each, against a millisecond to send a task
 
 
 def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str, dt.date],
-               cache: Cache | None = None, readings: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
+               cache: Cache | None = None, readings: ParsedFiles | None = None,
+               executor: Executor | None = None) -> tuple[list[Article], list[Problem]]:
     """Articles of (path, name) files, with final slugs and duplicates removed; ``added`` holds
-    the stand-in date of files by name (the day git first saw them)."""
-    problems = []
-    articles: list[Article] = []
+    the stand-in date of files by name (the day git first saw them). Files not in the cache
+    are read by ``executor`` (default: here), in batches, in their order."""
     parsed = readings or (ParsedFiles(cache) if cache else None)
+    found: list[tuple[list[Article], list[Problem]] | None] = []
+    to_read: list[tuple[int, str | None, tuple[Path, str, dt.date]]] = []
     for path, name in entries:
         if path.is_symlink():  # could point anywhere on the machine
-            problems.append(Problem(name, "symbolic link; skipped"))
+            found.append(([], [Problem(name, "symbolic link; skipped")]))
         elif path.suffix.lower() not in READERS:
-            problems.append(Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped"))
+            found.append(([], [Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped")]))
         else:
-            found, trouble = articles_from_file(path, config, name, added.get(name), parsed)
-            articles += found
-            problems += trouble
+            stand_in = _stand_in(path, added.get(name))
+            key = parsed.key(path, name, stand_in, config) if parsed else None
+            known = parsed.get(key) if parsed and key else None
+            if known is None:
+                to_read.append((len(found), key, (path, name, stand_in)))
+            found.append(known)
+    jobs = [job for _, _, job in to_read]
+    readings_done = [reading for batch in (executor or LocalExecutor()).map(
+        read_batch, batches_of(jobs, READ_BATCH), processes=True, config=config) for reading in batch]
+    for (position, key, _), (articles, problems, until) in zip(to_read, readings_done, strict=True):
+        found[position] = (articles, problems)
+        if parsed and key:
+            parsed.put(key, articles, problems, until)
     if parsed:
         parsed.save()
+    articles = [article for result in found if result for article in result[0]]
+    problems = [problem for result in found if result for problem in result[1]]
     slugs = assign_slugs(a.slug for a in articles)
     articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs, strict=True)]
     articles, duplicates = deduplicate(articles, cache)

@@ -193,3 +193,29 @@ def test_a_cached_reading_that_refused_a_future_date_is_good_only_until_that_day
     assert articles[0].date_is_stand_in and "after today" in str(problems[0])
     key = parsed.key(path, "early.md", dt.date(2024, 1, 1), config)
     assert parsed.pending[key]["until"] == dt.date.today().isoformat()
+
+
+def test_files_read_in_parallel_processes_give_the_same_articles_and_problems_in_order(tmp_path):
+    from generator.cache import Cache
+    from generator.executor import LocalExecutor
+    from generator.ingest import READ_BATCH
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for number in range(2 * READ_BATCH + 5):  # three batches
+        (seeds / f"n{number:03d}.txt").write_text(
+            f"Bridge {number} reopens\nPublished: 2024-05-{1 + number % 28:02d}\n\n"
+            f"Workers repaired bridge number {number} over the river this week, {number * 7} metres long. "
+            "Trains will run again on Monday.\n")
+    (seeds / "n010.txt").write_text("")
+    (seeds / "n020.md").write_text((seeds / "n021.txt").read_text())  # a duplicate of n021
+    config = load_config(tmp_path)
+    serial = ingest(config)
+    pool = LocalExecutor(2)
+    try:
+        parallel = ingest(config, Cache(tmp_path / "cache.sqlite"), executor=pool)
+    finally:
+        pool.close()
+    assert parallel == serial
+    assert len(serial[0]) == 2 * READ_BATCH + 4  # 70 files: one empty, one duplicate
+    assert [p.subject for p in serial[1]] == ["n010.txt", "n021.txt"]  # empty; the same story as n020.md
