@@ -139,3 +139,15 @@ def test_a_quotation_with_mixed_quote_marks_is_one_quotation_not_an_open_one():
         "The recording did not contain any specific threats against the two countries.",
     ]
     assert select_sentences(article(sentences), "lead", 3, 400, words=95) == tuple(sentences)
+
+
+def test_on_demand_list_computes_each_item_once_and_only_when_read():
+    from generator.summarize import OnDemand
+
+    computed = []
+    squares = OnDemand(5, lambda i: computed.append(i) or i * i)
+    assert len(squares) == 5 and computed == []
+    assert (squares[3], squares[3], squares[-1], squares[1:3]) == (9, 9, 16, [1, 4])
+    assert computed == [3, 4, 1, 2]
+    with pytest.raises(IndexError):
+        squares[5]
