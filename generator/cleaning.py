@@ -11,7 +11,7 @@ import re
 
 from . import settings
 from .dates import DATE_LABEL
-from .languages import split_sentences
+from .languages import MAX_SENTENCE_CHARS, split_sentences
 
 _RULES = settings.section("cleaning")
 # A comment section starts here; nothing after it is article text.
@@ -92,7 +92,9 @@ def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
     """The first line when it reads as a headline; otherwise the first sentence, shortened."""
     if len(paragraphs) > 1 and looks_like_headline(paragraphs[0]) and has_words(paragraphs[0]):
         return paragraphs[0], paragraphs[1:]
-    sentences = (s for p in paragraphs for s in split_sentences(p, language))
+    # Only a paragraph's start can hold its first sentence (at most MAX_SENTENCE_CHARS long):
+    # splitting a long paragraph whole cost more than the rest of reading the article.
+    sentences = (s for p in paragraphs for s in split_sentences(p[: 3 * MAX_SENTENCE_CHARS], language))
     first = next(s for s in sentences if has_words(s)).rstrip(".")
     if len(first) > 90:
         first = first[:90].rsplit(" ", 1)[0].rstrip(",;:") + "…"
