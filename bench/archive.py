@@ -11,6 +11,7 @@ Chromium (Playwright) against the built site on 127.0.0.1 when both are installe
 """
 
 import argparse
+import contextlib
 import functools
 import os
 import threading
@@ -18,6 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from corpus import PER_DAY, add_stand_in_models, make_archive, table_header, table_row, timed_build, write_archive_day
+
+from generator import core  # importable once corpus has set the path
 
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = {"en": ["government", "bibliotecas"], "pt": ["bibliotecas", "governo"]}
@@ -48,21 +51,56 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
+def _name(pid: int) -> str:
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    if pid == os.getpid():
+        return "build"
+    program = Path(words[0].decode(errors="replace")).name
+    module = words[2].decode(errors="replace") if len(words) > 2 and words[1] == b"-m" else ""
+    return module.split(".")[-1] or ("worker" if program.startswith("python") else program)
+
+
+_STAGE = ["start"]
+
+
+@contextlib.contextmanager
+def _stage_marked(report, stage):
+    """core._timed, noting which stage runs (for memory by stage)."""
+    _STAGE[0] = stage
+    with _timed(report, stage):
+        yield
+
+
+_timed = core._timed
+core._timed = _stage_marked
+
+
 class PeakMemory:
     """Samples, five times a second, the memory of this process and of every process it
-    started (MkDocs, Pagefind, worker pools): the peak of their sum (PSS) and of the largest."""
+    started (MkDocs, Pagefind, worker pools): the peak of their sum (PSS) and of the largest,
+    and, per build stage, the processes at that stage's peak."""
 
     def __init__(self):
         self.total = self.largest = 0.0
+        self.by_stage: dict[str, tuple[float, str]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stop.wait(0.2):
-            sizes = [_pss_mb(pid) for pid in [me, *_descendants(me)]]
+            pids = [me, *_descendants(me)]
+            sizes = [_pss_mb(pid) for pid in pids]
             self.total = max(self.total, sum(sizes))
             self.largest = max(self.largest, *sizes)
+            stage = _STAGE[0]
+            if sum(sizes) > self.by_stage.get(stage, (0.0, ""))[0]:
+                parts = sorted(zip(sizes, pids, strict=True), reverse=True)
+                self.by_stage[stage] = (sum(sizes), " + ".join(f"{_name(pid)} {size:.0f}" for size, pid in parts
+                                                             if size >= 20))
 
     def __enter__(self):
         self._thread.start()
@@ -151,6 +189,8 @@ def main() -> None:
     for name, memory in (("cold build", cold_memory), (f"+{args.add} articles", daily_memory)):
         print(f"peak memory (PSS), {name}: all processes together {memory.total:.0f} MB, "
               f"the largest one {memory.largest:.0f} MB")
+        for stage, (total, processes) in memory.by_stage.items():
+            print(f"    {stage:10} {total:5.0f} MB: {processes}")
     site = project / "site"
     for lang in cold.languages:
         print(f"[{lang}] largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB"

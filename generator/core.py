@@ -136,6 +136,7 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
     with _timed(report, "summarize"):
         summaries, report.summarized, problems = summarize.summarize_all(articles, config, cache, progress, executor)
         report.problems += problems
+        executor.pause()  # its worker processes held ~180 MB each through translation and rendering
 
     with _timed(report, "translate"):
         models = argos.load_models(config)
@@ -164,13 +165,11 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.translated = translator.translated  # tags are translated here too
 
     with _timed(report, "render"):
-        files = {
-            f"{lang}/{path}": content
-            for lang in languages
-            for path, content in render.render_language(localized[lang], lang, digest).items()
-        }
         docs_dir = config.path(config.docs_dir)
         paths.claim(docs_dir, "docs_dir")
-        written = render.write_tree(docs_dir, files)
-        progress.say(f"[render] {len(files)} pages, {written} changed")
+        # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
+        pages = ((f"{lang}/{path}", content) for lang in languages
+                 for path, content in render.render_language(localized[lang], lang, digest).items())
+        count, written = render.write_tree(docs_dir, pages)
+        progress.say(f"[render] {count} pages, {written} changed")
     return languages

@@ -34,6 +34,11 @@ class Executor(Protocol):
     def map(self, function: Callable, batches: Sequence, *, processes: bool = False,
             progress: BatchProgress | None = None, **shared: Any) -> list: ...
 
+    def pause(self) -> None:
+        """Stop the local processes between stages: their memory goes back now (a later map
+        starts them again)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -77,10 +82,13 @@ class LocalExecutor:
             progress(done, len(batches))
         return results
 
-    def close(self) -> None:
+    def pause(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
-            self._pool = None  # the workers' memory is given back as soon as the stage is done
+            self._pool = None
+
+    def close(self) -> None:
+        self.pause()
 
 
 def _call(job: tuple[Callable, Any, dict]) -> Any:
@@ -123,6 +131,9 @@ class DaskExecutor:
         except Exception as exc:  # a task failed on every try, or the cluster went away
             raise ExecutorError(f"{getattr(function, '__name__', 'a task')} failed on the Dask cluster: "
                                 f"{type(exc).__name__}: {exc}") from exc
+
+    def pause(self) -> None:
+        pass  # the cluster's workers are its own
 
     def close(self) -> None:
         self.client.close()

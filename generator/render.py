@@ -36,7 +36,7 @@ import json
 import re
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -540,13 +540,16 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) ->
     return files
 
 
-def write_tree(root: Path, files: dict[str, str]) -> int:
-    """Make ``root`` hold exactly ``files``: unchanged files are not rewritten (their
-    modification times stay, so nothing downstream sees a change), stale ones are removed
-    (but for the marker that makes ``root`` polydigest's). Returns the number of files written."""
+def write_tree(root: Path, files: Iterable[tuple[str, str]]) -> tuple[int, int]:
+    """Make ``root`` hold exactly ``files`` ((relative path, content) pairs, taken one at a
+    time, so a caller can make them as they are written): unchanged files are not rewritten
+    (their modification times stay, so nothing downstream sees a change), stale ones are
+    removed (but for the marker that makes ``root`` polydigest's). Returns (files, written)."""
+    wanted = {root / paths.MARKER}
     written = 0
-    for relative, content in files.items():
+    for relative, content in files:
         path = root / relative
+        wanted.add(path)
         data = content.encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
             continue
@@ -555,11 +558,10 @@ def write_tree(root: Path, files: dict[str, str]) -> int:
         temporary.write_bytes(data)
         temporary.replace(path)
         written += 1
-    wanted = {root / relative for relative in files} | {root / paths.MARKER}
     if root.is_dir():
         for path in sorted(root.rglob("*"), reverse=True):
             if path.is_file() and path not in wanted:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return written
+    return len(wanted) - 1, written

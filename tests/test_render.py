@@ -71,9 +71,9 @@ def test_home_lists_articles_newest_first():
 
 
 def test_unchanged_files_are_not_rewritten_and_stale_ones_are_removed(tmp_path):
-    assert write_tree(tmp_path, {"a.md": "A", "d/b.md": "B"}) == 2
+    assert write_tree(tmp_path, [("a.md", "A"), ("d/b.md", "B")]) == (2, 2)
     before = (tmp_path / "a.md").stat().st_mtime_ns
-    assert write_tree(tmp_path, {"a.md": "A"}) == 0
+    assert write_tree(tmp_path, [("a.md", "A")]) == (1, 0)
     assert (tmp_path / "a.md").stat().st_mtime_ns == before
     assert not (tmp_path / "d").exists()
 
