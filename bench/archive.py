@@ -30,11 +30,10 @@ def _descendants(pid: int) -> list[int]:
     found, frontier = [], [pid]
     while frontier:
         parent = frontier.pop()
-        children = Path(f"/proc/{parent}/task/{parent}/children")
-        try:
-            kids = [int(k) for k in children.read_text().split()]
-        except OSError:
-            continue
+        kids = []
+        for task in Path(f"/proc/{parent}/task").glob("*"):  # a process started by any thread
+            with contextlib.suppress(OSError):
+                kids += [int(k) for k in (task / "children").read_text().split()]
         found += kids
         frontier += kids
     return found

@@ -11,7 +11,6 @@ translation fast.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import hashlib
 import json
@@ -28,6 +27,7 @@ from typing import Any
 from . import paths
 from .config import Config, is_language_code
 from .errors import ExecutorError, InvalidModelPackage, ModelFailure
+from .memory import relax_allocator
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +207,10 @@ class TranslationModel:
             )
         return self._translator
 
+    def unload(self) -> None:
+        """Free the CTranslate2 model (about 60 MB); the next translation loads it again."""
+        self._translator = None
+
     def translate(self, sentences: list[str], decoding: Decoding, threads: int) -> list[str]:
         """Translate sentences in batches; one output per input, in order. Raises
         ``ModelFailure`` when CTranslate2 rejects the input (never for lack of memory)."""
@@ -277,24 +281,6 @@ class ShippedModel:
             archive.write_bytes(self.package)
             _LOADED[self.identity] = TranslationModel.open(install_package(archive, folder / "packages"))
         return _LOADED[self.identity]
-
-
-def relax_allocator() -> None:
-    """Undo the memory trimming Dask asks of its workers. Its nanny starts each worker with
-    MALLOC_TRIM_THRESHOLD_=65536, which also turns off glibc's adaptive thresholds, so the
-    buffers CTranslate2 allocates and frees for every batch go back to the system and are
-    faulted in again: a worker then translated at 0.52x the rate of a local replica (40 vs
-    76 sentences/s), and at 1.07x with these thresholds (bench/dask_overhead.py). Elsewhere
-    than glibc, nothing to do."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(_M_TRIM_THRESHOLD, 128 * 1024 * 1024)
-        libc.mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
-    except (OSError, AttributeError):
-        pass
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
 _LOADED: dict[str, TranslationModel] = {}

@@ -7,9 +7,7 @@ orders them, times them, and keeps one build at a time.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
-import gc
 import logging
 import os
 import time
@@ -20,6 +18,7 @@ from .cache import Cache
 from .config import Config
 from .errors import BuildError
 from .executor import Executor, make_executor
+from .memory import release_memory
 from .progress import Progress
 from .records import BuildReport, Problem
 from .state import LastBuild, inputs_fingerprint
@@ -100,14 +99,6 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
                 progress.say(f"[mkdocs] {site} is up to date")
         last.save(fingerprint, report, readings.valid_until)
     return report
-
-
-def release_memory() -> None:
-    """Collect garbage, then ask glibc to hand freed memory back to the system (it keeps it
-    otherwise); elsewhere than glibc, the collection alone."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def untranslated_page_texts(languages: list[str]) -> list[Problem]:

@@ -19,6 +19,7 @@ from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair_c
 from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure
 from .executor import Executor, LocalExecutor, batches_of
+from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import BuildReport, LocalizedArticle, Problem, Summary
 
@@ -151,7 +152,13 @@ class Translator:
         todo = [t for t, v in cached.items() if v is None]
         verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}
         if todo:
-            fresh = self._judge(model, todo, pair)
+            try:
+                fresh = self._judge(model, todo, pair)
+            finally:
+                # One model in memory at a time (each is ~60 MB loaded, four were held together
+                # to the end of the build); loading one again takes a fraction of a second.
+                model.unload()
+                release_memory()
             self.cache.put_many({keys[t]: v.as_cached() for t, v in fresh.items()})
             self.translated += len(todo)
             self.retried += sum(v.retried for v in fresh.values())
