@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -159,11 +158,6 @@ def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     )
 
 
-# One Pagefind at a time: each uses more than one core already (two in parallel took as long
-# as one after the other) and about 880 MB at 10,000 articles.
-_ONE_INDEXER = threading.Lock()
-
-
 def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
                gone: list[str]) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
@@ -179,8 +173,6 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
     )
     if process.returncode == 0:
         remove_stale_pages(site, gone)
-        with _ONE_INDEXER:
-            process = index_search(site, lang)
     return process.returncode, (process.stdout + process.stderr).strip()
 
 
@@ -345,9 +337,16 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
             for done, (job, (code, output)) in enumerate(zip(to_build, results, strict=True), 1):
                 lang, in_place = job[0], job[3] is not None
                 if code != 0:
-                    failures.append(f"[{lang}] mkdocs build or search indexing failed:\n{output}")
+                    failures.append(f"[{lang}] mkdocs build failed:\n{output}")
                 what = f"{lang}, changed pages" if in_place else lang
                 progress.step("mkdocs", done, len(to_build), f"languages ({what})")
+        # Pagefind after every MkDocs build, one language at a time with nothing else running: it
+        # uses more than one core already and ~880 MB at 10,000 articles (two MkDocs ~340 MB each).
+        for done, (lang, *_) in enumerate([] if failures else to_build, 1):
+            indexing = index_search(building / lang, lang)
+            if indexing.returncode != 0:
+                failures.append(f"[{lang}] search indexing failed:\n{(indexing.stdout + indexing.stderr).strip()}")
+            progress.step("search", done, len(to_build), f"languages indexed ({lang})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")
