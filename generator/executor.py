@@ -14,10 +14,16 @@ in this process that is the object itself; on Dask it is scattered to every work
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
+import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from multiprocessing.connection import Connection
+from typing import Any, Protocol, TypeVar
 
-from .errors import ExecutorError, ModelFailure
+from .errors import ExecutorError, ModelFailure, PolydigestError
+
+T = TypeVar("T")
 
 BatchProgress = Callable[[int, int], None]
 """Called with (batches done, batches in all)."""
@@ -137,6 +143,47 @@ class DaskExecutor:
 
     def close(self) -> None:
         self.client.close()
+
+
+def run_forked(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a forked child process; its result, or its exception, comes back.
+    When the child ends, everything it allocated goes back to the system at once, which
+    glibc does not do for a long-lived process."""
+    context = multiprocessing.get_context("fork")  # the arguments are inherited, not pickled
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_send_outcome, args=(sender, function, args), name="polydigest-stages")
+    child.start()
+    sender.close()
+    try:
+        succeeded, value = receiver.recv()
+    except EOFError:
+        child.join()
+        raise ExecutorError(f"the process running the build's stages died (exit code {child.exitcode}; "
+                            "-9 is usually the system running out of memory)") from None
+    except BaseException:  # interrupted: the child must not go on writing
+        child.terminate()
+        child.join()
+        raise
+    child.join()
+    if not succeeded:
+        raise value
+    return value
+
+
+def _send_outcome(sender: Connection, function: Callable, args: tuple) -> None:
+    try:
+        outcome: tuple[bool, Any] = (True, function(*args))
+    except BaseException as exc:  # noqa: BLE001 - every outcome goes back to the parent
+        if not isinstance(exc, PolydigestError | KeyboardInterrupt):  # a bug: keep where it happened
+            exc.add_note("in the build's stage process:\n" + "".join(traceback.format_exception(exc)).rstrip())
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # noqa: BLE001 - an exception that does not survive pickling
+            exc = (PolydigestError if isinstance(exc, PolydigestError) else RuntimeError)(
+                f"{type(exc).__name__}: {exc}")
+        outcome = (False, exc)
+    sender.send(outcome)
+    sender.close()
 
 
 def make_executor(scheduler: str, processes: int, timeout: int = 20) -> Executor:

@@ -215,3 +215,24 @@ def test_untranslatable_sentence_is_shown_in_the_original_with_a_note(project):
     assert "A LONG STORY" in page  # the title translated
     assert "Trechos que não puderam ser traduzidos automaticamente com confiabilidade e aparecem no idioma " \
         "original: 1." in page
+
+
+def _fails_with(error: BaseException) -> None:
+    raise error
+
+
+def test_stage_process_returns_the_result_and_raises_the_childs_errors_in_the_parent():
+    import signal
+
+    from generator.errors import ConfigError, ExecutorError
+    from generator.executor import run_forked
+
+    assert run_forked(lambda a, b: (os.getpid(), a + b), 2, 3)[1] == 5
+    assert run_forked(os.getpid) != os.getpid()  # really another process
+    with pytest.raises(ConfigError, match="seeds_dir: no such folder"):
+        run_forked(_fails_with, ConfigError("seeds_dir: no such folder"))
+    with pytest.raises(KeyError) as bug:
+        run_forked(_fails_with, KeyError("slug"))
+    assert "in the build's stage process" in "\n".join(bug.value.__notes__)  # where it happened
+    with pytest.raises(ExecutorError, match="died .exit code -9"):
+        run_forked(lambda: os.kill(os.getpid(), signal.SIGKILL))
