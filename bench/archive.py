@@ -13,6 +13,7 @@ Chromium (Playwright) against the built site on 127.0.0.1 when both are installe
 import argparse
 import contextlib
 import functools
+import multiprocessing
 import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,16 +27,17 @@ CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = {"en": ["government", "bibliotecas"], "pt": ["bibliotecas", "governo"]}
 
 
-def _descendants(pid: int) -> list[int]:
-    found, frontier = [], [pid]
+def _descendants(pid: int) -> list[tuple[int, int]]:
+    """(pid, depth) of every process below ``pid``: its children at depth 1, theirs at 2..."""
+    found, frontier = [], [(pid, 0)]
     while frontier:
-        parent = frontier.pop()
+        parent, depth = frontier.pop()
         kids = []
         for task in Path(f"/proc/{parent}/task").glob("*"):  # a process started by any thread
             with contextlib.suppress(OSError):
                 kids += [int(k) for k in (task / "children").read_text().split()]
-        found += kids
-        frontier += kids
+        found += [(kid, depth + 1) for kid in kids]
+        frontier += [(kid, depth + 1) for kid in kids]
     return found
 
 
@@ -50,25 +52,29 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
-def _name(pid: int) -> str:
+def _name(pid: int, depth: int) -> str:
+    """build (this process), stages (its fork running the stages), worker (their pool), or
+    the program or module a process runs (mkdocs_runner, pagefind)."""
     try:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return "?"
-    if pid == os.getpid():
+    if depth == 0:
         return "build"
     program = Path(words[0].decode(errors="replace")).name
     module = words[2].decode(errors="replace") if len(words) > 2 and words[1] == b"-m" else ""
-    return module.split(".")[-1] or ("worker" if program.startswith("python") else program)
+    if module or not program.startswith("python"):
+        return module.split(".")[-1] or program
+    return "stages" if depth == 1 else "worker"
 
 
-_STAGE = ["start"]
+_STAGE = multiprocessing.Array("c", 32)  # shared memory: the stages run in a forked process
 
 
 @contextlib.contextmanager
 def _stage_marked(report, stage):
     """core._timed, noting which stage runs (for memory by stage)."""
-    _STAGE[0] = stage
+    _STAGE.value = stage.encode()
     with _timed(report, stage):
         yield
 
@@ -91,15 +97,15 @@ class PeakMemory:
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stop.wait(0.2):
-            pids = [me, *_descendants(me)]
-            sizes = [_pss_mb(pid) for pid in pids]
+            processes = [(me, 0), *_descendants(me)]
+            sizes = [_pss_mb(pid) for pid, _ in processes]
             self.total = max(self.total, sum(sizes))
             self.largest = max(self.largest, *sizes)
-            stage = _STAGE[0]
+            stage = _STAGE.value.decode() or "start"
             if sum(sizes) > self.by_stage.get(stage, (0.0, ""))[0]:
-                parts = sorted(zip(sizes, pids, strict=True), reverse=True)
-                self.by_stage[stage] = (sum(sizes), " + ".join(f"{_name(pid)} {size:.0f}" for size, pid in parts
-                                                             if size >= 20))
+                parts = sorted(zip(sizes, processes, strict=True), reverse=True)
+                self.by_stage[stage] = (sum(sizes), " + ".join(f"{_name(*process)} {size:.0f}"
+                                                             for size, process in parts if size >= 20))
 
     def __enter__(self):
         self._thread.start()

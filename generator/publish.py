@@ -143,17 +143,12 @@ def root_index(languages: list[str]) -> str:
 """
 
 
-# Kept out of the search index: the collapsed original text (in another language, and long).
-SEARCH_EXCLUDED = "details"
-
-
 def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     """Pagefind's index of one language site, in ``site/pagefind/``. The language is forced:
     the page's ``<html lang>`` is Material's interface language, English where Material has
     no translation, and the stemmer must be the articles' language."""
     return subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", lang,
-         "--exclude-selectors", SEARCH_EXCLUDED, "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", lang, "--silent"],
         capture_output=True, text=True,
     )
 

@@ -109,6 +109,12 @@ def _link(item: LocalizedArticle, prefix: str = "") -> str:
     return f"[{escape_text(item.title)}]({prefix}{BLOG_DIR}/{item.article.slug}.md)"
 
 
+SEARCH_TEXT_END = "<!-- polydigest: end of the searchable text -->"
+"""Marks the end of what Pagefind indexes of an article's page (theme/partials/content.html):
+its title, date and summary, not the labels, links and notes after them (a fifth of the
+words, and Pagefind's memory grows with words indexed: ~900 MB at 10,000 articles)."""
+
+
 def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = (),
                 topics_with_pages: frozenset[str] | set[str] = frozenset()) -> str:
     """An article's page; a topic in ``topics_with_pages`` links to its page."""
@@ -123,7 +129,7 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
     category = f"[{escape_text(language_title(article.language, lang))}](category/{article.language}.md)"
     dated = "" if article.date_is_stand_in else f"*{escape_text(format_day(article.date, lang))}* · "
     lines = [front_matter(meta), f"# {escape_text(item.title)}", "", f"{dated}{category}", "",
-             summary_paragraph(item), ""]
+             summary_paragraph(item), "", SEARCH_TEXT_END, ""]
     url = safe_url(article.source_url)
     minutes = html.escape(label(lang, "reading_time", minutes=str(reading_minutes(article))))
     if url:  # raw HTML: a button, which Markdown alone cannot make without attr_list

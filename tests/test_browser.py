@@ -20,6 +20,8 @@ import pytest
 from conftest import REPO, make_project, search_documents
 from hostile_corpus import write_hostile_seeds
 
+from generator.render import SEARCH_TEXT_END
+
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                 "--disable-component-update", "--disable-sync"]
@@ -203,7 +205,7 @@ def _word_only_in_portuguese(project: Path) -> tuple[str, str]:
     text = " ".join(d["content"] + " " + d["meta"]["title"] for d in documents)
     english_words = set(re.findall(r"\w+", text.lower()))
     for post in sorted((project / "docs" / "pt" / "articles").glob("*.md")):
-        summary = html.unescape(post.read_text().split('<p class="pd-')[0].split("---\n", 2)[2])
+        summary = html.unescape(post.read_text().split(SEARCH_TEXT_END)[0].split("---\n", 2)[2])
         for word in re.findall(r"\w{7,}", summary.lower()):
             if not any(_unaccented(english).startswith(_unaccented(word[:5])) for english in english_words):
                 return word, post.stem

@@ -97,6 +97,9 @@ def test_each_language_has_its_own_search_index_of_its_articles_only(built):
         indexes[lang] = " ".join(d["content"] + " " + d["meta"]["title"] for d in documents)
     # "ATTACKS" exists only in the (upper-casing) Portuguese translation.
     assert "ATTACKS" in indexes["pt"] and "ATTACKS" not in indexes["en"]
+    # Only title, date and summary: no labels, links, notes or the original text after them.
+    for furniture in ("min read", "Argos Translate", "Original text", "Texto original", "leitura"):
+        assert furniture not in indexes["en"] + indexes["pt"], furniture
 
 
 def test_no_boilerplate_reaches_any_built_page(built):

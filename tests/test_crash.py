@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,15 @@ def build_and_kill(project: Path, point: str) -> bool:
             killed = True
             break
     process.wait()
+    # The build's other processes (its stage process, their pool) hold the build lock until
+    # the kernel has ended them too: wait for the whole group to be gone.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
     return killed
 
 

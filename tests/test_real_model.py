@@ -8,6 +8,7 @@ from conftest import REPO, make_project
 from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
+from generator.render import SEARCH_TEXT_END
 
 pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
@@ -33,8 +34,8 @@ def portuguese_pages(tmp_path_factory):
 
 
 def summary_sentences(page):
-    """Title and summary: the part of the page before the reading time."""
-    head = page.split('<p class="pd-')[0].split("---\n", 2)[2]
+    """Title and summary: the searchable part of the page."""
+    head = page.split(SEARCH_TEXT_END)[0].split("---\n", 2)[2]
     head = "\n".join(line for line in head.splitlines() if "](category/" not in line)  # the date and category
     import html
 
