@@ -77,9 +77,12 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
             unchanged.seconds = report.seconds
             return unchanged
         last.forget()  # until this build succeeds
-        # The stages run in a child process: this one would keep much of what they allocated
-        # (~250-390 MB at 10,000 articles) next to MkDocs and Pagefind (~880 MB).
-        languages, report, valid_until = run_forked(_stages, config, report, progress)
+        # On this machine the stages run in a child process: this one would keep much of what
+        # they allocated (~250-390 MB at 10,000 articles) next to MkDocs and Pagefind (~880 MB).
+        # Not with a Dask cluster, which does the heavy work elsewhere: a client made in a fork of
+        # a process running its own Dask threads (a LocalCluster) deadlocks.
+        languages, report, valid_until = (_stages(config, report, progress) if config.scheduler
+                                          else run_forked(_stages, config, report, progress))
         with _timed(report, "mkdocs"):
             report.published = publish.publish(config, languages, progress)
             site = config.path(config.site_dir)
