@@ -117,19 +117,24 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     return article, warnings
 
 
-def articles_from_file(path: Path, config: Config, name: str, stand_in_date: dt.date | None = None,
-                       cache: ParsedFiles | None = None) -> tuple[list[Article], list[Problem]]:
+def articles_from_file(path: Path, config: Config, name: str,
+                       stand_in_date: dt.date | None = None) -> tuple[list[Article], list[Problem]]:
     """Every article in one file, with provisional slugs; what cannot be read becomes Problems.
     Without a stand-in date (the day it was committed), undated articles get the file's
-    modification day. With a cache, a file read before with the same content is not read again."""
-    stand_in = _stand_in(path, stand_in_date)
-    key = cache.key(path, name, stand_in, config) if cache else None
-    if cache and key and (known := cache.get(key)):
-        return known
-    articles, problems, until = read_file(path, config, name, stand_in)
-    if cache and key:
-        cache.put(key, articles, problems, until)
+    modification day."""
+    if refused := _refusal(path, name):
+        return [], [refused]
+    articles, problems, _ = read_file(path, config, name, _stand_in(path, stand_in_date))
     return articles, problems
+
+
+def _refusal(path: Path, name: str) -> Problem | None:
+    """Why a file is not read at all, or None."""
+    if path.is_symlink():  # could point anywhere on the machine
+        return Problem(name, "symbolic link; skipped")
+    if path.suffix.lower() not in READERS:
+        return Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped")
+    return None
 
 
 def _stand_in(path: Path, stand_in_date: dt.date | None) -> dt.date:
@@ -266,10 +271,8 @@ def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str,
     found: list[tuple[list[Article], list[Problem]] | None] = []
     to_read: list[tuple[int, str | None, tuple[Path, str, dt.date]]] = []
     for path, name in entries:
-        if path.is_symlink():  # could point anywhere on the machine
-            found.append(([], [Problem(name, "symbolic link; skipped")]))
-        elif path.suffix.lower() not in READERS:
-            found.append(([], [Problem(name, f"unsupported file type {path.suffix or '(none)'!r}; skipped")]))
+        if refused := _refusal(path, name):
+            found.append(([], [refused]))
         else:
             stand_in = _stand_in(path, added.get(name))
             key = parsed.key(path, name, stand_in, config) if parsed else None

@@ -49,6 +49,14 @@ def test_readme_quick_start_is_the_two_commands_ci_runs():
     assert "make test" in Path(REPO / ".ci" / "run").read_text()
 
 
+def test_summarize_refuses_an_unsupported_file_and_a_link_by_name(capsys, tmp_path):
+    (tmp_path / "notes.xyz").write_text("The council met on Monday. It approved the budget.\n")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "notes.xyz")
+    assert main(["summarize", "--project", str(tmp_path), str(tmp_path / "notes.xyz"), str(tmp_path / "link.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "notes.xyz: unsupported file type '.xyz'; skipped" in err and "link.txt: symbolic link; skipped" in err
+
+
 def test_summarize_prints_json_per_article_and_reports_bad_files(capsys, tmp_path):
     from conftest import SEEDS
 

@@ -181,7 +181,7 @@ def test_a_rebuild_reads_only_new_or_changed_files_and_gets_the_same_articles(tm
 
 def test_a_cached_reading_that_refused_a_future_date_is_good_only_until_that_day(tmp_path):
     from generator.cache import Cache
-    from generator.ingest import ParsedFiles, articles_from_file
+    from generator.ingest import ParsedFiles, read_files
 
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     path = tmp_path / "early.md"
@@ -189,10 +189,10 @@ def test_a_cached_reading_that_refused_a_future_date_is_good_only_until_that_day
                     "Workers repaired the bridge over the river this week. Trains will run again on Monday.\n")
     config = load_config(tmp_path)
     parsed = ParsedFiles(Cache(tmp_path / "cache.sqlite"))
-    articles, problems = articles_from_file(path, config, "early.md", dt.date(2024, 1, 1), parsed)
+    articles, problems = read_files([(path, "early.md")], config, {"early.md": dt.date(2024, 1, 1)}, readings=parsed)
     assert articles[0].date_is_stand_in and "after today" in str(problems[0])
     key = parsed.key(path, "early.md", dt.date(2024, 1, 1), config)
-    assert parsed.pending[key]["until"] == dt.date.today().isoformat()
+    assert parsed.cache.get(key)["until"] == dt.date.today().isoformat()
 
 
 def test_files_read_in_parallel_processes_give_the_same_articles_and_problems_in_order(tmp_path):
