@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                               help="also download each new entry's page (same limits) and keep its main text "
                               "instead of the feed's teaser")
     fetch_parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
-    add_options(fetch_parser, ("seeds_dir",))
+    add_options(fetch_parser, ("seeds_dir", "allow_private_networks"))
     summarize_parser = commands.add_parser(
         "summarize", help="print the summary of article files (same code as the build)",
         description="Read each FILE as the build reads articles (.txt, .md, .html, feeds) and print each "

@@ -145,6 +145,14 @@ class Config:
     )
     fetch_timeout: int = _option(20, "'polydigest fetch': seconds allowed for one request, redirects included.",
                                  check=_at_least(1))
+    allow_private_networks: bool = _option(
+        False, "'polydigest fetch': also connect to this machine and private networks: loopback (127.0.0.1, ::1), "
+        "RFC 1918 and fc00::/7 addresses, link-local ones including 169.254.169.254 (a cloud machine's metadata "
+        "service, which hands out its credentials), CGNAT, NAT64 and reserved addresses. Off, a feed, redirect or "
+        "page at such an address is refused: a feed could otherwise redirect fetch to an internal page and the "
+        "next build would publish it. Turn on only when your feeds live on your own network and you trust them.",
+        flag="--allow-private-networks",
+    )
     max_feed_bytes: int = _option(10_000_000, "'polydigest fetch': a larger feed is reported as failed.",
                                   check=_at_least(1))
     build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).",

@@ -181,6 +181,7 @@ class Fetcher:
         self.config, self.seeds, self.progress = config, seeds, progress
         self.timeout, self.max_bytes = timeout, max_bytes
         self.pages = pages  # also download each new entry's page (same limits) for its main text
+        self.allow_private_networks = config.allow_private_networks  # else: global unicast addresses only
         self.state_path = config.path(config.work_dir) / STATE_FILE
         try:
             self.state: dict = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
@@ -203,10 +204,13 @@ class Fetcher:
         return results
 
     def _get(self, url: str, headers: dict[str, str] | None = None) -> download.Response:
-        """GET under this fetch's limits, at most PER_HOST requests at a time to one host
-        (``download.get`` checks the address first)."""
-        with self._hosts[urllib.parse.urlsplit(url).hostname or ""]:
-            return download.get(url, max_bytes=self.max_bytes, timeout=self.timeout, headers=headers)
+        """GET under this fetch's limits, at most PER_HOST requests at a time to one host.
+        ``download.get`` checks the URL, and the address of every connection it opens (the
+        feed's, each redirect's, each page's): unless ``allow_private_networks``, one on this
+        machine or a private network is refused."""
+        with self._hosts[urllib.parse.urlsplit(download.check_url(url)).hostname or ""]:
+            return download.get(url, max_bytes=self.max_bytes, timeout=self.timeout, headers=headers,
+                                allow_private_networks=self.allow_private_networks)
 
     def _one(self, url: str) -> FeedResult:
         result = FeedResult(url)

@@ -130,7 +130,9 @@ def server():
 
 
 def fetcher(project: Path, **limits) -> Fetcher:
-    config = load_config(project)
+    """A Fetcher allowed to reach this machine: the test server is on 127.0.0.1, which fetch
+    refuses by default (tests/test_fetch_guard.py tests that)."""
+    config = load_config(project, {"allow_private_networks": True})
     (project / "seeds").mkdir(exist_ok=True)
     return Fetcher(config, project / "seeds", timeout=limits.get("timeout", 2),
                    max_bytes=limits.get("max_bytes", 1_000_000), pages=limits.get("pages", False))
@@ -226,7 +228,8 @@ def test_cli_reads_opml_and_feeds_files_and_prints_json(tmp_path, server):
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"# tech\n{server}/feed.json\n\n{server}/missing.xml  # gone\n")
     result = subprocess.run([sys.executable, "-m", "generator", "fetch", "--project", str(tmp_path), "--opml",
-                             str(opml), "--feeds", str(feeds), "--json"], capture_output=True, text=True, timeout=60)
+                             str(opml), "--feeds", str(feeds), "--json", "--allow-private-networks"],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert (report["new"], report["unchanged"], report["failed"]) == (3, 0, 1)
@@ -237,7 +240,8 @@ def test_cli_reads_opml_and_feeds_files_and_prints_json(tmp_path, server):
 
 def test_cli_reads_the_subscriptions_file_named_in_polydigest_toml(tmp_path, server):
     (tmp_path / "feeds.txt").write_text(f"{server}/feed.json\n")
-    (tmp_path / "polydigest.toml").write_text('[polydigest]\nsubscriptions = "feeds.txt"\n')
+    (tmp_path / "polydigest.toml").write_text(
+        '[polydigest]\nsubscriptions = "feeds.txt"\nallow_private_networks = true\n')
     result = subprocess.run([sys.executable, "-m", "generator", "fetch", "--project", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -246,7 +250,8 @@ def test_cli_reads_the_subscriptions_file_named_in_polydigest_toml(tmp_path, ser
 
 def test_cli_fails_clearly_when_no_feed_could_be_fetched(tmp_path, server):
     result = subprocess.run([sys.executable, "-m", "generator", "fetch", "--project", str(tmp_path),
-                             f"{server}/missing.xml"], capture_output=True, text=True, timeout=60)
+                             "--allow-private-networks", f"{server}/missing.xml"],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "fetched 1 feeds: 0 new, 0 unchanged, 1 failed" in result.stdout
     assert "no feed could be fetched" in result.stderr
