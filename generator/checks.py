@@ -340,6 +340,7 @@ def problems(source: str, translation: str, source_language: str = "en", target_
 
 
 MODEL_FAILED = "model: it failed on this text"
+CHECK_FAILED = "check: it failed on this text, "
 
 
 def reason_kind(reason: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Callable
@@ -50,6 +51,13 @@ def _languages(values: list[str]) -> None:
         language_code(value)
     if len(set(values)) != len(values):
         raise ConfigError("a language is listed twice")
+
+
+def _iso_date(value: str) -> None:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{value!r} is not a date such as 1990-01-01") from None
 
 
 def _at_least(minimum: int) -> Callable[[int], None]:
@@ -127,6 +135,10 @@ class Config:
     )
     max_article_bytes: int = _option(5_000_000, "Articles larger than this are reported and skipped.",
                                      check=_at_least(1))
+    earliest_date: str = _option(
+        "1990-01-01", "A date an article states counts only from this day to tomorrow (YYYY-MM-DD); an earlier or "
+        "later one is reported and ignored, and the article gets its stand-in date.", check=_iso_date,
+    )
     beam_size: int = _option(
         1, "Beam size for translation: 1 (greedy) is fastest; a sentence failing the checks is retried greedily "
         "with penalties against repetition.",
@@ -175,6 +187,10 @@ class Config:
             outputs={name: self.path(getattr(self, name)) for name in OUTPUT_OPTIONS},
             inputs={name: self.path(getattr(self, name)) for name in INPUT_OPTIONS},
         )
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date.fromisoformat(self.earliest_date)
 
     @property
     def default_language(self) -> str:

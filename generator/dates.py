@@ -5,9 +5,11 @@ page's markup, read by the readers), or a labelled ('Published:', 'Publicado em'
 am' …) or stand-alone date line among the first or last lines of its text. Dates are read by
 ``dateparser`` in the article's language, so numeric dates follow that language's order
 (pt/es/fr/de: day first) and month and weekday names of any language it knows are read. A
-year or a month alone is not a date, and a day after the build's is refused: a wrong date is
-worse than none. An article that states no date gets a reproducible stand-in (the day its
-file was first committed to git), marked as such wherever it is shown.
+year or a month alone is not a date. A stated date counts only when it can be a publication
+date (``DateBounds``: a real calendar day between ``earliest_date`` and tomorrow); any other is
+ignored and reported, never replaced by a guess: a wrong date is worse than none. An article
+that states no date gets a reproducible stand-in (the day its file was first committed to
+git), marked as such wherever it is shown.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import functools
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import settings
@@ -41,15 +44,49 @@ _SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, 
 MAX_DATE_LINE = 120  # characters; a longer paragraph is text that may mention a date
 
 
-# Dates parse_date refused as after today, while a caller watches (``watch_future_dates``).
+DATE_FLOOR = dt.date(1970, 1, 2)
+"""No day before this is a file's stand-in date: a file dated the Unix epoch has lost its date."""
+DAYS_AHEAD = 1
+"""A stated date may be this many days after the build's: where the article was published
+it may already be tomorrow."""
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """The days that can be an article's publication date."""
+
+    earliest: dt.date
+    today: dt.date
+
+    @property
+    def latest(self) -> dt.date:
+        return self.today + dt.timedelta(days=DAYS_AHEAD)
+
+    def refusal(self, day: dt.date) -> str | None:
+        """Why ``day`` cannot be a publication date, or None when it can. A day refused as
+        too late is noted for ``watch_future_dates``: it becomes acceptable later."""
+        if day < self.earliest:
+            return f"before {self.earliest.isoformat()} (earliest_date)"
+        if day > self.latest:
+            refuse_future_date(day)
+            return "after tomorrow"
+        return None
+
+
+def first_day_accepted(day: dt.date) -> dt.date:
+    """The first build day on which ``day``, refused as too late, is accepted."""
+    return day - dt.timedelta(days=DAYS_AHEAD)
+
+
+# Dates refused as too late, while a caller watches (``watch_future_dates``).
 _REFUSED_FUTURE_DATES: contextvars.ContextVar[list[dt.date] | None] = contextvars.ContextVar(
     "refused_future_dates", default=None)
 
 
 @contextlib.contextmanager
 def watch_future_dates() -> Iterator[list[dt.date]]:
-    """Collects the dates refused as being after today while the block runs: a result that
-    depends on today (ingest's cache) is only good until the first of them arrives."""
+    """Collects the dates refused as too late while the block runs: a result that depends on
+    today (ingest's cache) is only good until the first of them is accepted."""
     refused: list[dt.date] = []
     token = _REFUSED_FUTURE_DATES.set(refused)
     try:
@@ -59,7 +96,7 @@ def watch_future_dates() -> Iterator[list[dt.date]]:
 
 
 def refuse_future_date(day: dt.date) -> None:
-    """Note a date not used because it is after today (for ``watch_future_dates``)."""
+    """Note a date not used because it is too late (for ``watch_future_dates``)."""
     refused = _REFUSED_FUTURE_DATES.get()
     if refused is not None:
         refused.append(day)
@@ -72,9 +109,9 @@ def _parser_languages() -> frozenset[str]:
     return frozenset(default_loader.get_locale_map())
 
 
-def parse_date(text: str, language: str, today: dt.date | None = None) -> dt.date | None:
+def parse_date(text: str, language: str) -> dt.date | None:
     """The full date (day, month and year) ``text`` states in ``language``; None for a partial
-    date, a day after ``today``, or no date."""
+    date or no date. Whether it can be a publication date is ``DateBounds``' to say."""
     import dateparser  # type: ignore[import-untyped]
 
     text = " ".join(text.split())
@@ -93,13 +130,7 @@ def parse_date(text: str, language: str, today: dt.date | None = None) -> dt.dat
             return None
         if parsed:
             break
-    if parsed is None:
-        return None
-    day = parsed.date()
-    if day > (today or dt.date.today()):
-        refuse_future_date(day)
-        return None
-    return None if day.year < 1900 else day
+    return parsed.date() if parsed else None
 
 
 def _spans(line: str) -> list[tuple[int, int]]:
@@ -114,12 +145,12 @@ def _spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def date_in_line(line: str, language: str, today: dt.date | None = None) -> tuple[dt.date | None, str]:
+def date_in_line(line: str, language: str) -> tuple[dt.date | None, str]:
     """The first full date stated in a short line, and what the line says besides the date,
     its label and any time of day (for a stand-alone date line that is almost nothing)."""
     body = DATE_LABEL.sub("", line, count=1)
     for start, end in _spans(body):
-        day = parse_date(_TIME.sub(" ", body[start:end]), language, today)
+        day = parse_date(_TIME.sub(" ", body[start:end]), language)
         if day:
             rest = _TIME.sub(" ", body[:start] + " " + body[end:])
             return day, " ".join(_WORD.findall(rest))
@@ -133,7 +164,7 @@ def is_date_line(line: str, language: str) -> bool:
     datelike = bool(_NUMERIC_DATE.search(line) or _TIME.search(line) or _YEAR.search(line))
     if len(line) > MAX_DATE_LINE or not (labelled or datelike):
         return False
-    day, rest = date_in_line(line, language, dt.date.max)
+    day, rest = date_in_line(line, language)
     words = rest.split()
     if labelled:
         return len(words) <= _RULES["max_other_words_labelled"]
@@ -143,19 +174,25 @@ def is_date_line(line: str, language: str) -> bool:
     return len(_WORD.findall(_YEAR.sub(" ", _NUMERIC_DATE.sub(" ", rest)))) <= 1
 
 
-def find_date(paragraphs: list[str], language: str, today: dt.date | None = None,
-              ) -> tuple[dt.date | None, list[str]]:
+def find_date(paragraphs: list[str], language: str, bounds: DateBounds,
+              ) -> tuple[dt.date | None, list[str], list[str]]:
     """A date the article states on a line of its own: labelled, or a line that is only a date,
-    among the first four or last three paragraphs. Every date line leaves the text ('Aktualisiert
-    am …' anywhere, a refused future date too): it is not article text."""
+    among the first four or last three paragraphs; the text without its date lines (every date
+    line leaves the text, 'Aktualisiert am …' anywhere, a refused date too: it is not article
+    text); and why each date line that states an impossible publication date was ignored."""
     candidates = {*range(min(4, len(paragraphs))), *range(max(4, len(paragraphs) - 3), len(paragraphs))}
-    found, kept = None, []
+    found, kept, refused = None, [], []
     for i, paragraph in enumerate(paragraphs):
         if not is_date_line(paragraph, language):
             kept.append(paragraph)
         elif i in candidates and found is None:
-            found = date_in_line(paragraph, language, today)[0]
-    return found, kept
+            day = date_in_line(paragraph, language)[0]
+            reason = bounds.refusal(day) if day else None
+            if reason:
+                refused.append(f"date line {paragraph[:80]!r} ignored: {day} is {reason}")
+            else:
+                found = day
+    return found, kept, refused
 
 
 def git_added_dates(folder: Path) -> dict[str, dt.date]:

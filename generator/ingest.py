@@ -36,12 +36,21 @@ from .cleaning import (
     take_header,
 )
 from .config import Config
-from .dates import find_date, git_added_dates, parse_date, refuse_future_date, watch_future_dates
+from .dates import (
+    DATE_FLOOR,
+    DateBounds,
+    find_date,
+    first_day_accepted,
+    git_added_dates,
+    parse_date,
+    watch_future_dates,
+)
 from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
+from .faults import contained, is_whole_build_failure
 from .languages import detect_language, word_count
-from .readers import READERS, Source
+from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
 from .slugs import assign_slugs, slug_base, slugify
 
@@ -69,15 +78,48 @@ def decide_language(source: Source, paragraphs: list[str], config: Config) -> tu
                                      f"using {config.default_language}"]
 
 
+MAX_TITLE_CHARS = 150  # a longer title is cut at a word boundary: no headline needs more
+
+
+def shorten_title(title: str) -> str:
+    """``title`` cut to MAX_TITLE_CHARS at a word boundary, with an ellipsis."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] if " " in title[:MAX_TITLE_CHARS] else title[:MAX_TITLE_CHARS]
+    return cut.rstrip(" ,;:-–—|") + "…"
+
+
+def stated_date(source: Source, language: str, bounds: DateBounds, warnings: list[str]) -> dt.date | None:
+    """The date the metadata states, when it can be the publication date; otherwise None, and
+    ``warnings`` says which field held what and why it was ignored."""
+    field = source.date_field or "the stated date"
+    day = source.date
+    if day is None and source.date_text:
+        day = parse_date(source.date_text, language)
+        if day is None:
+            warnings.append(f"{field} {source.date_text[:80]!r} is not a full date (day, month and year); ignored")
+    if day is None:
+        return None
+    reason = bounds.refusal(day)
+    if reason:
+        warnings.append(f"{field} {(source.date_text or day.isoformat())[:80]!r} ignored: "
+                        f"{day.isoformat()} is {reason}")
+        return None
+    return day
+
+
 def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: dt.date,
                   today: dt.date | None = None) -> tuple[Article, list[str]]:
-    """Clean one source into an Article; also returns warnings (such as an unsure language)."""
-    today = today or dt.date.today()
+    """Clean one source into an Article; also returns warnings (an unsure language, metadata
+    or a date that was ignored)."""
+    bounds = DateBounds(config.earliest, today or dt.date.today())
     paragraphs = remove_boilerplate(split_paragraphs(source.text, hard_wrapped=source.kind == "txt"))
     if not paragraphs:
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
     language, warnings = decide_language(source, paragraphs, config)
-    date, paragraphs = find_date(paragraphs, language, today)
+    warnings = [*source.notes, *warnings]
+    line_date, paragraphs, refused = find_date(paragraphs, language, bounds)
+    warnings += refused
     header, paragraphs = take_header(paragraphs, SOURCE_HEADER)
     url_line, paragraphs = take_header(paragraphs, URL_LINE)
     source_name = source.source_name or (header.group("value") if header else "")
@@ -86,19 +128,18 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         source_url, source_name = source_url or source_name, ""
     if not any(has_words(p) for p in paragraphs):
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
-    stated = source.date or (parse_date(source.date_text, language, today) if source.date_text else None)
-    if stated and stated > today:
-        warnings.append(f"states a date after today ({stated.isoformat()}); not used")
-        refuse_future_date(stated)
-        stated = None
-    stated = stated or date
-    if source.title:
-        title = strip_site_name(source.title, site_names(source_name, source_url))
+    stated = stated_date(source, language, bounds, warnings) or line_date
+    title = scrub(" ".join(source.title.split()))
+    if title:
+        title = strip_site_name(title, site_names(source_name, source_url))
         body = paragraphs[1:] if len(paragraphs) > 1 and paragraphs[0] in (title, source.title) else paragraphs
         if body and body[0].startswith(title + " ") and len(title.split()) >= 3:  # headline glued to the text
             body = [body[0][len(title):].strip(), *body[1:]]
     else:
         title, body = make_title(paragraphs, language)
+    if len(title) > MAX_TITLE_CHARS:
+        warnings.append(f"title of {len(title):,} characters cut to {MAX_TITLE_CHARS}")
+        title = shorten_title(title)
     article = Article(
         slug=slug,
         source_file=source.name,
@@ -107,10 +148,10 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         language=language,
         date=stated or stand_in_date,
         date_is_stand_in=stated is None,
-        source_name=source_name,
+        source_name=scrub(source_name)[:MAX_FIELD_CHARS],
         source_url=source_url,
-        author=clean_author(source.author),
-        tags=source.tags,
+        author=clean_author(scrub(source.author)[:MAX_FIELD_CHARS]),
+        tags=tuple(scrub(tag) for tag in source.tags),
         source_format=source.kind,
         feed_url=source.feed_url if source.feed_url.startswith(("http://", "https://")) else "",
     )
@@ -138,7 +179,9 @@ def _refusal(path: Path, name: str) -> Problem | None:
 
 
 def _stand_in(path: Path, stand_in_date: dt.date | None) -> dt.date:
-    return stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+    day = stand_in_date or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+    # A clock that was wrong when the file was written (1970, 2099) is not a day to show.
+    return day if DATE_FLOOR <= day <= dt.date.today() else dt.date.today()
 
 
 Reading = tuple[list[Article], list[Problem], dt.date | None]
@@ -147,7 +190,7 @@ Reading = tuple[list[Article], list[Problem], dt.date | None]
 
 def read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> Reading:
     """One file read, with the warnings libraries gave while reading it as its problems.
-    A date refused as after today makes the result today's: good until that day comes."""
+    A date refused as too late makes the result today's: good until the day it is accepted."""
     with watch_future_dates() as refused, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # a library's warning names this file
         warnings.simplefilter("ignore", DeprecationWarning)  # for the library's developers, not ours
@@ -157,7 +200,7 @@ def read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> Readi
         articles, problems = _read_file(path, config, name, stand_in)
     for message in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
         problems.append(Problem(name, f"while reading: {message}"))
-    return articles, problems, min(refused) - dt.timedelta(days=1) if refused else None
+    return articles, problems, first_day_accepted(min(refused)) - dt.timedelta(days=1) if refused else None
 
 
 def read_batch(jobs: list[tuple[Path, str, dt.date]], config: Config) -> list[Reading]:
@@ -185,7 +228,7 @@ class ParsedFiles:
             return None  # not hashed: the reader refuses it without reading it
         return cache_key("parsed-file", content=hashlib.sha256(path.read_bytes()).hexdigest(), name=name,
                          stand_in=stand_in.isoformat(), code=self.code, default_language=config.default_language,
-                         max_article_bytes=config.max_article_bytes)
+                         max_article_bytes=config.max_article_bytes, earliest_date=config.earliest_date)
 
     def get(self, key: str) -> tuple[list[Article], list[Problem]] | None:
         entry = self.cache.get(key)
@@ -216,22 +259,30 @@ class ParsedFiles:
 
 
 def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tuple[list[Article], list[Problem]]:
-    try:
-        sources = READERS[path.suffix.lower()](path, name, config.max_article_bytes)
-    except (OSError, UnreadableArticle) as exc:
-        return [], [Problem(name, f"{exc}; skipped")]
-    articles, problems = [], []
-    for source in sources:
+    problems: list[Problem] = []
+    sources: list[Source] = []
+    with contained("reading", name, problems) as reading:
         try:
-            if source.error:
-                raise UnreadableArticle(source.error)
-            article, warnings = parse_article(source, slug=slugify(slug_base(source)), config=config,
-                                              stand_in_date=stand_in)
-        except UnreadableArticle as exc:
-            problems.append(Problem(source.label, f"{exc}; skipped"))
-            continue
-        articles.append(article)
-        problems += [Problem(source.label, warning) for warning in warnings]
+            sources = READERS[path.suffix.lower()](path, name, config.max_article_bytes)
+        except (OSError, UnreadableArticle) as exc:
+            if is_whole_build_failure(exc):
+                raise
+            problems.append(Problem(name, f"{exc}; skipped"))
+    if reading.failed:
+        return [], problems
+    articles = []
+    for source in sources:
+        with contained("reading", source.label, problems):
+            try:
+                if source.error:
+                    raise UnreadableArticle(source.error)
+                article, warnings = parse_article(source, slug=slugify(slug_base(source)), config=config,
+                                                  stand_in_date=stand_in)
+            except UnreadableArticle as exc:
+                problems.append(Problem(source.label, f"{exc}; skipped"))
+                continue
+            articles.append(article)
+            problems += [Problem(source.label, warning) for warning in warnings]
     return articles, problems
 
 

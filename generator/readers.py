@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,10 @@ class Source:
     feed_url: str = ""
     tags: tuple[str, ...] = ()
     slug_hint: str = ""
+    date_field: str = ""
+    """Where ``date`` or ``date_text`` was stated, for messages ("front matter 'date'")."""
+    notes: list[str] = field(default_factory=list)
+    """Metadata that was ignored, and why (a field of the wrong type, a YAML alias …)."""
     error: str = ""
     """Set when this entry could not be read (the rest of its file still counts)."""
 
@@ -73,12 +77,23 @@ def decode_text(data: bytes) -> str:
         return lossy
 
 
+# Characters that are never text: C0 controls but for line breaks and tabs, DEL, and the
+# bidirectional embeddings, overrides and isolates, which can make text display as other text.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def scrub(text: str) -> str:
+    """``text`` without the characters that are never text (a NUL, a bidi override)."""
+    return _NOT_TEXT.sub("", text)
+
+
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     size = path.stat().st_size
     if size > max_bytes:
         raise UnreadableArticle(f"{size:,} bytes is over the {max_bytes:,}-byte limit (max_article_bytes)")
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if head.count(b"\x00") > len(head) // 100:  # a stray NUL in text is damage; many are binary data
         raise UnreadableArticle("binary data, not text")
     return data
 
@@ -88,7 +103,7 @@ def read_text(path: Path, max_bytes: int) -> str:
     controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > 0.05 * min(len(text), 8192):
         raise UnreadableArticle("binary data, not text")
-    return text
+    return scrub(text)
 
 
 def _date(value) -> dt.date | None:
@@ -130,6 +145,7 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment, one block element per line; scripts and styles dropped."""
     import lxml.html
 
+    fragment = scrub(fragment)
     if not fragment.strip():
         return ""
     try:
@@ -156,38 +172,166 @@ def read_txt(path: Path, name: str, max_bytes: int) -> list[Source]:
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+MAX_FRONT_MATTER = 65_536  # characters; real front matter is a few hundred
+MAX_FIELD_CHARS = 500  # a source, author or address longer than this is no such thing (titles: ingest)
+MAX_TAGS = 20
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, made to read any front matter without failing on one field or
+    growing without bound: an alias (*name) is not followed (a few nested aliases expand to
+    billions of values), an unknown tag (!!python/object …) gives nothing, and a key given
+    twice keeps its first value. Each of these is noted."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.notes: list[str] = []
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            self.notes.append(f"YAML alias *{event.anchor} not followed")
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen, kept = set(), []
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                if key in seen:
+                    self.notes.append(f"key {key!r} given twice; the first value is used")
+                    continue
+                seen.add(key)
+                kept.append((key_node, value_node))
+            node.value = kept
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):  # noqa: ANN001, ANN201 - PyYAML's signature
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # '2024-02-30': kept as text, which is reported as no date
+            return self.construct_scalar(node)
+
+    def construct_unknown(self, node):  # noqa: ANN001, ANN201 - PyYAML's signature
+        self.notes.append(f"YAML tag {node.tag} not read")
+        return None
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+_FrontMatterLoader.add_constructor(None, _FrontMatterLoader.construct_unknown)
+
+
+def parse_front_matter(block: str) -> tuple[dict, list[str]]:
+    """The key: value pairs of a front matter block, and what was ignored of it."""
+    if len(block) > MAX_FRONT_MATTER:
+        return {}, [f"front matter of {len(block):,} characters is over the {MAX_FRONT_MATTER:,} limit; ignored"]
+    loader = _FrontMatterLoader(block)
+    try:
+        meta = loader.get_single_data()
+    except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return {}, [f"front matter ignored: not readable YAML ({reason[:200]})"]
+    finally:
+        loader.dispose()
+    if meta is not None and not isinstance(meta, dict):
+        return {}, ["front matter ignored: expected key: value pairs"]
+    return meta or {}, [f"front matter: {note}" for note in dict.fromkeys(loader.notes)]
+
+
+def _kind(value: Any) -> str:
+    """What a metadata value is, for a message."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    return type(value).__name__
+
+
+class _Fields:
+    """Typed access to front matter: a value of the wrong type is ignored and noted."""
+
+    def __init__(self, meta: dict, notes: list[str]):
+        self.meta, self.notes = meta, notes
+
+    def _wrong(self, key: str, value: Any, expected: str) -> None:
+        self.notes.append(f"front matter {key!r} is {_kind(value)}, not {expected}; ignored")
+
+    def text(self, *keys: str, limit: int | None = MAX_FIELD_CHARS, names: bool = False) -> str:
+        """The first of ``keys`` that is given, as one line of text; with ``names``, a list of
+        texts (authors) is joined with commas."""
+        for key in keys:
+            value = self.meta.get(key)
+            if value is None or value == "":
+                continue
+            if names and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                value = ", ".join(value)
+            if not isinstance(value, str):
+                self._wrong(key, value, "text")
+                return ""
+            text = " ".join(scrub(value).split())
+            return text[:limit] if limit else text
+        return ""
+
+    def date(self, key: str) -> tuple[dt.date | None, str]:
+        """(a date, or None) and the date in words when it is written as text."""
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return None, ""
+        if isinstance(value, (dt.date, str)):
+            return _date(value), _words(value)
+        self._wrong(key, value, "a date")
+        return None, ""
+
+    def tags(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, (list, tuple)):
+            self._wrong(key, value, "a list of tags")
+            return ()
+        tags = [" ".join(scrub(t).split())[:60] for t in value if isinstance(t, str)]
+        if len(tags) < len(value):
+            self.notes.append(f"front matter {key!r}: {len(value) - len(tags)} tag(s) not text; ignored")
+        return tuple(t for t in tags if t)[:MAX_TAGS]
 
 
 def read_markdown(path: Path, name: str, max_bytes: int) -> list[Source]:
-    """Markdown with optional YAML front matter: title, date, source/url, author, language, tags."""
+    """Markdown with optional YAML front matter: title, date, source/url, author, language, tags.
+    Front matter that cannot be used, in whole or in part, is ignored and noted; the text counts."""
     import markdown
 
     text = read_text(path, max_bytes)
     meta: dict = {}
+    notes: list[str] = []
     match = _FRONT_MATTER.match(text)
     if match:
-        try:
-            meta = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            raise UnreadableArticle(f"malformed front matter: {str(exc).splitlines()[0]}") from None
-        if not isinstance(meta, dict):
-            raise UnreadableArticle("malformed front matter: expected key: value pairs")
+        meta, notes = parse_front_matter(match.group(1))
         text = text[match.end():]
     body = html_to_text(markdown.markdown(text))
-    tags = meta.get("tags") or ()
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
-    source = str(meta.get("source") or "")
-    url = str(meta.get("url") or "")
+    fields = _Fields(meta, notes)
+    source = fields.text("source")
+    url = fields.text("url", limit=2000)
     if not url and source.startswith(("http://", "https://")):
         url, source = source, ""
-    title = meta.get("title")
+    declared = fields.text("language", "lang")
+    language = _language_code(declared)
+    if declared and not language:
+        notes.append(f"front matter 'language' {declared[:40]!r} is not a language code such as 'en'; ignored")
+    date, date_text = fields.date("date")
     return [Source(
-        name=name, text=body, kind="md", title=" ".join(str(title).split()) if title else "",
-        date=_date(meta.get("date")), date_text=_words(meta.get("date")), author=str(meta.get("author") or ""),
-        url=url, source_name=source,
-        language=_language_code(meta.get("language") or meta.get("lang")), feed_url=str(meta.get("feed") or ""),
-        tags=tuple(str(t) for t in tags if str(t).strip()) if isinstance(tags, (list, tuple)) else (),
+        name=name, text=body, kind="md", title=fields.text("title", limit=None), date=date, date_text=date_text,
+        date_field="front matter 'date'", author=fields.text("author", names=True), url=url, source_name=source,
+        language=language, feed_url=fields.text("feed", limit=2000), tags=fields.tags("tags"), notes=notes,
     )]
 
 
@@ -207,7 +351,7 @@ def extract_html(html: str, name: str, kind: str) -> Source:
     # No date from image or asset paths (htmldate looks at <img> even in its fast mode), none
     # from free text (dates.find_date reads the text in its language). A date after today is
     # refused later, by ingest, which reports it (and whose cache must know it), not here.
-    html = _IMAGE.sub("", html)
+    html = _IMAGE.sub("", scrub(html))  # lxml refuses a NUL or a control character in text
     document: Any = trafilatura.bare_extraction(  # a Document, or None
         html, with_metadata=True, date_extraction_params={
             "extensive_search": False, "original_date": True, "max_date": _LATEST_DATE},
@@ -223,7 +367,8 @@ def extract_html(html: str, name: str, kind: str) -> Source:
         text = "\n".join(lines[1:])
     language = _HTML_LANG.search(html[:5000])
     return Source(
-        name=name, text=text, kind=kind, title=title, date=_date(document.date), author=document.author or "",
+        name=name, text=text, kind=kind, title=title, date=_date(document.date), date_field="the page's metadata",
+        author=document.author or "",
         url=document.url or "", source_name=document.sitename or "",
         language=_language_code(language.group(1) if language else document.language),
         tags=tuple(document.tags or ()),
@@ -262,10 +407,11 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
                 sources.append(Source(name=entry_name, text="", kind="feed", error="no title and no text"))
                 continue
             source = Source(name=entry_name, text=text, kind="feed")
-        source.title = title or source.title
+        source.title = scrub(title) or source.title
         source.url = entry.get("link", "") or source.url
         # dict.get: feedparser's own get() maps a missing 'updated' to 'published' with a warning
         source.date = _date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"))
+        source.date_field = "the entry's " + ("'published'" if dict.get(entry, "published") else "'updated'")
         if source.date is None:  # feedparser reads English RFC 822 dates only: 'Seg, 24 Set 2018' is left
             stated = dict.get(entry, "published") or dict.get(entry, "updated") or ""
             source.date_text = " ".join(str(stated).split())[:200]

@@ -45,12 +45,13 @@ import yaml
 
 from . import paths
 from .cleaning import registered_domain
+from .faults import describe, failed, is_whole_build_failure
 from .languages import word_count
 from .messages import format_day, format_month, language_name, language_title
 from .messages import message as label
-from .records import Article, LocalizedArticle
+from .records import Article, LocalizedArticle, Problem
 from .slugs import slugify
-from .stories import Digest
+from .stories import Digest, Story
 
 BLOG_DIR = "articles"
 SOURCES_DIR = "sources"
@@ -463,7 +464,7 @@ def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     months: dict[str, list[LocalizedArticle]] = {}
     categories: dict[str, list[LocalizedArticle]] = {}
     for item in ordered:
-        months.setdefault(item.article.date.strftime("%Y-%m"), []).append(item)
+        months.setdefault(f"{item.article.date.year:04d}-{item.article.date.month:02d}", []).append(item)
         categories.setdefault(item.article.language, []).append(item)
     index = [f"# {escape_text(label(lang, 'blog_title'))}", ""]
     for item in ordered[:INDEX_ARTICLES]:
@@ -523,8 +524,40 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
     return sorted(items, key=lambda i: (-i.article.date.toordinal(), i.article.slug))
 
 
-def render_language(items: list[LocalizedArticle], lang: str, digest: Digest) -> dict[str, str]:
-    """All files of one language, by path relative to ``docs/<lang>/``."""
+def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
+                    problems: list[Problem]) -> dict[str, str]:
+    """All files of one language, by path relative to ``docs/<lang>/``. An article that makes
+    its page or any list fail to render is left out of the language's site, and reported in
+    ``problems``; a failure no single article causes is a bug, and raised."""
+    while True:
+        try:
+            return _render_language(items, lang, digest)
+        except Exception as exc:
+            if is_whole_build_failure(exc):
+                raise
+            culprits = _failing_articles(items, lang)
+            if not culprits:
+                raise
+            for item, error in culprits.items():
+                problems.append(Problem(item.article.source_file,
+                                        failed("render", error, f"left out of the {lang} site")))
+            items = [item for item in items if item not in culprits]
+
+
+def _failing_articles(items: list[LocalizedArticle], lang: str) -> dict[LocalizedArticle, str]:
+    """The articles that fail to render on their own, as the one article of a site, and why."""
+    culprits = {}
+    for item in items:
+        try:
+            _render_language([item], lang, Digest([Story((item.article.slug,))], {}))
+        except Exception as exc:
+            if is_whole_build_failure(exc):
+                raise
+            culprits[item] = describe(exc)
+    return culprits
+
+
+def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest) -> dict[str, str]:
     by_slug = {item.article.slug: item for item in items}
     grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]

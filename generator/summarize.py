@@ -22,6 +22,7 @@ from . import settings
 from .cache import Cache, cache_key
 from .config import LEAD_ALGORITHMS, Config
 from .executor import Executor, LocalExecutor, batches_of
+from .faults import describe, failed, is_whole_build_failure
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
@@ -298,11 +299,28 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     return tuple(str(s) for s in body if id(s) in chosen)
 
 
-def summarize_batch(articles: list[Article], options: dict) -> list[list[str]]:
-    """Summaries of a batch of articles (run by an executor, maybe in another process)."""
+def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | str]:
+    """Summaries of a batch of articles (run by an executor, maybe in another process); for an
+    article the summarizer fails on, why, as text."""
     # sumy's LSA and LexRank do many small matrix operations: threaded BLAS makes them ~10x slower
     with threadpool_limits(limits=1, user_api="blas"):
-        return [list(select_sentences(article, **options)) for article in articles]
+        return [_summary_or_failure(article, options) for article in articles]
+
+
+def _summary_or_failure(article: Article, options: dict) -> list[str] | str:
+    try:
+        return list(select_sentences(article, **options))
+    except Exception as exc:  # one article's failure is reported, the batch goes on
+        if is_whole_build_failure(exc):
+            raise
+        return describe(exc)
+
+
+def opening_words(article: Article, words: int) -> tuple[str, ...]:
+    """The article's first paragraph, cut to ``words`` words: the summary of an article the
+    summarizer failed on."""
+    tokens = article.paragraphs[0].split() if article.paragraphs else []
+    return (" ".join(tokens[:words]) + ("…" if len(tokens) > words else ""),) if tokens else ()
 
 
 def summarize_all(
@@ -332,13 +350,16 @@ def summarize_all(
         outcomes = [outcome for batch in executor.map(summarize_batch, batches_of(chunk, SUMMARY_BATCH),
                                                       processes=True, options=options)
                     for outcome in batch]
-        cache.put_many({keys[a.slug]: o for a, o in zip(chunk, outcomes, strict=True)})
+        cache.put_many({keys[a.slug]: o for a, o in zip(chunk, outcomes, strict=True) if not isinstance(o, str)})
         results.update((a.slug, o) for a, o in zip(chunk, outcomes, strict=True))
         done += len(chunk)
         progress.step("summarize", done, len(articles), chunk[-1].source_file)
     summaries, problems = [], []
     for article in articles:
         outcome = results[article.slug]
+        if isinstance(outcome, str):
+            problems.append(Problem(article.source_file, failed("summarize", outcome, "its opening words are shown")))
+            outcome = opening_words(article, config.summary_words or FALLBACK_WORDS)
         if not outcome:
             problems.append(Problem(article.source_file, "no sentences to summarize; skipped"))
             continue
@@ -350,4 +371,5 @@ def summarize_all(
 
 
 _CHUNK = 256  # articles between progress reports (and cache commits)
+FALLBACK_WORDS = 60  # opening words shown for an article the summarizer failed on, with no word budget
 SUMMARY_BATCH = 16  # articles per task: enough to hide the cost of a task

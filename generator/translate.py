@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from .argos import Decoding, ShippedModel, TranslationModel, load_models, package_name, translate_batch
 from .cache import Cache, cache_key
-from .checks import MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair_currency
+from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair_currency
 from .config import Config
-from .errors import BuildError, MissingTranslation, ModelFailure
+from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
+from .faults import describe, is_whole_build_failure
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import BuildReport, LocalizedArticle, Problem, Summary
@@ -116,7 +117,9 @@ class Translator:
             return [output for batch in self.executor.map(translate_batch, batches, model=handle, decoding=decoding,
                                                           threads=1 if remote else self.threads, progress=report)
                     for output in batch]
-        except ModelFailure:
+        except Exception as exc:  # the model (or its tokenizer) failed on a text: find which
+            if is_whole_build_failure(exc) or isinstance(exc, PolydigestError) and not isinstance(exc, ModelFailure):
+                raise
             if len(texts) == 1:
                 return [None]
             middle = len(texts) // 2
@@ -129,8 +132,13 @@ class Translator:
         def judged(text: str, output: str | None, retried: bool) -> Verdict:
             if output is None:
                 return Verdict(None, (MODEL_FAILED,), retried)
-            repaired = repair_currency(text, output, model.from_code, model.to_code)
-            failed = tuple(problems(text, repaired, model.from_code, model.to_code))
+            try:
+                repaired = repair_currency(text, output, model.from_code, model.to_code)
+                failed = tuple(problems(text, repaired, model.from_code, model.to_code))
+            except Exception as exc:  # a check that fails on a text declines it: the original is shown
+                if is_whole_build_failure(exc):
+                    raise
+                return Verdict(None, (f"{CHECK_FAILED}{describe(exc)}",), retried)
             if repaired != output and (retried or not failed):  # count it on the attempt that is kept
                 self.repaired += 1
             return Verdict(None if failed and retried else repaired, failed, retried)

@@ -179,18 +179,18 @@ def test_a_rebuild_reads_only_new_or_changed_files_and_gets_the_same_articles(tm
     assert ingest(config) == ingest(config, cache)  # the same as without a cache
 
 
-def test_a_cached_reading_that_refused_a_future_date_is_good_only_until_that_day(tmp_path):
+def test_a_cached_reading_that_refused_a_late_date_is_good_only_until_the_day_before_it_counts(tmp_path):
     from generator.cache import Cache
     from generator.ingest import ParsedFiles, read_files
 
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    later = dt.date.today() + dt.timedelta(days=2)  # counts tomorrow, when it is a day ahead
     path = tmp_path / "early.md"
-    path.write_text(f"---\ntitle: Early news\ndate: {tomorrow.isoformat()}\n---\n\n"
+    path.write_text(f"---\ntitle: Early news\ndate: {later.isoformat()}\n---\n\n"
                     "Workers repaired the bridge over the river this week. Trains will run again on Monday.\n")
     config = load_config(tmp_path)
     parsed = ParsedFiles(Cache(tmp_path / "cache.sqlite"))
     articles, problems = read_files([(path, "early.md")], config, {"early.md": dt.date(2024, 1, 1)}, readings=parsed)
-    assert articles[0].date_is_stand_in and "after today" in str(problems[0])
+    assert articles[0].date_is_stand_in and "after tomorrow" in str(problems[0])
     key = parsed.key(path, "early.md", dt.date(2024, 1, 1), config)
     assert parsed.cache.get(key)["until"] == dt.date.today().isoformat()
 

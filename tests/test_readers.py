@@ -98,7 +98,6 @@ def test_canonical_url_ignores_scheme_www_tracking_and_trailing_slash():
 
 
 @pytest.mark.parametrize("name, content, reason", [
-    ("broken.md", "---\ntitle: [unclosed\n---\nBody text here.", "malformed front matter"),
     ("not-a-feed.xml", "this is not xml at all", "not an RSS or Atom feed"),
     ("empty-page.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
 ])

@@ -57,7 +57,7 @@ def test_no_date_is_made_up(found, name):
 
 
 def test_a_date_in_the_future_is_refused_and_reported(found):
-    assert "future-date.md: states a date after today (2099-05-01); not used" in found[1]
+    assert "future-date.md: front matter 'date' '2099-05-01' ignored: 2099-05-01 is after tomorrow" in found[1]
 
 
 def test_titles_lose_the_site_name_and_are_never_a_date_line(found):

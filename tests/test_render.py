@@ -66,7 +66,7 @@ def test_home_lists_articles_newest_first():
     new = localized(title="New", slug="new", date=dt.date(2024, 1, 1))
     from generator.stories import group_stories
 
-    home = render_language([old, new], "en", group_stories([old, new]))["index.md"]
+    home = render_language([old, new], "en", group_stories([old, new]), [])["index.md"]
     assert home.index("[New]") < home.index("[Old]")
 
 
@@ -110,7 +110,7 @@ def test_long_lists_continue_on_numbered_pages_and_the_home_page_stays_short():
     items = [dataclasses.replace(
         localized(title=f"Report {n}", slug=f"report-{n:03}", date=start + dt.timedelta(days=n // 5),
                   source_name="Daily Planet"), tags=("Harbor",)) for n in range(250)]
-    files = render_language(items, "en", group_stories(items))
+    files = render_language(items, "en", group_stories(items), [])
     home = files["index.md"]
     assert home.count("\n## ") == render.HOME_STORIES and "(editions/index.md)" in home
     # The newest 100 on the topic's page; the older ones on pages filled from the oldest article.
@@ -129,7 +129,7 @@ def test_long_lists_continue_on_numbered_pages_and_the_home_page_stays_short():
     more = [dataclasses.replace(localized(title=f"Report {n}", slug=f"report-{n:03}", source_name="Daily Planet",
                                           date=start + dt.timedelta(days=n // 5)), tags=("Harbor",))
             for n in range(250, 300)]
-    after = render_language(items + more, "en", group_stories(items + more))
+    after = render_language(items + more, "en", group_stories(items + more), [])
     changed = {f for f in after if f.startswith("tags/harbor") and after[f] != files.get(f)}
     assert changed == {"tags/harbor.md", "tags/harbor.2.md", "tags/harbor.3.md"}
     assert after["tags/harbor.1.md"] == files["tags/harbor.1.md"]
