@@ -15,8 +15,10 @@ from . import __version__, packages
 from .config import add_options, language_code, load_config, option_docs, overrides_from
 from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError
+from .faults import is_whole_build_failure
 from .fetch import Fetcher, read_feed_list, read_opml, summary_line, totals
 from .ingest import articles_from_file, read_files, read_folder
+from .paths import write_file
 from .progress import Progress
 from .records import Problem
 from .summarize import select_sentences
@@ -144,13 +146,14 @@ def _load(args: argparse.Namespace):
 
 def _build(args: argparse.Namespace) -> int:
     config = _load(args)
+    report_file = config.check_output_file(args.report, "--report") if args.report else None  # before building
     progress = Progress(quiet=args.quiet)
     report = build(config, progress)
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
     print(f"polydigest: {report.one_line()}", file=sys.stderr)
-    if args.report:
-        args.report.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+    if report_file:
+        write_file(report_file, json.dumps(report.as_dict(), indent=2) + "\n")
     return 0
 
 
@@ -316,4 +319,12 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except PolydigestError as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, MemoryError) as exc:
+        if not is_whole_build_failure(exc):
+            raise  # a bug: its traceback says where
+        filename = getattr(exc, "filename", None)
+        where = f" ({filename})" if filename else ""
+        print(f"polydigest: error: {getattr(exc, 'strerror', None) or 'out of memory'}{where}: stopped; a site "
+              "already published is left as it was", file=sys.stderr)
         return 2

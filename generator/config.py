@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .errors import ConfigError
 from .paths import check_layout
 
@@ -187,6 +188,14 @@ class Config:
             outputs={name: self.path(getattr(self, name)) for name in OUTPUT_OPTIONS},
             inputs={name: self.path(getattr(self, name)) for name in INPUT_OPTIONS},
         )
+
+    def check_output_file(self, path: Path, name: str) -> Path:
+        """``path`` (relative to the current folder) resolved, when polydigest may write a file
+        there: not over an input (seeds, models, mkdocs.yml, polydigest.toml) nor inside a
+        folder a build rewrites (docs, site, work)."""
+        protected = {option: self.path(getattr(self, option)) for option in (*INPUT_OPTIONS, *OUTPUT_OPTIONS)}
+        protected[CONFIG_FILE] = self.project_dir.resolve() / CONFIG_FILE
+        return paths.check_output_file(path, name, protected)
 
     @property
     def earliest(self) -> dt.date:

@@ -24,8 +24,14 @@ MARKER_TEXT = (
 )
 
 
+def _folded(path: Path) -> Path:
+    """``path`` compared without case: on a case-insensitive volume 'Seeds/' is 'seeds/'."""
+    return Path(str(path).casefold())
+
+
 def _overlap(a: Path, b: Path) -> str | None:
-    """How ``a`` and ``b`` overlap ('is', 'contains', 'lies inside'), or None."""
+    """How ``a`` and ``b`` overlap ('is', 'contains', 'lies inside'), or None, whatever the case."""
+    a, b = _folded(a), _folded(b)
     if a == b:
         return "is"
     if a in b.parents:
@@ -33,6 +39,28 @@ def _overlap(a: Path, b: Path) -> str | None:
     if b in a.parents:
         return "lies inside"
     return None
+
+
+def check_output_file(path: Path, name: str, protected: dict[str, Path]) -> Path:
+    """``path`` resolved, when a file written there destroys nothing of the project's: it is no
+    folder, and is not, and lies inside none of, ``protected`` (option name: resolved path of
+    the inputs, outputs and config files). Else an UnsafePathError that says which."""
+    resolved = path.resolve()
+    if resolved.is_dir():
+        raise UnsafePathError(f"{name}: {resolved} is a folder; give a file name")
+    for other_name, other in protected.items():
+        relation = _overlap(resolved, other)
+        if relation in ("is", "lies inside"):
+            raise UnsafePathError(f"{name}: {resolved} {relation} {other_name} ({other}); polydigest will not "
+                                  "write there: choose a file outside the project's inputs and outputs")
+    return resolved
+
+
+def write_file(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(data, encoding="utf-8")
+    temporary.replace(path)
 
 
 def check_layout(project_dir: Path, outputs: dict[str, Path], inputs: dict[str, Path]) -> None:

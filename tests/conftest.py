@@ -2,11 +2,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI draws the same examples on every run (derandomized: a fixed seed per test), so a test
+# cannot fail at random and block a good change; locally, hypothesis explores freely.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 sys.path.insert(0, str(Path(__file__).parent))
 

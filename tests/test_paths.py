@@ -31,6 +31,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
     (["--docs", "models"], "docs_dir"),
     (["--out", ".polydigest"], "site_dir"),
     (["--out", "mkdocs.yml"], "site_dir"),
+    (["--out", "Seeds"], "site_dir"),  # on a case-insensitive volume, the seeds folder
+    (["--docs", "MODELS/docs"], "docs_dir"),
 ])
 def test_unsafe_output_folder_is_refused_and_nothing_is_touched(project, capsys, arguments, refused_option):
     (project / "site").mkdir()
@@ -127,3 +129,26 @@ def test_rebuild_replaces_the_site_folder_without_a_moment_without_it(project):
     assert main(["build", "--project", str(project), "-q"]) == 0
     assert os.stat(project / "site").st_ino != first  # a new folder took the old one's name in one rename
     assert (project / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("target, refused", [
+    ("seeds/000_a942e54b00490a9e.txt", "lies inside seeds_dir"),
+    ("Seeds/000_a942e54b00490a9e.txt", "lies inside seeds_dir"),
+    ("mkdocs.yml", "is mkdocs_config"),
+    ("polydigest.toml", "is polydigest.toml"),
+    ("site/report.json", "lies inside site_dir"),
+    ("models", "is a folder"),
+])
+def test_a_report_that_would_overwrite_the_project_is_refused_before_building(project, capsys, target, refused):
+    before = snapshot(project)
+    assert main(["build", "--project", str(project), "--report", str(project / target)]) == 2
+    assert refused in capsys.readouterr().err
+    assert snapshot(project) == before  # the seed untouched, nothing built
+
+
+def test_a_report_elsewhere_is_written_whole(tmp_path):
+    config = load_config(tmp_path)
+    target = config.check_output_file(tmp_path / "reports" / ".." / "report.json", "--report")
+    paths.write_file(target, '{"articles": 2}\n')
+    assert target == tmp_path / "report.json" and target.read_text() == '{"articles": 2}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
