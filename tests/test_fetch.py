@@ -94,6 +94,17 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow.xml":
             time.sleep(3)
             self._send(RSS, "application/rss+xml")
+        elif self.path in ("/trickle-body.xml", "/trickle-headers.xml"):  # a byte every 0.2 s, for 4 s
+            self.send_response(200)
+            if self.path == "/trickle-body.xml":
+                self.send_header("Content-Length", "20")
+                self.end_headers()
+            else:
+                self.wfile.write(b"X-Padding: ")
+            for _ in range(20):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
         elif self.path == "/loop":
             self.send_response(302)
             self.send_header("Location", "/loop")
@@ -187,6 +198,14 @@ def test_a_failing_feed_is_reported_with_its_reason_and_the_others_still_fetched
     results = fetcher(tmp_path, timeout=1).run([f"{server}{path}", f"{server}/feed.json"])
     assert results[0].status == "failed" and reason in results[0].error, results[0].error
     assert (results[1].status, results[1].new) == ("new", 1)
+
+
+@pytest.mark.parametrize("path", ["/trickle-body.xml", "/trickle-headers.xml"])
+def test_the_timeout_is_for_the_whole_request_even_when_bytes_keep_trickling_in(tmp_path, server, path):
+    started = time.monotonic()
+    (result,) = fetcher(tmp_path, timeout=1).run([f"{server}{path}"])
+    assert (result.status, result.error) == ("failed", "no answer within 1 s")
+    assert time.monotonic() - started < 2.5  # the server would go on for 4 s
 
 
 def test_atom_feeds_are_read_too(tmp_path, server):
