@@ -233,6 +233,7 @@ def checked_socket(host: str, port: int, timeout: float, *, allow_private_networ
             raise DownloadError(f"cannot connect: {host} has no address")
     refused: list[str] = []
     failure: OSError | None = None
+    until = time.monotonic() + timeout  # for all the addresses tried together
     for address in candidates:
         why = None if allow_private_networks else _why(address)
         if why:
@@ -240,8 +241,11 @@ def checked_socket(host: str, port: int, timeout: float, *, allow_private_networ
             continue
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             address = address.ipv4_mapped  # the IPv4 address that was checked is the one connected to
+        left = until - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
         try:
-            return open_socket(str(address), port, timeout)
+            return open_socket(str(address), port, left)
         except OSError as exc:
             failure = exc
     if failure is not None:
@@ -376,7 +380,7 @@ def _get_once(url: str, headers: dict[str, str], max_bytes: int, timeout: float,
         except (OSError, http.client.HTTPException, ValueError) as exc:
             if isinstance(exc, TimeoutError) or expired.is_set():
                 raise DownloadError(f"no answer within {timeout:g} s") from None
-            raise DownloadError(f"connection failed: {exc!r}") from None
+            raise DownloadError(f"connection failed: {str(exc) or type(exc).__name__}") from None
     finally:
         if watchdog is not None:
             watchdog.cancel()
