@@ -251,9 +251,18 @@ def checked_socket(host: str, port: int, timeout: float, *, allow_private_networ
     if failure is not None:
         raise failure
     if literal is not None:
-        spelled = "" if host.strip("[]") == str(literal) else f"{literal}, "  # 0x7f.1 is 127.0.0.1, a ...
+        spelled = "" if _is_standard(host) else f"{literal}, "  # '0x7f.1 is 127.0.0.1, a loopback address'
         raise DownloadError(f"refused: {host} is {spelled}{_why(literal)} ({HOW_TO_ALLOW})")
     raise DownloadError(f"refused: {host} resolves to {'; '.join(refused)} ({HOW_TO_ALLOW})")
+
+
+def _is_standard(host: str) -> bool:
+    """True when ``host`` is an IP address in its usual notation (not 0x7f.1, 2130706433)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 class _CheckedConnection(http.client.HTTPConnection):
