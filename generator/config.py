@@ -219,13 +219,18 @@ def option_docs() -> list[tuple[str, str, Any]]:
     return [(f.name, f.metadata["doc"], _default(f)) for f in dataclasses.fields(Config)]
 
 
+FETCH_ONLY_OPTIONS = ("allow_private_networks",)
+"""Options with a flag that only 'polydigest fetch' reads: no build command shows them."""
+
+
 def add_options(parser: argparse.ArgumentParser, names: tuple[str, ...] | None = None) -> None:
     """Add the command-line flags of the options ``names`` (default: every option that has a
-    flag), each with its documentation and default as help. Values left out stay None, so
-    polydigest.toml and the defaults apply."""
+    flag and that a build reads), each with its documentation and default as help. Values left
+    out stay None, so polydigest.toml and the defaults apply."""
     for option in dataclasses.fields(Config):
         meta = option.metadata
-        if meta["flag"] is None or (names is not None and option.name not in names):
+        if meta["flag"] is None or (option.name not in names if names is not None
+                                    else option.name in FETCH_ONLY_OPTIONS):
             continue
         default = _default(option)
         shown = ",".join(default) if isinstance(default, list) else (default if default != "" else "none")
