@@ -91,7 +91,7 @@ def main() -> None:
             start = time.perf_counter()
             report = build(load_config(project), SILENT)
             seconds = time.perf_counter() - start
-            duplicates = sum("duplicate" in p.reason for p in report.problems)
+            duplicates = sum(p.reason.startswith("same story as") for p in report.problems)
             print(f"{name:10} {expected:8} {report.articles:9} {duplicates:10} {len(report.problems):8} "
                   f"{impossible_dates(project / 'docs'):16} {seconds:8.1f}")
         kinds: dict[str, int] = {}
