@@ -32,7 +32,7 @@ CLDR_LANGUAGES = ("en", "pt", "es", "fr", "de", "it")  # names recognised in any
 
 # A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
 _NAME = re.compile(
-    r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin|e|and|&)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
+    r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
 _SAFE_TAG = re.compile(r"^[^\W_][\w .'’-]{0,40}$")
 
 # Words capitalized in news that name no entity (titles, roles, generic nouns, headline words).
@@ -173,12 +173,14 @@ class Entities:
 
 
 def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
+    if name.isupper() and len(name) >= 2:
+        return False  # an acronym ("US" is not the pronoun "us")
     words = fold(name).split()
     ignored = stop_words(language)
     calendar = _calendar_words(language)
     if all(w in GENERIC or w in ignored or w in calendar for w in words):
         return True
-    return len(words) == 1 and (words[0] in lowercase_words or len(words[0]) < 3)
+    return len(words) == 1 and (words[0] in lowercase_words or (len(words[0]) < 3 and not name.isupper()))
 
 
 def find_entities(title: str, text: str, language: str) -> Entities:
@@ -191,7 +193,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                 name = " ".join(match.group(0).split()).strip("'’-")
                 words = name.split()
                 ignored = stop_words(language)
-                while words and (fold(words[0]) in ignored or fold(words[0]) in GENERIC):
+                while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
+                        and (fold(words[0]) in ignored or fold(words[0]) in GENERIC):
                     words = words[1:]  # "The Bank of England", "President Lula"
                 if not words:
                     continue
