@@ -158,14 +158,11 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.problems += untranslated_page_texts(languages)
 
     with _timed(report, "stories"):
-        # One article that fails here is a Problem and a story of its own, never the build's end.
-        story_problems: list[Problem] = []
-        localized = stories.tag_articles(summaries, localized, cache=cache, problems=story_problems)
+        localized = stories.tag_articles(summaries, localized, translator)
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
-        digest = stories.group_stories(localized[comparison], cache=cache, problems=story_problems)
-        report.problems += story_problems
-        progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories "
-                     f"({len(digest.threads)} threads of several)")
+        digest = stories.group_stories(localized[comparison], cache=cache)
+        progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
+        report.translated = translator.translated  # tags are translated here too
 
     with _timed(report, "render"):
         docs_dir = config.path(config.docs_dir)

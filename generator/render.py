@@ -49,7 +49,6 @@ from .faults import describe, failed, is_whole_build_failure
 from .languages import word_count
 from .messages import format_day, format_month, language_name, language_title
 from .messages import message as label
-from .outlets import count_outlets
 from .records import Article, LocalizedArticle, Problem
 from .slugs import slugify
 from .stories import Digest, Story
@@ -217,10 +216,7 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     date = "" if lead.article.date_is_stand_in else f"*{escape_text(format_day(lead.article.date, lang))}* · "
     lines = [f"## {_link(lead, prefix)}", ""]
     first = escape_paragraph(lead.sentences[0]) if lead.sentences else ""
-    outlets = count_outlets([item.article for item in story])  # "3 articles · 2 sources": outlets, not articles
-    counted = label(lang, "story_count" if outlets > 1 else "story_one_outlet", articles=str(len(story)),
-                    outlets=str(outlets))
-    count = f" · **{escape_text(counted)}**" if len(story) > 1 else ""
+    count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
     lines += [f"{date}{first}{count}", ""]
     if len(story) > 1:
         lines += [f"- {_link(other, prefix)} ({escape_text(_source_label(other))})"

@@ -33,12 +33,9 @@ def front(path: Path) -> dict:
     return yaml.safe_load(path.read_text().split("---\n", 2)[1])
 
 
-@pytest.mark.xfail(reason="issue #25, open: the storm fixture's independent English reports score 0.36 "
-                   "(0.52 among 600 real articles) by whole-text cosine, under the 0.60 tuned on the labelled set, "
-                   "whose same-event pairs are mostly one outlet's rewrites", strict=False)
 def test_three_sources_of_one_event_are_one_story_on_the_home_page(digest):
     project, _ = digest
-    for lang, sources in (("en", "3 articles · 3 sources"), ("pt", "3 artigos · 3 fontes")):
+    for lang, sources in (("en", "3 sources"), ("pt", "3 fontes")):
         home = (project / "docs" / lang / "index.md").read_text()
         headings = re.findall(r"^## \[.*\]\(articles/([\w-]+)\.md\)", home, re.M)
         assert headings == ["storm-pt", "wildfire", "phone-launch"]  # newest story first, each once
@@ -47,9 +44,6 @@ def test_three_sources_of_one_event_are_one_story_on_the_home_page(digest):
             assert f"articles/{slug}.md" in home  # listed under the story
 
 
-@pytest.mark.xfail(reason="issue #25, open: the storm fixture's independent English reports score 0.36 "
-                   "(0.52 among 600 real articles) by whole-text cosine, under the 0.60 tuned on the labelled set, "
-                   "whose same-event pairs are mostly one outlet's rewrites", strict=False)
 def test_each_article_lists_its_related_articles(digest):
     project, _ = digest
     for lang in ("en", "pt"):
@@ -74,9 +68,6 @@ def test_articles_carry_topics_in_the_site_language(digest):
         assert count >= 2 and topic.count('href="../../articles/storm-') == count
 
 
-@pytest.mark.xfail(reason="issue #25, open: the storm fixture's independent English reports score 0.36 "
-                   "(0.52 among 600 real articles) by whole-text cosine, under the 0.60 tuned on the labelled set, "
-                   "whose same-event pairs are mostly one outlet's rewrites", strict=False)
 def test_daily_editions_list_each_day_newest_first(digest):
     project, _ = digest
     index = (project / "docs" / "en" / "editions" / "index.md").read_text()
@@ -99,137 +90,3 @@ def test_feed_per_language_is_valid_and_linked_from_every_page(digest):
         assert all(e.summary for e in feed.entries)
         for page in (project / "site" / lang).rglob("*.html"):
             assert 'type="application/rss+xml"' in page.read_text(), page
-
-
-# --- Event-level stories, outlets and entity topics (no models needed) ---
-
-import datetime as dt  # noqa: E402
-import json  # noqa: E402
-
-from generator import entities, stories  # noqa: E402
-from generator.outlets import count_outlets, outlet_key  # noqa: E402
-from generator.records import Article, LocalizedArticle, Summary  # noqa: E402
-
-
-def _item(slug, title, text, date=None, language="en", **fields):
-    article = Article(slug=slug, source_file=f"{slug}.txt", title=title, paragraphs=(text,), language=language,
-                      date=date or dt.date(2024, 6, 1), date_is_stand_in=date is None, **fields)
-    sentences = tuple(text.split(". ")[:2])
-    return LocalizedArticle(Summary(article, sentences), language, title, sentences, None)
-
-
-FILLER = [_item(f"filler-{n}", f"Topic{n} news", f"Word{n}a word{n}b word{n}c happened in Place{n}. "
-                f"Officials of Agency{n} spoke about item{n} and thing{n}.") for n in range(30)]
-MERGER = ("Acme Steel agrees takeover by Borealis Metals for $4.2bn. The board of Acme Steel accepted the "
-          "4.2bn offer from Borealis Metals on Monday. Shareholders of Acme Steel will receive 310 pence a share.")
-
-
-def test_reports_of_one_event_are_one_story_and_a_chain_of_neighbours_is_not():
-    a = _item("merger-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
-    b = _item("merger-b", "Borealis Metals buys Acme Steel", MERGER.replace("Monday", "Monday evening"),
-              dt.date(2024, 5, 7))
-    # Shares words with the merger, and with c2, but not enough with the story as a whole.
-    c1 = _item("steel-c1", "Acme Steel workers strike", "Workers at Acme Steel walked out over pay at the "
-               "Redford plant. Union leaders at the Redford plant of Acme Steel said the strike over pay "
-               "would go on.", dt.date(2024, 5, 7))
-    digest = stories.group_stories([a, b, c1, *FILLER])
-    grouped = {frozenset(s.slugs) for s in digest.stories}
-    assert frozenset({"merger-a", "merger-b"}) in grouped
-    assert frozenset({"steel-c1"}) in grouped
-    assert sorted(slug for s in digest.stories for slug in s.slugs) == sorted(
-        i.article.slug for i in [a, b, c1, *FILLER])  # every article in exactly one story
-
-
-def test_dated_articles_years_apart_never_merge_and_undated_is_not_today():
-    old = _item("old", "Acme Steel accepts Borealis bid", MERGER, dt.date(2004, 5, 6))
-    new = _item("new", "Acme Steel accepts Borealis bid", MERGER, dt.date(2016, 5, 6))
-    digest = stories.group_stories([old, new, *FILLER])
-    assert {frozenset(s.slugs) for s in digest.stories} >= {frozenset({"old"}), frozenset({"new"})}
-    assert not any(s.thread for s in digest.stories if "old" in s.slugs)
-    undated = _item("undated", "Acme Steel accepts Borealis bid", MERGER)
-    assert undated.article.date_is_stand_in
-    digest = stories.group_stories([old, undated, *FILLER])  # an undated copy is not dated "today"
-    assert frozenset({"old", "undated"}) in {frozenset(s.slugs) for s in digest.stories}
-
-
-def test_threads_list_their_events_oldest_first():
-    first = _item("trial-1", "Ebbers trial opens in New York", "The fraud trial of Bernard Ebbers, former chief of "
-                  "Worldcom, opened in New York with jury selection. Ebbers denies fraud at Worldcom.",
-                  dt.date(2005, 1, 18))
-    second = _item("trial-2", "Worldcom witness says Ebbers knew", "A witness at the fraud trial of Bernard Ebbers "
-                   "told the New York court that the former Worldcom chief knew of the fraud. Ebbers denies it.",
-                   dt.date(2005, 2, 9))
-    digest = stories.group_stories([first, second, *FILLER], thread_threshold=0.05)
-    assert len({frozenset(s.slugs) for s in digest.stories} & {frozenset({"trial-1"}), frozenset({"trial-2"})}) == 2
-    [thread] = digest.threads
-    assert thread.stories == ("trial-1", "trial-2")
-
-
-def test_a_failing_article_is_a_problem_and_a_story_of_its_own(monkeypatch):
-    real = stories.article_features
-
-    def failing(title, text, language):
-        if title.startswith("Broken"):
-            raise ValueError("bad text")
-        return real(title, text, language)
-
-    monkeypatch.setattr(stories, "article_features", failing)
-    broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
-    fine = _item("fine", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
-    problems = []
-    digest = stories.group_stories([broken, fine, *FILLER], problems=problems)
-    assert [p.subject for p in problems] == ["broken.txt"] and "stories: ValueError" in problems[0].reason
-    assert frozenset({"broken"}) in {frozenset(s.slugs) for s in digest.stories}
-
-
-def test_outlets_are_names_and_registered_domains_not_articles():
-    def art(**fields):
-        return Article(slug="s", source_file=fields.pop("file", "a.txt"), title="t", paragraphs=("x",),
-                       language="pt", date=dt.date(2024, 1, 1), date_is_stand_in=False, **fields)
-
-    estadao = [art(source_url="http://politica.estadao.com.br/a"), art(source_url="https://esportes.estadao.com.br/b")]
-    assert count_outlets(estadao) == 1  # one site, two sections
-    blogs = [art(source_name="Blog do Ana", source_url="http://ana.blogosfera.uol.com.br/1"),
-             art(source_name="Blog do Rui", source_url="http://rui.blogosfera.uol.com.br/2")]
-    assert count_outlets(blogs) == 2  # one domain, two names
-    assert outlet_key(art(source_url="https://news.bbc.co.uk/x")) == outlet_key(art(source_url="http://www.bbc.co.uk/"))
-    assert count_outlets([art(file="feed-a/1.md"), art(file="feed-a/2.md"), art(file="feed-b/1.md")]) == 2
-
-
-def test_topics_are_entities_with_aliases_merged_and_never_calendar_or_generic_words():
-    text = ("Michel Temer met officials of the London Stock Exchange (LSE) on Friday in December. Temer said the "
-            "LSE would open an office in the United States. The US market and American investors welcomed it. "
-            "Justice was not on the agenda, the justice minister said. Temer flew to São Paulo. São Paulo "
-            "officials met Temer.")
-    found = entities.find_entities("Temer visits LSE", text, "en")
-    keys = set(found.counts)
-    assert "name:michel temer" in keys and "name:temer" not in keys
-    assert "name:london stock exchange" in keys and "name:lse" not in keys
-    assert "country:US" in keys and found.counts["country:US"] >= 3  # United States, US, American
-    assert not keys & {"name:friday", "name:december", "name:justice"}
-    assert {"Michel Temer", "London Stock Exchange"} <= set(stories.extract_tags("Temer visits LSE", text, "en", "pt"))
-    shown = stories.extract_tags("Temer visits LSE", text, "en", "pt")
-    assert "Estados Unidos" in shown  # CLDR's name in the site language, not a machine translation
-    assert entities.display_name("name:sao paulo", "São Paulo", "en") == "São Paulo"  # copied, never translated
-    pt = entities.find_entities("EUA e Brasil", "Os EUA e o Brasil assinaram. Os Estados Unidos disseram sim. "
-                                "O governo brasileiro aprovou na segunda-feira, em janeiro.", "pt")
-    assert pt.counts.get("country:US", 0) >= 3 and "country:BR" in pt.counts
-    assert not any("segunda" in k or "janeiro" in k for k in pt.counts)
-
-
-def test_stories_command_prints_every_article_once(tmp_path, capsys):
-    from generator.cli import main
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for name in STORM + ["wildfire", "phone-launch"]:
-        shutil.copy(RELATED / f"{name}.txt", seeds / f"{name}.txt")
-    project = make_project(tmp_path / "project", REPO / "models", seeds=seeds)
-    assert main(["stories", "--json", "--project", str(project), str(seeds)]) == 0
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    files = sorted(a["file"] for line in lines for a in line["articles"])
-    assert files == sorted(str(seeds / f"{n}.txt") for n in STORM + ["wildfire", "phone-launch"])
-    for line in lines:
-        assert set(line) == {"story", "title", "articles", "thread", "topics"}
-        assert all(set(a) == {"file", "entry", "outlet", "date"} for a in line["articles"])
-        assert all(a["date"] in ("2024-03-12", "2024-03-14", "2024-03-15") for a in line["articles"])
