@@ -158,9 +158,9 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.problems += untranslated_page_texts(languages)
 
     with _timed(report, "stories"):
-        localized = stories.tag_articles(summaries, localized, translator)
+        localized = stories.tag_articles(summaries, localized, translator, report.problems)
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
-        digest = stories.group_stories(localized[comparison], cache=cache)
+        digest = stories.group_stories(localized[comparison], cache=cache, problems=report.problems)
         progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
         report.translated = translator.translated  # tags are translated here too
 

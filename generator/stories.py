@@ -24,13 +24,18 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from .cache import Cache, cache_key
 from .errors import MissingTranslation
+from .faults import describe, failed, is_whole_build_failure
 from .languages import ENGLISH_NAMES, split_words, stop_words
-from .records import LocalizedArticle, Summary
+from .records import LocalizedArticle, Problem, Summary
 from .translate import Translator
+
+T = TypeVar("T")
 
 RELATED_THRESHOLD = 0.25  # inside the range (0.15-0.40) that separates the labelled set perfectly
 MAX_TAGS = 4
@@ -74,23 +79,46 @@ def _terms(text: str, language: str, stem) -> Counter:
     return Counter(stem(w.lower()) for w in split_words(text) if w.lower() not in ignored and len(w) > 1)
 
 
-def similarities(items: list[LocalizedArticle], cache: Cache | None = None) -> dict[tuple[int, int], float]:
+def _or_failure(compute: Callable[..., T], *args: Any) -> T | str:
+    """``compute(*args)``, or why it failed on this article (cached like a result, so that
+    every build reports it, until the article or the code changes)."""
+    try:
+        return compute(*args)
+    except Exception as exc:  # one article's failure stays that article's
+        if is_whole_build_failure(exc):
+            raise
+        return describe(exc)
+
+
+def _report(item: LocalizedArticle, error: str, problems: list[Problem]) -> None:
+    problems.append(Problem(item.article.source_file, failed("stories", error, "a story of its own, with no topics")))
+
+
+def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
+                 problems: list[Problem] | None = None) -> dict[tuple[int, int], float]:
     """Cosine similarity of TF-IDF vectors (title + summary) for every pair dated at most
     STORY_DAYS apart that shares a term; other pairs are left out. Each text's terms are
-    cached by the text."""
+    cached by the text. An article whose terms cannot be found has none (and is in
+    ``problems``)."""
     if not items:
         return {}
     language = items[0].language
     stem = _stemmer(language)
     texts = [item.title + " " + " ".join(item.sentences) for item in items]
 
-    def compute(indices: list[str]) -> dict[str, dict[str, int]]:
-        return {i: dict(_terms(texts[int(i)], language, stem)) for i in indices}
+    def compute(indices: list[str]) -> dict[str, dict[str, int] | str]:
+        return {i: _or_failure(_terms, texts[int(i)], language, stem) for i in indices}
 
     keys = {str(i): cache_key("story-terms", text=text, language=language, version=TERMS_VERSION)
             for i, text in enumerate(texts)}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
-    counts = [Counter(found[str(i)]) for i in range(len(items))]
+    counts = []
+    for i, item in enumerate(items):
+        terms = found[str(i)]
+        if isinstance(terms, str):
+            _report(item, terms, problems if problems is not None else [])
+            terms = {}
+        counts.append(Counter(terms))
     document_frequency = Counter(term for c in counts for term in c)
     n = len(items)
     vectors = []
@@ -120,7 +148,7 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None) -> d
 
 
 def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD,
-                  cache: Cache | None = None) -> Digest:
+                  cache: Cache | None = None, problems: list[Problem] | None = None) -> Digest:
     """Stories (groups of similar articles, linked strongest first, up to
     MAX_STORY_ARTICLES), newest story first, and each article's closest related articles."""
     parent = list(range(len(items)))
@@ -133,7 +161,8 @@ def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRE
 
     size = [1] * len(items)
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    linked = sorted(((score, pair) for pair, score in similarities(items, cache).items() if score >= threshold),
+    linked = sorted(((score, pair) for pair, score in similarities(items, cache, problems).items()
+                     if score >= threshold),
                     key=lambda link: (-link[0], link[1]))
     for score, (i, j) in linked:
         neighbours[i].append((score, j))
@@ -217,19 +246,26 @@ PIVOT_FOR_STORIES = "en"  # every article has an English summary when English is
 
 
 def tag_articles(
-    summaries: list[Summary], localized: dict[str, list[LocalizedArticle]], translator: Translator
+    summaries: list[Summary], localized: dict[str, list[LocalizedArticle]], translator: Translator,
+    problems: list[Problem],
 ) -> dict[str, list[LocalizedArticle]]:
     """Topics of each article, found in its own language and shown in each site language
-    (translated once and cached like any sentence; kept as they are where no model helps)."""
+    (translated once and cached like any sentence; kept as they are where no model helps).
+    An article whose topics cannot be found has none, and is in ``problems``."""
     by_slug = {s.article.slug: s.article for s in summaries}
 
-    def compute(slugs: list[str]) -> dict[str, list[str]]:
-        return {slug: list(extract_tags(by_slug[slug].title, by_slug[slug].text, by_slug[slug].language))
+    def compute(slugs: list[str]) -> dict[str, tuple[str, ...] | str]:
+        return {slug: _or_failure(extract_tags, by_slug[slug].title, by_slug[slug].text, by_slug[slug].language)
                 for slug in slugs}
 
     keys = {slug: cache_key("topics", title=a.title, text=hashlib.sha256(a.text.encode()).hexdigest(),
                             language=a.language, version=TERMS_VERSION) for slug, a in by_slug.items()}
     found = translator.cache.lookup(keys, compute)
+    for summary in summaries:
+        if isinstance(found[summary.article.slug], str):
+            problems.append(Problem(summary.article.source_file,
+                                    failed("stories", found[summary.article.slug], "published with no topics")))
+            found[summary.article.slug] = []
     tagged = {}
     for target, items in localized.items():
         by_source: dict[str, set[str]] = defaultdict(set)

@@ -1,5 +1,5 @@
 """One article's failure in any stage stays that article's (issue #24, point 1): a failure
-injected into reading, summarizing, translating and rendering one article each becomes a
+injected into reading, summarizing, translating, grouping and rendering one article each becomes a
 problem naming the file and the stage, and every other article is published. A failure of
 the whole build (a full disk) stops it with a clear message and the previous site intact.
 
@@ -14,7 +14,7 @@ import errno
 import pytest
 from conftest import make_project
 
-from generator import ingest, render, summarize, translate
+from generator import ingest, render, stories, summarize, translate
 from generator.config import load_config
 from generator.core import build
 from generator.errors import PublishError
@@ -22,7 +22,7 @@ from generator.progress import SILENT
 
 pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
-STAGES = ("reading", "summarize", "translate", "render")
+STAGES = ("reading", "summarize", "translate", "stories", "render")
 HEALTHY = 3
 
 
@@ -62,6 +62,10 @@ def poisoned(tmp_path, tiny_models, monkeypatch):
         "POISONSUMMARIZE", summarize.select_sentences, lambda article, **_: article.text))
     monkeypatch.setattr(translate, "problems", failing_for(
         "POISONTRANSLATE", translate.problems, lambda source, *_: source))
+    monkeypatch.setattr(stories, "extract_tags", failing_for(
+        "POISONSTORIES", stories.extract_tags, lambda title, text, *_: text))
+    monkeypatch.setattr(stories, "_terms", failing_for(  # the English summary (the tiny model upper-cases)
+        "POISONSTORIES", stories._terms, lambda text, *_: text.upper()))
     monkeypatch.setattr(render, "render_post", failing_for(
         "POISONRENDER", render.render_post, lambda item, *_: item.article.text))
     return make_project(tmp_path / "project", tiny_models, seeds=seeds)
@@ -73,6 +77,10 @@ def test_a_failure_in_any_stage_leaves_out_only_that_article_and_names_file_and_
     for stage in ("reading", "summarize", "render"):
         assert any(p.startswith(f"poison-{stage}.txt: {stage} failed (RuntimeError: injected failure")
                    for p in problems), (stage, problems)
+    assert "poison-stories.txt: stories failed (RuntimeError: injected failure for POISONSTORIES); published with " \
+           "no topics" in problems
+    assert "poison-stories.txt: stories failed (RuntimeError: injected failure for POISONSTORIES); a story of its " \
+           "own, with no topics" in problems
     assert any(p.startswith("poison-translate.txt: 1 text(s) shown in en on the pt site: the translation failed "
                             "the checks (check: it failed on this text, RuntimeError: injected failure")
                for p in problems), problems
@@ -83,6 +91,7 @@ def test_a_failure_in_any_stage_leaves_out_only_that_article_and_names_file_and_
         # summarizing failed: published with its opening words; translating: shown in the original, marked
         assert "council of" in (site / "poison-summarize" / "index.html").read_text()
         assert (site / "poison-translate" / "index.html").is_file()
+        assert (site / "poison-stories" / "index.html").is_file()
         assert not (site / "poison-reading").exists()
         assert not (site / "poison-render").exists()  # left out, and out of every list
         assert "poison-render" not in (poisoned / "site" / lang / "articles" / "index.html").read_text()
