@@ -49,11 +49,11 @@ def as_seed(row: dict) -> tuple[str, str]:
     return f"{row['id']}.md", f"---\n{front}---\n\n{text}\n"
 
 
-def write_seeds(seeds: Path, rows: list[dict], damaged: bool, seed: int) -> int:
-    """Writes the articles; returns how many should be published."""
+def write_seeds(seeds: Path, rows: list[dict], damaged: bool, seed: int, first: int = 0) -> int:
+    """Writes the articles (numbered from ``first``); returns how many should be published."""
     if damaged:
         articles = [(row.get("title") or row["text"].split(".")[0][:80], row["text"].replace("\r", "")) for row in rows]
-        return len(write_damaged(seeds, articles, seed))
+        return len(write_damaged(seeds, articles, seed, first))
     for row in rows:
         name, content = as_seed(row)
         (seeds / name).write_text(content, encoding="utf-8")
@@ -87,7 +87,7 @@ def main() -> None:
         for name in ("cold", "no-op", "+20"):
             if name == "+20":
                 expected += write_seeds(project / "seeds", rows[args.articles: args.articles + 20], args.damaged,
-                                        args.seed + 1)
+                                        args.seed + 1, first=args.articles)
             start = time.perf_counter()
             report = build(load_config(project), SILENT)
             seconds = time.perf_counter() - start

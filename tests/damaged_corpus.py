@@ -81,14 +81,14 @@ def _rss(entries: list[tuple[str, str]], rng: random.Random) -> str:
             f"<language>{rng.choice(['en', 'pt', 'Klingon', ''])}</language>{''.join(items)}</channel></rss>")
 
 
-def write_damaged(seeds: Path, articles: list[tuple[str, str]], seed: int) -> list[str]:
+def write_damaged(seeds: Path, articles: list[tuple[str, str]], seed: int, first: int = 0) -> list[str]:
     """Write ``articles`` ((title, text) pairs) damaged into ``seeds``, a third each as
-    Markdown, HTML and RSS entries (four to a feed); returns the names every one of them must
-    be published under (files, and feed entries as 'file#n')."""
+    Markdown, HTML and RSS entries (four to a feed), numbered from ``first``; returns the names
+    every one of them must be published under (files, and feed entries as 'file#n')."""
     rng = random.Random(seed)
     expected: list[str] = []
     feed: list[tuple[str, str]] = []
-    for number, (title, text) in enumerate(articles):
+    for number, (title, text) in enumerate(articles, first):
         kind = number % 3
         if kind == 0:
             name = f"damaged-{number:04d}.md"
@@ -100,7 +100,7 @@ def write_damaged(seeds: Path, articles: list[tuple[str, str]], seed: int) -> li
             expected.append(name)
         else:
             feed.append((title, text))
-        if len(feed) == 4 or (feed and number == len(articles) - 1):
+        if len(feed) == 4 or (feed and number == first + len(articles) - 1):
             name = f"damaged-feed-{number:04d}.xml"
             (seeds / name).write_text(_rss(feed, rng), encoding="utf-8")
             expected += [f"{name}#{n}" for n in range(1, len(feed) + 1)]
