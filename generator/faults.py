@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 from types import TracebackType
 
-from .errors import BuildError, ExecutorError, PublishError
+from .errors import BuildError, ExecutorError, PolydigestError, PublishError
 from .records import Problem
 
 _MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EMFILE, errno.ENFILE, errno.ENOMEM})
@@ -37,7 +37,8 @@ def describe(exc: BaseException) -> str:
 class contained:  # noqa: N801 - used as a statement: ``with contained(...)``
     """``with contained(stage, subject, problems, outcome):`` -- an article's failure inside
     the block is added to ``problems`` as "<stage> failed (<error>); <outcome>" and the
-    block is left; ``failed`` tells the caller. Whole-build failures pass through."""
+    block is left; ``failed`` tells the caller. Whole-build failures pass through, and so do
+    polydigest's own errors, which carry their message for the caller to report."""
 
     def __init__(self, stage: str, subject: str, problems: list[Problem], outcome: str = "skipped"):
         self.stage, self.subject, self.problems, self.outcome = stage, subject, problems, outcome
@@ -48,7 +49,7 @@ class contained:  # noqa: N801 - used as a statement: ``with contained(...)``
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> bool:
-        if exc is None or is_whole_build_failure(exc):
+        if exc is None or is_whole_build_failure(exc) or isinstance(exc, PolydigestError):
             return False
         self.problems.append(Problem(self.subject, failed(self.stage, describe(exc), self.outcome)))
         self.failed = True

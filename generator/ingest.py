@@ -48,7 +48,7 @@ from .dates import (
 from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
-from .faults import contained, is_whole_build_failure
+from .faults import contained
 from .languages import detect_language, word_count
 from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
@@ -111,7 +111,8 @@ def stated_date(source: Source, language: str, bounds: DateBounds, warnings: lis
 def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: dt.date,
                   today: dt.date | None = None) -> tuple[Article, list[str]]:
     """Clean one source into an Article; also returns warnings (an unsure language, metadata
-    or a date that was ignored)."""
+    or a date that was ignored). Readers remove what is never text from the text they parse;
+    the metadata they found is scrubbed here, whatever the format."""
     bounds = DateBounds(config.earliest, today or dt.date.today())
     paragraphs = remove_boilerplate(split_paragraphs(source.text, hard_wrapped=source.kind == "txt"))
     if not paragraphs:
@@ -260,27 +261,25 @@ class ParsedFiles:
 
 def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tuple[list[Article], list[Problem]]:
     problems: list[Problem] = []
-    sources: list[Source] = []
-    with contained("reading", name, problems) as reading:
-        try:
+    try:
+        with contained("reading", name, problems) as reading:
             sources = READERS[path.suffix.lower()](path, name, config.max_article_bytes)
-        except (OSError, UnreadableArticle) as exc:
-            if is_whole_build_failure(exc):
-                raise
-            problems.append(Problem(name, f"{exc}; skipped"))
+    except UnreadableArticle as exc:
+        return [], [Problem(name, f"{exc}; skipped")]
     if reading.failed:
         return [], problems
     articles = []
     for source in sources:
-        with contained("reading", source.label, problems):
-            try:
+        try:
+            with contained("reading", source.label, problems) as parsing:
                 if source.error:
                     raise UnreadableArticle(source.error)
                 article, warnings = parse_article(source, slug=slugify(slug_base(source)), config=config,
                                                   stand_in_date=stand_in)
-            except UnreadableArticle as exc:
-                problems.append(Problem(source.label, f"{exc}; skipped"))
-                continue
+        except UnreadableArticle as exc:
+            problems.append(Problem(source.label, f"{exc}; skipped"))
+            continue
+        if not parsing.failed:
             articles.append(article)
             problems += [Problem(source.label, warning) for warning in warnings]
     return articles, problems

@@ -276,7 +276,7 @@ class _Fields:
             if not isinstance(value, str):
                 self._wrong(key, value, "text")
                 return ""
-            text = " ".join(scrub(value).split())
+            text = " ".join(value.split())
             return text[:limit] if limit else text
         return ""
 
@@ -299,7 +299,7 @@ class _Fields:
         if not isinstance(value, (list, tuple)):
             self._wrong(key, value, "a list of tags")
             return ()
-        tags = [" ".join(scrub(t).split())[:60] for t in value if isinstance(t, str)]
+        tags = [" ".join(t.split())[:60] for t in value if isinstance(t, str)]
         if len(tags) < len(value):
             self.notes.append(f"front matter {key!r}: {len(value) - len(tags)} tag(s) not text; ignored")
         return tuple(t for t in tags if t)[:MAX_TAGS]
@@ -407,7 +407,7 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
                 sources.append(Source(name=entry_name, text="", kind="feed", error="no title and no text"))
                 continue
             source = Source(name=entry_name, text=text, kind="feed")
-        source.title = scrub(title) or source.title
+        source.title = title or source.title
         source.url = entry.get("link", "") or source.url
         # dict.get: feedparser's own get() maps a missing 'updated' to 'published' with a warning
         source.date = _date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"))
