@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import settings
-from .dates import DATE_LABEL
+from .dates import _NUMERIC_DATE, _YEAR, DATE_LABEL, is_date_line
 from .languages import MAX_SENTENCE_CHARS, split_sentences
 
 _RULES = settings.section("cleaning")
@@ -23,6 +23,13 @@ _INLINE_CREDIT = settings.pattern(_RULES["inline_credit"])
 _PAYWALL = settings.pattern(_RULES["paywall"])
 _MAX_PAYWALL_NOTICE = _RULES["max_paywall_notice"]
 _DATELINE = re.compile(_RULES["dateline"])
+RECOMMENDATION_HEADING = settings.pattern(_RULES["recommendation_heading"], anchored=True)
+MAX_HEADING = 80  # characters: a recommendation heading is a few words
+_FURNITURE_PARAGRAPH = settings.pattern(_RULES["furniture_paragraph"])
+_MAX_FURNITURE_PARAGRAPH = _RULES["max_furniture_paragraph"]
+_AUTHOR_BIO = settings.pattern(_RULES["author_bio"], anchored=True)
+_MAX_AUTHOR_BIO = _RULES["max_author_bio"]
+_BIO_ZONE = 3  # an author's bio is among the last paragraphs
 
 SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")
@@ -51,13 +58,33 @@ def split_paragraphs(text: str, hard_wrapped: bool = True) -> list[str]:
     return paragraphs
 
 
+def is_recommendation_heading(text: str) -> bool:
+    """'You may also be interested in', 'Leia também', 'Mehr zum Thema' … (a line of its own)."""
+    return len(text) <= MAX_HEADING and bool(RECOMMENDATION_HEADING.match(text.rstrip(":»›>→ ")))
+
+
+def _listed_item(paragraph: str) -> bool:
+    """A line of a list of other articles: a headline (no closing stop) or a date."""
+    short = len(paragraph) <= 150 and len(paragraph.split()) <= 16
+    return short and (not paragraph.endswith((".", "!", "?", "…", '"', "”")) or bool(
+        len(paragraph) <= 40 and (_NUMERIC_DATE.search(paragraph) or _YEAR.search(paragraph))))
+
+
 def remove_boilerplate(paragraphs: list[str]) -> list[str]:
     """Page furniture out: comment sections, furniture lines, paywall notices, photo credits,
-    agency datelines."""
-    kept = []
+    agency datelines, recommendation blocks (a heading and the headlines listed under it),
+    newsletter and "write to us" invitations, agency footers, and an author's bio at the end."""
+    kept: list[str] = []
+    listing = False  # inside a block of other articles' headlines
     for paragraph in paragraphs:
         if _COMMENT_SECTION.match(paragraph):
             break
+        if is_recommendation_heading(paragraph):
+            listing = True
+            continue
+        if listing and _listed_item(paragraph):
+            continue
+        listing = False
         if _INLINE_CREDIT.search(paragraph):
             paragraph = " ".join(_INLINE_CREDIT.sub(" ", paragraph).split())
         paragraph = _DATELINE.sub("", paragraph, count=1)
@@ -65,7 +92,15 @@ def remove_boilerplate(paragraphs: list[str]) -> list[str]:
             continue
         if len(paragraph) <= _MAX_PAYWALL_NOTICE and _PAYWALL.search(paragraph):
             continue
+        if len(paragraph) <= _MAX_FURNITURE_PARAGRAPH and _FURNITURE_PARAGRAPH.search(paragraph):
+            continue
         kept.append(paragraph)
+    while len(kept) > 1:  # an author's bio closes the article (as do credits after it)
+        tail = [i for i in range(max(1, len(kept) - _BIO_ZONE), len(kept))
+                if len(kept[i]) <= _MAX_AUTHOR_BIO and _AUTHOR_BIO.match(kept[i])]
+        if not tail:
+            break
+        del kept[tail[0]]
     return kept
 
 
@@ -111,16 +146,14 @@ _AUTHOR_JUNK = settings.pattern(_RULES["author_junk"], anchored=False)
 _BYLINE = re.compile(r"^\s*(?:by|por|von|par|di|da)\s+", re.IGNORECASE)
 
 
-_SECOND_LEVEL = {"com", "co", "org", "net", "gov", "edu", "ac", "gob", "gouv", "or", "ne"}
-
-
 def registered_domain(host: str) -> str:
-    """The site a host belongs to: 'politica.estadao.com.br' -> 'estadao.com.br',
-    'www.bbc.co.uk' -> 'bbc.co.uk' (without a public-suffix list: a short second-level
-    label such as 'com' or 'co' keeps one more)."""
-    labels = host.lower().strip(".").split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
+    """The site a host belongs to, by the public-suffix list ('tld'): 'politica.estadao.com.br'
+    -> 'estadao.com.br', 'www.bbc.co.uk' -> 'bbc.co.uk'; the host itself when it has no known
+    suffix."""
+    from tld import get_fld
+
+    host = host.lower().strip(".")
+    return get_fld(host, fix_protocol=True, fail_silently=True) or host
 
 
 # Host labels that name no site ("news.sky.com" is Sky, not "news").
@@ -129,14 +162,21 @@ _GENERIC_HOST_LABELS = {"www", "www1", "www2", "m", "amp", "mobile", "edition", 
 
 
 def site_names(source_name: str, url: str) -> list[str]:
-    """Ways a page's title may name its site: the declared site name and its address's labels
-    ('edition.cnn.com' -> 'cnn', 'edition'; 'www.bbc.co.uk' -> 'bbc')."""
+    """Ways a page's title may name its site: the declared site name, its registered domain
+    ('dailycourier.co.uk') and that domain's name ('dailycourier'), and the other labels of its
+    host that name something ('edition.cnn.com' -> 'cnn', 'edition')."""
     from urllib.parse import urlsplit
 
     names = [source_name] if source_name.strip() else []
-    host = (urlsplit(url).hostname or "") if url else ""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        host = ""
+    if not host:
+        return names
+    domain = registered_domain(host)
     labels = [label for label in host.split(".")[:-1] if label not in _GENERIC_HOST_LABELS]
-    return names + [label for label in labels if len(label) >= 3]
+    return [*names, domain, *(label for label in [domain.split(".")[0], *labels] if len(label) >= 3)]
 
 
 def _names_site(part: str, names: list[str]) -> bool:
@@ -178,3 +218,117 @@ def clean_author(raw: str) -> str:
             continue
         names.append(part)
     return ", ".join(dict.fromkeys(names[:3]))
+
+
+# Separators between the segments of a page's <title> ("Headline | Section | Site").
+_SEGMENT_SEPARATOR = re.compile(r"\s+(?:[|–—»«·•~/>]|::|-{1,2}|:)\s+")
+_ELLIPSIS = ("…", "...")
+_HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Text compared without case, accents or punctuation: 'Économie' == 'economie'."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(re.sub(r"[\W_]+", " ", "".join(ch for ch in decomposed if not unicodedata.combining(ch))).split())
+
+
+def _segments(title: str) -> tuple[list[str], list[str]]:
+    """A title's segments and the separators between them."""
+    parts = _SEGMENT_SEPARATOR.split(title)
+    separators = _SEGMENT_SEPARATOR.findall(title)
+    return parts, separators
+
+
+def truncated(title: str) -> bool:
+    return title.rstrip().endswith(_ELLIPSIS)
+
+
+def _stem(title: str) -> str:
+    return fold(title.rstrip().removesuffix("...").removesuffix("…"))
+
+
+def _names_segment(part: str, names: list[str]) -> bool:
+    """A segment that is the site's name (or its host) and no more."""
+    return len(part.split()) <= 6 and (_names_site(part, names) or bool(_HOST.fullmatch(part.strip())))
+
+
+def strip_title_segments(title: str, names: list[str], sections: set[str], language: str) -> str:
+    """The headline of a chained title: segments that name the site (with anything beyond
+    them: a tagline), a host, a section of the site or a date are dropped from either end;
+    at least one segment is kept. 'Headline - Politics - Site | Tagline' -> 'Headline'."""
+    parts, separators = _segments(title)
+    if len(parts) < 2:
+        return title
+
+    def furniture(part: str) -> bool:
+        return (_names_segment(part, names) or fold(part) in sections or not fold(part)
+                or is_date_line(part, language))
+
+    start, end = 0, len(parts)
+    # the site's name after the headline: it and everything after it (a tagline) go
+    for i in range(1, end):
+        if _names_segment(parts[i], names):
+            end = i
+            break
+    while end - start > 1 and furniture(parts[start]):
+        start += 1
+    while end - start > 1 and furniture(parts[end - 1]):
+        end -= 1
+    kept = parts[start]
+    for i in range(start + 1, end):
+        kept += separators[i - 1] + parts[i]
+    return kept
+
+
+def _agrees(headline: str, other: str) -> bool:
+    """``headline`` is ``other``, one of its segments (or a run of them), or what a title
+    ``other`` cut short with an ellipsis begins."""
+    mine = fold(headline)
+    if not mine:
+        return False
+    if truncated(other):
+        stem = _stem(other)
+        return len(stem) >= 10 and mine.startswith(stem)
+    parts, _ = _segments(other)
+    folded = [fold(p) for p in parts]
+    return any(" ".join(folded[i:j]) == mine for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+
+
+def choose_title(meta_titles: list[str], headings: list[str], names: list[str], sections: set[str],
+                 language: str) -> str:
+    """A page's headline by agreement of what it declares: ``meta_titles`` (og:title, then
+    <title>) and its ``headings`` (<h1>s). An <h1> that a declared title holds (or that a cut
+    title begins) is the headline; else the declared title without its site name, section,
+    host and date segments. A title cut short (ending in an ellipsis) is never chosen when
+    another holds it whole, and a word it cut in half is dropped."""
+    meta_titles = [t for t in (" ".join(m.split()) for m in meta_titles) if t]
+    headings = [h for h in (" ".join(h.split()) for h in headings) if h and not _names_segment(h, names)]
+    for heading in headings:
+        if not truncated(heading) and any(_agrees(heading, m) for m in meta_titles):
+            return heading
+    stripped = [strip_title_segments(m, names, sections, language) for m in meta_titles]
+    whole = [t for t in stripped if not truncated(t)]
+    for title in stripped:
+        if truncated(title):
+            longer = [t for t in whole + headings if fold(t).startswith(_stem(title))]
+            if longer:
+                return longer[0]
+    if whole:
+        # og:title is the publisher's headline; <title> is more often a chain of segments
+        return whole[0]
+    if headings:
+        return headings[0]
+    return uncut(stripped[0]) if stripped else ""
+
+
+def uncut(title: str) -> str:
+    """A title cut short by its site without the word it may have cut in half:
+    'No seasonal lift for house m…' -> 'No seasonal lift for house…'."""
+    if not truncated(title):
+        return title
+    stem = title.rstrip().removesuffix("...").removesuffix("…").rstrip()
+    if " " not in stem:
+        return title
+    return stem.rsplit(" ", 1)[0].rstrip(" ,;:-–—|") + "…"

@@ -66,6 +66,9 @@ def decide_language(source: Source, paragraphs: list[str], config: Config) -> tu
     detected, confidence = detect_language(f"{source.title} {sample}")
     sure = (confidence >= _LANGUAGE_RULES["min_confidence"] and words >= _LANGUAGE_RULES["min_words"]
             and len(detected) == 2)  # 'zxx': no linguistic content, e.g. a list of codes
+    if source.language_evidence and not source.language and (
+            not sure or words < _LANGUAGE_RULES["override_min_words"]):
+        return source.language_evidence, []  # too short to tell: the feed's other entries tell
     if source.language:
         if (sure and detected != source.language and confidence >= _LANGUAGE_RULES["override_confidence"]
                 and words >= _LANGUAGE_RULES["override_min_words"]):
@@ -115,6 +118,11 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     the metadata they found is scrubbed here, whatever the format."""
     bounds = DateBounds(config.earliest, today or dt.date.today())
     paragraphs = remove_boilerplate(split_paragraphs(source.text, hard_wrapped=source.kind == "txt"))
+    # A feed entry with a title and a link is news even when its description is no text (an
+    # image, "Read more", a credit, a date): the article is its headline.
+    headline = scrub(" ".join(source.title.split())) if source.kind == "feed" and source.url else ""
+    if not any(has_words(p) for p in paragraphs) and has_words(headline):
+        paragraphs = [headline]
     if not paragraphs:
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
     language, warnings = decide_language(source, paragraphs, config)
@@ -127,9 +135,15 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     source_url = source.url or (url_line.group("value") if url_line else "")
     if source_name.startswith(("http://", "https://")):
         source_url, source_name = source_url or source_name, ""
+    if not any(has_words(p) for p in paragraphs) and has_words(headline):
+        paragraphs = [headline]
     if not any(has_words(p) for p in paragraphs):
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
-    stated = stated_date(source, language, bounds, warnings) or line_date
+    # Only a date the article states: its metadata's, else a date line of its text, else one
+    # printed in its page's markup (blocks of other articles and their dates left out).
+    stated = (stated_date(source, language, bounds, warnings) or line_date
+              or stated_date(dataclasses.replace(source, date=source.page_date, date_text="",
+                                                 date_field="the page's markup"), language, bounds, warnings))
     title = scrub(" ".join(source.title.split()))
     if title:
         title = strip_site_name(title, site_names(source_name, source_url))

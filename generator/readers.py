@@ -51,6 +51,10 @@ class Source:
     """Where ``date`` or ``date_text`` was stated, for messages ("front matter 'date'")."""
     notes: list[str] = field(default_factory=list)
     """Metadata that was ignored, and why (a field of the wrong type, a YAML alias …)."""
+    page_date: dt.date | None = None
+    """A date printed in a page's markup (not its metadata): used when the text states none."""
+    language_evidence: str = ""
+    """The language of the other entries of the same feed: the language of a text too short to tell."""
     error: str = ""
     """Set when this entry could not be read (the rest of its file still counts)."""
 
@@ -341,37 +345,141 @@ _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORE
 
 
 _LATEST_DATE = "2999-12-31"  # htmldate's default bound is today: see extract_html
+_DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True, "max_date": _LATEST_DATE}
+_MAX_BLOCK_CHARS = 1500  # a recommendation block is a heading and a few headlines, not the article
+
+
+def _text(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _meta(tree: Any, *names: str) -> list[str]:
+    """The content of <meta property|name=…> tags, in the order of ``names``."""
+    found = []
+    for name in names:
+        for value in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content'):
+            if " ".join(str(value).split()):
+                found.append(" ".join(str(value).split()))
+    return found
+
+
+def _sections(tree: Any, url: str) -> set[str]:
+    """What names a section of the site on this page: article:section, the labels of its
+    navigation and breadcrumbs, and the folders of its address ('/politics/uk-politics-1' ->
+    'politics', 'uk politics')."""
+    from urllib.parse import urlsplit
+
+    from .cleaning import fold
+
+    labels = _meta(tree, "article:section")
+    for link in tree.xpath('//nav//a | //*[contains(@class, "breadcrumb")]//a | //*[@itemprop="itemListElement"]//a'):
+        text = _text(link)
+        if 0 < len(text.split()) <= 4:
+            labels.append(text)
+    try:
+        path = urlsplit(url).path if url else ""
+    except ValueError:
+        path = ""
+    folders = [p for p in path.split("/") if p]
+    for folder in folders[:-1] + [f for f in folders[-1:] if len(re.findall(r"[^\W\d_]+", f)) <= 2]:
+        words = [w for w in re.split(r"[-_.]", folder) if w and not w.isdigit() and w not in ("html", "htm", "shtml")]
+        labels += [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
+    return {folded for folded in (fold(label) for label in labels) if folded}
+
+
+def _drop_recommendations(tree: Any) -> None:
+    """Leave out blocks of other articles: a recommendation heading ('You may also be
+    interested in', 'Leia também', 'À lire aussi' …) and the container of links it heads, with
+    the dates those links carry (which are not the article's)."""
+    from .cleaning import is_recommendation_heading
+
+    for heading in list(tree.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li")):
+        if heading.getparent() is None or len(heading) > 2 or not is_recommendation_heading(_text(heading)):
+            continue
+        block, candidate = None, heading.getparent()
+        for _ in range(3):  # the smallest container around the heading that holds its links
+            if candidate is None or candidate.tag in ("body", "html", "main", "article"):
+                break
+            if len(candidate.xpath(".//a")) >= 2 and len(_text(candidate)) <= _MAX_BLOCK_CHARS:
+                block = candidate
+                break
+            candidate = candidate.getparent()
+        if block is not None and block.getparent() is not None:
+            block.drop_tree()
+            continue
+        for sibling in list(heading.itersiblings()):  # a heading followed by lists of links
+            if sibling.tag in ("ul", "ol") or (sibling.xpath(".//a") and len(_text(sibling)) <= 200):
+                sibling.drop_tree()
+            else:
+                break
+        heading.drop_tree()
+
+
+def _metadata_date(tree: Any) -> dt.date | None:
+    """The date the page's own metadata states (meta tags, JSON-LD, its address), read by
+    htmldate from the head alone: never a date printed elsewhere on the page."""
+    import copy
+
+    import htmldate
+    import lxml.html
+
+    head = lxml.html.Element("html")
+    for element in tree.xpath("//head"):
+        head.append(copy.deepcopy(element))
+    for script in tree.xpath('//body//script[@type="application/ld+json"]'):
+        head.append(copy.deepcopy(script))
+    return _date(htmldate.find_date(head, **_DATE_PARAMS))
 
 
 def extract_html(html: str, name: str, kind: str) -> Source:
     """Main text and metadata of a web page with trafilatura: navigation, ads, cookie
-    banners, related links and comments are left out."""
+    banners, related links and comments are left out. The title is what the page's og:title,
+    <title> and <h1> agree on; the date is the one its metadata states, else (``page_date``)
+    one in the page's markup outside blocks of other articles."""
     import trafilatura
+    from trafilatura.utils import load_html
+
+    from .cleaning import choose_title, site_names
 
     # No date from image or asset paths (htmldate looks at <img> even in its fast mode), none
     # from free text (dates.find_date reads the text in its language). A date after today is
     # refused later, by ingest, which reports it (and whose cache must know it), not here.
     html = _IMAGE.sub("", scrub(html))  # lxml refuses a NUL or a control character in text
+    tree = load_html(html)
+    if tree is None:
+        raise UnreadableArticle("no main text found in the page")
+    meta_titles = _meta(tree, "og:title", "twitter:title") + [_text(t) for t in tree.xpath("//head//title")[:1]]
+    headings = [_text(h) for h in tree.xpath("//body//h1")[:5]]
+    page = kind == "html"
+    stated = _metadata_date(tree) if page else None
+    declared_url = next(iter(tree.xpath('//link[@rel="canonical"]/@href') + _meta(tree, "og:url")), "")
+    declared_names = _meta(tree, "og:site_name", "application-name") if page else []
+    sections = _sections(tree, str(declared_url)) if page else set()
+    _drop_recommendations(tree)
     document: Any = trafilatura.bare_extraction(  # a Document, or None
-        html, with_metadata=True, date_extraction_params={
-            "extensive_search": False, "original_date": True, "max_date": _LATEST_DATE},
+        tree, with_metadata=True, date_extraction_params=_DATE_PARAMS,
         include_comments=False, include_tables=False, include_images=False,
         include_links=False, deduplicate=False,  # its duplicate filter remembers earlier calls: not reproducible
     )
     text = (document.text or "") if document else ""
     if len(text.split()) < MIN_MAIN_TEXT_WORDS:  # what is left of a page of only menus and links
         raise UnreadableArticle("no main text found in the page")
-    title = " ".join((document.title or "").split())
+    language_tag = _HTML_LANG.search(html[:5000])
+    language = _language_code(language_tag.group(1) if language_tag else document.language)
+    url, sitename = document.url or "", document.sitename or ""
+    title = ""
+    if page:
+        names = site_names(sitename, url or str(declared_url)) + declared_names
+        title = choose_title(meta_titles, headings, names, sections, language or "en")
+    title = title or " ".join((document.title or "").split())
     lines = text.splitlines()
     if lines and title and lines[0].strip() == title:  # the page's <h1> repeats the title
         text = "\n".join(lines[1:])
-    language = _HTML_LANG.search(html[:5000])
+    page_date = _date(document.date)
     return Source(
-        name=name, text=text, kind=kind, title=title, date=_date(document.date), date_field="the page's metadata",
-        author=document.author or "",
-        url=document.url or "", source_name=document.sitename or "",
-        language=_language_code(language.group(1) if language else document.language),
-        tags=tuple(document.tags or ()),
+        name=name, text=text, kind=kind, title=title, date=stated, date_field="the page's metadata",
+        page_date=None if stated else page_date, author=document.author or "",
+        url=url, source_name=sitename, language=language, tags=tuple(document.tags or ()),
     )
 
 
@@ -379,16 +487,33 @@ def read_html(path: Path, name: str, max_bytes: int) -> list[Source]:
     return [extract_html(decode_text(read_bytes(path, max_bytes)), name, "html")]
 
 
+def _entries_language(entries: list) -> str:
+    """The language a feed's entries are written in, when they say so clearly together (at
+    least ``override_min_words`` words, detection ``override_confidence`` sure); else ''."""
+    from . import settings
+    from .languages import detect_language, word_count
+
+    rules = settings.section("language")
+    text = " ".join(f"{entry.get('title', '')}. {html_to_text(str(entry.get('summary', '')))}"
+                    for entry in entries[:50])
+    if word_count(text) < rules["override_min_words"]:
+        return ""
+    detected, confidence = detect_language(text)
+    return detected if confidence >= rules["override_confidence"] and len(detected) == 2 else ""
+
+
 def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
     """Every entry of an RSS 2.0 or Atom file is one article; the feed's language is a hint.
     An entry that cannot be read comes back with ``error`` set; the others still count."""
     import feedparser
+    import lxml.etree
 
     feed = feedparser.parse(read_bytes(path, max_bytes), resolve_relative_uris=False, sanitize_html=True)
     if not feed.entries:
         reason = getattr(feed, "bozo_exception", None)
         raise UnreadableArticle(f"not an RSS or Atom feed{f' ({reason})' if reason else ''}")
     hint = _language_code(feed.feed.get("language"))
+    evidence = "" if hint else _entries_language(feed.entries)
     site = " ".join(str(feed.feed.get("title", "")).split())
     self_link = next((str(link.get("href", "")) for link in feed.feed.get("links", [])
                       if link.get("rel") == "self"), "")
@@ -400,7 +525,7 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
         title = " ".join(str(entry.get("title", "")).split())
         try:
             source = extract_html(f"<html><body><article>{html}</article></body></html>", entry_name, "feed")
-        except UnreadableArticle:
+        except (UnreadableArticle, ValueError, TypeError, lxml.etree.LxmlError):
             # A short description, or a headline only: the entry is still news, with its link.
             text = html_to_text(html) or title
             if not text.strip():
@@ -408,6 +533,7 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
                 continue
             source = Source(name=entry_name, text=text, kind="feed")
         source.title = title or source.title
+        source.page_date = None  # the entry's own date is its metadata's
         source.url = entry.get("link", "") or source.url
         # dict.get: feedparser's own get() maps a missing 'updated' to 'published' with a warning
         source.date = _date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"))
@@ -418,6 +544,7 @@ def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
         source.author = entry.get("author", "") or source.author
         source.source_name = site or source.source_name
         source.language = _language_code(entry.get("language")) or hint
+        source.language_evidence = evidence
         source.tags = tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term"))
         source.slug_hint = title
         source.feed_url = self_link
