@@ -398,6 +398,12 @@ def measure(args: argparse.Namespace) -> dict:
     from generator.config import load_config
     from generator.ingest import read_folder
 
+    if args.mode != "default":  # trafilatura's own precision/recall options, for comparison
+        import trafilatura
+
+        original = trafilatura.bare_extraction
+        trafilatura.bare_extraction = lambda *a, **k: original(*a, **{**k, args.mode: True})
+
     picker = random.Random(args.seed)
     pages: dict[str, tuple[dict, Page, dt.date | None]] = {}
     feeds: dict[str, tuple[str, str]] = {}
@@ -492,6 +498,8 @@ def main() -> None:
     parser.add_argument("--code", default=str(REPO), help="the checkout whose generator/ is measured")
     parser.add_argument("--before", help="another checkout (e.g. a git worktree of an older commit): "
                         "measured on the same pages and printed side by side")
+    parser.add_argument("--mode", choices=["default", "favor_precision", "favor_recall"], default="default",
+                        help="force trafilatura's extraction mode in both runs (default: as each version calls it)")
     parser.add_argument("--show", type=int, default=0, help="print up to this many failures of each kind")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -503,11 +511,12 @@ def main() -> None:
         if code is None:
             continue
         command = [sys.executable, __file__, "--json", "--code", code, "--seed", str(args.seed), "--half", args.half,
-                   "--articles", str(args.articles), "--feeds", str(args.feeds), "--show", str(args.show)]
+                   "--articles", str(args.articles), "--feeds", str(args.feeds), "--show", str(args.show), "--mode", args.mode]
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         runs[label] = json.loads(out)
     print(f"{2 * args.articles} pages (en + pt text; chrome en/pt/es/fr/de) and {args.feeds} feeds of 8 entries; "
-          f"half {args.half!r}, seed {args.seed}")
+          f"half {args.half!r}, seed {args.seed}, trafilatura "
+          f"{'as each version calls it' if args.mode == 'default' else 'forced to ' + args.mode}")
     table = {label: figures(run["counts"]) for label, run in runs.items()}
     labels = list(table)
     print(f"  {'':40}" + "".join(f"{label:>22}" for label in labels))

@@ -304,7 +304,8 @@ def choose_title(meta_titles: list[str], headings: list[str], names: list[str], 
     host and date segments. A title cut short (ending in an ellipsis) is never chosen when
     another holds it whole, and a word it cut in half is dropped."""
     meta_titles = [t for t in (" ".join(m.split()) for m in meta_titles) if t]
-    headings = [h for h in (" ".join(h.split()) for h in headings) if h and not _names_segment(h, names)]
+    headings = [h for h in (" ".join(h.split()) for h in headings)  # not a logo, a section's name or a date
+                if h and not _names_segment(h, names) and fold(h) not in sections and not is_date_line(h, language)]
     for heading in headings:
         if not truncated(heading) and any(_agrees(heading, m) for m in meta_titles):
             return heading

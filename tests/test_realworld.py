@@ -31,9 +31,12 @@ def found(tmp_path_factory):
 def test_every_article_is_kept_whatever_its_language_or_length(found):
     articles, _ = found
     assert sorted(articles) == [
-        "bridge-subheads.html", "elecciones-lying-lang.html", "energiewende-lying-lang.html", "future-date.md",
-        "governo-folha.html", "latvian-news.txt", "noticias.xml#1", "noticias.xml#2", "noticias.xml#3",
-        "only-a-year.txt", "prefeitura-data-numerica.txt", "senate-cnn.html", "thai-news.txt"]
+        "bridge-subheads.html", "diario-chained-title.html", "elecciones-lying-lang.html",
+        "energiewende-lying-lang.html", "future-date.md", "governo-folha.html", "latvian-news.txt",
+        "manchetes-sem-idioma.xml#1", "manchetes-sem-idioma.xml#2", "manchetes-sem-idioma.xml#3",
+        "manchetes-sem-idioma.xml#4", "noticias.xml#1", "noticias.xml#2", "noticias.xml#3",
+        "only-a-year.txt", "prefeitura-data-numerica.txt", "rundschau-related-dates.html", "senate-cnn.html",
+        "thai-news.txt"]
 
 
 @pytest.mark.parametrize("name, date", [
@@ -43,6 +46,7 @@ def test_every_article_is_kept_whatever_its_language_or_length(found):
     ("senate-cnn.html", dt.date(2024, 3, 5)),              # article:published_time
     ("energiewende-lying-lang.html", dt.date(2024, 3, 12)),  # "-Aktualisiert am 12.03.2024, 10:15 Uhr"
     ("elecciones-lying-lang.html", dt.date(2019, 12, 7)),  # "Sábado, 7 de diciembre de 2019 | 19h30"
+    ("diario-chained-title.html", dt.date(2019, 3, 12)),  # "Publicado el …", not the related block's <time>
 ])
 def test_stated_dates_are_read_in_the_article_language(found, name, date):
     article = found[0][name]
@@ -127,7 +131,7 @@ def test_every_label_on_a_portuguese_page_is_portuguese(tmp_path, tiny_models):
     shutil.copytree(FIXTURES, seeds)
     project = make_project(tmp_path / "project", tiny_models, seeds)
     report = build(load_config(project), SILENT)
-    assert report.articles == 13
+    assert report.articles == 19
     problems = [str(p) for p in report.problems]
     assert any(p.startswith("translation de -> pt: ") and "energiewende-lying-lang.html" in p for p in problems)
     assert any(p.startswith("thai-news.txt: sumy has no stemmer or stop words for 'th'") for p in problems)
@@ -221,3 +225,44 @@ def test_site_names_known_from_the_address_leave_titles(title, url, expected):
     from generator.cleaning import site_names, strip_site_name
 
     assert strip_site_name(title, site_names("", url)) == expected
+
+
+def test_a_date_is_never_taken_from_a_block_of_other_articles(found):
+    """rundschau-related-dates.html states no date of its own (its <title> carries one segment
+    it may use); its "Das könnte Sie auch interessieren" block lists 17.02.2020 and 03.11.2019."""
+    article = found[0]["rundschau-related-dates.html"]
+    assert article.date_is_stand_in or article.date == dt.date(2021, 6, 5)
+
+
+def test_chained_titles_keep_only_the_headline(found):
+    articles = found[0]
+    # "El Diario del Sur » Internacional » <headline> | Últimas noticias de hoy", an og:title cut
+    # mid-word ("… de las pensi…") and a logo <h1>: the <h1> that the titles agree on
+    assert articles["diario-chained-title.html"].title == "El Parlamento aprueba la reforma de las pensiones"
+    # no <h1>: "<headline> - Panorama - Neue Rundschau - 05.06.2021"
+    assert articles["rundschau-related-dates.html"].title == "Stadtrat beschließt neuen Radweg am Rhein"
+
+
+@pytest.mark.parametrize("name, furniture", [
+    ("diario-chained-title.html", ["Te puede interesar", "La bolsa cae", "Foto:", "Suscríbete", "Escríbenos",
+                                   "María López", "Thomson Reuters", "feb 2019"]),
+    ("rundschau-related-dates.html", ["Newsletter", "interessieren", "Börse", "17.02.2020"]),
+])
+def test_page_furniture_in_other_languages_leaves_the_text(found, name, furniture):
+    article = found[0][name]
+    assert len(article.paragraphs) == 3
+    for junk in furniture:
+        assert junk not in article.text, junk
+
+
+def test_every_feed_entry_with_a_title_and_a_link_is_an_article_in_its_feeds_language(found):
+    """manchetes-sem-idioma.xml declares no language: its entries are a headline alone, a
+    'Leia mais »' link, a real description and a photo credit; the short ones are read as
+    Portuguese because the feed's entries together clearly are."""
+    articles = found[0]
+    entries = [articles[f"manchetes-sem-idioma.xml#{n}"] for n in range(1, 5)]
+    assert [e.language for e in entries] == ["pt"] * 4
+    assert entries[1].text == "Governo do estado anuncia novo secretário dos Transportes"
+    assert entries[3].text == "Câmara aprova projeto de habitação popular"
+    assert entries[3].source_url == "https://noticias.gazetapaulista.example/n/4"
+    assert not any("manchetes" in problem for problem in found[1])
