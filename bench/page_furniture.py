@@ -499,7 +499,7 @@ def main() -> None:
     parser.add_argument("--before", help="another checkout (e.g. a git worktree of an older commit): "
                         "measured on the same pages and printed side by side")
     parser.add_argument("--mode", choices=["default", "favor_precision", "favor_recall"], default="default",
-                        help="force trafilatura's extraction mode in both runs (default: as each version calls it)")
+                        help="force trafilatura's mode in both runs (default: as each version calls it)")
     parser.add_argument("--show", type=int, default=0, help="print up to this many failures of each kind")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

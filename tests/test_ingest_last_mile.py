@@ -81,7 +81,8 @@ def test_the_headline_is_what_og_title_h1_and_title_agree_on(meta, headings, exp
     ["Tem alguma sugestão de pauta? Escreva para a redação."],
     # a news agency's footer
     ["Reporting by Sarah Jones; Editing by David Clarke"], ["Our Standards: The Thomson Reuters Trust Principles."],
-    ["Nossos padrões: Os princípios de confiança da Thomson Reuters."], ["(Reportage Claire Martin, édité par Julien Dubois)"],
+    ["Nossos padrões: Os princípios de confiança da Thomson Reuters."],
+    ["(Reportage Claire Martin, édité par Julien Dubois)"],
     ["(Berichterstattung von Anna Schmidt, redigiert von Julia Weber)"],
 ])
 def test_furniture_in_five_languages_leaves_the_text(furniture):
