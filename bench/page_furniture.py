@@ -511,7 +511,8 @@ def main() -> None:
         if code is None:
             continue
         command = [sys.executable, __file__, "--json", "--code", code, "--seed", str(args.seed), "--half", args.half,
-                   "--articles", str(args.articles), "--feeds", str(args.feeds), "--show", str(args.show), "--mode", args.mode]
+                   "--articles", str(args.articles), "--feeds", str(args.feeds),
+                   "--show", str(args.show), "--mode", args.mode]
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         runs[label] = json.loads(out)
     print(f"{2 * args.articles} pages (en + pt text; chrome en/pt/es/fr/de) and {args.feeds} feeds of 8 entries; "
