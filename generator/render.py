@@ -105,9 +105,32 @@ def front_matter(data: dict) -> str:
     return "---\n" + yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
+def in_language(markdown: str, language: str, page_language: str) -> str:
+    """Inline Markdown marked as written in ``language`` when that is not the page's, so that
+    screen readers read it in its own language (WCAG 3.1.2, language of parts)."""
+    if language == page_language:
+        return markdown
+    return f'<span lang="{html.escape(language, quote=True)}">{markdown}</span>'
+
+
+def title_language(item: LocalizedArticle) -> str:
+    """The language the article's title is shown in on its page's site."""
+    return item.article.language if item.missing_model or item.original_title else item.language
+
+
+def sentence_language(item: LocalizedArticle, index: int) -> str:
+    """The language the summary's sentence ``index`` is shown in on its page's site."""
+    shown_in_original = item.missing_model or index in item.original_sentences
+    return item.article.language if shown_in_original else item.language
+
+
+def _title(item: LocalizedArticle) -> str:
+    return in_language(escape_text(item.title), title_language(item), item.language)
+
+
 def _link(item: LocalizedArticle, prefix: str = "") -> str:
     """A link to the article's page from a page ``prefix`` away from the language's root."""
-    return f"[{escape_text(item.title)}]({prefix}{BLOG_DIR}/{item.article.slug}.md)"
+    return f"[{_title(item)}]({prefix}{BLOG_DIR}/{item.article.slug}.md)"
 
 
 SEARCH_TEXT_END = "<!-- polydigest: end of the searchable text -->"
@@ -129,7 +152,7 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
     }
     category = f"[{escape_text(language_title(article.language, lang))}](category/{article.language}.md)"
     dated = "" if article.date_is_stand_in else f"*{escape_text(format_day(article.date, lang))}* · "
-    lines = [front_matter(meta), f"# {escape_text(item.title)}", "", f"{dated}{category}", "",
+    lines = [front_matter(meta), f"# {_title(item)}", "", f"{dated}{category}", "",
              summary_paragraph(item), "", SEARCH_TEXT_END, ""]
     url = safe_url(article.source_url)
     minutes = html.escape(label(lang, "reading_time", minutes=str(reading_minutes(article))))
@@ -167,16 +190,21 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
         lines += [f"- {_link(other, '../')} ({escape_text(_source_label(other))})" for other in related] + [""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]
+    # The original text is in the article's language: marked so when that is not the page's.
     if article.title != item.title or item.translated_from:
-        lines += [f"    **{escape_text(article.title)}**", ""]
+        lines += [f"    {in_language(f'**{escape_text(article.title)}**', article.language, lang)}", ""]
     for paragraph in article.paragraphs:
-        lines += [f"    {escape_paragraph(paragraph)}", ""]
+        lines += [f"    {in_language(escape_paragraph(paragraph), article.language, lang)}", ""]
     return "\n".join(lines)
 
 
 def summary_paragraph(item: LocalizedArticle) -> str:
     """The summary; a sentence shown in the original because its translation failed the
-    checks is set in italics, in its own language, followed by a note in the page's language."""
+    checks is set in italics, in its own language, followed by a note in the page's language.
+    A summary shown as is (no model translates it) is marked as in its own language."""
+    if item.missing_model:
+        return in_language(_inline_only(escape_text(" ".join(item.sentences))), item.article.language,
+                           item.language)
     parts = []
     for index, sentence in enumerate(item.sentences):
         if index in item.original_sentences:
@@ -215,7 +243,7 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     lead = story[0]
     date = "" if lead.article.date_is_stand_in else f"*{escape_text(format_day(lead.article.date, lang))}* · "
     lines = [f"## {_link(lead, prefix)}", ""]
-    first = escape_paragraph(lead.sentences[0]) if lead.sentences else ""
+    first = in_language(escape_paragraph(lead.sentences[0]), sentence_language(lead, 0), lang) if lead.sentences else ""
     count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
     lines += [f"{date}{first}{count}", ""]
     if len(story) > 1:
@@ -341,10 +369,12 @@ def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = F
     for item in items:
         entry = sub(feed, "entry")
         sub(entry, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'polydigest:{lang}/{item.article.slug}')}")
-        sub(entry, "title", item.title)
+        # A title or summary shown in the article's own language (not translated) says so.
+        shown_in = title_language(item), item.article.language if item.missing_model else lang
+        sub(entry, "title", item.title, **({"xml:lang": shown_in[0]} if shown_in[0] != lang else {}))
         sub(entry, "link", href=f"{BLOG_DIR}/{item.article.slug}/", rel="alternate")
         sub(entry, "updated", _published(item).isoformat())
-        sub(entry, "summary", " ".join(item.sentences))
+        sub(entry, "summary", " ".join(item.sentences), **({"xml:lang": shown_in[1]} if shown_in[1] != lang else {}))
         if item.article.author:
             sub(sub(entry, "author"), "name", item.article.author)
         for tag in item.tags:
@@ -358,7 +388,8 @@ def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: in
     for item in _feed_items(stories, limit):
         entry: dict = {"id": f"{lang}/{item.article.slug}", "url": f"{BLOG_DIR}/{item.article.slug}/",
                        "title": item.title, "content_text": " ".join(item.sentences),
-                       "date_published": _published(item).isoformat(), "language": lang}
+                       "date_published": _published(item).isoformat(),
+                       "language": item.article.language if item.missing_model else lang}
         if safe_url(item.article.source_url):
             entry["external_url"] = item.article.source_url
         if item.article.author:

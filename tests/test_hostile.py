@@ -117,7 +117,7 @@ def test_front_matter_breakers_in_titles_stay_in_the_title(hostile_site):
 # Property-based: random text through ingest -> render -> Markdown, with the site's extensions.
 _PIECES = st.sampled_from(list("ab <>&\"'`*_[](){}#!|~=^-+.:;/\\\n\t@%$1") + ["javascript:", "script", "on", "    "])
 _MARKDOWN_EXTENSIONS = ["admonition", "pymdownx.details", "toc", "tables", "attr_list", "md_in_html"]
-_EXPECTED_TAGS = {"h1", "p", "em", "strong", "details", "summary", "a"}
+_EXPECTED_TAGS = {"h1", "p", "em", "strong", "details", "summary", "a", "span"}  # span: lang of the original
 
 
 class TagCollector(HTMLParser):
@@ -151,7 +151,7 @@ def test_random_text_never_becomes_markup(tmp_path_factory, title, body):
     collector = TagCollector()
     collector.feed(rendered)
     assert collector.tags <= _EXPECTED_TAGS, (text, rendered)
-    assert collector.attributes <= {"id", "class", "href"}, (text, rendered)
+    assert collector.attributes <= {"id", "class", "href", "lang"}, (text, rendered)
     # the only link: the page's category (whatever language the detector guesses for random text)
     assert collector.links == {f"category/{article.language}.md"}, (text, rendered)
     visible = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())

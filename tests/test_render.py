@@ -53,7 +53,7 @@ def test_translated_page_says_so_and_keeps_the_original_in_a_collapsed_block():
     page = render_post(localized(title="TÍTULO", sentences=("RESUMO.",), translated_from="en"))
     assert "Traduzido automaticamente do inglês com o Argos Translate." in page
     assert '??? quote "Texto original &#40;inglês&#41;"' in page
-    assert "    P." in page
+    assert '    <span lang="en">P.</span>' in page  # the original, marked as English on the pt page
 
 
 def test_undated_page_is_labelled_with_its_stand_in_date():
