@@ -2,14 +2,17 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
+# axe-core, the accessibility engine the browser tests inject into Chromium (npm registry,
+# version pinned by package-lock.json), in node_modules/ (not committed).
+AXE = node_modules/axe-core/axe.min.js
 
 .PHONY: site test unit lint serve clean
 
 site: $(VENV)/.installed
 	$(BIN)/polydigest build
 
-# Everything: static checks, then every test (unit, end-to-end, Dask, browser).
-test: lint /usr/bin/chromium
+# Everything: static checks, then every test (unit, end-to-end, Dask, browser, accessibility).
+test: lint /usr/bin/chromium $(AXE)
 	$(BIN)/python -m pytest
 
 # The fast part while working: no browser, Dask or slow end-to-end tests.
@@ -36,6 +39,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 /usr/bin/chromium:
 	tests/install_browser.sh
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs npm (Debian: apt-get install npm) to install axe-core" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf site site.* .polydigest
