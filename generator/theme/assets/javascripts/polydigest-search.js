@@ -1,12 +1,15 @@
 // polydigest: the header search dialog (partials/search.html), answered by Pagefind.
 // Pagefind's index lives in <language site>/pagefind/ and is fetched in small chunks on
 // the first keystroke, never on page load. Keys as in Material: "/", "s" or "f" open the
-// search, Escape closes it, arrow keys move through the results, Enter opens one.
+// search, Escape closes it, arrow keys move through the results, Enter opens one. The header's
+// search button (a label Material's CSS styles) opens it with Enter or Space too, says whether
+// it is open (aria-expanded), and gets the focus back when Escape closes the search.
 (function () {
   "use strict";
   var root = document.querySelector("[data-pd-search]");
   var toggle = document.getElementById("__search");
   if (!root || !toggle) return;
+  var button = document.querySelector("[data-pd-search-button]");
   var input = root.querySelector(".md-search__input");
   var meta = root.querySelector(".md-search-result__meta");
   var list = root.querySelector(".md-search-result__list");
@@ -78,15 +81,31 @@
     });
   }
 
+  function expanded() {
+    if (button) button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+  }
+
+  // Opens or closes the search as a click on Material's toggle does: Material's script hears
+  // the change and, on a small screen, stops the page behind the search from scrolling (its
+  // full-screen backdrop is wider than the screen, so the page would scroll sideways).
+  function setOpen(state) {
+    if (toggle.checked === state) return;
+    toggle.checked = state;
+    toggle.dispatchEvent(new Event("change"));
+  }
+
   function open() {
-    toggle.checked = true;
+    setOpen(true);
     input.focus();
     input.select();
   }
 
+  // Escape: the focus goes back to the search button when it is what opened the search (a
+  // small screen), else it leaves the input.
   function close() {
-    toggle.checked = false;
-    input.blur();
+    setOpen(false);
+    if (button && button.offsetParent !== null) button.focus();
+    else input.blur();
   }
 
   function editable(element) {
@@ -103,14 +122,24 @@
   }
 
   input.addEventListener("input", search);
-  input.addEventListener("focus", function () { toggle.checked = true; engine(); });
+  input.addEventListener("focus", function () { setOpen(true); engine(); });
   root.querySelector("form").addEventListener("reset", function () { setTimeout(search, 0); });
   root.querySelector("form").addEventListener("submit", function (event) {
     event.preventDefault();
     var first = list.querySelector("a.md-search-result__link");
     if (first) window.location.href = first.href;
   });
-  toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
+  toggle.addEventListener("change", function () { expanded(); if (toggle.checked) input.focus(); });
+  // Tab out of the search closes it: the keyboard's focus is never left behind its overlay.
+  root.addEventListener("focusout", function (event) {
+    var next = event.relatedTarget;
+    if (toggle.checked && next && !root.contains(next) && next !== button) setOpen(false);
+  });
+  if (button) {
+    button.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); }
+    });
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (toggle.checked) {
