@@ -415,20 +415,56 @@ def _drop_recommendations(tree: Any) -> None:
         heading.drop_tree()
 
 
-def _metadata_date(tree: Any) -> dt.date | None:
-    """The date the page's own metadata states (meta tags, JSON-LD, its address), read by
-    htmldate from the head alone: never a date printed elsewhere on the page."""
+# Where pages state their publication date, read as written (htmldate drops a year before
+# 1000 without a word and reads '2020-02-30' as 2020-02-01: a date the page never stated).
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
+                   "date", "dc.date", "dc.date.issued", "DC.date.issued", "parsely-pub-date", "sailthru.date")
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{1,40})"')
+_ISO_DAY = re.compile(r"\s*(\d{1,4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def _published_as_written(tree: Any) -> list[tuple[str, dt.date | None]]:
+    """Each ISO date the page's metadata states as its publication date: (as written, the
+    day, or None when it names no calendar day)."""
+    values = _meta(tree, *_PUBLISHED_META)  # not <time>: it may date another article's block
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        values += _JSON_LD_PUBLISHED.findall(script.text or "")
+    stated: list[tuple[str, dt.date | None]] = []
+    for value in dict.fromkeys(values):
+        match = _ISO_DAY.match(value)
+        if match:
+            try:
+                stated.append((value, dt.date(*(int(part) for part in match.groups()))))
+            except ValueError:
+                stated.append((value, None))
+    return stated
+
+
+def _metadata_date(tree: Any, notes: list[str]) -> tuple[dt.date | None, bool]:
+    """The date the page's own metadata states (meta tags, JSON-LD, its address): as written
+    when it is an ISO day, else read by htmldate from the head alone, never a date printed
+    elsewhere on the page; and whether the metadata stated one at all. A stated value that is
+    no calendar day is noted, and no other date stands in for it (htmldate would make one up
+    from it)."""
     import copy
 
     import htmldate
     import lxml.html
 
+    stated = _published_as_written(tree)
+    for value, day in stated:
+        if day is None:
+            notes.append(f"the page's metadata {value[:40]!r} is not a calendar day; ignored")
+    days = [day for _, day in stated if day]
+    if stated:
+        return (days[0] if days else None), True
     head = lxml.html.Element("html")
     for element in tree.xpath("//head"):
         head.append(copy.deepcopy(element))
     for script in tree.xpath('//body//script[@type="application/ld+json"]'):
         head.append(copy.deepcopy(script))
-    return _date(htmldate.find_date(head, **_DATE_PARAMS))
+    day = _date(htmldate.find_date(head, **_DATE_PARAMS))
+    return day, day is not None
 
 
 def extract_html(html: str, name: str, kind: str) -> Source:
@@ -451,7 +487,8 @@ def extract_html(html: str, name: str, kind: str) -> Source:
     meta_titles = _meta(tree, "og:title", "twitter:title") + [_text(t) for t in tree.xpath("//head//title")[:1]]
     headings = [_text(h) for h in tree.xpath("//body//h1")[:5]]
     page = kind == "html"
-    stated = _metadata_date(tree) if page else None
+    notes: list[str] = []
+    stated, metadata_dated = _metadata_date(tree, notes) if page else (None, False)
     declared_url = next(iter(tree.xpath('//link[@rel="canonical"]/@href') + _meta(tree, "og:url")), "")
     declared_names = _meta(tree, "og:site_name", "application-name") if page else []
     sections = _sections(tree, str(declared_url)) if page else set()
@@ -479,8 +516,8 @@ def extract_html(html: str, name: str, kind: str) -> Source:
     page_date = _date(document.date)
     return Source(
         name=name, text=text, kind=kind, title=title, date=stated, date_field="the page's metadata",
-        page_date=None if stated else page_date, author=document.author or "",
-        url=url, source_name=sitename, language=language, tags=tuple(document.tags or ()),
+        page_date=None if metadata_dated else page_date, author=document.author or "",
+        url=url, source_name=sitename, language=language, tags=tuple(document.tags or ()), notes=notes,
     )
 
 

@@ -137,3 +137,25 @@ def test_shorten_title_never_cuts_a_word():
 def test_huge_front_matter_is_ignored_within_limits(tmp_path):
     (article,), problems = read(tmp_path, "a.md", markdown("tags:\n" + "- tag\n" * 20_000))
     assert any("front matter of" in p and "over the 65,536 limit" in p for p in problems)
+
+
+@pytest.mark.parametrize("stated, reported", [
+    ("0201-01-06", "the page's metadata '0201-01-06' ignored: 0201-01-06 is before 1990-01-01 (earliest_date)"),
+    ("2020-02-30", "the page's metadata '2020-02-30T10:00:00Z' is not a calendar day; ignored"),
+    ("2999-01-01", "the page's metadata '2999-01-01' ignored: 2999-01-01 is after tomorrow"),
+])
+def test_a_page_date_that_cannot_be_the_publication_date_is_reported_never_made_up(tmp_path, stated, reported):
+    page = ('<html lang="en"><head><title>Budget approved</title>'
+            f'<meta property="article:published_time" content="{stated}T10:00:00Z"></head>'
+            f'<body><article><h1>Budget approved</h1><p>{BODY}</p><p>{BODY}</p></article></body></html>')
+    (article,), problems = read(tmp_path, "a.html", page)
+    assert article.date_is_stand_in  # never 2020-02-01, which htmldate reads '2020-02-30' as
+    assert any(p.startswith("a.html: " + reported) for p in problems), problems
+
+
+def test_a_page_date_from_before_htmldates_floor_is_kept(tmp_path):
+    page = ('<html lang="en"><head><title>Budget approved</title>'
+            '<meta property="article:published_time" content="1991-05-01T10:00:00Z"></head>'
+            f'<body><article><h1>Budget approved</h1><p>{BODY}</p><p>{BODY}</p></article></body></html>')
+    (article,), problems = read(tmp_path, "a.html", page)
+    assert article.date == dt.date(1991, 5, 1) and not article.date_is_stand_in
