@@ -500,8 +500,9 @@ def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     index = [f"# {escape_text(label(lang, 'blog_title'))}", ""]
     for item in ordered[:INDEX_ARTICLES]:
         dated = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
-        first = escape_paragraph(item.sentences[0]) if item.sentences else ""
-        index += [f"## [{escape_text(item.title)}]({item.article.slug}.md)", "", f"{dated}{first}", ""]
+        first = in_language(escape_paragraph(item.sentences[0]), sentence_language(item, 0), lang) if item.sentences \
+            else ""
+        index += [f"## [{_title(item)}]({item.article.slug}.md)", "", f"{dated}{first}", ""]
     index += [f"## {escape_text(label(lang, 'archive'))}", ""]
     years: dict[str, list[str]] = {}
     for month in months:
