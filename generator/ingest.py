@@ -148,8 +148,11 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     if title:
         title = strip_site_name(title, site_names(source_name, source_url))
         body = paragraphs[1:] if len(paragraphs) > 1 and paragraphs[0] in (title, source.title) else paragraphs
-        if body and body[0].startswith(title + " ") and len(title.split()) >= 3:  # headline glued to the text
-            body = [body[0][len(title):].strip(), *body[1:]]
+        rest = body[0][len(title):].strip() if body and body[0].startswith(title + " ") else ""
+        # A headline glued to the text is followed by the text's first sentence; a sentence that
+        # merely starts with the headline's words ("A feira do livro de Lisboa abriu …") goes on.
+        if rest[:1].isupper() and len(title.split()) >= 3:
+            body = [rest, *body[1:]]
     else:
         title, body = make_title(paragraphs, language)
     if len(title) > MAX_TITLE_CHARS:

@@ -219,3 +219,16 @@ def test_files_read_in_parallel_processes_give_the_same_articles_and_problems_in
     assert parallel == serial
     assert len(serial[0]) == 2 * READ_BATCH + 4  # 70 files: one empty, one duplicate
     assert [p.subject for p in serial[1]] == ["n010.txt", "n021.txt"]  # empty; the same story as n020.md
+
+
+def test_a_first_sentence_that_starts_with_the_headline_keeps_its_words(tmp_path):
+    config = load_config(tmp_path)
+    sentence = "A feira do livro de Lisboa abriu neste sábado com mais de trezentos expositores no parque."
+    glued = Source(name="a.md", kind="md", title="A feira do livro",
+                   text=f"A feira do livro Os livreiros esperam um milhão de visitantes. {sentence}")
+    kept = Source(name="b.md", kind="md", title="A feira do livro",
+                  text=sentence + " Os livreiros esperam muita gente.")
+    article, _ = parse_article(glued, slug="a", config=config, stand_in_date=dt.date(2024, 1, 1))
+    assert article.paragraphs[0].startswith("Os livreiros esperam")
+    article, _ = parse_article(kept, slug="b", config=config, stand_in_date=dt.date(2024, 1, 1))
+    assert article.paragraphs[0].startswith("A feira do livro de Lisboa abriu")
