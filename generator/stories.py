@@ -1,23 +1,32 @@
-"""Between translate and render: from a pile of articles to a digest of stories.
+"""Between translate and render: from a pile of articles to a digest of events.
 
-- **Related stories.** Articles about the same event, from different sources and in
-  different languages, are compared in one language (English when it is a site
-  language, else the default one: every article has a summary there, original or
-  translated) by TF-IDF cosine similarity of title + summary; pairs at or above
-  ``RELATED_THRESHOLD`` are linked, and linked articles form one story. Only articles
-  dated within ``STORY_DAYS`` of each other are compared (an event is news for days, and
-  an archive of years then costs what its days cost), and a story stops growing at
-  ``MAX_STORY_ARTICLES`` (the strongest links are taken first), so a chain of loosely
-  similar articles cannot swallow the archive.
-- **Topics.** A few tags per article: the names (runs of capitalized words: people,
-  places, organizations) that recur in its text or appear in its title.
+- **Events (stories).** Two articles are compared in one language (English when it is a site
+  language, else the default one: every article has a summary there, original or translated)
+  by the TF-IDF cosine of their title and summary, and by the named entities and figures of
+  their own text (generator/entities.py: aliases merged, countries by CLDR code, so a
+  Portuguese and an English article name "EUA" and "US" alike). The pair's score is
+  ``(1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * entities``; a pair that shares no specific
+  evidence (an entity few articles name, or a figure) counts for ``NO_EVIDENCE_FACTOR`` of
+  that. Only articles at most ``STORY_DAYS`` apart are compared (by stated date; an undated
+  article by its stand-in day, the day its file was added), from postings lists, so the cost
+  is that of the days, not of the archive; a pair with an undated article needs
+  ``UNDATED_MARGIN`` more, since its day is not known to be the event's.
+  Articles are placed oldest first: an article joins the story whose average score over
+  *all* its articles (missing pairs count 0) is highest and at least ``EVENT_THRESHOLD``
+  (average link: close to the story as a whole, not to one neighbour of a chain), if the
+  story's stated dates then still span at most ``STORY_DAYS``; else it starts a story.
+  ``MAX_STORY_ARTICLES`` is a safety valve only.
+- **Topics.** Each article's main entities, with the names used across the collection merged
+  ("Lula" -> "Luiz Inácio Lula da Silva"); countries, territories and languages shown by
+  their CLDR name in each site language, other names as written (never machine-translated);
+  weekdays, months, generic words and outlets are never topics.
 
-Both methods are plain and inspectable; the threshold was measured (README, bench/related.py).
+Weights and thresholds were tuned on half of a labelled set of real events and checked on the
+other half (bench/events.py, bench/labels/).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -29,7 +38,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .cache import Cache, cache_key
-from .errors import MissingTranslation
+from .entities import OUTLETS, collection_aliases, display_name, find_entities, fold, topics
+from .entities import safe_tag as _safe_name
 from .faults import describe, failed, is_whole_build_failure
 from .languages import ENGLISH_NAMES, split_words, stop_words
 from .records import LocalizedArticle, Problem, Summary
@@ -37,14 +47,17 @@ from .translate import Translator
 
 T = TypeVar("T")
 
-RELATED_THRESHOLD = 0.25  # inside the range (0.15-0.40) that separates the labelled set perfectly
+EVENT_THRESHOLD = 0.65  # tuned on the labelled set's tuning half (bench/events.py)
+RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
+ENTITY_WEIGHT = 0.7
+NO_EVIDENCE_FACTOR = 0.5
+UNDATED_MARGIN = 0.10
+COMMON_ENTITY_SHARE = 0.05  # an entity named by more than this share of articles (and 50) is not specific
 MAX_TAGS = 4
-
-
-MAX_RELATED = 8  # links per article page: a long-running story must not make pages quadratic
-STORY_DAYS = 3  # articles further apart than this are not compared
-MAX_STORY_ARTICLES = 30
-TERMS_VERSION = 1  # bump when _terms or extract_tags change: it invalidates their cached results
+MAX_RELATED = 8  # links per article page
+STORY_DAYS = 3  # articles further apart than this are not compared, and a story spans at most this
+MAX_STORY_ARTICLES = 30  # a safety valve: average link does not chain
+TERMS_VERSION = 2  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,10 @@ class Story:
     """Articles about one event; ``slugs`` newest first (the first one leads)."""
 
     slugs: tuple[str, ...]
+    id: str = ""
+    """Stable: the slug of its oldest article."""
+    thread: str | None = None
+    """The thread it belongs to (not grouped yet: always None)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +76,7 @@ class Digest:
     stories: list[Story]
     """Newest story first."""
     related: dict[str, tuple[str, ...]]
-    """Per article: the most similar articles of its story, most similar first."""
+    """Per article: the other articles of its story, most similar first."""
 
 
 @functools.cache
@@ -79,6 +96,22 @@ def _terms(text: str, language: str, stem) -> Counter:
     return Counter(stem(w.lower()) for w in split_words(text) if w.lower() not in ignored and len(w) > 1)
 
 
+_FIGURE = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def figures(text: str) -> set[str]:
+    """Numbers that can identify an event: with a decimal or of 3+ digits, not years."""
+    found = set()
+    for match in _FIGURE.finditer(text):
+        raw = match.group(0)
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) < 2 or (len(digits) == 4 and 1900 <= int(digits) <= 2039 and raw.isdigit()):
+            continue
+        if len(digits) >= 3 or not raw.isdigit():
+            found.add(digits.lstrip("0") or "0")
+    return found
+
+
 def _or_failure(compute: Callable[..., T], *args: Any) -> T | str:
     """``compute(*args)``, or why it failed on this article (cached like a result, so that
     every build reports it, until the article or the code changes)."""
@@ -94,49 +127,73 @@ def _report(item: LocalizedArticle, error: str, problems: list[Problem]) -> None
     problems.append(Problem(item.article.source_file, failed("stories", error, "a story of its own, with no topics")))
 
 
-def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
-                 problems: list[Problem] | None = None) -> dict[tuple[int, int], float]:
-    """Cosine similarity of TF-IDF vectors (title + summary) for every pair dated at most
-    STORY_DAYS apart that shares a term; other pairs are left out. Each text's terms are
-    cached by the text. An article whose terms cannot be found has none (and is in
-    ``problems``)."""
-    if not items:
-        return {}
-    language = items[0].language
-    stem = _stemmer(language)
-    texts = [item.title + " " + " ".join(item.sentences) for item in items]
+def _pivot_text(item: LocalizedArticle) -> str:
+    return item.title + " " + " ".join(item.sentences)
 
-    def compute(indices: list[str]) -> dict[str, dict[str, int] | str]:
-        return {i: _or_failure(_terms, texts[int(i)], language, stem) for i in indices}
 
-    keys = {str(i): cache_key("story-terms", text=text, language=language, version=TERMS_VERSION)
-            for i, text in enumerate(texts)}
+def _evidence(title: str, text: str, language: str, source_name: str) -> dict[str, int]:
+    """Entity keys (and 'figure:N') of an article's own text, with their mentions; its own
+    outlet is not evidence."""
+    own = fold(" ".join(source_name.split()))
+    counts = {key: count for key, count in find_entities(title, text, language).counts.items()
+              if key[5:] != own and key[5:] not in OUTLETS}
+    counts.update({f"figure:{f}": 1 for f in figures(title + " " + text)})
+    return counts
+
+
+def _features(item: LocalizedArticle) -> dict[str, dict[str, int]]:
+    article = item.article
+    return {"terms": dict(_terms(_pivot_text(item), item.language, _stemmer(item.language))),
+            "evidence": _evidence(article.title, article.text, article.language, article.source_name)}
+
+
+def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem]) -> list[dict]:
+    """Each article's features, cached by its texts; an article whose features cannot be
+    found has none (and is in ``problems``)."""
+    def compute(indices: list[str]) -> dict[str, dict | str]:
+        return {i: _or_failure(_features, items[int(i)]) for i in indices}
+
+    keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
+                              original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode()).hexdigest(),
+                              source=item.article.source_name, version=TERMS_VERSION)
+            for i, item in enumerate(items)}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
-    counts = []
+    features = []
     for i, item in enumerate(items):
-        terms = found[str(i)]
-        if isinstance(terms, str):
-            _report(item, terms, problems if problems is not None else [])
-            terms = {}
-        counts.append(Counter(terms))
-    document_frequency = Counter(term for c in counts for term in c)
-    n = len(items)
+        value = found[str(i)]
+        if isinstance(value, str):
+            _report(item, value, problems)
+            value = {"terms": {}, "evidence": {}}
+        features.append(value)
+    return features
+
+
+def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tuple[list[dict[str, float]], Counter]:
+    """Unit TF-IDF vectors of ``counts`` over the features whose document frequency ``keep`` allows."""
+    document_frequency = Counter(key for c in counts for key in c)
+    n = len(counts)
     vectors = []
     for c in counts:
-        weights = {t: (1 + math.log(f)) * math.log(1 + n / document_frequency[t]) for t, f in c.items()}
+        weights = {k: (1 + math.log(f)) * math.log(1 + n / document_frequency[k])
+                   for k, f in c.items() if keep(document_frequency[k])}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append({t: w / norm for t, w in weights.items() if w > 0})
-    # A term in more than a fifth of a large collection says little about which articles
-    # belong together, and its pairs would make this quadratic: it is left out.
-    too_common = max(20, n // 5)
-    postings = defaultdict(list)
+        vectors.append({k: w / norm for k, w in weights.items() if w > 0})
+    return vectors, document_frequency
+
+
+def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Callable[[int], bool],
+                  document_frequency: Counter) -> dict[tuple[int, int], float]:
+    """Dot products of the pairs at most STORY_DAYS apart that share a feature ``sparse``
+    allows (from postings lists sorted by day: the cost is that of each day's articles)."""
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for index, vector in enumerate(vectors):
-        for term, weight in vector.items():
-            if document_frequency[term] <= too_common:
-                postings[term].append((index, weight))
-    days = [item.article.date.toordinal() for item in items]
+        for key, weight in vector.items():
+            if sparse(document_frequency[key]):
+                postings[key].append((index, weight))
     scores: dict[tuple[int, int], float] = defaultdict(float)
     for entries in postings.values():
+        if len(entries) < 2:
+            continue
         entries.sort(key=lambda entry: (days[entry[0]], entry[0]))
         for a, (i, wi) in enumerate(entries):
             for b in range(a + 1, len(entries)):
@@ -144,145 +201,177 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
                 if days[j] - days[i] > STORY_DAYS:
                     break
                 scores[(i, j) if i < j else (j, i)] += wi * wj
-    return dict(scores)
+    return scores
 
 
-def group_stories(items: list[LocalizedArticle], threshold: float = RELATED_THRESHOLD,
+def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
+                 problems: list[Problem] | None = None) -> dict[tuple[int, int], float]:
+    """The score of every pair of articles at most STORY_DAYS apart that shares a term or a
+    specific entity (see the module's documentation); other pairs are left out."""
+    if not items:
+        return {}
+    problems = problems if problems is not None else []
+    features = _features_of(items, cache, problems)
+    n = len(items)
+    days = [item.article.date.toordinal() for item in items]
+    # A term in more than a fifth of a large collection says little about which articles
+    # belong together, and its pairs would make this quadratic: left out.
+    too_common = max(20, n // 5)
+    term_vectors, term_frequency = _weighted([f["terms"] for f in features], lambda df: True)
+    text = _dot_products(term_vectors, days, lambda df: df <= too_common, term_frequency)
+    specific = max(50, COMMON_ENTITY_SHARE * n)
+    aliases = _evidence_aliases(features)
+    evidence = [_canonical(f["evidence"], aliases) for f in features]
+    entity_vectors, _ = _weighted(evidence, lambda df: 2 <= df <= specific)
+    entity_frequency = Counter(key for c in evidence for key in c)
+    entity = _dot_products(entity_vectors, days, lambda df: 2 <= df <= specific, entity_frequency)
+    undated = [item.article.date_is_stand_in for item in items]
+    scores = {}
+    for pair in text.keys() | entity.keys():
+        score = (1 - ENTITY_WEIGHT) * text.get(pair, 0.0) + ENTITY_WEIGHT * entity.get(pair, 0.0)
+        if pair not in entity:
+            score *= NO_EVIDENCE_FACTOR
+        if undated[pair[0]] or undated[pair[1]]:
+            score -= UNDATED_MARGIN
+        if score > 0:
+            scores[pair] = score
+    return scores
+
+
+def _evidence_aliases(features: list[dict]) -> dict[str, str]:
+    frequency = Counter(key for f in features for key in f["evidence"] if key.startswith("name:"))
+    return collection_aliases(frequency)
+
+
+def _canonical(counts: dict[str, int], aliases: dict[str, str]) -> dict[str, int]:
+    merged: Counter = Counter()
+    for key, count in counts.items():
+        merged[aliases.get(key, key)] += count
+    return dict(merged)
+
+
+def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESHOLD,
                   cache: Cache | None = None, problems: list[Problem] | None = None) -> Digest:
-    """Stories (groups of similar articles, linked strongest first, up to
-    MAX_STORY_ARTICLES), newest story first, and each article's closest related articles."""
-    parent = list(range(len(items)))
+    """Stories (events), newest story first, and each article's related articles (the others
+    of its story, most similar first). Every article is in exactly one story."""
+    scores = similarities(items, cache, problems)
+    neighbours: dict[int, dict[int, float]] = defaultdict(dict)
+    for (i, j), score in scores.items():
+        neighbours[i][j] = score
+        neighbours[j][i] = score
+    dated = [None if item.article.date_is_stand_in else item.article.date.toordinal() for item in items]
+    order = sorted(range(len(items)), key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
+    members: list[list[int]] = []
+    spans: list[tuple[int, int] | None] = []
+    story_of: dict[int, int] = {}
+    for i in order:
+        day = dated[i]
+        totals: dict[int, float] = defaultdict(float)
+        for j, score in neighbours[i].items():
+            if j in story_of:
+                totals[story_of[j]] += score
+        best, best_score = None, threshold
+        for story, total in sorted(totals.items()):
+            average = total / len(members[story])
+            if average < best_score or len(members[story]) >= MAX_STORY_ARTICLES:
+                continue
+            span = spans[story]
+            if day is not None and span is not None and max(span[1], day) - min(span[0], day) > STORY_DAYS:
+                continue
+            best, best_score = story, average
+        if best is None:
+            best = len(members)
+            members.append([])
+            spans.append(None)
+        members[best].append(i)
+        story_of[i] = best
+        if day is not None:
+            span = spans[best]
+            spans[best] = (day, day) if span is None else (min(span[0], day), max(span[1], day))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def newest(i: int):
+        return (-items[i].article.date.toordinal(), items[i].article.slug)
 
-    size = [1] * len(items)
-    neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    linked = sorted(((score, pair) for pair, score in similarities(items, cache, problems).items()
-                     if score >= threshold),
-                    key=lambda link: (-link[0], link[1]))
-    for score, (i, j) in linked:
-        neighbours[i].append((score, j))
-        neighbours[j].append((score, i))
-        a, b = root(i), root(j)
-        if a != b and size[a] + size[b] <= MAX_STORY_ARTICLES:
-            parent[a] = b
-            size[b] += size[a]
-    groups: dict[int, list[LocalizedArticle]] = defaultdict(list)
-    for index, item in enumerate(items):
-        groups[root(index)].append(item)
-
-    def newest(item: LocalizedArticle):
-        return (-item.article.date.toordinal(), item.article.slug)
-
-    stories = [Story(tuple(i.article.slug for i in sorted(group, key=newest))) for group in groups.values()]
-    by_slug = {item.article.slug: item for item in items}
-    related = {
-        items[i].article.slug: tuple(items[j].article.slug for _, j in sorted(pairs, key=lambda p: (-p[0], p[1]))
-                                     [:MAX_RELATED])
-        for i, pairs in neighbours.items()
-    }
+    stories = []
+    related = {}
+    for group in members:
+        ordered = sorted(group, key=newest)
+        oldest = min(group, key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
+        stories.append(Story(tuple(items[i].article.slug for i in ordered), items[oldest].article.slug))
+        if len(group) > 1:
+            for i in group:
+                others = sorted((j for j in group if j != i), key=lambda j: (-neighbours[i].get(j, 0.0), newest(j)))
+                related[items[i].article.slug] = tuple(items[j].article.slug for j in others[:MAX_RELATED])
+    by_slug = {item.article.slug: index for index, item in enumerate(items)}
     return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related)
 
 
-# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
-_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-Z][\w'’-]+)*")
-_SAFE_TAG = re.compile(r"^[^\W_][\w .'’-]{0,40}$")
-
-
-def extract_tags(title: str, text: str, language: str) -> tuple[str, ...]:
-    """Up to MAX_TAGS names, most frequent first: a name counts when the text uses it twice,
-    or once and the title too (title-case headlines make every title word look like one).
-    A name inside a longer chosen one ("Islamic" in "Islamic State") is left out."""
-    body = _name_counts(text, language)
-    in_title = set(_name_counts(title, language))
-    ranked = sorted(body, key=lambda n: (-(body[n] + (2 if n in in_title else 0)), n))
-    chosen: list[str] = []
-    for name in ranked:
-        if (body[name] >= 2 or name in in_title) and not any(name in other or other in name for other in chosen):
-            chosen.append(name)
-    return tuple(chosen[:MAX_TAGS])
-
-
-def _name_counts(text: str, language: str) -> Counter:
-    ignored = stop_words(language)
-    counts: Counter = Counter()
-    for sentence_start, chunk in _chunks(text):
-        for match in _NAME.finditer(chunk):
-            name = " ".join(match.group(0).split())
-            first = name.split()[0]
-            if first.lower() in ignored:
-                if " " not in name:
-                    continue  # an ordinary word, capitalized because it starts a sentence
-                name = name.split(" ", 1)[1]
-            elif match.start() == sentence_start and " " not in name:
-                continue  # a sentence's first word: not known to be a name
-            if len(name) > 2 and _SAFE_TAG.match(name):
-                counts[name] += 1
-    return counts
-
-
-def _chunks(text: str):
-    """(offset of the sentence start, sentence) pieces, by terminal punctuation."""
-    for match in re.finditer(r"[^.!?]+[.!?]*", text):
-        chunk = match.group(0)
-        yield len(chunk) - len(chunk.lstrip()), chunk
-
-
-def safe_tag(tag: str, original: str) -> str | None:
-    """A tag as shown: only letters, digits, spaces and - . ' (it becomes a page name and a
-    URL); a translation much longer than the name (short inputs make models ramble) or with
-    fewer words (a model dropped part of it: "Port Harbor" -> "Port") falls back to the name."""
-    tag = " ".join(tag.split())
-    if not len(original.split()) <= len(tag.split()) <= len(original.split()) + 1:
-        tag = original
-    return tag if _SAFE_TAG.match(tag) else None
-
-
 PIVOT_FOR_STORIES = "en"  # every article has an English summary when English is a site language
+CANDIDATE_TAGS = 2 * MAX_TAGS  # kept per article, so that merging names across articles still leaves MAX_TAGS
+
+
+def extract_tags(title: str, text: str, language: str) -> tuple[tuple[str, str], ...]:
+    """An article's topic candidates, most mentioned first: (entity key, name as written)."""
+    entities = find_entities(title, text, language)
+    entities = dataclasses.replace(entities, counts={k: c for k, c in entities.counts.items() if k[5:] not in OUTLETS})
+    return tuple((key, entities.names.get(key, key)) for key in topics(entities, CANDIDATE_TAGS))
 
 
 def tag_articles(
-    summaries: list[Summary], localized: dict[str, list[LocalizedArticle]], translator: Translator,
-    problems: list[Problem],
+    summaries: list[Summary], localized: dict[str, list[LocalizedArticle]], translator: Translator | None,
+    problems: list[Problem], cache: Cache | None = None,
 ) -> dict[str, list[LocalizedArticle]]:
-    """Topics of each article, found in its own language and shown in each site language
-    (translated once and cached like any sentence; kept as they are where no model helps).
-    An article whose topics cannot be found has none, and is in ``problems``."""
+    """Topics of each article: its main entities, found in its own language, one name for one
+    entity across the collection; in each site language a country, territory or language is
+    named by CLDR, any other name as written (never machine-translated). An article whose
+    topics cannot be found has none, and is in ``problems``."""
     by_slug = {s.article.slug: s.article for s in summaries}
+    cache = cache if cache is not None else (translator.cache if translator else None)
 
-    def compute(slugs: list[str]) -> dict[str, tuple[str, ...] | str]:
+    def compute(slugs: list[str]) -> dict[str, Any]:
         return {slug: _or_failure(extract_tags, by_slug[slug].title, by_slug[slug].text, by_slug[slug].language)
                 for slug in slugs}
 
     keys = {slug: cache_key("topics", title=a.title, text=hashlib.sha256(a.text.encode()).hexdigest(),
-                            language=a.language, version=TERMS_VERSION) for slug, a in by_slug.items()}
-    found = translator.cache.lookup(keys, compute)
+                            language=a.language, source=a.source_name, version=TERMS_VERSION)
+            for slug, a in by_slug.items()}
+    found = cache.lookup(keys, compute) if cache else compute(list(keys))
+    candidates: dict[str, list[tuple[str, str]]] = {}
     for summary in summaries:
-        if isinstance(found[summary.article.slug], str):
+        slug = summary.article.slug
+        if isinstance(found[slug], str):
             problems.append(Problem(summary.article.source_file,
-                                    failed("stories", found[summary.article.slug], "published with no topics")))
-            found[summary.article.slug] = []
+                                    failed("stories", found[slug], "published with no topics")))
+            candidates[slug] = []
+            continue
+        own = fold(" ".join(summary.article.source_name.split()))
+        candidates[slug] = [(key, shown) for key, shown in found[slug] if key[5:] != own]
+    frequency = Counter(key for pairs in candidates.values() for key, _ in pairs)
+    aliases = collection_aliases(frequency)
+    shown_as: dict[str, Counter] = defaultdict(Counter)  # the spellings of each entity, most used first
+    chosen: dict[str, list[str]] = {}
+    for slug, pairs in candidates.items():
+        keys_of: list[str] = []
+        for key, shown in pairs:
+            canonical = aliases.get(key, key)
+            if canonical not in keys_of:
+                keys_of.append(canonical)
+            if canonical == key:
+                shown_as[key][shown] += 1
+        chosen[slug] = keys_of[:MAX_TAGS]
+    names = {key: min(counter, key=lambda name: (-counter[name], name)) for key, counter in shown_as.items()}
     tagged = {}
     for target, items in localized.items():
-        by_source: dict[str, set[str]] = defaultdict(set)
-        for item in items:
-            by_source[item.article.language].update(found[item.article.slug])
-        names: dict[tuple[str, str], str] = {}
-        for source, tags in by_source.items():
-            mapping: dict = {}
-            if source != target and tags:
-                with contextlib.suppress(MissingTranslation):
-                    mapping = translator.translate(sorted(tags), source, target)
-            names.update({(source, tag): mapping.get(tag) or tag for tag in tags})
         tagged[target] = [
             dataclasses.replace(item, tags=tuple(dict.fromkeys(
-                t for t in (safe_tag(names[(item.article.language, tag)], tag)
-                            for tag in found[item.article.slug])
+                t for t in (safe_tag(display_name(key, names.get(key, key), target))
+                            for key in chosen.get(item.article.slug, []))
                 if t)))
             for item in items
         ]
     return tagged
+
+
+def safe_tag(tag: str) -> str | None:
+    """A tag as shown: only letters, digits, spaces and - . ' (it becomes a page name and a URL)."""
+    return _safe_name(tag)

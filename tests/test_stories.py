@@ -90,3 +90,140 @@ def test_feed_per_language_is_valid_and_linked_from_every_page(digest):
         assert all(e.summary for e in feed.entries)
         for page in (project / "site" / lang).rglob("*.html"):
             assert 'type="application/rss+xml"' in page.read_text(), page
+
+
+# --- Event-level stories, outlets and entity topics (no models needed) ---
+
+import datetime as dt  # noqa: E402
+import time  # noqa: E402
+
+from generator import entities, stories  # noqa: E402
+from generator.outlets import count_outlets, outlet_key  # noqa: E402
+from generator.records import Article, LocalizedArticle, Summary  # noqa: E402
+
+
+def _item(slug, title, text, date=None, language="en", added=dt.date(2024, 6, 1), **fields):
+    article = Article(slug=slug, source_file=f"{slug}.txt", title=title, paragraphs=(text,), language=language,
+                      date=date or added, date_is_stand_in=date is None, **fields)
+    sentences = tuple(text.split(". ")[:2])
+    return LocalizedArticle(Summary(article, sentences), language, title, sentences, None)
+
+
+FILLER = [_item(f"filler-{n}", f"Topic{n} news", f"Word{n}a word{n}b word{n}c happened in Place{n}. "
+                f"Officials of Agency{n} spoke about item{n} and thing{n}.", dt.date(2024, 5, 6)) for n in range(30)]
+MERGER = ("Acme Steel agrees takeover by Borealis Metals for $4.2bn. The board of Acme Steel accepted the "
+          "4.2bn offer from Borealis Metals on Monday. Shareholders of Acme Steel will receive 310 pence a share.")
+
+
+def _groups(digest):
+    return {frozenset(s.slugs) for s in digest.stories}
+
+
+def test_reports_of_one_event_are_one_story_and_a_chain_of_neighbours_is_not():
+    a = _item("merger-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
+    b = _item("merger-b", "Borealis Metals buys Acme Steel", MERGER.replace("Monday", "Monday evening"),
+              dt.date(2024, 5, 7))
+    # Shares a name with the merger, but not the event: close to one neighbour, not to the story.
+    c1 = _item("steel-c1", "Acme Steel workers strike", "Workers at Acme Steel walked out over pay at the "
+               "Redford plant. Union leaders at the Redford plant of Acme Steel said the strike over pay "
+               "would go on.", dt.date(2024, 5, 7))
+    items = [a, b, c1, *FILLER]
+    digest = stories.group_stories(items)
+    assert frozenset({"merger-a", "merger-b"}) in _groups(digest)
+    assert frozenset({"steel-c1"}) in _groups(digest)
+    assert sorted(slug for s in digest.stories for slug in s.slugs) == sorted(i.article.slug for i in items)
+
+
+def test_dated_articles_years_apart_never_merge_and_undated_is_compared_near_the_day_it_was_added():
+    old = _item("old", "Acme Steel accepts Borealis bid", MERGER, dt.date(2004, 5, 6))
+    new = _item("new", "Acme Steel accepts Borealis bid", MERGER, dt.date(2016, 5, 6))
+    assert _groups(stories.group_stories([old, new, *FILLER])) >= {frozenset({"old"}), frozenset({"new"})}
+    near = _item("undated-near", "Acme Steel accepts Borealis bid", MERGER, added=dt.date(2004, 5, 8))
+    far = _item("undated-far", "Acme Steel accepts Borealis bid", MERGER, added=dt.date(2004, 6, 8))
+    groups = _groups(stories.group_stories([old, near, far, *FILLER]))
+    assert frozenset({"old", "undated-near"}) in groups and frozenset({"undated-far"}) in groups
+
+
+def test_undated_articles_are_compared_within_their_window_only():
+    """5,000 undated articles added over a year: each is compared with those added within
+    STORY_DAYS of it, not with every other (the backed-out attempt took 117 s on 5,213)."""
+    items = [_item(f"a{n}", f"Storm{n % 97} hits town{n % 89}", f"Rain{n % 83} and wind{n % 79} hit the "
+                   f"region of Place{n % 73} near Lake{n % 71}. Residents{n % 67} were moved.",
+                   added=dt.date(2023, 1, 1) + dt.timedelta(days=n % 365)) for n in range(5000)]
+    start = time.perf_counter()
+    scores = stories.similarities(items)
+    assert time.perf_counter() - start < 20
+    days = [item.article.date.toordinal() for item in items]
+    assert all(abs(days[i] - days[j]) <= stories.STORY_DAYS for i, j in scores)
+
+
+def test_a_failing_article_is_a_problem_and_a_story_of_its_own(monkeypatch):
+    real = stories._terms
+
+    def failing(text, language, stem):
+        if text.startswith("Broken"):
+            raise ValueError("bad text")
+        return real(text, language, stem)
+
+    monkeypatch.setattr(stories, "_terms", failing)
+    broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
+    fine = _item("fine", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
+    problems = []
+    digest = stories.group_stories([broken, fine, *FILLER], problems=problems)
+    assert [str(p) for p in problems] == ["broken.txt: stories failed (ValueError: bad text); a story of its own, "
+                                          "with no topics"]
+    assert frozenset({"broken"}) in _groups(digest)
+
+
+def test_outlets_are_names_and_registered_domains_not_articles():
+    def art(**fields):
+        return Article(slug="s", source_file=fields.pop("file", "a.txt"), title="t", paragraphs=("x",),
+                       language="pt", date=dt.date(2024, 1, 1), date_is_stand_in=False, **fields)
+
+    estadao = [art(source_url="http://politica.estadao.com.br/a"), art(source_url="https://esportes.estadao.com.br/b")]
+    assert count_outlets(estadao) == 1  # one site, two sections
+    blogs = [art(source_name="Blog do Ana", source_url="http://ana.blogosfera.uol.com.br/1"),
+             art(source_name="Blog do Rui", source_url="http://rui.blogosfera.uol.com.br/2")]
+    assert count_outlets(blogs) == 2  # one domain, two names
+    assert outlet_key(art(source_url="https://news.bbc.co.uk/x")) == outlet_key(art(source_url="http://www.bbc.co.uk/"))
+    assert count_outlets([art(file="feed-a/1.md"), art(file="feed-a/2.md"), art(file="feed-b/1.md")]) == 2
+
+
+
+def test_topics_are_entities_with_aliases_merged_and_never_calendar_generic_or_outlet_words():
+    text = ("Michel Temer met officials of the London Stock Exchange (LSE) on Friday in December, the BBC "
+            "reported. Temer said the LSE would open an office in the United States. The US market and American "
+            "investors welcomed it. Justice was not on the agenda, the justice minister said on TV. Temer flew "
+            "to São Paulo. São Paulo officials met Temer.")
+    found = entities.find_entities("Temer visits LSE", text, "en")
+    keys = set(found.counts)
+    assert "name:michel temer" in keys and "name:temer" not in keys
+    assert "name:london stock exchange" in keys and "name:lse" not in keys
+    assert "country:US" in keys and found.counts["country:US"] >= 3  # United States, US, American
+    assert not keys & {"name:friday", "name:december", "name:justice", "name:tv", "name:bbc"}
+    assert entities.display_name("country:US", "US", "pt") == "Estados Unidos"  # CLDR, not a machine translation
+    assert entities.display_name("name:sao paulo", "São Paulo", "en") == "São Paulo"  # copied, never translated
+    pt = entities.find_entities("EUA e Brasil", "Os EUA e o Brasil assinaram, segundo o G1. Os Estados Unidos "
+                                "disseram sim. O Ministério Público Federal aprovou na segunda-feira, em janeiro. "
+                                "O Ministério Público Federal recorreu.", "pt")
+    assert pt.counts.get("country:US", 0) >= 3 and "country:BR" in pt.counts
+    assert "name:ministerio publico federal" in pt.counts and "name:publico federal" not in pt.counts
+    assert not any("segunda" in k or "janeiro" in k or k == "name:g1" for k in pt.counts)
+
+
+def test_one_entity_has_one_topic_across_the_collection():
+    def lula(slug, text):
+        item = _item(slug, "Lula fala", text, dt.date(2017, 5, 6), language="pt")
+        return item.summary
+
+    summaries = [lula("a", "Luiz Inácio Lula da Silva falou em Curitiba. Luiz Inácio Lula da Silva negou."),
+                 lula("b", "O ex-presidente Luiz Inácio Lula da Silva depôs. Luiz Inácio Lula da Silva saiu."),
+                 lula("c", "Lula falou de novo em Curitiba. Lula negou tudo ao juiz.")]
+    localized = {lang: [LocalizedArticle(s, lang, s.article.title, s.sentences, None) for s in summaries]
+                 for lang in ("pt", "en")}
+    tagged = stories.tag_articles(summaries, localized, None, [])
+    for lang in ("pt", "en"):
+        shown = {tag for item in tagged[lang] for tag in item.tags}
+        assert "Luiz Inácio Lula da Silva" in shown and "Lula" not in shown
+        assert "Brasil" not in shown or lang == "pt"
+

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Event-level story grouping measured on a labelled set of real news: B-cubed precision and
+recall, and the share of near misses merged, on the tuning half and the held-out half.
+
+    .venv/bin/python bench/events.py [--background 600] [--grid] [--before]
+    .venv/bin/python bench/events.py --time      # the stories stage on all 5,213 corpus articles
+    .venv/bin/python bench/events.py --topics    # the 60 most frequent topics per language
+
+The labels are bench/labels/events.tsv (how they were judged: bench/labels/README.md): corpus
+records of ../shared/corpus (read at run time, never copied into the project) named by file,
+line, id and a hash of their text, each with its event and thread. Near misses are labelled
+pairs of different events in one thread, or naming one labelled entity. The labelled articles
+are grouped among ``--background`` other articles of the same corpus (seeded sample), as in a
+build; scores count the labelled articles only. Without translation: every article's pivot
+text is its own title and lead (the labelled events are within one language; grouping across
+languages is checked by tests/test_stories.py with the real models). ``--before`` also scores
+the grouping of the commit before event-level stories (TF-IDF links of title + lead at 0.25,
+capped at 30). An undated article's stand-in day (the day its file was added) is BUILD_DAY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import itertools
+import json
+import random
+import subprocess
+import sys
+import time
+import types
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+LABELS = REPO / "bench" / "labels" / "events.tsv"
+sys.path.insert(0, str(REPO))
+
+from generator import stories  # noqa: E402
+from generator.cleaning import make_title  # noqa: E402
+from generator.languages import split_sentences  # noqa: E402
+from generator.records import Article, LocalizedArticle, Summary  # noqa: E402
+
+BUILD_DAY = dt.date(2024, 6, 1)
+BEFORE_COMMIT = "9fc4dc2"  # main before event-level stories
+
+
+def read_labels() -> list[dict]:
+    rows = []
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        corpus, number, ident, digest, event, thread, entities, split = line.split("\t")
+        rows.append({"corpus": corpus, "line": int(number), "id": ident, "sha": digest, "event": event,
+                     "thread": thread, "entities": {e for e in entities.split(",") if e}, "split": split})
+    return rows
+
+
+def read_corpus() -> dict[str, list[dict]]:
+    return {name.name: [json.loads(line) for line in gzip.open(name, "rt", encoding="utf-8")]
+            for name in sorted(CORPUS.glob("news-*.jsonl.gz"))}
+
+
+def localized(row: dict) -> LocalizedArticle:
+    paragraphs = [p.strip() for p in row["text"].replace("\r", "").split("\n") if p.strip()]
+    title = row.get("title")
+    if not title:
+        title, paragraphs = make_title(paragraphs, row["language"])
+    date = dt.date.fromisoformat(row["date"]) if row.get("date") else None
+    article = Article(slug=row["id"], source_file=f"{row['id']}.md", title=title, paragraphs=tuple(paragraphs),
+                      language=row["language"], date=date or BUILD_DAY, date_is_stand_in=date is None,
+                      source_url=row.get("url") or "", source_name="BBC News" if row["language"] == "en" else "")
+    lead = tuple(split_sentences(" ".join(" ".join(paragraphs).split()), row["language"])[:3])
+    return LocalizedArticle(Summary(article, lead), row["language"], title, lead, None)
+
+
+def scores(groups: list[list[str]], labels: list[dict]) -> dict:
+    """B-cubed precision and recall over the labelled articles, and near misses merged."""
+    cluster = {}
+    for number, group in enumerate(groups):
+        for slug in group:
+            cluster[slug] = number
+    event = {row["id"]: row["event"] for row in labels}
+    ids = list(event)
+    predicted = defaultdict(set)
+    truth = defaultdict(set)
+    for i in ids:
+        predicted[cluster[i]].add(i)
+        truth[event[i]].add(i)
+    precision = recall = 0.0
+    for i in ids:
+        mine = predicted[cluster[i]]
+        real = truth[event[i]]
+        precision += len(mine & real) / len(mine)
+        recall += len(mine & real) / len(real)
+    by_id = {row["id"]: row for row in labels}
+    near = [(a, b) for a, b in itertools.combinations(ids, 2) if event[a] != event[b] and (
+        by_id[a]["thread"] == by_id[b]["thread"] or by_id[a]["entities"] & by_id[b]["entities"])]
+    merged = sum(cluster[a] == cluster[b] for a, b in near)
+    return {"precision": precision / len(ids), "recall": recall / len(ids), "near": len(near),
+            "near_merged": merged / len(near) if near else 0.0, "articles": len(ids),
+            "events": len(truth)}
+
+
+def old_grouping():
+    """The grouping of BEFORE_COMMIT, loaded from git."""
+    source = subprocess.run(["git", "show", f"{BEFORE_COMMIT}:generator/stories.py"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("generator.stories_before")
+    module.__package__ = "generator"
+    sys.modules[module.__name__] = module
+    exec(compile(source, "stories_before.py", "exec"), module.__dict__)  # noqa: S102 - our own file
+    return module
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--background", type=int, default=600, help="unlabelled articles added (default 600)")
+    parser.add_argument("--grid", action="store_true", help="also score a grid of thresholds and weights")
+    parser.add_argument("--before", action="store_true", help="also score the grouping before event stories")
+    parser.add_argument("--time", action="store_true", help="time the stories stage on every corpus article")
+    parser.add_argument("--topics", action="store_true", help="the 60 most frequent topics per language")
+    args = parser.parse_args()
+
+    corpus = read_corpus()
+    if args.time or args.topics:
+        rows = [row for records in corpus.values() for row in records]
+        items = [localized(row) for row in rows]
+        if args.time:
+            time_stage(items)
+        if args.topics:
+            show_topics(items)
+        return
+    labels = read_labels()
+    rows = []
+    for label in labels:
+        row = corpus[label["corpus"]][label["line"] - 1]
+        assert row["id"] == label["id"] and hashlib.sha256(row["text"].encode()).hexdigest()[:10] == label["sha"], \
+            f"{label['id']}: the corpus changed"
+        rows.append(row)
+    labelled = {row["id"] for row in rows}
+    others = [row for records in corpus.values() for row in records if row["id"] not in labelled]
+    rows += random.Random(7).sample(others, min(args.background, len(others)))
+    items = [localized(row) for row in rows]
+    halves = {split: [label for label in labels if label["split"] == split] for split in ("tune", "test")}
+    print(f"{len(labels)} labelled articles ({len(halves['tune'])} tuning, {len(halves['test'])} held out) "
+          f"among {len(items)}; languages: "
+          + ", ".join(f"{lang} {sum(1 for r in rows[:len(labels)] if r['language'] == lang)}" for lang in ("en", "pt")))
+    print(f"{'grouping':44} {'half':5} {'arts':>4} {'events':>6} {'B3 P':>5} {'B3 R':>5} {'near':>5} {'merged':>6}")
+
+    def report(name: str, groups: list[list[str]], splits: tuple[str, ...] = ("tune", "test")) -> None:
+        for split in splits:
+            s = scores(groups, halves[split])
+            print(f"{name:44} {split:5} {s['articles']:4} {s['events']:6} {s['precision']:5.2f} {s['recall']:5.2f} "
+                  f"{s['near']:5} {s['near_merged']:6.1%}")
+
+    memo = Memo()
+    if args.before:
+        old = old_grouping()
+        report("before (TF-IDF links 0.25, main 9fc4dc2)", [list(s.slugs) for s in old.group_stories(items).stories])
+    report(f"events {stories.EVENT_THRESHOLD:.2f} (default)",
+           [list(s.slugs) for s in stories.group_stories(items, cache=memo).stories])
+    if args.grid:  # the tuning half only: the held-out half is scored once, with the defaults
+        defaults = (stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.NO_EVIDENCE_FACTOR, stories.UNDATED_MARGIN)
+        for weight in (0.3, 0.4, 0.5, 0.6, 0.7):
+            for factor in (0.5,):
+                for margin in (0.05, 0.1):
+                    stories.ENTITY_WEIGHT, stories.NO_EVIDENCE_FACTOR, stories.UNDATED_MARGIN = weight, factor, margin
+                    for threshold in (0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
+                        groups = [list(s.slugs) for s in stories.group_stories(items, threshold, memo).stories]
+                        report(f"t {threshold:.2f} w {weight:.1f} f {factor:.1f} m {margin:.2f}", groups, ("tune",))
+        stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.NO_EVIDENCE_FACTOR, stories.UNDATED_MARGIN = defaults
+
+
+class Memo:
+    """In-memory stand-in for the build's cache: the grid computes each article's features once."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+
+    def lookup(self, keys: dict, compute):  # noqa: ANN001, ANN201 - the Cache.lookup protocol
+        missing = [name for name, key in keys.items() if key not in self.values]
+        if missing:
+            fresh = compute(missing)
+            self.values.update({keys[name]: fresh[name] for name in missing})
+        return {name: self.values[key] for name, key in keys.items()}
+
+
+def time_stage(items: list[LocalizedArticle]) -> None:
+    """The stories stage as a build runs it (topics, then grouping), cold: no cache."""
+    start = time.perf_counter()
+    summaries = [item.summary for item in items]
+    tagged = stories.tag_articles(summaries, {"en": items}, None, [])
+    middle = time.perf_counter()
+    digest = stories.group_stories(tagged["en"])
+    end = time.perf_counter()
+    sizes = Counter(len(s.slugs) for s in digest.stories)
+    print(f"stories stage on {len(items)} articles: {end - start:.1f} s (topics {middle - start:.1f} s, "
+          f"grouping {end - middle:.1f} s); {len(digest.stories)} stories, largest {max(sizes)}, "
+          f"{sum(c for size, c in sizes.items() if size > 1)} of several")
+
+
+def show_topics(items: list[LocalizedArticle]) -> None:
+    """The 60 most frequent topics of each language's articles, as shown on that language's site."""
+    summaries = [item.summary for item in items]
+    tagged = stories.tag_articles(summaries, dict.fromkeys(("en", "pt"), items), None, [])
+    for lang in ("en", "pt"):
+        counts = Counter(tag for item in tagged[lang] if item.article.language == lang for tag in item.tags)
+        print(f"{lang}: " + "; ".join(f"{tag} {count}" for tag, count in counts.most_common(60)))
+
+
+if __name__ == "__main__":
+    main()

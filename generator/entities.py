@@ -1,0 +1,326 @@
+"""Named entities of an article: the evidence that ties articles to one event, and its topics.
+
+A name is a run of capitalized words (possibly joined by short particles: "Bank of England").
+Names are canonicalized so that one entity has one key:
+
+- country, territory and language names, and the demonyms of common countries, become a
+  CLDR code (``country:BR``, ``language:pt``) through Babel's names in every language
+  polydigest knows ("EUA", "Estados Unidos", "United States", "US", "American" -> ``country:US``),
+  and are shown in each site language by Babel's name, never by machine translation;
+- an acronym becomes the full name it abbreviates when the article spells that out
+  ("London Stock Exchange (LSE)", "LSE" -> "London Stock Exchange");
+- a surname, or any word of a longer name used earlier in the article, becomes that full name
+  ("Temer" after "Michel Temer");
+- weekdays and months (Babel, in the article's language), words that the text also uses in
+  lower case ("Justice" beside "justice"), and a short list of generic words are never names.
+
+Person and organization names are shown as written, in every language.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from .languages import stop_words
+
+MAX_TAGS = 4
+CLDR_LANGUAGES = ("en", "pt", "es", "fr", "de", "it")  # names recognised in any of these
+
+# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
+_NAME = re.compile(
+    r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
+_SAFE_TAG = re.compile(r"^[^\W_][\w .'’-]{0,40}$")
+
+# Words capitalized in news that name no entity (titles, roles, generic nouns, headline words).
+_GENERIC_WORDS = """
+mr mrs ms dr sir lord lady dame president minister prime chief chairman chancellor secretary governor mayor
+senator judge justice state states country government party court police army news report reports
+no yes not the a an it he she they we i you this that these those there here what when where why how
+new old first last next year years month week day today tomorrow yesterday morning evening night
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+north south east west northern southern eastern western central national international world global
+uk-based city town capital league cup club team group company firm bank market markets
+sr sra dr dra presidente ministro ministra governador governadora prefeito prefeita senador senadora
+deputado deputada juiz juiza justica estado estados pais governo partido tribunal policia exercito
+segundo apos ainda mas nao sim ele ela eles elas nos voce isso isto este esta esse essa aqui onde quando
+como porque ano anos mes semana dia hoje amanha ontem manha tarde noite
+janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro
+segunda terca quarta quinta sexta sabado domingo feira
+norte sul leste oeste nacional internacional mundo cidade capital liga copa clube time grupo empresa banco
+mercado operacao caso secretaria ministerio camara senado assembleia prefeitura conselho justica federal
+"""
+GENERIC = frozenset(_GENERIC_WORDS.split())
+
+# Titles and roles that stand before a name ("President Lula", "The Bank of England" less
+# "The"): dropped from its front. Other generic words are not: "Ministério Público Federal"
+# keeps "Ministério" (only a name made of generic words alone is no name).
+_TITLE_WORDS = """
+mr mrs ms dr sir lord lady dame president minister prime chief chairman chancellor secretary governor mayor
+senator judge justice general coach captain boss striker midfielder defender goalkeeper manager
+sr sra dr dra presidente ministro ministra governador governadora prefeito prefeita senador senadora
+deputado deputada juiz juiza tecnico atacante meia zagueiro goleiro ex vice delegado promotor procurador
+segundo apos ainda mas nao sim para com sobre entre
+"""
+TITLES = frozenset(_TITLE_WORDS.split())
+
+# Acronyms of things, not of entities.
+GENERIC_ACRONYMS = frozenset({"TV", "CEO", "GDP", "PIB", "DNA", "DJ", "CD", "DVD", "SMS", "PC", "AM", "PM", "OK",
+                              "MP3", "HIV", "VAT", "IVA", "ICMS", "IPI", "CPF", "CNPJ"})
+
+# News outlets and agencies: who wrote an article, not what it is about (never a topic, never
+# evidence that two articles report one event). An article's own source name is added to these.
+OUTLETS = frozenset("""
+g1|bbc|bbc news|bbc sport|bbc radio|bbc world|bbc brasil|bbc news online|reuters|afp|ap|associated press|
+press association|estadao|estadao conteudo|agencia estado|ae|folha|folha de s.paulo|folha de sao paulo|uol|
+agencia brasil|ebc|valor|valor economico|veja|o globo|globo|tv globo|globonews|rede globo|cnn|bloomberg|
+the guardian|guardian|the times|financial times|ft|sky news|jovem pan|band|sbt|record|r7|terra|exame|epoca|
+istoe|carta capital|nexo|el pais|agencia lusa|lusa|efe|dpa|xinhua|the economist|new york times|
+the new york times|washington post|the washington post|wall street journal|the wall street journal
+""".replace("\n", "").split("|"))
+OUTLETS = frozenset(" ".join(o.split()) for o in OUTLETS if o.strip())
+
+# Demonyms of common countries, in English and Portuguese (Babel has country names, not demonyms).
+DEMONYMS = {
+    "US": "american americans americano americana americanos americanas norte-americano norte-americana "
+          "norte-americanos norte-americanas estadunidense",
+    "GB": "british britain briton britons britanico britanica britanicos britanicas",
+    "BR": "brazilian brazilians brasileiro brasileira brasileiros brasileiras",
+    "FR": "french frances francesa franceses francesas",
+    "DE": "german germans alemao alema alemaes alemas",
+    "IT": "italian italians italiano italiana italianos italianas",
+    "ES": "spanish spaniard espanhol espanhola espanhois espanholas",
+    "PT": "portuguese portugues portuguesa portugueses portuguesas",
+    "RU": "russian russians russo russa russos russas",
+    "CN": "chinese chines chinesa chineses chinesas",
+    "JP": "japanese japones japonesa japoneses japonesas",
+    "IN": "indian indians indiano indiana indianos indianas",
+    "IE": "irish irlandes irlandesa irlandeses",
+    "AU": "australian australians australiano australiana australianos",
+    "AR": "argentine argentinian argentino argentina argentinos argentinas",
+    "MX": "mexican mexicans mexicano mexicana mexicanos",
+    "VE": "venezuelan venezuelano venezuelana venezuelanos",
+    "KP": "north korean norte-coreano norte-coreana norte-coreanos",
+    "KR": "south korean sul-coreano sul-coreana sul-coreanos",
+    "SY": "syrian sirio siria sirios",
+    "IR": "iranian irano iraniano iraniana iranianos",
+    "IQ": "iraqi iraquiano iraquiana iraquianos",
+    "IL": "israeli israelense israelenses",
+    "UA": "ukrainian ucraniano ucraniana ucranianos",
+    "CU": "cuban cubano cubana cubanos",
+    "CL": "chilean chileno chilena chilenos",
+    "EU": "european europeu europeia europeus",
+}
+# Common short forms CLDR does not list as a name.
+SHORT_FORMS = {"us": "US", "usa": "US", "u.s.": "US", "eua": "US", "uk": "GB", "u.k.": "GB", "britain": "GB",
+               "great britain": "GB", "england": "GB-ENG", "wales": "GB-WLS", "scotland": "GB-SCT",
+               "eu": "EU", "ue": "EU", "uniao europeia": "EU", "european union": "EU", "holland": "NL"}
+SUBDIVISIONS = {"GB-ENG": {"en": "England", "pt": "Inglaterra"}, "GB-WLS": {"en": "Wales", "pt": "País de Gales"},
+                "GB-SCT": {"en": "Scotland", "pt": "Escócia"}}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'São Paulo' -> 'sao paulo'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@functools.cache
+def _cldr_names() -> dict[str, str]:
+    """Folded name -> 'country:XX' / 'language:xx' from Babel, in every known language."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code in CLDR_LANGUAGES:
+        locale = Locale.parse(code)
+        for key, name in locale.territories.items():
+            if key.isalpha() and len(key) == 2:  # countries and territories, not regions (001, 419)
+                names.setdefault(fold(name), f"country:{key}")
+        for key, name in locale.languages.items():
+            if key.isalpha() and 2 <= len(key) <= 3:
+                names.setdefault(fold(name), f"language:{key}")
+    for code, words in DEMONYMS.items():
+        for word in words.split():
+            names[word.replace("-", " ")] = f"country:{code}"
+            names[word] = f"country:{code}"
+    for short, code in SHORT_FORMS.items():
+        names[short] = f"country:{code}"
+    return names
+
+
+@functools.cache
+def _calendar_words(language: str) -> frozenset[str]:
+    """Weekday and month names (wide and abbreviated) in the language, folded."""
+    from babel import Locale
+
+    words: set[str] = set()
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, LookupError):
+        return frozenset()
+    for table in (locale.days, locale.months):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                with_width = table.get(context, {}).get(width, {})
+                words.update(fold(name).rstrip(".") for name in with_width.values())
+    return frozenset(w for part in words for w in part.replace("-", " ").split() if len(w) > 2)
+
+
+def display_name(key: str, shown: str, language: str) -> str:
+    """An entity as shown on a site in ``language``: CLDR's name for countries, territories and
+    languages; any other name as written (never translated)."""
+    kind, _, code = key.partition(":")
+    if kind in ("country", "language") and code:
+        from babel import Locale
+
+        if code in SUBDIVISIONS:
+            return SUBDIVISIONS[code].get(language, SUBDIVISIONS[code]["en"])
+        try:
+            locale = Locale.parse(language)
+        except (ValueError, LookupError):
+            return shown
+        table = locale.territories if kind == "country" else locale.languages
+        if code == "EU":
+            return {"pt": "União Europeia", "es": "Unión Europea", "fr": "Union européenne",
+                    "de": "Europäische Union", "it": "Unione europea"}.get(language, "European Union")
+        return table.get(code) or shown
+    return shown
+
+
+@dataclass(frozen=True)
+class Entities:
+    counts: dict[str, int]
+    """Entity key -> mentions (title mentions count twice)."""
+    names: dict[str, str]
+    """Entity key -> the name as the article writes it (its longest form)."""
+    in_title: frozenset[str]
+
+
+def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
+    if fold(name) in OUTLETS:
+        return True
+    if name.isupper() and len(name) >= 2:
+        return name in GENERIC_ACRONYMS  # an acronym ("US" is not the pronoun "us"), unless a thing's ("TV")
+    words = fold(name).split()
+    ignored = stop_words(language)
+    calendar = _calendar_words(language)
+    if all(w in GENERIC or w in ignored or w in calendar for w in words):
+        return True
+    return len(words) == 1 and (words[0] in lowercase_words or (len(words[0]) < 3 and not name.isupper()))
+
+
+def find_entities(title: str, text: str, language: str) -> Entities:
+    """The article's entities, their aliases merged (see the module's documentation)."""
+    lowercase_words = {fold(w) for w in re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text)}
+    mentions: list[tuple[str, bool]] = []  # (name as written, in title)
+    for source, is_title in ((title, True), (text, False)):
+        for sentence_start, chunk in _chunks(source):
+            for match in _NAME.finditer(chunk):
+                name = " ".join(match.group(0).split()).strip("'’-")
+                words = name.split()
+                ignored = stop_words(language)
+                while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
+                        and (fold(words[0]) in ignored or fold(words[0]) in TITLES):
+                    words = words[1:]  # "The Bank of England", "President Lula"
+                if not words:
+                    continue
+                if match.start() == sentence_start and len(words) == 1 and words[0] == match.group(0) \
+                        and not is_title and fold(words[0]) not in _cldr_names() and not words[0].isupper():
+                    continue  # a sentence's first word: not known to be a name
+                name = " ".join(words)
+                if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
+                    mentions.append((name, is_title))
+    # Aliases: full names first (longest), then acronyms and single words that abbreviate them.
+    full_names = sorted({n for n, _ in mentions if " " in n}, key=lambda n: (-len(n.split()), n))
+    cldr = _cldr_names()
+
+    def key_of(name: str) -> tuple[str, str]:
+        folded = fold(name)
+        if folded in cldr:
+            return cldr[folded], name
+        if name.isupper() and 2 <= len(name) <= 6:
+            for full in full_names:
+                initials = "".join(w[0] for w in full.split() if w[0].isupper())
+                if initials == name:
+                    return f"name:{fold(full)}", full
+        if " " not in name:
+            for full in full_names:
+                if name in full.split() and fold(full) not in cldr:
+                    return f"name:{fold(full)}", full
+        return f"name:{folded}", name
+
+    counts: Counter = Counter()
+    names: dict[str, str] = {}
+    in_title: set[str] = set()
+    for name, is_title in mentions:
+        key, shown = key_of(name)
+        counts[key] += 2 if is_title else 1
+        if len(shown) > len(names.get(key, "")):
+            names[key] = shown
+        if is_title:
+            in_title.add(key)
+    return Entities(dict(counts), names, frozenset(in_title))
+
+
+def _chunks(text: str):
+    """(offset of the sentence start, sentence) pieces, by terminal punctuation and lines."""
+    for match in re.finditer(r"[^.!?\n]+[.!?]*", text):
+        chunk = match.group(0)
+        yield len(chunk) - len(chunk.lstrip()), chunk
+
+
+def topics(entities: Entities, limit: int = MAX_TAGS) -> tuple[str, ...]:
+    """Up to ``limit`` entity keys, most mentioned first: an entity counts when the article
+    mentions it twice, or once in its title."""
+    ranked = sorted(entities.counts, key=lambda k: (-entities.counts[k], k))
+    body = {k: entities.counts[k] - (2 if k in entities.in_title else 0) for k in ranked}
+    chosen = [k for k in ranked if entities.counts[k] >= 2 and body[k] >= 1]
+    return tuple(chosen[:limit])
+
+
+def safe_tag(tag: str) -> str | None:
+    """A tag as shown: only letters, digits, spaces and - . ' (it becomes a page name and a URL)."""
+    tag = " ".join(tag.split())
+    return tag if _SAFE_TAG.match(tag) else None
+
+
+def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
+    """Across a collection: a name that is part of longer names ("Lula", "Lula da Silva") ->
+    the longer name most articles use for it ("Luiz Inácio Lula da Silva"), when that one is
+    used by at least half of the articles naming such a longer name and by two articles or
+    more. ``frequency`` is entity key -> number of articles naming it; CLDR keys are left as
+    they are."""
+    names = {key: key[5:].split() for key in frequency if key.startswith("name:")}
+    by_word: dict[str, list[str]] = {}
+    for key, words in names.items():
+        if len(words) > 1:
+            for word in set(words):
+                by_word.setdefault(word, []).append(key)
+    aliases = {}
+    for key, words in names.items():
+        if words[0] in _PARTICLES:
+            continue
+        candidates = []
+        for other in by_word.get(words[0], ()):
+            longer = names[other]
+            if len(longer) > len(words) and any(longer[i:i + len(words)] == words
+                                                for i in range(len(longer) - len(words) + 1)):
+                candidates.append(other)
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda c: (frequency[c], len(names[c]), c))
+        if frequency[best] >= 2 and 2 * frequency[best] >= sum(frequency[c] for c in candidates):
+            aliases[key] = best
+    for key in list(aliases):  # to the end of a chain ("Lula" -> "Lula da Silva" -> the full name)
+        seen = {key}
+        while aliases[key] in aliases and aliases[key] not in seen:
+            seen.add(aliases[key])
+            aliases[key] = aliases[aliases[key]]
+    return aliases
+
+
+_PARTICLES = frozenset(["of", "de", "da", "do", "dos", "das", "del", "la", "van", "von", "al", "el", "bin", "e", "and"])
