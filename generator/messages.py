@@ -34,6 +34,8 @@ MESSAGES = {
     "author": "By",
     "related": "Related coverage",
     "sources": "{count} sources",
+    "story_count": "{articles} articles · {outlets} sources",
+    "story_one_outlet": "{articles} articles · one source",
     "editions_title": "Daily editions",
     "editions_intro": "The stories of each day, newest day first.",
     "edition_title": "Edition of {date}",

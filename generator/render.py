@@ -244,7 +244,12 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     date = "" if lead.article.date_is_stand_in else f"*{escape_text(format_day(lead.article.date, lang))}* · "
     lines = [f"## {_link(lead, prefix)}", ""]
     first = in_language(escape_paragraph(lead.sentences[0]), sentence_language(lead, 0), lang) if lead.sentences else ""
-    count = f" · **{escape_text(label(lang, 'sources', count=str(len(story))))}**" if len(story) > 1 else ""
+    from .outlets import count_outlets  # "3 articles · 2 sources": outlets, not articles
+
+    outlets = count_outlets([item.article for item in story])
+    counted = label(lang, "story_count" if outlets > 1 else "story_one_outlet", articles=str(len(story)),
+                    outlets=str(outlets))
+    count = f" · **{escape_text(counted)}**" if len(story) > 1 else ""
     lines += [f"{date}{first}{count}", ""]
     if len(story) > 1:
         lines += [f"- {_link(other, prefix)} ({escape_text(_source_label(other))})"

@@ -189,6 +189,19 @@ def test_outlets_are_names_and_registered_domains_not_articles():
     assert count_outlets([art(file="feed-a/1.md"), art(file="feed-a/2.md"), art(file="feed-b/1.md")]) == 2
 
 
+def test_a_story_counts_its_outlets_and_says_when_it_has_one():
+    from generator.render import _story_lines
+
+    def reported(slug, name):
+        item = _item(slug, "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6), source_name=name)
+        return item
+
+    two = "\n".join(_story_lines([reported("a", "Daily Planet"), reported("b", "Daily Planet"),
+                                  reported("c", "Gazette")], "en"))
+    assert "**3 articles · 2 sources**" in two
+    one = "\n".join(_story_lines([reported("a", "Daily Planet"), reported("b", "Daily Planet")], "pt"))
+    assert "**2 artigos · uma fonte**" in one
+
 
 def test_topics_are_entities_with_aliases_merged_and_never_calendar_generic_or_outlet_words():
     text = ("Michel Temer met officials of the London Stock Exchange (LSE) on Friday in December, the BBC "
