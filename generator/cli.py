@@ -21,6 +21,7 @@ from .ingest import articles_from_file, read_files, read_folder
 from .paths import write_file
 from .progress import Progress
 from .records import Problem
+from .story_cli import print_stories
 from .summarize import select_sentences
 from .translate import translate_texts
 
@@ -135,6 +136,17 @@ def _parser() -> argparse.ArgumentParser:
                                   help='one JSON object a line: source, translation (null when the checks declined '
                                   'it), checks {passed, reasons}, retried')
     translate_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    stories_parser = commands.add_parser(
+        "stories", help="show the stories (events) the build groups articles into",
+        description="Read each PATH (a file, or a folder of them) as the build reads seeds/ (through its cache), "
+        "summarize, translate into the pivot language and group as the build does; print one JSON object per "
+        "story: story (id), title, articles [{file, entry, outlet, date (null when undated)}], thread (always "
+        "null for now), topics. Every article is in exactly one story.",
+    )
+    stories_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    stories_parser.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
+    stories_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    add_options(stories_parser, ("languages",))
     config_parser = commands.add_parser("config", help="list every configuration option with its value")
     config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     return parser
@@ -315,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         commands = {"build": _build, "serve": _serve, "fetch": _fetch, "ingest": _ingest, "summarize": _summarize,
-                    "models": _models, "translate": _translate, "config": _show_config}
+                    "models": _models, "translate": _translate, "config": _show_config,
+                    "stories": lambda args: print_stories(_load(args), args.paths)}
         return commands[args.command](args)
     except PolydigestError as exc:
         print(f"polydigest: error: {exc}", file=sys.stderr)

@@ -95,6 +95,7 @@ def test_feed_per_language_is_valid_and_linked_from_every_page(digest):
 # --- Event-level stories, outlets and entity topics (no models needed) ---
 
 import datetime as dt  # noqa: E402
+import json  # noqa: E402
 import time  # noqa: E402
 
 from generator import entities, stories  # noqa: E402
@@ -240,3 +241,24 @@ def test_one_entity_has_one_topic_across_the_collection():
         assert "Luiz Inácio Lula da Silva" in shown and "Lula" not in shown
         assert "Brasil" not in shown or lang == "pt"
 
+
+def test_stories_command_prints_every_article_once(tmp_path, capsys):
+    from generator.cli import main
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in STORM + ["wildfire", "phone-launch"]:
+        shutil.copy(RELATED / f"{name}.txt", seeds / f"{name}.txt")
+    project = make_project(tmp_path / "project", REPO / "models", seeds=seeds)
+    assert main(["stories", "--json", "--project", str(project), str(seeds)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    files = sorted(a["file"] for line in lines for a in line["articles"])
+    assert files == sorted(str(seeds / f"{n}.txt") for n in STORM + ["wildfire", "phone-launch"])
+    storm = [line for line in lines if len(line["articles"]) > 1]
+    assert [sorted(a["file"] for a in line["articles"]) for line in storm] == [
+        sorted(str(seeds / f"{n}.txt") for n in STORM)]
+    for line in lines:
+        assert set(line) == {"story", "title", "articles", "thread", "topics"}
+        assert all(set(a) == {"file", "entry", "outlet", "date"} for a in line["articles"])
+        assert all(a["date"] in ("2024-03-12", "2024-03-14", "2024-03-15") for a in line["articles"])
+        assert line["thread"] is None and isinstance(line["topics"], list)
