@@ -164,15 +164,14 @@ def main() -> None:
     report(f"events {stories.EVENT_THRESHOLD:.2f} (default)",
            [list(s.slugs) for s in stories.group_stories(items, cache=memo).stories])
     if args.grid:  # the tuning half only: the held-out half is scored once, with the defaults
-        defaults = (stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.NO_EVIDENCE_FACTOR, stories.UNDATED_MARGIN)
+        defaults = (stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN)
         for weight in (0.3, 0.4, 0.5, 0.6, 0.7):
-            for factor in (0.5,):
-                for margin in (0.05, 0.1):
-                    stories.ENTITY_WEIGHT, stories.NO_EVIDENCE_FACTOR, stories.UNDATED_MARGIN = weight, factor, margin
-                    for threshold in (0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
-                        groups = [list(s.slugs) for s in stories.group_stories(items, threshold, memo).stories]
-                        report(f"t {threshold:.2f} w {weight:.1f} f {factor:.1f} m {margin:.2f}", groups, ("tune",))
-        stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.NO_EVIDENCE_FACTOR, stories.UNDATED_MARGIN = defaults
+            for margin in (0.05, 0.1):
+                stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN = weight, margin
+                for threshold in (0.45, 0.50, 0.55, 0.60, 0.65, 0.70):
+                    groups = [list(s.slugs) for s in stories.group_stories(items, threshold, memo).stories]
+                    report(f"t {threshold:.2f} w {weight:.1f} m {margin:.2f}", groups, ("tune",))
+        stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN = defaults
 
 
 class Memo:

@@ -123,6 +123,7 @@ SUBDIVISIONS = {"GB-ENG": {"en": "England", "pt": "Inglaterra"}, "GB-WLS": {"en"
                 "GB-SCT": {"en": "Scotland", "pt": "Escócia"}}
 
 
+@functools.lru_cache(maxsize=300_000)
 def fold(text: str) -> str:
     """Lower case without accents: 'São Paulo' -> 'sao paulo'."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -215,7 +216,7 @@ def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
 
 def find_entities(title: str, text: str, language: str) -> Entities:
     """The article's entities, their aliases merged (see the module's documentation)."""
-    lowercase_words = {fold(w) for w in re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text)}
+    lowercase_words = {fold(w) for w in set(re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text))}
     mentions: list[tuple[str, bool]] = []  # (name as written, in title)
     for source, is_title in ((title, True), (text, False)):
         for sentence_start, chunk in _chunks(source):

@@ -6,8 +6,8 @@
   their own text (generator/entities.py: aliases merged, countries by CLDR code, so a
   Portuguese and an English article name "EUA" and "US" alike). The pair's score is
   ``(1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * entities``; a pair that shares no specific
-  evidence (an entity few articles name, or a figure) counts for ``NO_EVIDENCE_FACTOR`` of
-  that. Only articles at most ``STORY_DAYS`` apart are compared (by stated date; an undated
+  evidence (an entity few articles name, or a figure) scores 0: generic words ("profits",
+  "shares") do not make an event. Only articles at most ``STORY_DAYS`` apart are compared (by stated date; an undated
   article by its stand-in day, the day its file was added), from postings lists, so the cost
   is that of the days, not of the archive; a pair with an undated article needs
   ``UNDATED_MARGIN`` more, since its day is not known to be the event's.
@@ -50,7 +50,6 @@ T = TypeVar("T")
 EVENT_THRESHOLD = 0.65  # tuned on the labelled set's tuning half (bench/events.py)
 RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
 ENTITY_WEIGHT = 0.7
-NO_EVIDENCE_FACTOR = 0.5
 UNDATED_MARGIN = 0.10
 COMMON_ENTITY_SHARE = 0.05  # an entity named by more than this share of articles (and 50) is not specific
 MAX_TAGS = 4
@@ -131,11 +130,15 @@ def _pivot_text(item: LocalizedArticle) -> str:
     return item.title + " " + " ".join(item.sentences)
 
 
+# Topics and grouping both read an article's entities: found once per build (per process).
+_entities_of = functools.lru_cache(maxsize=20_000)(find_entities)
+
+
 def _evidence(title: str, text: str, language: str, source_name: str) -> dict[str, int]:
     """Entity keys (and 'figure:N') of an article's own text, with their mentions; its own
     outlet is not evidence."""
     own = fold(" ".join(source_name.split()))
-    counts = {key: count for key, count in find_entities(title, text, language).counts.items()
+    counts = {key: count for key, count in _entities_of(title, text, language).counts.items()
               if key[5:] != own and key[5:] not in OUTLETS}
     counts.update({f"figure:{f}": 1 for f in figures(title + " " + text)})
     return counts
@@ -214,27 +217,29 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
     features = _features_of(items, cache, problems)
     n = len(items)
     days = [item.article.date.toordinal() for item in items]
-    # A term in more than a fifth of a large collection says little about which articles
-    # belong together, and its pairs would make this quadratic: left out.
-    too_common = max(20, n // 5)
-    term_vectors, term_frequency = _weighted([f["terms"] for f in features], lambda df: True)
-    text = _dot_products(term_vectors, days, lambda df: df <= too_common, term_frequency)
     specific = max(50, COMMON_ENTITY_SHARE * n)
     aliases = _evidence_aliases(features)
     evidence = [_canonical(f["evidence"], aliases) for f in features]
-    entity_vectors, _ = _weighted(evidence, lambda df: 2 <= df <= specific)
-    entity_frequency = Counter(key for c in evidence for key in c)
+    entity_vectors, entity_frequency = _weighted(evidence, lambda df: 2 <= df <= specific)
     entity = _dot_products(entity_vectors, days, lambda df: 2 <= df <= specific, entity_frequency)
+    # Only pairs that share specific evidence are scored (from the entities' postings): scoring
+    # every pair of a day that shares a word would be quadratic in the day's articles.
+    # A term in more than a fifth of a large collection says little about which articles
+    # belong together: left out of the dot product (it still weighs in the vector's norm).
+    too_common = max(20, n // 5)
+    term_vectors, term_frequency = _weighted([f["terms"] for f in features], lambda df: True)
+    term_vectors = [{t: w for t, w in vector.items() if term_frequency[t] <= too_common} for vector in term_vectors]
     undated = [item.article.date_is_stand_in for item in items]
     scores = {}
-    for pair in text.keys() | entity.keys():
-        score = (1 - ENTITY_WEIGHT) * text.get(pair, 0.0) + ENTITY_WEIGHT * entity.get(pair, 0.0)
-        if pair not in entity:
-            score *= NO_EVIDENCE_FACTOR
-        if undated[pair[0]] or undated[pair[1]]:
+    for (i, j), shared in entity.items():
+        a, b = (term_vectors[i], term_vectors[j]) if len(term_vectors[i]) <= len(term_vectors[j]) \
+            else (term_vectors[j], term_vectors[i])
+        text = sum(w * b[t] for t, w in a.items() if t in b)
+        score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
+        if undated[i] or undated[j]:
             score -= UNDATED_MARGIN
         if score > 0:
-            scores[pair] = score
+            scores[(i, j)] = score
     return scores
 
 
@@ -312,7 +317,7 @@ CANDIDATE_TAGS = 2 * MAX_TAGS  # kept per article, so that merging names across 
 
 def extract_tags(title: str, text: str, language: str) -> tuple[tuple[str, str], ...]:
     """An article's topic candidates, most mentioned first: (entity key, name as written)."""
-    entities = find_entities(title, text, language)
+    entities = _entities_of(title, text, language)
     entities = dataclasses.replace(entities, counts={k: c for k, c in entities.counts.items() if k[5:] not in OUTLETS})
     return tuple((key, entities.names.get(key, key)) for key in topics(entities, CANDIDATE_TAGS))
 
