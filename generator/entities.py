@@ -54,7 +54,12 @@ segunda terca quarta quinta sexta sabado domingo feira
 norte sul leste oeste nacional internacional mundo cidade capital liga copa clube time grupo empresa banco
 mercado operacao caso secretaria ministerio camara senado assembleia prefeitura conselho justica federal
 """
-GENERIC = frozenset(_GENERIC_WORDS.split())
+GENERIC = frozenset(_GENERIC_WORDS.split() + ["casa", "previdencia", "christmas", "natal", "id"])
+# Institutions named before the person who heads them ("presidente da Câmara Eduardo Cunha").
+INSTITUTIONS = frozenset({"camara", "republica", "fazenda", "senado", "justica", "planalto", "educacao", "saude",
+                          "defesa", "stf", "deputados"})
+# Plural nouns that end a run of names without being part of it ("Labour MPs", "Windows PCs").
+_TRAILING = frozenset({"mps", "mp", "pcs", "fans"})
 
 # Titles and roles that stand before a name ("President Lula", "The Bank of England" less
 # "The"): dropped from its front. Other generic words are not: "Ministério Público Federal"
@@ -70,7 +75,7 @@ TITLES = frozenset(_TITLE_WORDS.split())
 
 # Acronyms of things, not of entities.
 GENERIC_ACRONYMS = frozenset({"TV", "CEO", "GDP", "PIB", "DNA", "DJ", "CD", "DVD", "SMS", "PC", "AM", "PM", "OK",
-                              "MP3", "HIV", "VAT", "IVA", "ICMS", "IPI", "CPF", "CNPJ"})
+                              "MP3", "ID", "HIV", "VAT", "IVA", "ICMS", "IPI", "CPF", "CNPJ"})
 
 # News outlets and agencies: who wrote an article, not what it is about (never a topic, never
 # evidence that two articles report one event). An article's own source name is added to these.
@@ -92,6 +97,8 @@ DEMONYMS = {
     "BR": "brazilian brazilians brasileiro brasileira brasileiros brasileiras",
     "FR": "french frances francesa franceses francesas",
     "DE": "german germans alemao alema alemaes alemas",
+    "GR": "greek greeks grego grega gregos gregas",
+    "TR": "turkish turco turca turcos",
     "IT": "italian italians italiano italiana italianos italianas",
     "ES": "spanish spaniard espanhol espanhola espanhois espanholas",
     "PT": "portuguese portugues portuguesa portugueses portuguesas",
@@ -214,6 +221,31 @@ def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
     return len(words) == 1 and (words[0] in lowercase_words or (len(words[0]) < 3 and not name.isupper()))
 
 
+def _pieces(words: list[str]) -> list[list[str]]:
+    """A run of capitalized words split where one name ends and another begins: after a
+    possessive ("Britain's | Kelly Holmes"), after a role ("UK Foreign Secretary | Jack Straw"),
+    between an acronym or a capitalized heading and a name ("STF | Gilmar Mendes", "DELAÇÃO DA
+    JBS | Joesley Batista"), after an institution named before its head ("Câmara | Eduardo Cunha")."""
+    pieces: list[list[str]] = [[]]
+    for index, word in enumerate(words):
+        current = pieces[-1]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word.endswith(("'s", "’s")):
+            current.append(word[:-2])
+            pieces.append([])
+            continue
+        if current and current[-1].isupper() and len(current[-1]) > 1 and word[:1].isupper() \
+                and not word.isupper() and any(c.islower() for c in word) and index + 1 < len(words):
+            pieces.append([])  # an acronym or heading, then a name of two words or more
+            current = pieces[-1]
+        current.append(word)
+        after = words[index + 2] if index + 2 < len(words) else ""
+        if (fold(word) in TITLES or fold(word) in INSTITUTIONS) and following[:1].isupper() \
+                and after[:1].isupper() and fold(following) not in _PARTICLES and fold(after) not in _PARTICLES:
+            pieces.append([])  # "Secretary Jack Straw", "Câmara Eduardo Cunha": the name follows
+    return [piece for piece in pieces if piece]
+
+
 def find_entities(title: str, text: str, language: str) -> Entities:
     """The article's entities, their aliases merged (see the module's documentation)."""
     lowercase_words = {fold(w) for w in set(re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text))}
@@ -221,20 +253,25 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     for source, is_title in ((title, True), (text, False)):
         for sentence_start, chunk in _chunks(source):
             for match in _NAME.finditer(chunk):
-                name = " ".join(match.group(0).split()).strip("'’-")
-                words = name.split()
-                ignored = stop_words(language)
-                while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
-                        and (fold(words[0]) in ignored or fold(words[0]) in TITLES):
-                    words = words[1:]  # "The Bank of England", "President Lula"
-                if not words:
-                    continue
-                if match.start() == sentence_start and len(words) == 1 and words[0] == match.group(0) \
-                        and not is_title and fold(words[0]) not in _cldr_names() and not words[0].isupper():
-                    continue  # a sentence's first word: not known to be a name
-                name = " ".join(words)
-                if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
-                    mentions.append((name, is_title))
+                first_piece = True
+                for words in _pieces(" ".join(match.group(0).split()).strip("'’-").split()):
+                    at_start = first_piece and match.start() == sentence_start
+                    first_piece = False
+                    ignored = stop_words(language)
+                    while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
+                            and (fold(words[0]) in ignored or fold(words[0]) in TITLES
+                                 or fold(words[0]).startswith("ex-")):
+                        words = words[1:]  # "The Bank of England", "President Lula"
+                    while words and fold(words[-1]) in _TRAILING:
+                        words = words[:-1]
+                    if not words or fold(words[-1]) in TITLES:
+                        continue  # nothing left, or a role ("Home Secretary"), not a name
+                    if at_start and len(words) == 1 and words[0] == match.group(0) \
+                            and not is_title and fold(words[0]) not in _cldr_names() and not words[0].isupper():
+                        continue  # a sentence's first word: not known to be a name
+                    name = " ".join(words)
+                    if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
+                        mentions.append((name, is_title))
     # Aliases: full names first (longest), then acronyms and single words that abbreviate them.
     full_names = sorted({n for n, _ in mentions if " " in n}, key=lambda n: (-len(n.split()), n))
     cldr = _cldr_names()
@@ -303,8 +340,8 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
                 by_word.setdefault(word, []).append(key)
     aliases = {}
     for key, words in names.items():
-        if words[0] in _PARTICLES:
-            continue
+        if words[0] in _PARTICLES or len(words) > 2:
+            continue  # a name of three words or more is a full name already
         candidates = []
         for other in by_word.get(words[0], ()):
             longer = names[other]
@@ -316,6 +353,20 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
         best = max(candidates, key=lambda c: (frequency[c], len(names[c]), c))
         if frequency[best] >= 2 and 2 * frequency[best] >= sum(frequency[c] for c in candidates):
             aliases[key] = best
+    for key, words in names.items():
+        if key in aliases or len(words) != 1:
+            continue
+        word = words[0]
+        singular = f"name:{word[:-3]}y" if word.endswith("ies") else f"name:{word[:-1]}" if word.endswith("s") else ""
+        if singular in names:  # "Tories" -> "Tory", "Oscars" -> "Oscar"
+            aliases[key] = aliases.get(singular, singular)
+        elif 2 <= len(word) <= 5:  # an acronym -> the name it abbreviates ("PT" -> "Partido dos Trabalhadores")
+            spelled = [other for other, longer in names.items() if len(longer) == len(word) + sum(
+                w in _PARTICLES for w in longer) and "".join(w[0] for w in longer if w not in _PARTICLES) == word]
+            if spelled:
+                best = max(spelled, key=lambda c: (frequency[c], c))
+                if frequency[best] >= 2:
+                    aliases[key] = best
     for key in list(aliases):  # to the end of a chain ("Lula" -> "Lula da Silva" -> the full name)
         seen = {key}
         while aliases[key] in aliases and aliases[key] not in seen:

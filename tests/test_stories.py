@@ -262,3 +262,17 @@ def test_stories_command_prints_every_article_once(tmp_path, capsys):
         assert all(set(a) == {"file", "entry", "outlet", "date"} for a in line["articles"])
         assert all(a["date"] in ("2024-03-12", "2024-03-14", "2024-03-15") for a in line["articles"])
         assert line["thread"] is None and isinstance(line["topics"], list)
+
+
+def test_a_run_of_capitalized_words_is_split_into_the_names_it_holds():
+    text = ("UK Foreign Secretary Jack Straw met Britain's Kelly Holmes. Jack Straw said so. Kelly Holmes agreed. "
+            "Labour MPs and Home Secretary Charles Clarke spoke. Charles Clarke left.")
+    keys = set(entities.find_entities("Straw meets Holmes", text, "en").counts)
+    assert {"name:jack straw", "name:kelly holmes", "name:charles clarke", "country:GB"} <= keys
+    assert not any("secretary" in key or key.endswith(" mps") for key in keys)
+    pt = entities.find_entities("STF Gilmar Mendes", "O presidente da Câmara dos Deputados Eduardo Cunha falou. "
+                                "O ministro do STF Gilmar Mendes respondeu a Eduardo Cunha.", "pt")
+    assert {"name:eduardo cunha", "name:gilmar mendes"} <= set(pt.counts)
+    assert entities.collection_aliases({"name:pt": 3, "name:partido dos trabalhadores": 2, "name:tories": 2,
+                                        "name:tory": 5}) == {"name:pt": "name:partido dos trabalhadores",
+                                                             "name:tories": "name:tory"}
