@@ -353,6 +353,12 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
         best = max(candidates, key=lambda c: (frequency[c], len(names[c]), c))
         if frequency[best] >= 2 and 2 * frequency[best] >= sum(frequency[c] for c in candidates):
             aliases[key] = best
+    by_initials: dict[str, list[str]] = {}
+    for key, words in names.items():
+        if len(words) > 1:
+            initials = "".join(w[0] for w in words if w not in _PARTICLES)
+            if 2 <= len(initials) <= 5:
+                by_initials.setdefault(initials, []).append(key)
     for key, words in names.items():
         if key in aliases or len(words) != 1:
             continue
@@ -361,8 +367,7 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
         if singular in names:  # "Tories" -> "Tory", "Oscars" -> "Oscar"
             aliases[key] = aliases.get(singular, singular)
         elif 2 <= len(word) <= 5:  # an acronym -> the name it abbreviates ("PT" -> "Partido dos Trabalhadores")
-            spelled = [other for other, longer in names.items() if len(longer) == len(word) + sum(
-                w in _PARTICLES for w in longer) and "".join(w[0] for w in longer if w not in _PARTICLES) == word]
+            spelled = by_initials.get(word)
             if spelled:
                 best = max(spelled, key=lambda c: (frequency[c], c))
                 if frequency[best] >= 2:
