@@ -54,7 +54,7 @@ def main() -> None:
     truth = {frozenset(p) for p in itertools.combinations(label, 2) if label[p[0]] == label[p[1]]}
     print(f"{len(items)} articles, {len(set(label.values()))} stories, {len(truth)} related pairs")
     print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6} {'stories':>7}")
-    for threshold in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+    for threshold in (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
         groups = stories.group_stories(items, threshold).stories
         predicted = {frozenset(p) for g in groups for p in itertools.combinations(g.slugs, 2)}
         hits = len(predicted & truth)

@@ -327,7 +327,7 @@ def safe_tag(tag: str) -> str | None:
 
 
 def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
-    """Across a collection: a name that is part of longer names ("Lula", "Lula da Silva") ->
+    """Across a collection: a one-word name that is part of longer names ("Lula", "Temer") ->
     the longer name most articles use for it ("Luiz Inácio Lula da Silva"), when that one is
     used by at least half of the articles naming such a longer name and by two articles or
     more. ``frequency`` is entity key -> number of articles naming it; CLDR keys are left as
@@ -340,8 +340,8 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
                 by_word.setdefault(word, []).append(key)
     aliases = {}
     for key, words in names.items():
-        if words[0] in _PARTICLES or len(words) > 2:
-            continue  # a name of three words or more is a full name already
+        if len(words) > 1:
+            continue  # a name of two words or more is a name of its own ("Port Harbor", not "Port Harbor United")
         candidates = []
         for other in by_word.get(words[0], ()):
             longer = names[other]

@@ -229,12 +229,17 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
     too_common = max(20, n // 5)
     term_vectors, term_frequency = _weighted([f["terms"] for f in features], lambda df: True)
     term_vectors = [{t: w for t, w in vector.items() if term_frequency[t] <= too_common} for vector in term_vectors]
+    # Rare terms are evidence too: for an article that names no specific entity (a short
+    # notice, a fixture), a pair's text stands in for the entities it cannot share.
+    rare = max(3, n // 200)
+    rare_pairs = _dot_products(term_vectors, days, lambda df: 2 <= df <= rare, term_frequency)
     undated = [item.article.date_is_stand_in for item in items]
     scores = {}
-    for (i, j), shared in entity.items():
+    for (i, j) in entity.keys() | rare_pairs.keys():
         a, b = (term_vectors[i], term_vectors[j]) if len(term_vectors[i]) <= len(term_vectors[j]) \
             else (term_vectors[j], term_vectors[i])
         text = sum(w * b[t] for t, w in a.items() if t in b)
+        shared = entity.get((i, j), text if not entity_vectors[i] or not entity_vectors[j] else 0.0)
         score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
         if undated[i] or undated[j]:
             score -= UNDATED_MARGIN
