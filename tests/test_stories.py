@@ -96,7 +96,6 @@ def test_feed_per_language_is_valid_and_linked_from_every_page(digest):
 
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
-import time  # noqa: E402
 
 from generator import entities, stories  # noqa: E402
 from generator.outlets import count_outlets, outlet_key  # noqa: E402
@@ -147,13 +146,12 @@ def test_dated_articles_years_apart_never_merge_and_undated_is_compared_near_the
 
 def test_undated_articles_are_compared_within_their_window_only():
     """5,000 undated articles added over a year: each is compared with those added within
-    STORY_DAYS of it, not with every other (the backed-out attempt took 117 s on 5,213)."""
+    STORY_DAYS of it, not with every other (the backed-out attempt took 117 s on 5,213; the
+    stage's time is measured by bench/events.py --time, not asserted here)."""
     items = [_item(f"a{n}", f"Storm{n % 97} hits town{n % 89}", f"Rain{n % 83} and wind{n % 79} hit the "
                    f"region of Place{n % 73} near Lake{n % 71}. Residents{n % 67} were moved.",
                    added=dt.date(2023, 1, 1) + dt.timedelta(days=n % 365)) for n in range(5000)]
-    start = time.perf_counter()
     scores = stories.similarities(items)
-    assert time.perf_counter() - start < 20
     days = [item.article.date.toordinal() for item in items]
     assert all(abs(days[i] - days[j]) <= stories.STORY_DAYS for i, j in scores)
 
