@@ -44,6 +44,12 @@ class Decoding:
     no_repeat_ngram_size: int = 0
     max_decoding_length: int = 512
     """Tokens; CTranslate2's default of 256 cuts long sentences."""
+    num_hypotheses: int = 1
+    """Translations returned per sentence, best first (the n-best choice; at most beam_size
+    unless sampling)."""
+    sampling_topk: int = 1
+    """1: search (greedy or beam); more: sample among the k likeliest tokens."""
+    sampling_temperature: float = 1.0
 
     def options(self) -> dict:
         return dataclasses.asdict(self)
@@ -214,6 +220,11 @@ class TranslationModel:
     def translate(self, sentences: list[str], decoding: Decoding, threads: int) -> list[str]:
         """Translate sentences in batches; one output per input, in order. Raises
         ``ModelFailure`` when CTranslate2 rejects the input (never for lack of memory)."""
+        return [hypotheses[0][0] for hypotheses in self.candidates(sentences, decoding, threads)]
+
+    def candidates(self, sentences: list[str], decoding: Decoding, threads: int) -> list[list[tuple[str, float]]]:
+        """Up to ``decoding.num_hypotheses`` translations of each sentence, best first, with
+        the model's score (log-probability per token; higher is better)."""
         if not sentences:
             return []
         package = self._package
@@ -221,9 +232,13 @@ class TranslationModel:
         prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
         # Batches of up to 32, but small jobs (a retry of a few sentences) split so every replica works.
         batch_size = max(1, min(32, -(-len(tokens) // threads)))
+        if decoding.sampling_topk > 1:  # the same samples on every run
+            import ctranslate2
+
+            ctranslate2.set_random_seed(26)
         results = self.translator(threads).translate_iterable(
             tokens, target_prefix=prefix, max_batch_size=batch_size, batch_type="examples",
-            replace_unknowns=True, **decoding.options(),
+            replace_unknowns=True, return_scores=decoding.num_hypotheses > 1, **decoding.options(),
         )
         try:
             results = list(results)
@@ -231,10 +246,14 @@ class TranslationModel:
             raise ModelFailure(f"{self.from_code}->{self.to_code}: {exc}") from exc
         outputs = []
         for result in results:
-            text = package.tokenizer.decode(result.hypotheses[0])
-            if package.target_prefix and text.startswith(package.target_prefix):
-                text = text[len(package.target_prefix):]
-            outputs.append(text.strip())
+            scores = result.scores or [0.0] * len(result.hypotheses)
+            hypotheses = []
+            for hypothesis, score in zip(result.hypotheses, scores, strict=False):
+                text = package.tokenizer.decode(hypothesis)
+                if package.target_prefix and text.startswith(package.target_prefix):
+                    text = text[len(package.target_prefix):]
+                hypotheses.append((text.strip(), score))
+            outputs.append(hypotheses)
         return outputs
 
 
@@ -303,3 +322,11 @@ def translate_batch(texts: list[str], model: TranslationModel | ShippedModel, de
     if isinstance(model, ShippedModel):
         model = model.load()
     return model.translate(texts, decoding, threads)
+
+
+def candidates_batch(texts: list[str], model: TranslationModel | ShippedModel, decoding: Decoding,
+                     threads: int) -> list[list[tuple[str, float]]]:
+    """The n-best translations of one batch of sentences, with their scores."""
+    if isinstance(model, ShippedModel):
+        model = model.load()
+    return model.candidates(texts, decoding, threads)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 6
+RULES_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -292,6 +292,81 @@ def repair_currency(source: str, translation: str, source_language: str, target_
             len(_BARE_BRACKETED_AMOUNT.findall(translation)) == 1:
         return _BARE_BRACKETED_AMOUNT.sub(lambda m: f"({symbol_of[code]} {m.group(1)})", translation)
     return translation
+
+
+_SCALE_WORDS = r"(?:mil|milhão|milhões|bilhão|bilhões|trilhão|trilhões|thousand|million|millions|billion|billions|" \
+    r"trillion|bn|m|k)"
+
+
+def _amounts(text: str, language: str) -> list[tuple[str, str | None, tuple[int, int] | None]]:
+    """Every number of ``text`` with the currency written with it: (digits, currency or None,
+    span of the currency's symbol or name word). A symbol right before the number ('£5.5bn',
+    'US$ 10') or a currency's name after it and its scale word ('5,5 bilhões de libras',
+    '789m euros')."""
+    pattern, symbols = _currency_symbols(language)
+    names, owners = _currency_name_pattern(language)
+    found: list[tuple[str, str | None, tuple[int, int] | None]] = []
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        before = re.search(rf"({pattern.pattern})\s?$", text[max(0, match.start() - 5):match.start()])
+        if before:
+            start = match.start() - len(before.group(0))
+            found.append((digits, symbols[before.group(1)], (start, start + len(before.group(1)))))
+            continue
+        after = re.match(rf"\s*(?:{_SCALE_WORDS}\b\s*)?(?:(?:de|of)\s+)?([^\W\d_]+)",
+                         text[match.end():match.end() + 40], re.IGNORECASE)
+        if after:
+            stem = names.fullmatch(_fold(after.group(1)))
+            if stem and len(owners[stem.group(1).lower()]) >= 1:
+                codes = owners[stem.group(1).lower()]
+                code = "USD" if "USD" in codes else sorted(codes)[0]  # 'dólares' alone: the US dollar
+                start = match.end() + after.start(1)
+                found.append((digits, code, (start, start + len(after.group(1)))))
+                continue
+        found.append((digits, None, None))
+    return found
+
+
+def repair_amounts(source: str, translation: str, source_language: str, target_language: str) -> str:
+    """Give each amount of the translation the currency its number has in the source, where
+    the number is written once in each: '£548m' translated '548 milhões de euros' becomes
+    '548 milhões de libras', 'R$ 6 bilhões' for '£6bn' becomes '£ 6 bilhões'. The model's
+    wrong currency is swapped for the right one (symbol for symbol, name for name, singular
+    or plural as written); an amount left without any currency is left for the checks."""
+    wanted = {digits: code for digits, code, _ in _amounts(source, source_language) if code}
+    if not wanted:
+        return translation
+    source_count = numbers(source)
+    written = _amounts(translation, target_language)
+    count = Counter(digits for digits, _, _ in written)
+    _, symbols = _currency_symbols(target_language)
+    symbol_of = {c: s for s, c in symbols.items()}
+    heads = _currency_head_words(target_language)
+    edits = []
+    for digits, code, span in written:
+        right = wanted.get(digits)
+        if not right or code is None or code == right or span is None or count[digits] != 1 \
+                or source_count[digits] != 1:
+            continue
+        old = translation[span[0]:span[1]]
+        if old in symbols:
+            new = symbol_of.get(right)
+        else:
+            plural = _fold(old).endswith("s") or _fold(old) == _fold(heads[code][1])
+            new = heads[right][1 if plural else 0]
+            new = new[0].upper() + new[1:] if old[0].isupper() else new
+        if new:
+            edits.append((span, new))
+    for (start, end), new in sorted(edits, reverse=True):
+        translation = translation[:start] + new + translation[end:]
+    return translation
+
+
+def repair(source: str, translation: str, source_language: str, target_language: str) -> str:
+    """The repairs made before the checks: each amount's currency (``repair_amounts``), then a
+    lost currency (``repair_currency``)."""
+    translation = repair_amounts(source, translation, source_language, target_language)
+    return repair_currency(source, translation, source_language, target_language)
 
 
 def stutters(text: str, rules: Rules = RULES) -> list[str]:

@@ -146,6 +146,11 @@ class Config:
         flag="--beam-size", metavar="N", check=_at_least(1),
     )
     translate_threads: int = _option(0, "CPU threads for translation (0: all cores).", check=_at_least(0))
+    portuguese: str = _option(
+        "pt-BR", "The one Portuguese of the site: machine-translated Portuguese is written in pt-BR (the shipped "
+        "models' variety) or pt-PT, words of the other variety replaced (generator/variety.py).",
+        choices=("pt-BR", "pt-PT"),
+    )
     scheduler: str = _option(
         "", "Dask scheduler (tcp://HOST:PORT) to summarize and translate on a cluster; empty: on this machine.",
         flag="--scheduler", metavar="tcp://HOST:PORT",

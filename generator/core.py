@@ -143,14 +143,16 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         languages = translate.plan_languages(models, summaries, config, report)
         translator = translate.Translator(
             models, cache, argos.Decoding(beam_size=config.beam_size), config.translate_threads or config.cpu_count,
-            executor, progress=progress,
+            executor, progress=progress, portuguese=config.portuguese,
         )
         shown_in_original: list[Problem] = []
         localized = translate.localize(summaries, languages, translator, progress, shown_in_original)
         report.problems += shown_in_original
         report.translated = translator.translated
         report.retried = translator.retried
+        report.chosen = translator.chosen
         report.repaired = translator.repaired
+        report.normalized = translator.normalized
         for (pair, kind), count in sorted(translator.declined.items()):
             report.declined.setdefault(pair, {})[kind] = count
         report.translation_fallbacks = sum(i.untranslated for items in localized.values() for i in items)

@@ -91,8 +91,12 @@ class BuildReport:
     """Texts shown in the original on a page of another language because their translation failed."""
     retried: int = 0
     """Sentences translated again with safer decoding because the first attempt failed the checks."""
+    chosen: int = 0
+    """Sentences published from the n-best choice after both attempts failed the checks."""
     repaired: int = 0
-    """Translations whose lost currency was put back before they were checked."""
+    """Published translations whose currency was put back or corrected before they were checked."""
+    normalized: int = 0
+    """Portuguese translations with a word of the other variety rewritten (the site's one Portuguese)."""
     declined: dict[str, dict[str, int]] = field(default_factory=dict)
     """Sentences shown in the original, by language pair and by the check that failed."""
     languages: list[str] = field(default_factory=list)
@@ -109,7 +113,9 @@ class BuildReport:
             "cache_hits": self.cache_hits,
             "translation_fallbacks": self.translation_fallbacks,
             "retried": self.retried,
+            "chosen": self.chosen,
             "repaired": self.repaired,
+            "normalized": self.normalized,
             "declined": self.declined,
             "languages": self.languages,
             "published": self.published,
@@ -121,6 +127,7 @@ class BuildReport:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         return (
             f"{self.articles} articles, {self.summarized} summarized, {self.translated} sentences translated "
-            f"({self.retried} retried, {sum(sum(k.values()) for k in self.declined.values())} declined), "
+            f"({self.retried} retried, {self.chosen} chosen among candidates, "
+            f"{sum(sum(k.values()) for k in self.declined.values())} declined), "
             f"{self.cache_hits} cache hits, {len(self.problems)} problems; {stages}"
         )

@@ -3,8 +3,10 @@
 A pair with no direct model pivots through English. Batches of sentences run on the
 executor through the Argos packages (argos.py); every output is checked (checks.py),
 retried once with safer decoding when it fails, and its verdict cached by (model,
-decoding, rules, text). ``localize`` turns summaries into the articles each language's
-site shows.
+decoding, rules, text); a sentence that fails both attempts is given to the n-best
+choice (the best-scored of several candidates that passes every check) before it is
+declined. Portuguese outputs are written in the site's one variety (variety.py).
+``localize`` turns summaries into the articles each language's site shows.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .argos import Decoding, ShippedModel, TranslationModel, load_models, package_name, translate_batch
+from .argos import (
+    Decoding,
+    ShippedModel,
+    TranslationModel,
+    candidates_batch,
+    load_models,
+    package_name,
+    translate_batch,
+)
 from .cache import Cache, cache_key
-from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair_currency
+from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair
 from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
@@ -23,12 +33,20 @@ from .faults import describe, is_whole_build_failure
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import BuildReport, LocalizedArticle, Problem, Summary
+from .variety import normalize
 
 PIVOT_LANGUAGE = "en"
 SAFER_DECODING = Decoding(beam_size=1, repetition_penalty=1.2, no_repeat_ngram_size=4)
 """The retry for a sentence whose translation failed the checks: penalties against repetition
 rescue most of what decoding can rescue (loops); a wider beam adds little at twice the cost
 (bench/retry_decoding.py, GUIDE.md)."""
+CHOICE_DECODINGS = (
+    Decoding(beam_size=4, num_hypotheses=4),
+    Decoding(num_hypotheses=8, sampling_topk=10, sampling_temperature=0.8),
+)
+"""The n-best choice for a sentence that failed both attempts, in turn until a candidate passes:
+the 4 best of a beam of 4, then 8 samples among the 10 likeliest tokens; the best-scored
+candidate that passes every check is published (bench/translation_choice.py, GUIDE.md)."""
 
 
 def find_route(
@@ -66,17 +84,21 @@ class Verdict:
     translation: str | None
     reasons: tuple[str, ...] = ()
     retried: bool = False
+    chosen: bool = False
+    """The translation is a candidate of the n-best choice (both attempts had failed)."""
 
     def as_cached(self) -> dict:
-        return {"translation": self.translation, "reasons": list(self.reasons), "retried": self.retried}
+        return {"translation": self.translation, "reasons": list(self.reasons), "retried": self.retried,
+                "chosen": self.chosen}
 
     @classmethod
     def from_cached(cls, value: dict) -> Verdict:
-        return cls(value["translation"], tuple(value["reasons"]), value["retried"])
+        return cls(value["translation"], tuple(value["reasons"]), value["retried"], value.get("chosen", False))
 
     def then(self, step: Verdict) -> Verdict:
         """This verdict followed by the next step of a pivot route."""
-        return Verdict(step.translation, self.reasons + step.reasons, self.retried or step.retried)
+        return Verdict(step.translation, self.reasons + step.reasons, self.retried or step.retried,
+                       self.chosen or step.chosen)
 
 
 @dataclass
@@ -95,15 +117,24 @@ class Translator:
     """Where batches run; default: this process."""
     safer_decoding: Decoding = SAFER_DECODING
     """The retry for a sentence that fails the checks."""
+    choice_decodings: tuple[Decoding, ...] = CHOICE_DECODINGS
+    """The n-best choice after the retry, in turn; () declines what the retry did not rescue."""
+    portuguese: str | None = "pt-BR"
+    """The variety Portuguese outputs are written in (variety.py); None leaves them as the model wrote."""
     translated: int = 0
     retried: int = 0
+    chosen: int = 0
+    """Sentences published from the n-best choice after both attempts failed the checks."""
     repaired: int = 0
-    """Outputs whose lost currency was put back (checks.repair_currency) before the checks."""
+    """Published outputs whose currency was put back or corrected (checks.repair) before the checks."""
+    normalized: int = 0
+    """Portuguese outputs with a word of the other variety rewritten (variety.py)."""
     declined: Counter = field(default_factory=Counter)
     """Sentences shown in the original, by (pair, check that failed)."""
     progress: Progress = SILENT
 
-    def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str) -> list[str | None]:
+    def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str,
+             function=translate_batch) -> list:
         """Outputs in order; None for a text the model itself fails on. A failing batch is
         split in halves until the failing texts are found."""
         remote = self.executor.remote
@@ -114,7 +145,7 @@ class Translator:
             self.progress.step("translate", min(done * TRANSLATION_BATCH, len(texts)), len(texts), f"sentences {pair}")
 
         try:
-            return [output for batch in self.executor.map(translate_batch, batches, model=handle, decoding=decoding,
+            return [output for batch in self.executor.map(function, batches, model=handle, decoding=decoding,
                                                           threads=1 if remote else self.threads, progress=report)
                     for output in batch]
         except Exception as exc:  # the model (or its tokenizer) failed on a text: find which
@@ -123,39 +154,70 @@ class Translator:
             if len(texts) == 1:
                 return [None]
             middle = len(texts) // 2
-            return self._run(model, texts[:middle], decoding, pair) + self._run(model, texts[middle:], decoding, pair)
+            return (self._run(model, texts[:middle], decoding, pair, function)
+                    + self._run(model, texts[middle:], decoding, pair, function))
 
     def _judge(self, model: TranslationModel, texts: list[str], pair: str) -> dict[str, Verdict]:
-        """Translate, repair a lost currency, check; retry the failures once with safer decoding;
-        what still fails is declined."""
+        """Translate, write Portuguese in the site's variety, repair currencies, check; retry
+        the failures once with safer decoding, then choose among n-best candidates; what still
+        fails is declined."""
+        variety = self.portuguese if model.to_code == "pt" else None
+        counts = Counter[str]()
 
-        def judged(text: str, output: str | None, retried: bool) -> Verdict:
+        def judged(text: str, output: str | None, retried: bool, chosen: bool = False) -> tuple[Verdict, bool, bool]:
+            """(verdict, whether it was repaired, whether it was normalized); the verdict's
+            translation is None when it failed."""
             if output is None:
-                return Verdict(None, (MODEL_FAILED,), retried)
+                return Verdict(None, (MODEL_FAILED,), retried), False, False
             try:
-                repaired = repair_currency(text, output, model.from_code, model.to_code)
+                normalized = normalize(output, variety) if variety else output
+                repaired = repair(text, normalized, model.from_code, model.to_code)
                 failed = tuple(problems(text, repaired, model.from_code, model.to_code))
             except Exception as exc:  # a check that fails on a text declines it: the original is shown
                 if is_whole_build_failure(exc):
                     raise
-                return Verdict(None, (f"{CHECK_FAILED}{describe(exc)}",), retried)
-            if repaired != output and (retried or not failed):  # count it on the attempt that is kept
-                self.repaired += 1
-            return Verdict(None if failed and retried else repaired, failed, retried)
+                return Verdict(None, (f"{CHECK_FAILED}{describe(exc)}",), retried), False, False
+            return (Verdict(None if failed else repaired, failed, retried, chosen and not failed),
+                    repaired != normalized, normalized != output)
 
-        verdicts = {text: judged(text, output, False)
-                    for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True)}
-        again = [text for text, verdict in verdicts.items() if verdict.reasons]
+        def keep(text: str, result: tuple[Verdict, bool, bool]) -> None:
+            verdict, was_repaired, was_normalized = result
+            verdicts[text] = verdict
+            if verdict.translation is not None:  # count on the attempt that is kept
+                counts["repaired"] += was_repaired
+                counts["normalized"] += was_normalized
+
+        verdicts: dict[str, Verdict] = {}
+        for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True):
+            keep(text, judged(text, output, False))
+        again = [text for text, verdict in verdicts.items() if verdict.translation is None]
         if again:
             for text, output in zip(again, self._run(model, again, self.safer_decoding, pair), strict=True):
-                verdicts[text] = judged(text, output, True)
+                keep(text, judged(text, output, True))
+            for decoding in self.choice_decodings:
+                again = [text for text in again if verdicts[text].translation is None
+                         and verdicts[text].reasons != (MODEL_FAILED,)]
+                if not again:
+                    break
+                outputs = self._run(model, again, decoding, pair, candidates_batch)
+                for text, hypotheses in zip(again, outputs, strict=True):
+                    # the best-scored candidate that passes every check
+                    for candidate, _ in sorted(dict(hypotheses or []).items(), key=lambda pair: -pair[1]):
+                        result = judged(text, candidate, True, chosen=True)
+                        if result[0].translation is not None:
+                            keep(text, result)
+                            break
+        self.repaired += counts["repaired"]
+        self.normalized += counts["normalized"]
         return verdicts
 
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
         keys = {t: cache_key("translation", model=model.identity, decoding=self.decoding.options(),
-                             retry=self.safer_decoding.options(), checks=RULES_VERSION, text=t) for t in texts}
+                             retry=self.safer_decoding.options(), checks=RULES_VERSION,
+                             choice=[d.options() for d in self.choice_decodings],
+                             variety=self.portuguese if model.to_code == "pt" else None, text=t) for t in texts}
         cached = {t: self.cache.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
         verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}
@@ -170,6 +232,7 @@ class Translator:
             self.cache.put_many({keys[t]: v.as_cached() for t, v in fresh.items()})
             self.translated += len(todo)
             self.retried += sum(v.retried for v in fresh.values())
+            self.chosen += sum(v.chosen for v in fresh.values())
             verdicts.update(fresh)
         for text in texts:
             verdict = verdicts[text]
@@ -202,7 +265,7 @@ def translate_texts(config: Config, texts: list[str], source: str, target: str) 
     cache = Cache(config.path(config.work_dir) / "cache.sqlite")
     try:
         translator = Translator(models, cache, Decoding(beam_size=config.beam_size),
-                                config.translate_threads or config.cpu_count)
+                                config.translate_threads or config.cpu_count, portuguese=config.portuguese)
         verdicts = translator.verdicts([t for t in texts if t.strip()], source, target)
     finally:
         cache.close()
