@@ -2,7 +2,7 @@
 """Event-level story grouping measured on a labelled set of real news: B-cubed precision and
 recall, and the share of near misses merged, on the tuning half and the held-out half.
 
-    .venv/bin/python bench/events.py [--background 600] [--grid] [--before]
+    .venv/bin/python bench/events.py [--background 600] [--grid] [--threads] [--before]
     .venv/bin/python bench/events.py --time      # the stories stage on all 5,213 corpus articles
     .venv/bin/python bench/events.py --topics    # the 60 most frequent topics per language
 
@@ -16,6 +16,10 @@ text is its own title and lead (the labelled events are within one language; gro
 languages is checked by tests/test_stories.py with the real models). ``--before`` also scores
 the grouping of the commit before event-level stories (TF-IDF links of title + lead at 0.25,
 capped at 30). An undated article's stand-in day (the day its file was added) is BUILD_DAY.
+
+Threads are scored the same way against the labelled threads (an article's predicted thread is
+its story's thread, or its story when that is in none); ``--threads`` scores a grid of thread
+thresholds and windows on the tuning half only.
 """
 
 from __future__ import annotations
@@ -77,13 +81,14 @@ def localized(row: dict) -> LocalizedArticle:
     return LocalizedArticle(Summary(article, lead), row["language"], title, lead, None)
 
 
-def scores(groups: list[list[str]], labels: list[dict]) -> dict:
-    """B-cubed precision and recall over the labelled articles, and near misses merged."""
+def scores(groups: list[list[str]], labels: list[dict], level: str = "event") -> dict:
+    """B-cubed precision and recall over the labelled articles, and near misses merged
+    (``level``: the labelled "event" or "thread" is the truth)."""
     cluster = {}
     for number, group in enumerate(groups):
         for slug in group:
             cluster[slug] = number
-    event = {row["id"]: row["event"] for row in labels}
+    event = {row["id"]: row[level] for row in labels}
     ids = list(event)
     predicted = defaultdict(set)
     truth = defaultdict(set)
@@ -120,6 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--background", type=int, default=600, help="unlabelled articles added (default 600)")
     parser.add_argument("--grid", action="store_true", help="also score a grid of thresholds and weights")
+    parser.add_argument("--threads", action="store_true", help="also score a grid of thread thresholds and windows")
     parser.add_argument("--before", action="store_true", help="also score the grouping before event stories")
     parser.add_argument("--time", action="store_true", help="time the stories stage on every corpus article")
     parser.add_argument("--topics", action="store_true", help="the 60 most frequent topics per language")
@@ -161,8 +167,28 @@ def main() -> None:
     if args.before:
         old = old_grouping()
         report("before (TF-IDF links 0.25, main 9fc4dc2)", [list(s.slugs) for s in old.group_stories(items).stories])
-    report(f"events {stories.EVENT_THRESHOLD:.2f} (default)",
-           [list(s.slugs) for s in stories.group_stories(items, cache=memo).stories])
+    digest = stories.group_stories(items, cache=memo)
+    report(f"events {stories.EVENT_THRESHOLD:.2f} (default)", [list(s.slugs) for s in digest.stories])
+
+    def thread_report(name: str, digest: stories.Digest, splits: tuple[str, ...] = ("tune", "test")) -> None:
+        threads: dict[str, list[str]] = defaultdict(list)
+        for story in digest.stories:
+            threads[story.thread or story.id] += story.slugs
+        for split in splits:
+            s = scores(list(threads.values()), halves[split], "thread")
+            print(f"{name:44} {split:5} {s['articles']:4} {s['events']:6} {s['precision']:5.2f} {s['recall']:5.2f}")
+
+    print(f"{'threads':44} {'half':5} {'arts':>4} {'thrds':>6} {'B3 P':>5} {'B3 R':>5}")
+    thread_report(f"threads {stories.THREAD_THRESHOLD:.2f}, {stories.THREAD_DAYS} days (default)", digest)
+    if args.threads:  # the tuning half only
+        defaults_t = (stories.THREAD_THRESHOLD, stories.THREAD_DAYS, stories.THREAD_ENTITIES)
+        for days in (14, 30, 60):
+            for main in (3, 5, 8):
+                for threshold in (0.2, 0.3, 0.4, 0.5, 0.6):
+                    stories.THREAD_THRESHOLD, stories.THREAD_DAYS, stories.THREAD_ENTITIES = threshold, days, main
+                    thread_report(f"t {threshold:.2f} days {days} entities {main}",
+                                  stories.group_stories(items, cache=memo), ("tune",))
+        stories.THREAD_THRESHOLD, stories.THREAD_DAYS, stories.THREAD_ENTITIES = defaults_t
     if args.grid:  # the tuning half only: the held-out half is scored once, with the defaults
         defaults = (stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN)
         for weight in (0.3, 0.4, 0.5, 0.6, 0.7):
@@ -199,7 +225,9 @@ def time_stage(items: list[LocalizedArticle]) -> None:
     sizes = Counter(len(s.slugs) for s in digest.stories)
     print(f"stories stage on {len(items)} articles: {end - start:.1f} s (topics {middle - start:.1f} s, "
           f"grouping {end - middle:.1f} s); {len(digest.stories)} stories, largest {max(sizes)}, "
-          f"{sum(c for size, c in sizes.items() if size > 1)} of several")
+          f"{sum(c for size, c in sizes.items() if size > 1)} of several; {len(digest.threads)} threads, "
+          f"largest {max((len(t.stories) for t in digest.threads), default=0)} stories, "
+          f"{sum(len(t.stories) for t in digest.threads)} stories in threads")
 
 
 def show_topics(items: list[LocalizedArticle]) -> None:

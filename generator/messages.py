@@ -36,6 +36,13 @@ MESSAGES = {
     "sources": "{count} sources",
     "story_count": "{articles} articles · {outlets} sources",
     "story_one_outlet": "{articles} articles · one source",
+    "story_summary": "Story summary",
+    "story_summary_intro": "Sentences from the summaries of this story's articles, those the coverage agrees on most "
+                           "first, each followed by the outlet that wrote it.",
+    "story_articles": "Articles of this story",
+    "thread_title": "Timeline: {subject}",
+    "thread_intro": "The events of this ongoing story, oldest first; each links to its newest article.",
+    "thread_link": "Timeline: {count} events",
     "editions_title": "Daily editions",
     "editions_intro": "The stories of each day, newest day first.",
     "edition_title": "Edition of {date}",

@@ -140,8 +140,10 @@ words, and Pagefind's memory grows with words indexed: ~900 MB at 10,000 article
 
 
 def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = (),
-                topics_with_pages: frozenset[str] | set[str] = frozenset()) -> str:
-    """An article's page; a topic in ``topics_with_pages`` links to its page."""
+                topics_with_pages: frozenset[str] | set[str] = frozenset(),
+                story_links: Sequence[tuple[str, str]] = ()) -> str:
+    """An article's page; a topic in ``topics_with_pages`` links to its page; ``story_links``
+    ((text, path from the language's root)) to its story's summary and thread."""
     article, lang = item.article, item.language
     original_language = language_name(article.language, lang)
     meta = {
@@ -189,6 +191,8 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
     if related:
         lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
         lines += [f"- {_link(other, '../')} ({escape_text(_source_label(other))})" for other in related] + [""]
+    if story_links:
+        lines += [" · ".join(f"[{escape_text(text)}](../{path})" for text, path in story_links), ""]
     lines += [f'??? quote "{escape_text(label(lang, "original", language=original_language))}"', ""]
     # The original text is in the article's language: marked so when that is not the page's.
     if article.title != item.title or item.translated_from:
@@ -238,8 +242,10 @@ def _source_label(item: LocalizedArticle) -> str:
     return known[1] if known else item.article.source_file
 
 
-def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> list[str]:
-    """A story in a list: the lead article, its first sentence, and the other sources."""
+def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "",
+                 links: dict[str, list[tuple[str, str]]] | None = None) -> list[str]:
+    """A story in a list: the lead article, its first sentence, and the other sources;
+    ``links`` (by lead article: see story_links) adds its summary's and thread's pages."""
     lead = story[0]
     date = "" if lead.article.date_is_stand_in else f"*{escape_text(format_day(lead.article.date, lang))}* · "
     lines = [f"## {_link(lead, prefix)}", ""]
@@ -250,6 +256,8 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     counted = label(lang, "story_count" if outlets > 1 else "story_one_outlet", articles=str(len(story)),
                     outlets=str(outlets))
     count = f" · **{escape_text(counted)}**" if len(story) > 1 else ""
+    count += "".join(f" · [{escape_text(text)}]({prefix}{path})"
+                     for text, path in (links or {}).get(lead.article.slug, []))
     lines += [f"{date}{first}{count}", ""]
     if len(story) > 1:
         lines += [f"- {_link(other, prefix)} ({escape_text(_source_label(other))})"
@@ -257,19 +265,21 @@ def _story_lines(story: list[LocalizedArticle], lang: str, prefix: str = "") -> 
     return lines
 
 
-def render_home(stories: list[list[LocalizedArticle]], lang: str) -> str:
+def render_home(stories: list[list[LocalizedArticle]], lang: str,
+                links: dict[str, list[tuple[str, str]]] | None = None) -> str:
     lines = [f"# {escape_text(label(lang, 'home_title'))}", "", escape_text(label(lang, "home_intro")), "",
              f"[{escape_text(label(lang, 'more_editions'))}](editions/index.md)", ""]
     if not stories:
         lines += [escape_text(label(lang, "empty")), ""]
     for story in stories[:HOME_STORIES]:
-        lines += _story_lines(story, lang)
+        lines += _story_lines(story, lang, links=links)
     if len(stories) > HOME_STORIES:
         lines += [f"[{escape_text(label(lang, 'more_editions'))}](editions/index.md)", ""]
     return "\n".join(lines)
 
 
-def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[str, str]:
+def render_editions(stories: list[list[LocalizedArticle]], lang: str,
+                    links: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, str]:
     """editions/index.md (days, newest first), one page per day, and one for undated articles.
     A story belongs to the day of its lead article."""
     days: dict[str, list[list[LocalizedArticle]]] = {}
@@ -290,14 +300,14 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[st
         years.setdefault(day[:4], []).append(entry)
         page = [f"# {title}", ""]
         for story in days[day]:
-            page += _story_lines(story, lang, "../")
+            page += _story_lines(story, lang, "../", links)
         files[f"editions/{day}.md"] = "\n".join(page)
     if undated:
         title = escape_text(label(lang, "undated_title"))
         index.append(f"- [{title}](undated.md) ({len(undated)})")
         page = [f"# {title}", "", escape_text(label(lang, "undated_intro")), ""]
         for story in undated:
-            page += _story_lines(story, lang, "../")
+            page += _story_lines(story, lang, "../", links)
         files["editions/undated.md"] = "\n".join(page)
     if len(days) > EDITION_DAYS:
         index += ["", f"**{escape_text(label(lang, 'earlier_editions'))}:** " + " · ".join(
@@ -306,6 +316,133 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str) -> dict[st
             title = escape_text(label(lang, "editions_of_year", year=year))
             files.update(paginated(f"editions/{year}.md", [f"# {title}", ""], entries, lang))
     files["editions/index.md"] = "\n".join(index + [""])
+    return files
+
+
+STORIES_DIR = "stories"
+THREADS_DIR = "threads"
+
+
+def _present_stories(digest: Digest, by_slug: dict[str, LocalizedArticle]
+                     ) -> list[tuple[Story, list[LocalizedArticle]]]:
+    """The digest's stories with their articles on this language's site (newest first)."""
+    present = [(story, [by_slug[slug] for slug in story.slugs if slug in by_slug]) for story in digest.stories]
+    return [(story, group) for story, group in present if group]
+
+
+def _threads_shown(digest: Digest, by_slug: dict[str, LocalizedArticle]
+                   ) -> dict[str, list[tuple[Story, list[LocalizedArticle]]]]:
+    """Per thread with two stories or more on this site: its stories, in date order."""
+    by_id = {story.id: (story, group) for story, group in _present_stories(digest, by_slug)}
+    threads = {}
+    for thread in digest.threads:
+        shown = [by_id[story_id] for story_id in thread.stories if story_id in by_id]
+        if len(shown) > 1:
+            threads[thread.id] = sorted(shown, key=lambda pair: (_event_day(pair[1]) or pair[1][-1].article.date,
+                                                                 pair[0].id))
+    return threads
+
+
+def _event_day(group: list[LocalizedArticle]) -> dt.date | None:
+    """A story's day: the earliest date its articles state (None when none does)."""
+    return min((item.article.date for item in group if not item.article.date_is_stand_in), default=None)
+
+
+def story_links(digest: Digest, by_slug: dict[str, LocalizedArticle], lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Per article: (text, path from the language's root) of its story's summary page (a story
+    of two articles or more) and of its thread's timeline (a thread of two stories or more)."""
+    threads = _threads_shown(digest, by_slug)
+    links: dict[str, list[tuple[str, str]]] = {}
+    for story, group in _present_stories(digest, by_slug):
+        found = []
+        if len(group) > 1:
+            found.append((label(lang, "story_summary"), f"{STORIES_DIR}/{story.id}.md"))
+        if story.thread in threads:
+            found.append((label(lang, "thread_link", count=str(len(threads[story.thread]))),
+                          f"{THREADS_DIR}/{story.thread}.md"))
+        if found:
+            for item in group:
+                links[item.article.slug] = found
+    return links
+
+
+def _outlet(item: LocalizedArticle) -> str:
+    from .outlets import outlet_name
+
+    return outlet_name(item.article) or _source_label(item)
+
+
+def _counted(group: list[LocalizedArticle], lang: str) -> str:
+    from .outlets import count_outlets
+
+    outlets = count_outlets([item.article for item in group])
+    return label(lang, "story_count" if outlets > 1 else "story_one_outlet", articles=str(len(group)),
+                 outlets=str(outlets))
+
+
+def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequence[tuple[str, int]], lang: str,
+                      thread: tuple[str, int] | None = None) -> str:
+    """``stories/<id>.md``: a story of two articles or more: its summary across its articles
+    (each sentence as this site shows it, followed by its outlet, linking to its article), its
+    articles, and its thread's timeline (``thread``: (id, number of stories))."""
+    lead = group[0]
+    by_slug = {item.article.slug: item for item in group}
+    date = _event_day(group)
+    dated = f"*{escape_text(format_day(date, lang))}* · " if date else ""
+    lines = [front_matter({"title": html.escape(" ".join(lead.title.split()), quote=True)}), f"# {_title(lead)}", "",
+             f"{dated}**{escape_text(_counted(group, lang))}**", "",
+             f"## {escape_text(label(lang, 'story_summary'))}", "", escape_text(label(lang, "story_summary_intro")), ""]
+    for slug, index in summary:
+        item = by_slug.get(slug)
+        if item is None or index >= len(item.sentences):
+            continue
+        sentence = in_language(escape_paragraph(item.sentences[index]), sentence_language(item, index), lang)
+        if not item.missing_model and index in item.original_sentences:
+            sentence += f" *({escape_text(label(lang, 'not_reliable'))})*"
+        lines.append(f"- {sentence} — [{escape_text(_outlet(item))}](../{BLOG_DIR}/{slug}.md)")
+    lines += ["", f"## {escape_text(label(lang, 'story_articles'))}", ""]
+    lines += [f"{_dated_link(item, lang)} ({escape_text(_source_label(item))})" for item in group] + [""]
+    if thread:
+        text = label(lang, "thread_link", count=str(thread[1]))
+        lines += [f"[{escape_text(text)}](../{THREADS_DIR}/{thread[0]}.md)", ""]
+    return "\n".join(lines)
+
+
+def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedArticle]]],
+                       lang: str) -> dict[str, str]:
+    """``threads/<id>.md``: a thread's timeline: its stories in date order, each linking its lead
+    (newest) article and its summary page, with its count of articles and outlets; named by the
+    topics its articles share most, else by its newest story's title. Numbered pages past
+    PAGE_SIZE stories (see paginated)."""
+    topics = Counter(tag for _, group in events for item in group for tag in item.tags)
+    subject = " · ".join(tag for tag, count in topics.most_common(2) if count > 1)
+    newest = events[-1][1][0]
+    title = label(lang, "thread_title", subject=subject or " ".join(newest.title.split()))
+    heading = escape_text(title) if subject else escape_text(label(lang, "thread_title", subject="")) + _title(newest)
+    head = [f"# {heading}", "", escape_text(label(lang, "thread_intro")), ""]
+    entries = []
+    for story, group in events:
+        date = _event_day(group)
+        dated = f"*{escape_text(format_day(date, lang))}* · " if date else ""
+        extra = f" ({escape_text(_source_label(group[0]))})"
+        if len(group) > 1:
+            extra = (f" · **{escape_text(_counted(group, lang))}** · [{escape_text(label(lang, 'story_summary'))}]"
+                     f"(../{STORIES_DIR}/{story.id}.md)")
+        entries.append(f"- {dated}{_link(group[0], '../')}{extra}")
+    return paginated(f"{THREADS_DIR}/{thread_id}.md", head, entries[::-1], lang, title=title, in_date_order=True)
+
+
+def render_story_pages(digest: Digest, by_slug: dict[str, LocalizedArticle], lang: str) -> dict[str, str]:
+    """A page per story of two articles or more, and a timeline per thread of two stories or more."""
+    threads = _threads_shown(digest, by_slug)
+    files = {}
+    for story, group in _present_stories(digest, by_slug):
+        if len(group) > 1:
+            thread = (story.thread, len(threads[story.thread])) if story.thread in threads else None
+            files[f"{STORIES_DIR}/{story.id}.md"] = render_story_page(
+                story, group, digest.summaries.get(story.id, ()), lang, thread)
+    for thread_id, events in threads.items():
+        files.update(render_thread_page(thread_id, events, lang))
     return files
 
 
@@ -531,11 +668,13 @@ def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     return files
 
 
-def paginated(path: str, head: list[str], entries: list[str], lang: str, title: str = "") -> dict[str, str]:
+def paginated(path: str, head: list[str], entries: list[str], lang: str, title: str = "",
+              in_date_order: bool = False) -> dict[str, str]:
     """``path``: ``head`` and the newest PAGE_SIZE ``entries`` (given newest first). When there
     are more, the older ones are on numbered pages of PAGE_SIZE filled from the oldest entry
     (``<stem>.1.md`` …), which never change once full, each linking to the newer and the older
-    page. ``title`` (from an article: written pre-escaped, see render_post) names the pages."""
+    page. ``title`` (from an article: written pre-escaped, see render_post) names the pages.
+    ``in_date_order``: each page lists its entries oldest first (a timeline)."""
     stem = path.removesuffix(".md")
     name = stem.rsplit("/", 1)[-1]
     full = len(entries) // PAGE_SIZE if len(entries) > PAGE_SIZE else 0
@@ -546,7 +685,7 @@ def paginated(path: str, head: list[str], entries: list[str], lang: str, title: 
         links += [f"[{escape_text(label(lang, 'older'))} →]({older}.md)"] if older else []
         numbered = [escape_text(label(lang, "page_number", number=str(number)))] if number else []
         footer = [" · ".join(numbered + links), ""] if links else []
-        return "\n".join(matter + head + shown + [""] + footer)
+        return "\n".join(matter + head + (shown[::-1] if in_date_order else shown) + [""] + footer)
 
     files = {path: page(entries[:PAGE_SIZE], None, f"{name}.{full}" if full else None, None)}
     oldest_first = entries[::-1]
@@ -598,21 +737,24 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest) -
     by_slug = {item.article.slug: item for item in items}
     grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]
+    links = story_links(digest, by_slug, lang)
     files = {
-        "index.md": render_home(grouped, lang),
+        "index.md": render_home(grouped, lang, links),
         **render_blog(items, lang),
         "feed.xml": render_feed(grouped, lang),
         "atom.xml": render_atom(grouped, lang),
         "feed.json": render_json_feed(grouped, lang),
         "subscriptions.opml": render_opml(items, lang),
-        **render_editions(grouped, lang),
+        **render_editions(grouped, lang, links),
+        **render_story_pages(digest, by_slug, lang),
         **render_sources(items, lang),
         **render_tags(items, lang),
     }
     topics = topics_with_pages(items)
     for item in items:
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]
-        files[f"{BLOG_DIR}/{item.article.slug}.md"] = render_post(item, related, topics)
+        files[f"{BLOG_DIR}/{item.article.slug}.md"] = render_post(item, related, topics,
+                                                                  links.get(item.article.slug, []))
     return files
 
 

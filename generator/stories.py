@@ -56,6 +56,12 @@ MAX_TAGS = 4
 MAX_RELATED = 8  # links per article page
 STORY_DAYS = 3  # articles further apart than this are not compared, and a story spans at most this
 MAX_STORY_ARTICLES = 30  # a safety valve: average link does not chain
+THREAD_DAYS = 30  # a story joins a thread with an event at most this many days before it
+THREAD_THRESHOLD = 0.4  # tuned on the labelled set's tuning half (bench/events.py --threads)
+THREAD_ENTITIES = 8  # a story's main entities, the ones threads compare
+SUMMARY_SENTENCES = 4  # at most, in a story's summary
+SUMMARY_PER_ARTICLE = 2  # at most from one article: a story summary is the coverage's, not one article's
+REDUNDANT_OVERLAP = 0.5  # a sentence whose content words are this much in a chosen one's is not shown
 TERMS_VERSION = 2  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
@@ -67,7 +73,17 @@ class Story:
     id: str = ""
     """Stable: the slug of its oldest article."""
     thread: str | None = None
-    """The thread it belongs to (not grouped yet: always None)."""
+    """The id of the thread it belongs to, when that thread has other stories too."""
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Stories (events) about one ongoing subject."""
+
+    id: str
+    """Stable: the id of its oldest story."""
+    stories: tuple[str, ...]
+    """Story ids in date order, oldest first (at least two)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,12 @@ class Digest:
     """Newest story first."""
     related: dict[str, tuple[str, ...]]
     """Per article: the other articles of its story, most similar first."""
+    threads: list[Thread] = dataclasses.field(default_factory=list)
+    """Threads of two stories or more, newest first (by their newest story)."""
+    summaries: dict[str, tuple[tuple[str, int], ...]] = dataclasses.field(default_factory=dict)
+    """Per story of two articles or more: its summary, as (article slug, index of one of that
+    article's summary sentences), in the order shown. The same in every language: each site
+    shows that article's sentence as localized (translated by the translate stage)."""
 
 
 @functools.cache
@@ -185,8 +207,8 @@ def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tupl
 
 
 def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Callable[[int], bool],
-                  document_frequency: Counter) -> dict[tuple[int, int], float]:
-    """Dot products of the pairs at most STORY_DAYS apart that share a feature ``sparse``
+                  document_frequency: Counter, window: int = STORY_DAYS) -> dict[tuple[int, int], float]:
+    """Dot products of the pairs at most ``window`` days apart that share a feature ``sparse``
     allows (from postings lists sorted by day: the cost is that of each day's articles)."""
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for index, vector in enumerate(vectors):
@@ -201,7 +223,7 @@ def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Call
         for a, (i, wi) in enumerate(entries):
             for b in range(a + 1, len(entries)):
                 j, wj = entries[b]
-                if days[j] - days[i] > STORY_DAYS:
+                if days[j] - days[i] > window:
                     break
                 scores[(i, j) if i < j else (j, i)] += wi * wj
     return scores
@@ -211,8 +233,14 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
                  problems: list[Problem] | None = None) -> dict[tuple[int, int], float]:
     """The score of every pair of articles at most STORY_DAYS apart that shares a term or a
     specific entity (see the module's documentation); other pairs are left out."""
+    return _compare(items, cache, problems)[0]
+
+
+def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem] | None
+             ) -> tuple[dict[tuple[int, int], float], list[dict[str, float]]]:
+    """``similarities``, and each article's unit vector of specific evidence."""
     if not items:
-        return {}
+        return {}, []
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
     n = len(items)
@@ -245,7 +273,7 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
             score -= UNDATED_MARGIN
         if score > 0:
             scores[(i, j)] = score
-    return scores
+    return scores, entity_vectors
 
 
 def _evidence_aliases(features: list[dict]) -> dict[str, str]:
@@ -264,7 +292,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
                   cache: Cache | None = None, problems: list[Problem] | None = None) -> Digest:
     """Stories (events), newest story first, and each article's related articles (the others
     of its story, most similar first). Every article is in exactly one story."""
-    scores = similarities(items, cache, problems)
+    scores, entity_vectors = _compare(items, cache, problems)
     neighbours: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), score in scores.items():
         neighbours[i][j] = score
@@ -304,6 +332,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
 
     stories = []
     related = {}
+    summaries = {}
     for group in members:
         ordered = sorted(group, key=newest)
         oldest = min(group, key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
@@ -312,8 +341,114 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
             for i in group:
                 others = sorted((j for j in group if j != i), key=lambda j: (-neighbours[i].get(j, 0.0), newest(j)))
                 related[items[i].article.slug] = tuple(items[j].article.slug for j in others[:MAX_RELATED])
+            summaries[stories[-1].id] = story_summary([items[i] for i in ordered])
+    threads = group_threads(members, stories, items, entity_vectors)
+    thread_of = {story_id: thread.id for thread in threads for story_id in thread.stories}
+    stories = [dataclasses.replace(story, thread=thread_of.get(story.id)) for story in stories]
     by_slug = {item.article.slug: index for index, item in enumerate(items)}
-    return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related)
+    return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related, threads, summaries)
+
+
+def _story_day(group: list[int], items: list[LocalizedArticle]) -> int:
+    """A story's day: its earliest stated date, else the earliest day its articles were added."""
+    stated = [items[i].article.date.toordinal() for i in group if not items[i].article.date_is_stand_in]
+    return min(stated or [items[i].article.date.toordinal() for i in group])
+
+
+def group_threads(members: list[list[int]], stories: list[Story], items: list[LocalizedArticle],
+                  entity_vectors: list[dict[str, float]]) -> list[Thread]:
+    """Threads of two stories or more, newest first. A story's main entities are the
+    ``THREAD_ENTITIES`` heaviest of its articles' specific entities (figures left out: they
+    name an event, not a subject); two stories at most ``THREAD_DAYS`` apart score the cosine of
+    their main entities. Stories are placed oldest first: one joins the thread whose average
+    score over its stories of the last THREAD_DAYS (missing pairs count 0) is the highest and
+    at least ``THREAD_THRESHOLD`` (average link again: close to the thread's recent events as
+    a whole, not to one of them), else starts one. A thread can go on as long as its subject
+    does: each new event is compared with its recent ones."""
+    vectors = []
+    for group in members:
+        total: dict[str, float] = defaultdict(float)
+        for i in group:
+            for key, weight in entity_vectors[i].items():
+                if not key.startswith("figure:"):
+                    total[key] += weight
+        main = sorted(total.items(), key=lambda pair: (-pair[1], pair[0]))[:THREAD_ENTITIES]
+        norm = math.sqrt(sum(w * w for _, w in main)) or 1.0
+        vectors.append({key: w / norm for key, w in main})
+    days = [_story_day(group, items) for group in members]
+    scores = _dot_products(vectors, days, lambda df: True, Counter(), THREAD_DAYS)
+    neighbours: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), score in scores.items():
+        neighbours[a][b] = neighbours[b][a] = score
+    threads: list[list[int]] = []
+    thread_of: dict[int, int] = {}
+    for s in sorted(range(len(stories)), key=lambda s: (days[s], stories[s].id)):
+        totals: dict[int, float] = defaultdict(float)
+        for t, score in neighbours[s].items():
+            if t in thread_of:
+                totals[thread_of[t]] += score
+        best, best_score = None, THREAD_THRESHOLD
+        for thread, summed in sorted(totals.items()):
+            recent = sum(1 for t in threads[thread] if days[s] - days[t] <= THREAD_DAYS)
+            if summed / recent >= best_score:
+                best, best_score = thread, summed / recent
+        if best is None:
+            best = len(threads)
+            threads.append([])
+        threads[best].append(s)
+        thread_of[s] = best
+    several = sorted((group for group in threads if len(group) > 1),
+                     key=lambda group: (-max(days[s] for s in group), stories[group[0]].id))
+    return [Thread(stories[group[0]].id, tuple(stories[s].id for s in group)) for group in several]
+
+
+def _content_words(sentence: str, language: str) -> Counter:
+    return _terms(sentence, language, _stemmer(language))
+
+
+def story_summary(items: list[LocalizedArticle]) -> tuple[tuple[str, int], ...]:
+    """A story's summary across its articles (``items``, newest first, in one language):
+    (article slug, sentence index) of at most ``SUMMARY_SENTENCES`` of their summary sentences.
+    Each sentence is ranked by its centrality among the other articles' sentences (the sum of
+    its TF-IDF cosines with them: what the coverage agrees on), the first sentences of an
+    article a little ahead; chosen best first, leaving out a sentence whose content words are
+    ``REDUNDANT_OVERLAP`` or more in a chosen one (it says the same again), one sentence of
+    each article that shares anything with the others before a second one, and at most
+    ``SUMMARY_PER_ARTICLE`` from one article; shown best first."""
+    candidates = []
+    for order, item in enumerate(items):
+        for index, sentence in enumerate(item.sentences):
+            words = _content_words(sentence, item.language)
+            if words:
+                candidates.append((order, index, words))
+    if not candidates:
+        return ()
+    frequency = Counter(word for _, _, words in candidates for word in words)
+    n = len(candidates)
+    vectors = []
+    for _, _, words in candidates:
+        weights = {w: (1 + math.log(c)) * math.log(1 + n / frequency[w]) for w, c in words.items()}
+        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+        vectors.append({w: x / norm for w, x in weights.items()})
+    ranked = []
+    for a, (order, index, _) in enumerate(candidates):
+        support = sum(sum(weight * vectors[b].get(word, 0.0) for word, weight in vectors[a].items())
+                      for b, (other, _, _) in enumerate(candidates) if other != order)
+        ranked.append((-(support + 0.1 / (1 + index)), order, index, a, support))
+    ranked.sort()
+    chosen: list[int] = []
+    per_article: Counter = Counter()
+    for cap in range(1, SUMMARY_PER_ARTICLE + 1):  # one sentence of each article first: more outlets heard
+        for _, order, _index, a, support in ranked:
+            mine = candidates[a][2].keys()
+            if len(chosen) == SUMMARY_SENTENCES or a in chosen or per_article[order] >= cap \
+                    or (cap == 1 and not support) \
+                    or any(len(mine & candidates[c][2].keys()) >= REDUNDANT_OVERLAP * len(mine) for c in chosen):
+                continue
+            chosen.append(a)
+            per_article[order] += 1
+    chosen.sort(key=lambda a: next(n for n, entry in enumerate(ranked) if entry[3] == a))
+    return tuple((items[candidates[a][0]].article.slug, candidates[a][1]) for a in chosen)
 
 
 PIVOT_FOR_STORIES = "en"  # every article has an English summary when English is a site language

@@ -3,7 +3,8 @@
 PATHs are read the way the build reads seeds/ (the same cache: files the build read are not
 read again), summarized and translated into the pivot language through the build's cache and
 models, then grouped by ``stories.group_stories``. Every article is in exactly one story (an
-article alone is a story of one)."""
+article alone is a story of one); ``thread`` is the id of the story's thread (the id of its
+oldest story) when that thread holds other stories too, else null."""
 
 from __future__ import annotations
 

@@ -92,8 +92,28 @@ def test_feed_per_language_is_valid_and_linked_from_every_page(digest):
             assert 'type="application/rss+xml"' in page.read_text(), page
 
 
+def test_a_story_of_several_articles_has_a_summary_page_in_every_language(digest):
+    """Across outlets and languages (real models): sentences of the story's articles' summaries,
+    each attributed, as each site shows them (the Portuguese article's own sentences on the pt
+    site, their translations on the en site)."""
+    project, _ = digest
+    pages = {lang: (project / "docs" / lang / "stories" / "storm-gazette.md").read_text() for lang in ("en", "pt")}
+    for lang, page in pages.items():
+        picked = re.findall(r"^- (.+) — \[[^\]]+\]\(\.\./articles/([\w-]+)\.md\)$", page, re.M)
+        assert 2 <= len(picked) <= 4 and len({slug for _, slug in picked}) >= 2
+        assert {slug for _, slug in picked} <= set(STORM)
+        home = (project / "docs" / lang / "index.md").read_text()
+        assert home.count("(stories/storm-gazette.md)") == 1
+        assert (project / "site" / lang / "stories" / "storm-gazette" / "index.html").is_file()
+    pt_sentences = (RELATED / "storm-pt.txt").read_text()
+    shown = [sentence for sentence, slug in re.findall(r"^- (.+) — \[[^\]]+\]\(\.\./articles/([\w-]+)\.md\)$",
+                                                       pages["pt"], re.M) if slug == "storm-pt"]
+    assert all(s.replace("&#45;", "-") in " ".join(pt_sentences.split()) for s in shown)
+
+
 # --- Event-level stories, outlets and entity topics (no models needed) ---
 
+import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
 
@@ -274,3 +294,137 @@ def test_a_run_of_capitalized_words_is_split_into_the_names_it_holds():
     assert entities.collection_aliases({"name:pt": 3, "name:partido dos trabalhadores": 2, "name:tories": 2,
                                         "name:tory": 5}) == {"name:pt": "name:partido dos trabalhadores",
                                                              "name:tories": "name:tory"}
+
+
+# --- Threads (events of one ongoing subject) and the story summary across articles ---
+
+SAGA = ["Borealis Metals makes an offer for Acme Steel. The board of Acme Steel will study the Borealis Metals bid. "
+        "Acme Steel shares rose.",
+        "Acme Steel rejects the Borealis Metals offer. The Acme Steel board said the Borealis Metals bid was too low. "
+        "Borealis Metals may return.",
+        "Borealis Metals raises its Acme Steel bid. The new Borealis Metals offer values Acme Steel higher. "
+        "Acme Steel will meet on Friday."]
+
+
+def _saga(days=(1, 9, 20), start=dt.date(2024, 5, 1)):
+    return [_item(f"saga-{n}", title, text, start + dt.timedelta(days=day))
+            for n, (day, text, title) in enumerate(zip(days, SAGA, ("Borealis bids for Acme Steel",
+                                                                   "Acme Steel rejects Borealis",
+                                                                   "Borealis raises Acme Steel bid"), strict=True))]
+
+
+def test_events_of_one_subject_form_a_thread_in_date_order_and_others_do_not():
+    saga = _saga()
+    late = _item("saga-late", "Acme Steel and Borealis again", SAGA[0], dt.date(2024, 5, 1) + dt.timedelta(days=200))
+    lone = _item("lone", "Cobalt prices soar in Kinshasa", "Cobalt prices in Kinshasa rose to a record. Traders in "
+                 "Kinshasa said cobalt demand was strong.", dt.date(2024, 5, 9))
+    digest = stories.group_stories([*saga, late, lone, *FILLER])
+    by_slug = {slug: story for story in digest.stories for slug in story.slugs}
+    assert all(len(by_slug[f"saga-{n}"].slugs) == 1 for n in range(3))  # days apart: three events
+    assert [(t.id, t.stories) for t in digest.threads] == [("saga-0", ("saga-0", "saga-1", "saga-2"))]
+    assert {by_slug[f"saga-{n}"].thread for n in range(3)} == {"saga-0"}
+    assert by_slug["saga-late"].thread is None and by_slug["lone"].thread is None  # months later; another subject
+
+
+def test_a_story_summary_takes_central_sentences_across_outlets_without_repeating_itself():
+    a = _item("sum-a", "Storm hits Port Harbor", "x", dt.date(2024, 5, 6), source_name="Gazette")
+    b = _item("sum-b", "Port Harbor flooded", "x", dt.date(2024, 5, 6), source_name="Herald")
+    c = _item("sum-c", "Port Harbor storm", "x", dt.date(2024, 5, 7), source_name="Courier")
+    sentences = {
+        "sum-a": ("A storm flooded Port Harbor on Thursday and 400 residents moved to shelters.",
+                  "The mayor said the water rose faster than ever.", "Schools will stay closed on Friday."),
+        "sum-b": ("A storm flooded Port Harbor on Thursday and 400 residents moved to shelters.",  # a repeat
+                  "Rivers overflowed and cut the main coast road after the storm in Port Harbor.",
+                  "The mayor thanked volunteers."),
+        "sum-c": ("Emergency services moved 400 Port Harbor residents to shelters as the storm flooded the town.",
+                  "Insurers expect large claims."),
+    }
+    items = [LocalizedArticle(Summary(i.article, sentences[i.article.slug]), "en", i.title,
+                              sentences[i.article.slug], None) for i in (c, a, b)]
+    picks = stories.story_summary(items)
+    assert 2 <= len(picks) <= stories.SUMMARY_SENTENCES
+    chosen = [{i.article.slug: i.sentences for i in items}[slug][index] for slug, index in picks]
+    assert chosen.count(sentences["sum-a"][0]) == 1  # said once, by one of the two outlets that said it
+    assert "Port Harbor" in chosen[0] and "400" in chosen[0]  # what the coverage agrees on comes first
+    assert sentences["sum-c"][0] not in chosen  # the same again in other words
+    assert sentences["sum-b"][1] in chosen  # a new fact about the same place is not a repeat (3 of 9 words)
+    digest = stories.group_stories(items + FILLER)
+    story = next(s for s in digest.stories if "sum-a" in s.slugs)
+    assert len(story.slugs) == 3 and digest.summaries[story.id]
+
+
+def _site(items, digest, lang):
+    from generator.render import _render_language
+
+    return _render_language(items, lang, digest)
+
+
+def test_thread_timeline_story_page_and_their_links_in_every_language(monkeypatch):
+    from generator import render
+
+    saga = _saga()
+    merger = [_item("m-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 27), source_name="Gazette"),
+              _item("m-b", "Borealis buys Acme Steel", MERGER, dt.date(2024, 5, 28), source_name="Herald")]
+    digest = stories.group_stories([*saga, *merger, *FILLER])
+    [thread] = digest.threads
+    assert len(thread.stories) == 4 and thread.stories[0] == "saga-0"
+    story = next(s for s in digest.stories if "m-a" in s.slugs)
+    assert story.thread == "saga-0" and story.id == "m-a"
+    for lang, word in (("en", "Timeline"), ("pt", "Cronologia")):
+        # In Portuguese, the merger's sentences are shown in English (as a failed translation would be).
+        items = [dataclasses.replace(i, language=lang, original_sentences=tuple(range(len(i.sentences))))
+                 if lang != "en" else i for i in [*saga, *merger, *FILLER]]
+        files = _site(items, digest, lang)
+        timeline = files["threads/saga-0.md"]
+        linked = re.findall(r"\]\(\.\./articles/([\w-]+)\.md\)", timeline)
+        assert linked == ["saga-0", "saga-1", "saga-2", "m-b"]  # date order, each event's lead (newest) article
+        assert f"# {word}" in timeline and "(../stories/m-a.md)" in timeline
+        page = files["stories/m-a.md"]
+        assert "(../threads/saga-0.md)" in page
+        assert "— [Gazette](../articles/m-a.md)" in page or "— [Herald](../articles/m-b.md)" in page
+        picked = [line for line in page.splitlines() if line.startswith("- ") and " — [" in line]
+        assert 1 <= len(picked) <= stories.SUMMARY_SENTENCES
+        if lang == "pt":  # shown in the original language: marked so
+            assert all(line.startswith('- <span lang="en">') for line in picked)
+        home = files["index.md"]
+        assert "(stories/m-a.md)" in home and f"[{word}: 4 " in home and "(threads/saga-0.md)" in home
+        for slug in ("m-a", "saga-1"):
+            assert "(../threads/saga-0.md)" in files[f"articles/{slug}.md"]
+        assert "(../stories/m-a.md)" in files["articles/m-b.md"]
+        assert "(../stories/" not in files["articles/saga-1.md"]  # a story of one article has no summary page
+    monkeypatch.setattr(render, "PAGE_SIZE", 3)  # a long thread continues on numbered pages, each in date order
+    files = _site([*saga, *merger, *FILLER], digest, "en")
+    assert re.findall(r"articles/([\w-]+)\.md", files["threads/saga-0.md"]) == ["saga-1", "saga-2", "m-b"]
+    assert re.findall(r"articles/([\w-]+)\.md", files["threads/saga-0.1.md"]) == ["saga-0", "saga-1", "saga-2"]
+
+
+def test_story_summary_text_never_becomes_markup():
+    import markdown
+    from hostile_corpus import MARK, PAYLOADS
+    from test_hostile import live_markup
+
+    text = " ".join(f"Acme Steel {p} Borealis." for p in PAYLOADS[:6])
+    hostile = [_item(f"h-{n}", f"Acme Steel {PAYLOADS[0]}", MERGER + " " + text, dt.date(2024, 5, 6),
+                     source_name=f"{PAYLOADS[n + 1]} News") for n in range(2)]
+    hostile = [dataclasses.replace(i, sentences=(PAYLOADS[3] + " Acme Steel and Borealis Metals agree.",
+                                                 PAYLOADS[1] + " Acme Steel and Borealis Metals agree a deal."))
+               for i in hostile]
+    digest = stories.group_stories([*hostile, *FILLER])
+    files = _site([*hostile, *FILLER], digest, "en")
+    page = next(content for path, content in files.items() if path.startswith("stories/"))
+    rendered = markdown.markdown(page.split("---\n", 2)[2], extensions=["admonition", "pymdownx.details", "toc"])
+    assert MARK in rendered and live_markup(rendered) == []
+
+
+def test_stories_command_fills_the_thread(tmp_path, capsys, tiny_models):
+    from generator.cli import main
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n, item in enumerate(_saga()):
+        (seeds / f"saga-{n}.md").write_text(f"---\ntitle: {item.title}\ndate: {item.article.date}\n---\n\n"
+                                            f"{item.article.text}\n")
+    project = make_project(tmp_path / "project", tiny_models, seeds=seeds)
+    assert main(["stories", "--json", "--project", str(project), str(seeds)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 3 and {line["thread"] for line in lines} == {"saga-0"}
