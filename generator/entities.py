@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .languages import stop_words
+from .messages import locale_of
 
 MAX_TAGS = 4
 CLDR_LANGUAGES = ("en", "pt", "es", "fr", "de", "it")  # names recognised in any of these
@@ -183,14 +184,9 @@ def display_name(key: str, shown: str, language: str) -> str:
     languages; any other name as written (never translated)."""
     kind, _, code = key.partition(":")
     if kind in ("country", "language") and code:
-        from babel import Locale
-
         if code in SUBDIVISIONS:
             return SUBDIVISIONS[code].get(language, SUBDIVISIONS[code]["en"])
-        try:
-            locale = Locale.parse(language)
-        except (ValueError, LookupError):
-            return shown
+        locale = locale_of(language)  # a language CLDR does not know gets English names, like its page texts
         table = locale.territories if kind == "country" else locale.languages
         if code == "EU":
             return {"pt": "União Europeia", "es": "Unión Europea", "fr": "Union européenne",

@@ -107,7 +107,8 @@ def missing_messages(lang: str) -> list[str]:
 
 
 @functools.cache
-def _locale(lang: str):
+def locale_of(lang: str):
+    """Babel's locale for ``lang``; English for a language CLDR does not know."""
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -119,7 +120,7 @@ def _locale(lang: str):
 @functools.lru_cache(maxsize=65536)  # pages repeat the same days and names
 def language_name(code: str, in_language: str = "en") -> str:
     """Name of language ``code`` as written in ``in_language`` (CLDR): 'inglês', 'Englisch'."""
-    return _locale(in_language).languages.get(code) or _locale("en").languages.get(code) or code
+    return locale_of(in_language).languages.get(code) or locale_of("en").languages.get(code) or code
 
 
 @functools.lru_cache(maxsize=65536)  # pages repeat the same days and names
@@ -134,7 +135,7 @@ def format_month(day: dt.date, lang: str) -> str:
     """The month of ``day`` with its year, as ``lang`` names it in a heading: 'Dezembro de 2026'."""
     from babel.dates import format_skeleton
 
-    name = format_skeleton("yMMMM", day, locale=_locale(lang))
+    name = format_skeleton("yMMMM", day, locale=locale_of(lang))
     return name[:1].upper() + name[1:]
 
 
@@ -143,6 +144,6 @@ def format_day(day: dt.date, lang: str) -> str:
     """A day as ``lang`` writes it in running text: '1 de dezembro de 2026', 'December 1, 2026'."""
     from babel.dates import format_date
 
-    return format_date(day, format="long", locale=_locale(lang))
+    return format_date(day, format="long", locale=locale_of(lang))
 
 

@@ -428,3 +428,10 @@ def test_stories_command_fills_the_thread(tmp_path, capsys, tiny_models):
     assert main(["stories", "--json", "--project", str(project), str(seeds)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(lines) == 3 and {line["thread"] for line in lines} == {"saga-0"}
+
+
+def test_a_country_topic_on_a_site_in_a_language_cldr_does_not_know_gets_its_english_name():
+    from generator.entities import display_name
+
+    assert display_name("country:BR", "Brasil", "pt") == "Brasil"
+    assert display_name("country:BR", "Brasil", "xx") == "Brazil"  # as the page texts fall back to English
