@@ -117,13 +117,27 @@ def dated_rtl_site(tmp_path_factory, serve, tiny_models):
     return built_and_served(project, serve)
 
 
+FLOOD_REPORTS = (
+    ("flood-planet", 2, "Valley Echo", "Heavy rain flooded the Marrow River valley on Tuesday and Governor Alice Grey "
+     "closed the Dunmore Bridge. Families near the Marrow River left their homes as the water rose. Governor Alice "
+     "Grey said the Dunmore Bridge would stay closed."),
+    ("flood-crier", 2, "River Post", "The Marrow River burst its banks on Tuesday after heavy rain, and Governor Alice "
+     "Grey ordered the Dunmore Bridge shut. Residents along the Marrow River were moved to a school. Alice Grey "
+     "visited the Dunmore Bridge."),
+    ("flood-aid", 6, "Valley Echo", "Governor Alice Grey promised aid to families hit by the Marrow River flood. The "
+     "Dunmore Bridge reopened on Friday after engineers checked it. Alice Grey thanked the volunteers of the Marrow "
+     "River valley."),
+)
+
+
 @pytest.fixture(scope="module")
 def varied_site(tmp_path_factory, serve):
     """Every kind of page, en and pt, with tiny models that change digits (a sentence or title
     with a number fails the translation checks and is shown in its own language): two articles
     from one source (Daily Planet, with their original addresses) sharing a topic (Marrow
     County), an English and a Portuguese article with numbers (shown untranslated on the other
-    site), a French one no model translates (shown as is), on three days."""
+    site), a French one no model translates (shown as is), and one event from two outlets with a
+    later event on its subject (a story summary and a thread's timeline), on five days."""
     models = tmp_path_factory.mktemp("digit-models")
     for source, target in (("en", "pt"), ("pt", "en")):
         build_tiny_package(models, source, target, changes_digits=True)
@@ -142,6 +156,11 @@ def varied_site(tmp_path_factory, serve):
         "---\ntitle: A feira do livro\ndate: 2024-05-04\nsource: Jornal da Tarde\nurl: https://jornal.example/feira\n"
         "---\n\nA feira do livro de Lisboa abriu ontem com muitos visitantes. Os editores esperam vender 20 mil "
         "livros até junho. A feira fica aberta todos os dias.\n")
+    # One event reported by two outlets, and a later event on the same subject: a story page
+    # (its summary across outlets) and a thread's timeline page.
+    for name, day, source, text in FLOOD_REPORTS:
+        (seeds / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-0{day}\nsource: {source}\n---"
+                                          f"\n\n{text}\n")
     (seeds / "marche.md").write_text(
         "---\ntitle: Le marché de Lyon\ndate: 2024-05-03\n---\n\nLe marché couvert de Lyon rouvre ses portes "
         "après des travaux. Les commerçants sont heureux de retrouver leurs clients fidèles.\n")
@@ -435,6 +454,8 @@ PAGE_TYPES = {
     "topic": {"en": "tags/marrow-county/", "pt": "tags/marrow-county/"},
     "sources": {"en": "sources/", "pt": "sources/"},
     "source": {"en": "sources/jornal-da-tarde/", "pt": "sources/daily-planet/"},
+    "story summary": {"en": "stories/flood-crier/", "pt": "stories/flood-crier/"},
+    "thread timeline": {"en": "threads/flood-crier/", "pt": "threads/flood-crier/"},
     "404": {"en": "no/such/page/", "pt": "no/such/page/"},
 }
 SEARCHED = "marrow"  # a word of two summaries, in both languages
@@ -465,10 +486,18 @@ def _article_paths(project: Path, lang: str) -> list[str]:
 
 
 def open_search(page, query: str) -> None:
-    """Opens the search with "/" and types ``query``; returns when results are listed."""
+    """Opens the search with "/" and types ``query``; returns when the results for the whole
+    query are listed and no longer change (each keystroke starts a search whose results replace
+    the list: a check of the list while that happens sees half-built results)."""
     page.keyboard.press("/")
     page.keyboard.type(query)
     page.wait_for_selector("li.md-search-result__item", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("""() => new Promise(done => {
+        const list = () => document.querySelector(".md-search-result__list").innerHTML;
+        const before = list();
+        setTimeout(() => done(list() === before), 300);
+    })""", timeout=15000)
 
 
 def test_axe_finds_nothing_on_any_page_type_in_any_language(axe, varied_site, default_site, visit):
