@@ -83,6 +83,10 @@ def main() -> None:
     translator = Translator({(model.from_code, model.to_code): model}, Cache(work / "cache.sqlite"), decoding, cores)
     model.unload = lambda: None  # type: ignore[method-assign]  # the build reloads per pair: not timed here
     _, checked_seconds = timed(translator.translate, sentences, model.from_code, model.to_code)
+    # The same without the n-best choice (a fresh cache): what the choice costs.
+    without_choice = Translator({(model.from_code, model.to_code): model}, Cache(work / "cache-no-choice.sqlite"),
+                                decoding, cores, choice_decodings=())
+    _, no_choice_seconds = timed(without_choice.translate, sentences, model.from_code, model.to_code)
 
     import ctranslate2
 
@@ -118,6 +122,7 @@ def main() -> None:
     rows = [
         ("polydigest translate stage", stage_seconds),
         ("stage with checks, retry, n-best choice", checked_seconds),
+        ("stage with checks and retry, no choice", no_choice_seconds),
         ("raw translate_batch (2 jobs x 1 thread)", raw_seconds),
         ("argostranslate translate() per summary", argos_seconds),
     ]
@@ -127,6 +132,8 @@ def main() -> None:
     print(f"stage / raw translate_batch     = {raw_seconds / stage_seconds:.2f}x  (goal >= 0.9)")
     print(f"stage with checks and choice / raw = {raw_seconds / checked_seconds:.2f}x  "
           f"({translator.retried} retried, {translator.chosen} chosen, {sum(translator.declined.values())} declined)")
+    print(f"stage with checks and retry, no choice / raw = {raw_seconds / no_choice_seconds:.2f}x  "
+          f"({sum(without_choice.declined.values())} declined)")
     print(f"stage / argostranslate per summary = {argos_seconds / stage_seconds:.2f}x  (goal >= 5)")
 
 
