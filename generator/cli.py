@@ -17,7 +17,7 @@ from .core import build
 from .errors import ConfigError, InputError, ModelError, PolydigestError
 from .faults import is_whole_build_failure
 from .fetch import Fetcher, read_feed_list, read_opml, summary_line, totals
-from .ingest import articles_from_file, read_files, read_folder
+from .ingest import articles_from_file, read_paths
 from .paths import write_file
 from .progress import Progress
 from .records import Problem
@@ -32,6 +32,15 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     add_options(parser)
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the build report as JSON")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the final report and errors")
+
+
+def _add_paths_command(commands: argparse._SubParsersAction, name: str, summary: str, description: str) -> None:
+    """A command that shows, one JSON line at a time, what a build makes of the PATHs given."""
+    parser = commands.add_parser(name, help=summary, description=description)
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    add_options(parser, ("languages",))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,17 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_options(serve_parser)
     serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve_parser.add_argument("--no-build", action="store_true", help="serve the existing site without building")
-    ingest_parser = commands.add_parser(
-        "ingest", help="show what the build reads from article files: title, date, language, text",
-        description="Read each PATH (a file, or a folder of them) as the build reads seeds/ and print one JSON "
+    _add_paths_command(
+        commands, "ingest", "show what the build reads from article files: title, date, language, text",
+        "Read each PATH (a file, or a folder of them) as the build reads seeds/ and print one JSON "
         "object per article (per feed entry): file, entry (1-based index in a feed, else null), slug, title, "
         "date (ISO, null when the article states none), date_source ('stated' or 'stand-in'), stand_in_date, "
         "language, source_url, source_name, author, text. Skipped inputs are reported on standard error.",
     )
-    ingest_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest_parser.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
-    ingest_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
-    add_options(ingest_parser, ("languages",))
     fetch_parser = commands.add_parser(
         "fetch", help="download new entries of subscribed feeds into the seeds folder (the only step that "
         "downloads articles)",
@@ -136,17 +141,13 @@ def _parser() -> argparse.ArgumentParser:
                                   help='one JSON object a line: source, translation (null when the checks declined '
                                   'it), checks {passed, reasons}, retried')
     translate_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
-    stories_parser = commands.add_parser(
-        "stories", help="show the stories (events) the build groups articles into",
-        description="Read each PATH (a file, or a folder of them) as the build reads seeds/ (through its cache), "
+    _add_paths_command(
+        commands, "stories", "show the stories (events) the build groups articles into",
+        "Read each PATH (a file, or a folder of them) as the build reads seeds/ (through its cache), "
         "summarize, translate into the pivot language and group as the build does; print one JSON object per "
-        "story: story (id), title, articles [{file, entry, outlet, date (null when undated)}], thread (always "
-        "null for now), topics. Every article is in exactly one story.",
+        "story: story (id), title, articles [{file, entry, outlet, date (null when undated)}], thread (the id of "
+        "the story's thread, null when no other story shares it), topics. Every article is in exactly one story.",
     )
-    stories_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    stories_parser.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
-    stories_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
-    add_options(stories_parser, ("languages",))
     config_parser = commands.add_parser("config", help="list every configuration option with its value")
     config_parser.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     return parser
@@ -229,30 +230,18 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    config = _load(args)
-    missing = 0
-    for path in args.paths:
-        if path.is_dir():
-            articles, problems = read_folder(path, config)
-            prefix = path
-        elif path.is_file():
-            articles, problems = read_files([(path, path.name)], config, {})
-            prefix = path.parent
-        else:
-            articles, problems, prefix = [], [Problem(str(path), "no such file or folder")], path
-            missing += 1
-        for problem in problems:
-            print(f"polydigest: {problem}", file=sys.stderr)
-        for article in articles:
-            name, _, entry = article.source_file.partition("#")
-            print(json.dumps({
-                "file": str(prefix / name), "entry": int(entry) if entry else None, "slug": article.slug,
-                "title": article.title, "date": None if article.date_is_stand_in else article.date.isoformat(),
-                "date_source": "stand-in" if article.date_is_stand_in else "stated",
-                "stand_in_date": article.date.isoformat() if article.date_is_stand_in else None,
-                "language": article.language, "source_url": article.source_url, "source_name": article.source_name,
-                "author": article.author, "text": article.text,
-            }, ensure_ascii=False))
+    found, problems, missing = read_paths(args.paths, _load(args))
+    for problem in problems:
+        print(f"polydigest: {problem}", file=sys.stderr)
+    for article, file, entry in found:
+        print(json.dumps({
+            "file": file, "entry": entry, "slug": article.slug,
+            "title": article.title, "date": None if article.date_is_stand_in else article.date.isoformat(),
+            "date_source": "stand-in" if article.date_is_stand_in else "stated",
+            "stand_in_date": article.date.isoformat() if article.date_is_stand_in else None,
+            "language": article.language, "source_url": article.source_url, "source_name": article.source_name,
+            "author": article.author, "text": article.text,
+        }, ensure_ascii=False))
     return 1 if missing else 0
 
 

@@ -325,6 +325,31 @@ def read_folder(folder: Path, config: Config, cache: Cache | None = None, readin
     return read_files(seed_files(folder), config, git_added_dates(folder), cache, readings, executor)
 
 
+def read_paths(paths: list[Path], config: Config, cache: Cache | None = None, readings: ParsedFiles | None = None,
+               ) -> tuple[list[tuple[Article, str, int | None]], list[Problem], int]:
+    """Every article of ``paths`` (files, or folders of them) as a build reads its seeds, each
+    with the file it came from and its entry number in a feed (None for other files); the
+    problems; and how many paths do not exist (the commands that show what a build reads)."""
+    found: list[tuple[Article, str, int | None]] = []
+    problems: list[Problem] = []
+    missing = 0
+    for path in paths:
+        if path.is_dir():
+            articles, trouble = read_folder(path, config, cache, readings)
+            prefix = path
+        elif path.is_file():
+            articles, trouble = read_files([(path, path.name)], config, {}, cache, readings)
+            prefix = path.parent
+        else:
+            articles, trouble, prefix = [], [Problem(str(path), "no such file or folder")], path
+            missing += 1
+        problems += trouble
+        for article in articles:
+            name, _, entry = article.source_file.partition("#")
+            found.append((article, str(prefix / name), int(entry) if entry else None))
+    return found, problems, missing
+
+
 READ_BATCH = 32  # files per task: tens of milliseconds each, against a millisecond to send a task
 
 

@@ -17,10 +17,10 @@ from . import stories
 from .argos import Decoding, load_models
 from .cache import Cache
 from .config import Config
-from .ingest import ParsedFiles, read_files, read_folder
+from .ingest import ParsedFiles, read_paths
 from .outlets import outlet_name
 from .progress import SILENT
-from .records import Article, Problem
+from .records import Problem
 from .summarize import summarize_all
 from .translate import Translator, localize
 
@@ -30,23 +30,9 @@ def story_lines(config: Config, paths: list[Path]) -> tuple[list[dict], list[Pro
     cache = Cache(config.path(config.work_dir) / "cache.sqlite")
     try:
         readings = ParsedFiles(cache)
-        articles: list[Article] = []
-        problems: list[Problem] = []
-        where: dict[str, tuple[str, int | None]] = {}
-        for path in paths:
-            if path.is_dir():
-                found, trouble = read_folder(path, config, cache, readings)
-                prefix = path
-            elif path.is_file():
-                found, trouble = read_files([(path, path.name)], config, {}, cache, readings)
-                prefix = path.parent
-            else:
-                found, trouble, prefix = [], [Problem(str(path), "no such file or folder")], path
-            problems += trouble
-            for article in found:
-                name, _, entry = article.source_file.partition("#")
-                where[article.slug] = (str(prefix / name), int(entry) if entry else None)
-            articles += found
+        found, problems, _ = read_paths(paths, config, cache, readings)
+        articles = [article for article, _, _ in found]
+        where = {article.slug: (file, entry) for article, file, entry in found}
         readings.save()
         summaries, _, trouble = summarize_all(articles, config, cache)
         problems += trouble
