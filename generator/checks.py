@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 7
+RULES_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -102,18 +102,23 @@ def lost_acronyms(source: str, translation: str, source_language: str, target_la
 
 @functools.cache
 def _country_names(language: str) -> tuple[re.Pattern | None, dict[str, str]]:
-    """One pattern for the countries' names in ``language`` (CLDR through Babel, plus the short
-    forms news writes, from settings.toml: 'UK', 'EUA'), and name -> country code."""
+    """One pattern for the countries' names in ``language`` (CLDR through Babel, in each written
+    variety of the language settings.toml lists, since models write them all: 'Turcomenistão'
+    and 'Turquemenistão'; plus the short forms news writes: 'UK', 'EUA'), and name -> code."""
     from babel import Locale, UnknownLocaleError
 
-    try:
-        territories = Locale.parse(language).territories
-    except (UnknownLocaleError, ValueError):
-        return None, {}
-    skipped = set(settings.section("checks")["country_check_skips"])
-    owners = {unicodedata.normalize("NFC", name): code for code, name in territories.items()
-              if len(code) == 2 and code.isalpha() and code not in skipped and len(name) >= 3}
-    for code, aliases in settings.section("checks")["country_aliases"].get(language, {}).items():
+    rules = settings.section("checks")
+    skipped = set(rules["country_check_skips"])
+    owners: dict[str, str] = {}
+    for locale in (language, *rules["country_name_varieties"].get(language, ())):
+        try:
+            territories = Locale.parse(locale).territories
+        except (UnknownLocaleError, ValueError):
+            return None, {}
+        for code, name in territories.items():
+            if len(code) == 2 and code.isalpha() and code not in skipped and len(name) >= 3:
+                owners.setdefault(unicodedata.normalize("NFC", name), code)
+    for code, aliases in rules["country_aliases"].get(language, {}).items():
         owners.update(dict.fromkeys(aliases, code))
     names = "|".join(re.escape(name) for name in sorted(owners, key=len, reverse=True))
     return re.compile(rf"(?<![\w.])({names})(?!\w)"), owners

@@ -31,6 +31,8 @@ from generator.translate import Translator
     ("Trade between India and Pakistan grew.", "O comércio entre a Índia e o Paquistão cresceu."),
     ("Talks with Iran and the Netherlands resumed.", "As negociações com o Irã e a Holanda foram retomadas."),
     ("The Brazil squad won in Peru.", "A seleção brasileira venceu no Peru."),  # a country's adjective counts
+    # a country as European Portuguese writes it (CLDR pt: 'Turcomenistão', pt_PT: 'Turquemenistão')
+    ("Gas from Turkmenistan reached China.", "O gás do Turquemenistão chegou à China."),
     ("Jordan scored twice for the US team.", "Jordan marcou duas vezes pela equipa dos EUA."),  # the name kept
 ])
 def test_faithful_translations_pass_every_check(source, translation):
