@@ -11,10 +11,14 @@ MkDocs failing). Those stop the build with the previous site intact.
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any, TypeVar
 
 from .errors import BuildError, ExecutorError, PolydigestError, PublishError
 from .records import Problem
+
+T = TypeVar("T")
 
 _MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EMFILE, errno.ENFILE, errno.ENOMEM})
 
@@ -60,3 +64,14 @@ def failed(stage: str, error: str, outcome: str) -> str:
     """The reason of a Problem for an article's failure in ``stage``: the error, then what
     became of the article."""
     return f"{stage} failed ({error}); {outcome}"
+
+
+def result_or_failure(compute: Callable[..., T], *args: Any, **kwargs: Any) -> T | str:
+    """``compute(*args, **kwargs)`` for one article, or why it failed, as text: for work done in
+    batches (maybe in other processes, maybe cached), where the caller reports the failure."""
+    try:
+        return compute(*args, **kwargs)
+    except Exception as exc:  # one article's failure stays that article's
+        if is_whole_build_failure(exc):
+            raise
+        return describe(exc)

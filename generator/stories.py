@@ -35,17 +35,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from .cache import Cache, cache_key
 from .entities import OUTLETS, collection_aliases, display_name, find_entities, fold, topics
 from .entities import safe_tag as _safe_name
-from .faults import describe, failed, is_whole_build_failure
+from .faults import failed, result_or_failure
 from .languages import ENGLISH_NAMES, split_words, stop_words
 from .records import LocalizedArticle, Problem, Summary
 from .translate import Translator
-
-T = TypeVar("T")
 
 EVENT_THRESHOLD = 0.65  # tuned on the labelled set's tuning half (bench/events.py)
 RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
@@ -133,17 +131,6 @@ def figures(text: str) -> set[str]:
     return found
 
 
-def _or_failure(compute: Callable[..., T], *args: Any) -> T | str:
-    """``compute(*args)``, or why it failed on this article (cached like a result, so that
-    every build reports it, until the article or the code changes)."""
-    try:
-        return compute(*args)
-    except Exception as exc:  # one article's failure stays that article's
-        if is_whole_build_failure(exc):
-            raise
-        return describe(exc)
-
-
 def _report(item: LocalizedArticle, error: str, problems: list[Problem]) -> None:
     problems.append(Problem(item.article.source_file, failed("stories", error, "a story of its own, with no topics")))
 
@@ -176,7 +163,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     """Each article's features, cached by its texts; an article whose features cannot be
     found has none (and is in ``problems``)."""
     def compute(indices: list[str]) -> dict[str, dict | str]:
-        return {i: _or_failure(_features, items[int(i)]) for i in indices}
+        return {i: result_or_failure(_features, items[int(i)]) for i in indices}
 
     keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
                               original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode()).hexdigest(),
@@ -474,7 +461,7 @@ def tag_articles(
     cache = cache if cache is not None else (translator.cache if translator else None)
 
     def compute(slugs: list[str]) -> dict[str, Any]:
-        return {slug: _or_failure(extract_tags, by_slug[slug].title, by_slug[slug].text, by_slug[slug].language)
+        return {slug: result_or_failure(extract_tags, by_slug[slug].title, by_slug[slug].text, by_slug[slug].language)
                 for slug in slugs}
 
     keys = {slug: cache_key("topics", title=a.title, text=hashlib.sha256(a.text.encode()).hexdigest(),

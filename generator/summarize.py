@@ -22,7 +22,7 @@ from . import settings
 from .cache import Cache, cache_key
 from .config import LEAD_ALGORITHMS, Config
 from .executor import Executor, LocalExecutor, batches_of
-from .faults import describe, failed, is_whole_build_failure
+from .faults import failed, result_or_failure
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
@@ -299,21 +299,12 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     return tuple(str(s) for s in body if id(s) in chosen)
 
 
-def summarize_batch(articles: list[Article], options: dict) -> list[list[str] | str]:
+def summarize_batch(articles: list[Article], options: dict) -> list[tuple[str, ...] | str]:
     """Summaries of a batch of articles (run by an executor, maybe in another process); for an
     article the summarizer fails on, why, as text."""
     # sumy's LSA and LexRank do many small matrix operations: threaded BLAS makes them ~10x slower
     with threadpool_limits(limits=1, user_api="blas"):
-        return [_summary_or_failure(article, options) for article in articles]
-
-
-def _summary_or_failure(article: Article, options: dict) -> list[str] | str:
-    try:
-        return list(select_sentences(article, **options))
-    except Exception as exc:  # one article's failure is reported, the batch goes on
-        if is_whole_build_failure(exc):
-            raise
-        return describe(exc)
+        return [result_or_failure(select_sentences, article, **options) for article in articles]
 
 
 def opening_words(article: Article, words: int) -> tuple[str, ...]:
