@@ -7,7 +7,9 @@ hard-wrapped lines are joined into paragraphs.
 
 from __future__ import annotations
 
+import functools
 import re
+from urllib.parse import urlsplit
 
 from . import settings
 from .dates import _NUMERIC_DATE, _YEAR, DATE_LABEL, is_date_line
@@ -146,14 +148,16 @@ _AUTHOR_JUNK = settings.pattern(_RULES["author_junk"], anchored=False)
 _BYLINE = re.compile(r"^\s*(?:by|por|von|par|di|da)\s+", re.IGNORECASE)
 
 
-def registered_domain(host: str) -> str:
-    """The site a host belongs to, by the public-suffix list ('tld'): 'politica.estadao.com.br'
-    -> 'estadao.com.br', 'www.bbc.co.uk' -> 'bbc.co.uk'; the host itself when it has no known
-    suffix."""
+@functools.lru_cache(maxsize=50_000)
+def registered_domain(url_or_host: str) -> str:
+    """The site an address or host belongs to, by the public-suffix list (the ``tld`` package
+    ships it; never fetched): 'https://politica.estadao.com.br/x' -> 'estadao.com.br',
+    'www.bbc.co.uk' -> 'bbc.co.uk'; '' for a host with no known suffix ('localhost')."""
     from tld import get_fld
 
-    host = host.lower().strip(".")
-    return get_fld(host, fix_protocol=True, fail_silently=True) or host
+    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    host = (host or "").strip(".").lower()
+    return (get_fld(host, fix_protocol=True, fail_silently=True, search_private=False) or "") if host else ""
 
 
 # Host labels that name no site ("news.sky.com" is Sky, not "news").
@@ -165,7 +169,6 @@ def site_names(source_name: str, url: str) -> list[str]:
     """Ways a page's title may name its site: the declared site name, its registered domain
     ('dailycourier.co.uk') and that domain's name ('dailycourier'), and the other labels of its
     host that name something ('edition.cnn.com' -> 'cnn', 'edition')."""
-    from urllib.parse import urlsplit
 
     names = [source_name] if source_name.strip() else []
     try:
@@ -174,7 +177,7 @@ def site_names(source_name: str, url: str) -> list[str]:
         host = ""
     if not host:
         return names
-    domain = registered_domain(host)
+    domain = registered_domain(host) or host
     labels = [label for label in host.split(".")[:-1] if label not in _GENERIC_HOST_LABELS]
     return [*names, domain, *(label for label in [domain.split(".")[0], *labels] if len(label) >= 3)]
 

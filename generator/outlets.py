@@ -10,24 +10,9 @@ names none is its seed folder's outlet (a folder per feed), else an outlet of it
 
 from __future__ import annotations
 
-import functools
-from urllib.parse import urlsplit
-
+from .cleaning import registered_domain
 from .entities import fold
 from .records import Article
-
-
-@functools.lru_cache(maxsize=50_000)
-def registered_domain(url_or_host: str) -> str:
-    """'https://politica.estadao.com.br/x' -> 'estadao.com.br'; '' when it has no known suffix."""
-    from tld import get_fld
-
-    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
-    host = (host or "").strip(".").lower()
-    if not host:
-        return ""
-    found = get_fld(host, fix_protocol=True, fail_silently=True, search_private=False)
-    return found or ""
 
 
 def outlet_key(article: Article) -> str:

@@ -230,7 +230,7 @@ def source_of(article: Article) -> tuple[str, str] | None:
     belongs to ('politica.estadao.com.br' -> 'estadao.com.br'); None for a file that names
     neither."""
     host = (urlsplit(article.source_url).hostname or "") if safe_url(article.source_url) else ""
-    name = article.source_name or (registered_domain(host) if host else "")
+    name = article.source_name or (registered_domain(host) or host if host else "")
     if not name.strip():
         return None
     slug = slugify(name)

@@ -18,10 +18,14 @@ COURIER = site_names("The Daily Courier", "https://www.dailycourier.co.uk/world/
 @pytest.mark.parametrize("host, site", [
     ("politica.estadao.com.br", "estadao.com.br"), ("www.bbc.co.uk", "bbc.co.uk"),
     ("news.northernherald.com", "northernherald.com"), ("www1.folha.uol.com.br", "uol.com.br"),
-    ("localhost", "localhost"),
+    ("https://politica.estadao.com.br/x", "estadao.com.br"), ("localhost", ""),
 ])
 def test_the_site_of_a_host_comes_from_the_public_suffix_list(host, site):
     assert registered_domain(host) == site
+
+
+def test_a_host_with_no_known_suffix_names_its_site_itself():
+    assert "localhost" in site_names("", "http://localhost/story.html")
 
 
 @pytest.mark.parametrize("title", [
