@@ -21,7 +21,9 @@ from typing import Any
 
 from . import paths
 from .errors import ConfigError
+from .languages import is_language_code
 from .paths import check_layout
+from .readers import READERS
 
 CONFIG_FILE = "polydigest.toml"
 OUTPUT_OPTIONS = ("docs_dir", "site_dir", "work_dir")
@@ -31,11 +33,6 @@ INPUT_OPTIONS = ("seeds_dir", "models_dir", "mkdocs_config")
 DEFAULT_ALGORITHM = "lead"
 LEAD_ALGORITHMS = (DEFAULT_ALGORITHM, "lead-lexrank")
 SUMMARY_ALGORITHMS = (*LEAD_ALGORITHMS, "lexrank", "lsa", "luhn", "textrank", "edmundson", "sumbasic", "kl")
-
-
-def is_language_code(value: object) -> bool:
-    """True for an ISO 639 code such as 'en' or 'pt' (the one definition of a language code)."""
-    return isinstance(value, str) and value.isascii() and value.isalpha() and 2 <= len(value) <= 3 and value.islower()
 
 
 def language_code(value: str) -> str:
@@ -90,7 +87,7 @@ class Config:
     """Settings for one build. Paths are relative to ``project_dir`` unless absolute."""
 
     project_dir: Path = _option(Path("."), "Folder holding mkdocs.yml, seeds/ and models/.")
-    seeds_dir: Path = _option(Path("seeds"), "Folder of input articles (.txt, .md, .html, RSS/Atom feeds).",
+    seeds_dir: Path = _option(Path("seeds"), f"Folder of input articles: {READERS.describe()}.",
                               flag="--seeds", metavar="DIR")
     docs_dir: Path = _option(Path("docs"), "Where the generated Markdown goes, one sub-folder per language.",
                              flag="--docs", metavar="DIR")

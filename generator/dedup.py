@@ -17,11 +17,8 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .cache import Cache, cache_key
+from .readers import READERS, Readers
 from .records import Article, Problem
-
-# Which copy of a story wins: the longest text (the most complete), then the format
-# that carries the most metadata, then the file name.
-_FORMAT_RANK = {"html": 0, "md": 1, "txt": 2, "feed": 3}
 
 NEAR_DUPLICATE = 0.8  # share of the shorter text's 5-word shingles found in the other
 
@@ -89,9 +86,13 @@ def _signatures(articles: list[Article], cache: Cache | None) -> list[np.ndarray
     return [np.array(found[str(i)], dtype=np.uint64) for i in range(len(articles))]
 
 
-def deduplicate(articles: list[Article], cache: Cache | None = None) -> tuple[list[Article], list[Problem]]:
-    """Keep one copy of each story: same canonical URL, or near-identical text."""
-    ranked = sorted(articles, key=lambda a: (-len(a.text), _FORMAT_RANK.get(a.source_format, 9), a.source_file))
+def deduplicate(articles: list[Article], cache: Cache | None = None,
+                readers: Readers = READERS) -> tuple[list[Article], list[Problem]]:
+    """Keep one copy of each story: same canonical URL, or near-identical text. The copy kept
+    is the longest text (the most complete), then the one whose format ranks first among
+    ``readers`` (the one that carries the most metadata), then the first file name."""
+    ranked = sorted(articles, key=lambda a: (-len(a.text), readers.format(a.source_format).duplicate_rank,
+                                             a.source_file))
     kept: list[Article] = []
     by_url: dict[str, Article] = {}
     buckets: dict[bytes, list[int]] = {}

@@ -28,7 +28,7 @@ from . import download
 from .config import Config
 from .errors import InputError, UnreadableArticle
 from .progress import SILENT, Progress
-from .readers import decode_text, extract_html, html_to_text
+from .readers import HtmlReader, decode_text, extract_html, html_to_text, walk_feed
 from .slugs import slugify
 
 STATE_FILE = "fetch-state.json"
@@ -90,26 +90,16 @@ def read_opml(path: Path) -> list[str]:
 
 
 def parse_feed(data: bytes, content_type: str = "") -> Feed:
-    """A feed from its bytes: JSON Feed 1.x (by content type or content), else RSS/Atom."""
+    """A feed from its bytes: JSON Feed 1.x (by content type or content), else RSS/Atom, walked
+    as the feed reader walks it (``readers.walk_feed``)."""
     if "json" in content_type or data.lstrip()[:1] == b"{":
         return _parse_json_feed(data)
-    import feedparser
-
-    parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
-    if not parsed.entries and (parsed.bozo or not parsed.feed):
-        raise download.DownloadError(f"not an RSS, Atom or JSON feed ({parsed.get('bozo_exception', 'no entries')})")
-    entries = []
-    for item in parsed.entries:
-        content = item.get("content", [{}])[0].get("value") if item.get("content") else ""
-        title = " ".join(str(item.get("title", "")).split())
-        link = str(item.get("link", ""))
-        entries.append(Entry(
-            key=str(item.get("id") or link or title), title=title, url=link,
-            date=str(dict.get(item, "published") or dict.get(item, "updated") or ""),
-            author=str(item.get("author", "")), html=content or str(item.get("summary", "")),
-            tags=[t.get("term", "") for t in item.get("tags", []) if t.get("term")],
-        ))
-    return Feed(" ".join(str(parsed.feed.get("title", "")).split()), str(parsed.feed.get("language", "")), entries)
+    walk = walk_feed(data)
+    if not walk.entries and (walk.malformed or not walk.has_channel):
+        raise download.DownloadError(f"not an RSS, Atom or JSON feed ({walk.malformed or 'no entries'})")
+    entries = [Entry(key=entry.key, title=entry.title, url=entry.url, date=entry.date_written, author=entry.author,
+                     html=entry.html, tags=list(entry.tags)) for entry in walk.entries]
+    return Feed(walk.title, walk.language, entries)
 
 
 def _parse_json_feed(data: bytes) -> Feed:
@@ -240,7 +230,7 @@ class Fetcher:
         """Replace a teaser by the main text of the entry's page, when that is longer; a page
         that cannot be had leaves the teaser, and is reported."""
         try:
-            page = extract_html(decode_text(self._get(entry.url).body), entry.url, "html")
+            page = extract_html(decode_text(self._get(entry.url).body), entry.url, HtmlReader.kind)
         except (download.DownloadError, UnreadableArticle) as exc:
             problems.append(f"{entry.url}: page not used ({exc}); the feed's text is kept")
             return

@@ -1,13 +1,13 @@
 """Stage 1: read every article in the seeds folder into an ``Article``.
 
-Each file goes through the reader for its format (``readers``: plain text, Markdown with
-front matter, HTML pages, RSS/Atom feeds). Then every article is cleaned the same way:
-web boilerplate (comment forms, "READ MORE:" lines, share/subscribe lines, bylines) is
-removed by general rules; metadata the file declares wins over anything guessed; the date
-is only ever one the article states, otherwise a reproducible stand-in (the day the file
-was added to git) marked as such; the language is detected offline when not declared.
-The same story arriving twice (same canonical URL, or near-identical text) is kept once.
-A file that cannot be read is reported by name and skipped.
+Each file goes through the reader registered for its extension (``readers.READERS``).
+Then every article is cleaned the same way: web boilerplate (comment forms, "READ MORE:"
+lines, share/subscribe lines, bylines) is removed by general rules; metadata the file
+declares wins over anything guessed; the date is only ever one the article states,
+otherwise a reproducible stand-in (the day the file was added to git) marked as such; the
+language is detected offline when not declared. The same story arriving twice (same
+canonical URL, or near-identical text) is kept once. A file that cannot be read is
+reported by name and skipped.
 
 What a file yields is cached by its content (with its name, stand-in date, the options and
 the code that read it), so a daily rebuild reads only the files that are new or changed.
@@ -54,7 +54,7 @@ from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
 from .slugs import assign_slugs, slug_base, slugify
 
-_LANGUAGE_RULES = settings.section("language")  # when a detected language is trusted
+_LANGUAGE_RULES = settings.section("language_detection")  # when a detected language is trusted
 
 
 def decide_language(source: Source, paragraphs: list[str], config: Config) -> tuple[str, list[str]]:
@@ -117,10 +117,11 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     or a date that was ignored). Readers remove what is never text from the text they parse;
     the metadata they found is scrubbed here, whatever the format."""
     bounds = DateBounds(config.earliest, today or dt.date.today())
-    paragraphs = remove_boilerplate(split_paragraphs(source.text, hard_wrapped=source.kind == "txt"))
+    form = READERS.format(source.kind)
+    paragraphs = remove_boilerplate(split_paragraphs(source.text, hard_wrapped=form.hard_wrapped))
     # A feed entry with a title and a link is news even when its description is no text (an
     # image, "Read more", a credit, a date): the article is its headline.
-    headline = scrub(" ".join(source.title.split())) if source.kind == "feed" and source.url else ""
+    headline = scrub(" ".join(source.title.split())) if form.entries and source.url else ""
     if not any(has_words(p) for p in paragraphs) and has_words(headline):
         paragraphs = [headline]
     if not paragraphs:
@@ -288,17 +289,17 @@ def _read_file(path: Path, config: Config, name: str, stand_in: dt.date) -> tupl
     articles = []
     for source in sources:
         try:
-            with contained("reading", source.label, problems) as parsing:
+            with contained("reading", READERS.label(source), problems) as parsing:
                 if source.error:
                     raise UnreadableArticle(source.error)
                 article, warnings = parse_article(source, slug=slugify(slug_base(source)), config=config,
                                                   stand_in_date=stand_in)
         except UnreadableArticle as exc:
-            problems.append(Problem(source.label, f"{exc}; skipped"))
+            problems.append(Problem(READERS.label(source), f"{exc}; skipped"))
             continue
         if not parsing.failed:
             articles.append(article)
-            problems += [Problem(source.label, warning) for warning in warnings]
+            problems += [Problem(READERS.label(source), warning) for warning in warnings]
     return articles, problems
 
 
@@ -385,5 +386,5 @@ def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str,
     problems = [problem for result in found if result for problem in result[1]]
     slugs = assign_slugs(a.slug for a in articles)
     articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs, strict=True)]
-    articles, duplicates = deduplicate(articles, cache)
+    articles, duplicates = deduplicate(articles, cache, READERS)
     return articles, problems + duplicates

@@ -11,7 +11,11 @@ from __future__ import annotations
 import functools
 import re
 
-from nltk.tokenize import NLTKWordTokenizer
+
+def is_language_code(value: object) -> bool:
+    """True for an ISO 639 code such as 'en' or 'pt' (the one definition of a language code)."""
+    return isinstance(value, str) and value.isascii() and value.isalpha() and 2 <= len(value) <= 3 and value.islower()
+
 
 # ISO 639-1 -> the English name sumy, Punkt and Snowball use.
 ENGLISH_NAMES = {
@@ -62,7 +66,13 @@ def split_sentences(text: str, code: str) -> list[str]:
     return [piece for p in parts if p.strip() for piece in _cut(" ".join(p.split()))]
 
 
-_WORD_TOKENIZER = NLTKWordTokenizer()
+@functools.cache
+def _word_tokenizer():
+    from nltk.tokenize import NLTKWordTokenizer
+
+    return NLTKWordTokenizer()
+
+
 _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
 
 
@@ -79,7 +89,7 @@ def word_count(text: str) -> int:
 
 def split_words(sentence: str) -> list[str]:
     """Words of one sentence (punctuation and numbers dropped), as sumy expects."""
-    words = (w.rstrip(".") for w in _WORD_TOKENIZER.tokenize(sentence))  # "Dr." counts as "Dr"
+    words = (w.rstrip(".") for w in _word_tokenizer().tokenize(sentence))  # "Dr." counts as "Dr"
     return [w for w in words if _WORD.match(w)]
 
 

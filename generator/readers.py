@@ -1,6 +1,12 @@
-"""Format readers: one per kind of input file, each turning a file into ``Source`` records
-(text plus whatever metadata the format declares). Cleaning, titles, dates, language and
-slugs are decided afterwards, the same way for every format, in ``ingest``.
+"""Format readers: one class per kind of input file, each turning a file into ``Source``
+records (text plus whatever metadata the format declares), registered by extension in
+``READERS`` (as Pelican registers its readers). A reader class also says how ingest treats
+what it reads: whether its lines may be hard-wrapped, whether a file holds many entries,
+and which copy of a story wins a tie. Cleaning, titles, dates, language and slugs are
+decided afterwards, the same way for every format, in ``ingest``.
+
+A new format is one class here, decorated with ``@READERS.register``: ingest, dedup, the
+help texts and ``polydigest config`` take its extensions and flags from the registry.
 
 Everything is read from disk: no reader ever fetches a URL.
 """
@@ -11,14 +17,15 @@ import datetime as dt
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 
-from .config import is_language_code
 from .errors import UnreadableArticle
+from .languages import is_language_code
 
 # Extraction libraries log what they skip ("discarding data: None") at WARNING: that is their
 # normal work, not the maintainer's problem. What goes wrong is reported by file (ingest).
@@ -58,10 +65,72 @@ class Source:
     error: str = ""
     """Set when this entry could not be read (the rest of its file still counts)."""
 
-    @property
-    def label(self) -> str:
-        """How messages name it: the file, and a feed entry's title."""
-        return f"{self.name} ({self.title!r})" if self.kind == "feed" and self.title else self.name
+
+ReadFile = Callable[[Path, str, int], list[Source]]
+"""What reads one file: (its path, its name in messages, the size limit in bytes) -> its sources."""
+
+
+class Reader:
+    """One input format. A subclass sets the class attributes, implements ``read`` and is
+    registered with ``@READERS.register``; nothing else in polydigest names formats."""
+
+    kind: ClassVar[str]
+    """``Source.kind`` and ``Article.source_format`` of what it reads ('txt', 'md' …)."""
+    extensions: ClassVar[tuple[str, ...]]
+    """The file name endings it reads: lower case, with the dot."""
+    description: ClassVar[str]
+    """How help texts name the format ('HTML pages')."""
+    duplicate_rank: ClassVar[int] = 100
+    """Which copy of a story wins between texts of equal length: the lowest rank (the format
+    that carries the most metadata)."""
+    hard_wrapped: ClassVar[bool] = False
+    """Its text may be broken into lines at a fixed width: ingest joins such lines."""
+    entries: ClassVar[bool] = False
+    """A file holds many articles (a feed's entries): messages name each by its title, and one
+    with a title and a link is news even without text (its headline is its text)."""
+
+    def read(self, path: Path, name: str, max_bytes: int) -> list[Source]:
+        """The sources of one file; ``UnreadableArticle`` when it holds none."""
+        raise NotImplementedError
+
+
+R = TypeVar("R", bound=type[Reader])
+
+
+class Readers(dict[str, ReadFile]):
+    """The registry: what reads each file extension (what ingest calls), and each format's
+    ``Reader`` class by kind (what ingest and dedup ask about a source)."""
+
+    def __init__(self, classes: Iterable[type[Reader]] = ()) -> None:
+        super().__init__()
+        self.formats: dict[str, type[Reader]] = {}
+        for reader in classes:
+            self.register(reader)
+
+    def register(self, reader: R) -> R:
+        """Add a reader class (a class decorator); a kind or an extension already taken is an error."""
+        taken = [ext for ext in reader.extensions if ext in self] + [reader.kind] * (reader.kind in self.formats)
+        if taken:
+            raise ValueError(f"{reader.__name__}: {', '.join(taken)} already registered")
+        self.formats[reader.kind] = reader
+        self.update(dict.fromkeys(reader.extensions, reader().read))
+        return reader
+
+    def with_readers(self, *readers: type[Reader]) -> Readers:
+        """A new registry: these readers and the ones registered here."""
+        return Readers([*self.formats.values(), *readers])
+
+    def format(self, kind: str) -> type[Reader]:
+        """The reader class of ``kind``; for a kind no reader registered, the defaults of ``Reader``."""
+        return self.formats.get(kind, Reader)
+
+    def label(self, source: Source) -> str:
+        """How messages name a source: its file, and an entry's title."""
+        return f"{source.name} ({source.title!r})" if self.format(source.kind).entries and source.title else source.name
+
+    def describe(self) -> str:
+        """The formats for a help text: 'plain text (.txt), Markdown (.md, .markdown), …'."""
+        return ", ".join(f"{r.description} ({', '.join(r.extensions)})" for r in self.formats.values())
 
 
 def decode_text(data: bytes) -> str:
@@ -171,8 +240,20 @@ def html_to_text(fragment: str) -> str:
     return "\n".join(lines)
 
 
-def read_txt(path: Path, name: str, max_bytes: int) -> list[Source]:
-    return [Source(name=name, text=read_text(path, max_bytes), kind="txt")]
+READERS = Readers()
+
+
+@READERS.register
+class TextReader(Reader):
+    kind, extensions, description = "txt", (".txt",), "plain text"
+    duplicate_rank = 2
+    hard_wrapped = True  # text files are often broken at 60-80 characters
+
+    def read(self, path: Path, name: str, max_bytes: int) -> list[Source]:
+        return [Source(name=name, text=read_text(path, max_bytes), kind=self.kind)]
+
+
+read_txt = TextReader().read  # tests/test_realworld.py wraps it; to go when it calls TextReader().read
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -309,9 +390,19 @@ class _Fields:
         return tuple(t for t in tags if t)[:MAX_TAGS]
 
 
-def read_markdown(path: Path, name: str, max_bytes: int) -> list[Source]:
+@READERS.register
+class MarkdownReader(Reader):
     """Markdown with optional YAML front matter: title, date, source/url, author, language, tags.
     Front matter that cannot be used, in whole or in part, is ignored and noted; the text counts."""
+
+    kind, extensions, description = "md", (".md", ".markdown"), "Markdown with YAML front matter"
+    duplicate_rank = 1
+
+    def read(self, path: Path, name: str, max_bytes: int) -> list[Source]:
+        return [read_markdown(path, name, max_bytes)]
+
+
+def read_markdown(path: Path, name: str, max_bytes: int) -> Source:
     import markdown
 
     text = read_text(path, max_bytes)
@@ -332,11 +423,12 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> list[Source]:
     if declared and not language:
         notes.append(f"front matter 'language' {declared[:40]!r} is not a language code such as 'en'; ignored")
     date, date_text = fields.date("date")
-    return [Source(
-        name=name, text=body, kind="md", title=fields.text("title", limit=None), date=date, date_text=date_text,
-        date_field="front matter 'date'", author=fields.text("author", names=True), url=url, source_name=source,
-        language=language, feed_url=fields.text("feed", limit=2000), tags=fields.tags("tags"), notes=notes,
-    )]
+    return Source(
+        name=name, text=body, kind=MarkdownReader.kind, title=fields.text("title", limit=None), date=date,
+        date_text=date_text, date_field="front matter 'date'", author=fields.text("author", names=True), url=url,
+        source_name=source, language=language, feed_url=fields.text("feed", limit=2000), tags=fields.tags("tags"),
+        notes=notes,
+    )
 
 
 MIN_MAIN_TEXT_WORDS = 5
@@ -521,78 +613,139 @@ def extract_html(html: str, name: str, kind: str) -> Source:
     )
 
 
-def read_html(path: Path, name: str, max_bytes: int) -> list[Source]:
-    return [extract_html(decode_text(read_bytes(path, max_bytes)), name, "html")]
+@READERS.register
+class HtmlReader(Reader):
+    kind, extensions, description = "html", (".html", ".htm"), "HTML pages"
+    duplicate_rank = 0
+
+    def read(self, path: Path, name: str, max_bytes: int) -> list[Source]:
+        return [extract_html(decode_text(read_bytes(path, max_bytes)), name, self.kind)]
 
 
-def _entries_language(entries: list) -> str:
+@dataclass
+class FeedEntry:
+    """One entry of an RSS or Atom feed, as feedparser reads it."""
+
+    key: str
+    """Stable identity: the entry's id, else its link, else its title."""
+    title: str
+    url: str
+    html: str
+    """Its content, else its summary (HTML)."""
+    summary: str
+    date: dt.date | None
+    """The date feedparser read (English RFC 822 and ISO dates only)."""
+    date_written: str
+    """The entry's 'published', else 'updated', as written."""
+    date_field: str
+    """Which of the two it states: 'published' or 'updated'."""
+    author: str
+    tags: tuple[str, ...]
+    language: str
+    """As the entry declares it, if it does."""
+
+
+@dataclass
+class FeedWalk:
+    """What an RSS or Atom document holds: its channel, its entries, and what was wrong with it."""
+
+    title: str
+    language: str
+    """As the feed declares it, if it does."""
+    self_link: str
+    entries: list[FeedEntry]
+    malformed: str
+    """Why the XML is not well-formed (feedparser reads what it can), else ''."""
+    has_channel: bool
+    """The document declares a feed (a channel or feed element with metadata)."""
+
+
+def walk_feed(data: bytes) -> FeedWalk:
+    """Every entry of an RSS 0.9x/2.0 or Atom document, by feedparser (HTML sanitized, links as
+    written): the one walk that the feed reader and ``polydigest fetch`` share."""
+    import feedparser
+
+    feed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    entries = []
+    for entry in feed.entries:
+        content = entry.get("content", [{}])[0].get("value") if entry.get("content") else ""
+        title = " ".join(str(entry.get("title", "")).split())
+        link = str(entry.get("link", ""))
+        # dict.get: feedparser's own get() maps a missing 'updated' to 'published' with a warning
+        published = dict.get(entry, "published")
+        entries.append(FeedEntry(
+            key=str(entry.get("id") or link or title), title=title, url=link,
+            html=content or str(entry.get("summary", "")), summary=str(entry.get("summary", "")),
+            date=_date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
+            date_written=str(published or dict.get(entry, "updated") or ""),
+            date_field="published" if published else "updated",
+            author=str(entry.get("author", "")), language=str(entry.get("language") or ""),
+            tags=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
+        ))
+    links = feed.feed.get("links", [])
+    self_link = next((str(link.get("href", "")) for link in links if link.get("rel") == "self"), "")
+    return FeedWalk(
+        title=" ".join(str(feed.feed.get("title", "")).split()), language=str(feed.feed.get("language") or ""),
+        self_link=self_link, entries=entries, has_channel=bool(feed.feed),
+        malformed=str(feed.get("bozo_exception", "")) if feed.bozo else "",
+    )
+
+
+def _entries_language(entries: list[FeedEntry]) -> str:
     """The language a feed's entries are written in, when they say so clearly together (at
     least ``override_min_words`` words, detection ``override_confidence`` sure); else ''."""
     from . import settings
     from .languages import detect_language, word_count
 
-    rules = settings.section("language")
-    text = " ".join(f"{entry.get('title', '')}. {html_to_text(str(entry.get('summary', '')))}"
-                    for entry in entries[:50])
+    rules = settings.section("language_detection")
+    text = " ".join(f"{entry.title}. {html_to_text(entry.summary)}" for entry in entries[:50])
     if word_count(text) < rules["override_min_words"]:
         return ""
     detected, confidence = detect_language(text)
     return detected if confidence >= rules["override_confidence"] and len(detected) == 2 else ""
 
 
-def read_feed(path: Path, name: str, max_bytes: int) -> list[Source]:
+@READERS.register
+class FeedReader(Reader):
     """Every entry of an RSS 2.0 or Atom file is one article; the feed's language is a hint.
     An entry that cannot be read comes back with ``error`` set; the others still count."""
-    import feedparser
-    import lxml.etree
 
-    feed = feedparser.parse(read_bytes(path, max_bytes), resolve_relative_uris=False, sanitize_html=True)
-    if not feed.entries:
-        reason = getattr(feed, "bozo_exception", None)
-        raise UnreadableArticle(f"not an RSS or Atom feed{f' ({reason})' if reason else ''}")
-    hint = _language_code(feed.feed.get("language"))
-    evidence = "" if hint else _entries_language(feed.entries)
-    site = " ".join(str(feed.feed.get("title", "")).split())
-    self_link = next((str(link.get("href", "")) for link in feed.feed.get("links", [])
-                      if link.get("rel") == "self"), "")
-    sources = []
-    for number, entry in enumerate(feed.entries, 1):
-        entry_name = f"{name}#{number}"
-        content = entry.get("content", [{}])[0].get("value") if entry.get("content") else ""
-        html = content or entry.get("summary", "")
-        title = " ".join(str(entry.get("title", "")).split())
+    kind, extensions, description = "feed", (".xml", ".rss", ".atom"), "RSS/Atom feeds"
+    duplicate_rank = 3  # a feed entry often holds only a teaser
+    entries = True
+
+    def read(self, path: Path, name: str, max_bytes: int) -> list[Source]:
+        feed = walk_feed(read_bytes(path, max_bytes))
+        if not feed.entries:
+            raise UnreadableArticle(f"not an RSS or Atom feed{f' ({feed.malformed})' if feed.malformed else ''}")
+        hint = _language_code(feed.language)
+        evidence = "" if hint else _entries_language(feed.entries)
+        return [self._source(entry, f"{name}#{number}", feed, hint, evidence)
+                for number, entry in enumerate(feed.entries, 1)]
+
+    def _source(self, entry: FeedEntry, name: str, feed: FeedWalk, hint: str, evidence: str) -> Source:
+        import lxml.etree
+
         try:
-            source = extract_html(f"<html><body><article>{html}</article></body></html>", entry_name, "feed")
+            source = extract_html(f"<html><body><article>{entry.html}</article></body></html>", name, self.kind)
         except (UnreadableArticle, ValueError, TypeError, lxml.etree.LxmlError):
             # A short description, or a headline only: the entry is still news, with its link.
-            text = html_to_text(html) or title
+            text = html_to_text(entry.html) or entry.title
             if not text.strip():
-                sources.append(Source(name=entry_name, text="", kind="feed", error="no title and no text"))
-                continue
-            source = Source(name=entry_name, text=text, kind="feed")
-        source.title = title or source.title
+                return Source(name=name, text="", kind=self.kind, error="no title and no text")
+            source = Source(name=name, text=text, kind=self.kind)
+        source.title = entry.title or source.title
         source.page_date = None  # the entry's own date is its metadata's
-        source.url = entry.get("link", "") or source.url
-        # dict.get: feedparser's own get() maps a missing 'updated' to 'published' with a warning
-        source.date = _date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"))
-        source.date_field = "the entry's " + ("'published'" if dict.get(entry, "published") else "'updated'")
+        source.url = entry.url or source.url
+        source.date = entry.date
+        source.date_field = f"the entry's '{entry.date_field}'"
         if source.date is None:  # feedparser reads English RFC 822 dates only: 'Seg, 24 Set 2018' is left
-            stated = dict.get(entry, "published") or dict.get(entry, "updated") or ""
-            source.date_text = " ".join(str(stated).split())[:200]
-        source.author = entry.get("author", "") or source.author
-        source.source_name = site or source.source_name
-        source.language = _language_code(entry.get("language")) or hint
+            source.date_text = " ".join(entry.date_written.split())[:200]
+        source.author = entry.author or source.author
+        source.source_name = feed.title or source.source_name
+        source.language = _language_code(entry.language) or hint
         source.language_evidence = evidence
-        source.tags = tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term"))
-        source.slug_hint = title
-        source.feed_url = self_link
-        sources.append(source)
-    return sources
-
-
-READERS = {
-    ".txt": read_txt,
-    ".md": read_markdown, ".markdown": read_markdown,
-    ".html": read_html, ".htm": read_html,
-    ".xml": read_feed, ".rss": read_feed, ".atom": read_feed,
-}
+        source.tags = entry.tags
+        source.slug_hint = entry.title
+        source.feed_url = feed.self_link
+        return source

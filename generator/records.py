@@ -26,7 +26,7 @@ class Article:
     author: str = ""
     tags: tuple[str, ...] = ()
     source_format: str = "txt"
-    """Which reader found it: txt, md, html or feed."""
+    """The kind of the reader that found it (``readers.READERS``: txt, md, html, feed …)."""
     feed_url: str = ""
     """The feed it came from, when known (a feed file's own address, or 'polydigest fetch')."""
 
