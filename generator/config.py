@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,15 +24,15 @@ from .errors import ConfigError
 from .languages import is_language_code
 from .paths import check_layout
 from .readers import READERS
+from .summarize import DEFAULT_SUMMARIZER, SUMMARIZERS, describe_summarizers
 
 CONFIG_FILE = "polydigest.toml"
 OUTPUT_OPTIONS = ("docs_dir", "site_dir", "work_dir")
 """Folders polydigest writes and deletes in; see paths.py for the rules."""
 INPUT_OPTIONS = ("seeds_dir", "models_dir", "mkdocs_config")
 
-DEFAULT_ALGORITHM = "lead"
-LEAD_ALGORITHMS = (DEFAULT_ALGORITHM, "lead-lexrank")
-SUMMARY_ALGORITHMS = (*LEAD_ALGORITHMS, "lexrank", "lsa", "luhn", "textrank", "edmundson", "sumbasic", "kl")
+SUMMARY_ALGORITHMS = tuple(SUMMARIZERS)
+"""The summarizers registered when polydigest starts, in order (bench/rouge.py reads it)."""
 
 
 def language_code(value: str) -> str:
@@ -65,7 +65,7 @@ def _at_least(minimum: int) -> Callable[[int], None]:
     return check
 
 
-def _one_of(choices: tuple[str, ...]) -> Callable[[str], None]:
+def _one_of(choices: Collection[str]) -> Callable[[str], None]:
     def check(value: str) -> None:
         if value not in choices:
             raise ConfigError(f"{value!r} is not one of {', '.join(choices)}")
@@ -73,8 +73,9 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[str], None]:
 
 
 def _option(default: Any, doc: str, *, flag: str | None = None, metavar: str | None = None,
-            check: Callable[[Any], None] | None = None, choices: tuple[str, ...] | None = None) -> Any:
-    """One option: its default, documentation, command-line flag (if any) and check."""
+            check: Callable[[Any], None] | None = None, choices: Collection[str] | None = None) -> Any:
+    """One option: its default, documentation, command-line flag (if any) and check. ``choices``
+    may be a registry (a dict by name): what is registered when a value is checked counts."""
     metadata = {"doc": doc, "flag": flag, "metavar": metavar, "choices": choices,
                 "check": check or (_one_of(choices) if choices else None)}
     if isinstance(default, list):
@@ -114,10 +115,7 @@ class Config:
         flag="--skip-missing-languages",
     )
     summary_algorithm: str = _option(
-        DEFAULT_ALGORITHM,
-        "Summarizer: lead (the article's first usable sentences under a word budget; beats Lead-3 out of fold), "
-        "lead-lexrank (sumy LexRank ratings weighted by position, same budget) or a stock sumy algorithm.",
-        flag="--algorithm", choices=SUMMARY_ALGORITHMS,
+        DEFAULT_SUMMARIZER, f"Summarizer: {describe_summarizers()}.", flag="--algorithm", choices=SUMMARIZERS,
     )
     summary_words: int = _option(
         95, "Word budget of a lead or lead-lexrank summary; 0 uses summary_sentences instead.",

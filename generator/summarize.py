@@ -13,19 +13,21 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 import numpy
 from threadpoolctl import threadpool_limits
 
 from . import settings
 from .cache import Cache, cache_key
-from .config import LEAD_ALGORITHMS, Config
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import failed, result_or_failure
 from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
+
+if TYPE_CHECKING:  # config takes its summarizer choices from here
+    from .config import Config
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,45 +36,19 @@ T = TypeVar("T")
 SUMMARIZER_VERSION = 7
 
 
-def _summarizer_class(name: str):
-    from sumy.summarizers.edmundson import EdmundsonSummarizer
-    from sumy.summarizers.kl import KLSummarizer
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-    from sumy.summarizers.lsa import LsaSummarizer
-    from sumy.summarizers.luhn import LuhnSummarizer
-    from sumy.summarizers.sum_basic import SumBasicSummarizer
-    from sumy.summarizers.text_rank import TextRankSummarizer
-
-    return {
-        "lexrank": LexRankSummarizer, "lsa": LsaSummarizer, "luhn": LuhnSummarizer,
-        "textrank": TextRankSummarizer, "edmundson": EdmundsonSummarizer,
-        "sumbasic": SumBasicSummarizer, "kl": KLSummarizer,
-    }[name]
-
-
 def sumy_knows(language: str) -> bool:
     """Whether sumy has a stemmer and stop words for the language (else words are compared
     as written and the summary is the lead sentences: see ``select_sentences``)."""
     return language in ENGLISH_NAMES and bool(stop_words(language))
 
 
-def build_summarizer(algorithm: str, language: str):
-    """A configured sumy summarizer for the language: its stemmer and stop words."""
+def _stemmer(language: str):
     from sumy.nlp.stemmers import Stemmer, null_stemmer
 
     try:
-        stemmer = Stemmer(ENGLISH_NAMES[language])
+        return Stemmer(ENGLISH_NAMES[language])
     except (KeyError, LookupError):
-        stemmer = null_stemmer  # sumy has no stemmer for it: words are compared as written
-    cls = _summarizer_class(algorithm)
-    if algorithm == "edmundson":
-        # Title and location methods need no hand-made cue-word lists.
-        summarizer = cls(stemmer, cue_weight=0.0, key_weight=0.0, title_weight=1.0, location_weight=1.0)
-        summarizer.null_words = stop_words(language)
-    else:
-        summarizer = cls(stemmer)
-        summarizer.stop_words = stop_words(language)
-    return summarizer
+        return null_stemmer  # sumy has no stemmer for it: words are compared as written
 
 
 # The default summarizer, "lead": news puts what matters first, so the first sentences
@@ -208,7 +184,7 @@ class Candidates:
 def candidates(body: list, document, language: str, rated: bool, title: str = "") -> Candidates:
     """``rated``: compute LexRank ratings (quadratic in sentences), else every percentile is 0.
     A sentence that repeats the ``title`` (the page shows it as the heading) is not usable."""
-    summarizer = build_summarizer("lexrank", language)
+    summarizer = LEXRANK.build(language)
     ratings = sentence_ratings(summarizer, document) if rated else {}
     texts = [str(s) for s in body]
     ignored = stop_words(language)
@@ -267,12 +243,104 @@ def choose(c: Candidates, words: int, count: int, decay: float = POSITION_DECAY,
     return [next((i for i in fallback if not c.dangling[i]), fallback[0] if fallback else 0)]
 
 
+@dataclass(frozen=True)
+class Summarizer:
+    """One choice of ``summary_algorithm``: how a document's sentences are chosen. Registered
+    by name in ``SUMMARIZERS``, where the option's choices and help come from."""
+
+    name: str
+    description: str = ""
+    """For the help of summary_algorithm; '' for a stock sumy algorithm (listed by name)."""
+    reads_title: ClassVar[bool] = False
+    """The document starts with the title as a heading (Edmundson's title method reads it)."""
+
+    def select(self, document: Any, article: Article, count: int, words: int) -> tuple[str, ...]:
+        """The chosen sentences, in source order."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class LeadSummarizer(Summarizer):
+    """Usable sentences by position (optionally weighted by LexRank) under the word budget."""
+
+    rating_weight: float = 0.0
+
+    def select(self, document: Any, article: Article, count: int, words: int) -> tuple[str, ...]:
+        found = candidates(list(document.sentences), document, article.language, rated=self.rating_weight > 0,
+                           title=article.title)
+        return tuple(found.texts[i] for i in choose(found, words, count, POSITION_DECAY, self.rating_weight))
+
+
+@dataclass(frozen=True)
+class SumySummarizer(Summarizer):
+    """A stock sumy summarizer (``sumy.summarizers.<module>.<class>``), with the language's
+    stemmer and stop words; it takes ``count`` sentences."""
+
+    sumy_class: str = ""
+    """'<module>.<class>' under sumy.summarizers."""
+
+    def build(self, language: str) -> Any:
+        import importlib
+
+        module, name = self.sumy_class.rsplit(".", 1)
+        summarizer = getattr(importlib.import_module(f"sumy.summarizers.{module}"), name)(_stemmer(language))
+        summarizer.stop_words = stop_words(language)
+        return summarizer
+
+    def select(self, document: Any, article: Article, count: int, words: int) -> tuple[str, ...]:
+        body = list(document.sentences)
+        if len(body) <= count:
+            return tuple(str(s) for s in body)
+        # sumy's Sentence compares by text: pick by identity, or a repeated line would come back twice
+        chosen = {id(s) for s in self.build(article.language)(document, count)}
+        return tuple(str(s) for s in body if id(s) in chosen)
+
+
+@dataclass(frozen=True)
+class EdmundsonSummarizer(SumySummarizer):
+    reads_title = True
+
+    def build(self, language: str) -> Any:
+        from sumy.summarizers.edmundson import EdmundsonSummarizer as Edmundson
+
+        # Title and location methods need no hand-made cue-word lists.
+        summarizer = Edmundson(_stemmer(language), cue_weight=0.0, key_weight=0.0, title_weight=1.0,
+                               location_weight=1.0)
+        summarizer.null_words = stop_words(language)
+        return summarizer
+
+
+LEXRANK = SumySummarizer("lexrank", sumy_class="lex_rank.LexRankSummarizer")  # also rates sentences for the lead
+SUMMARIZERS: dict[str, Summarizer] = {summarizer.name: summarizer for summarizer in (
+    LeadSummarizer("lead", "the article's first usable sentences under a word budget; beats Lead-3 out of fold"),
+    LeadSummarizer("lead-lexrank", "sumy LexRank ratings weighted by position, same budget", LEXRANK_WEIGHT),
+    LEXRANK,
+    SumySummarizer("lsa", sumy_class="lsa.LsaSummarizer"),
+    SumySummarizer("luhn", sumy_class="luhn.LuhnSummarizer"),
+    SumySummarizer("textrank", sumy_class="text_rank.TextRankSummarizer"),
+    EdmundsonSummarizer("edmundson"),
+    SumySummarizer("sumbasic", sumy_class="sum_basic.SumBasicSummarizer"),
+    SumySummarizer("kl", sumy_class="kl.KLSummarizer"),
+)}
+"""Every summary_algorithm, by name: a new one is one entry here (and its test)."""
+DEFAULT_SUMMARIZER = "lead"
+UNKNOWN_LANGUAGE_SUMMARIZER = "lead"  # sumy's ratings need stems and stop words; the lead needs neither
+
+
+def describe_summarizers() -> str:
+    """The choices of summary_algorithm, for its help."""
+    described = [f"{s.name} ({s.description})" for s in SUMMARIZERS.values() if s.description]
+    stock = [s.name for s in SUMMARIZERS.values() if not s.description]
+    return ", ".join(described) + (f" or a stock sumy algorithm ({', '.join(stock)})" if stock else "")
+
+
 def select_sentences(article: Article, algorithm: str, count: int, max_input_sentences: int,
                      words: int = 0) -> tuple[str, ...]:
     """The summary sentences of one article, in source order: ``words`` is the budget of the
     default algorithm (0: ``count`` sentences instead); stock sumy algorithms take ``count``."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
+    summarizer = SUMMARIZERS[algorithm if sumy_knows(article.language) else UNKNOWN_LANGUAGE_SUMMARIZER]
     tokenizer = OfflineTokenizer(article.language)
     paragraphs, budget = [], max_input_sentences
     for text in article.paragraphs:
@@ -282,21 +350,9 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
             paragraphs.append(Paragraph(sentences))
         if budget <= 0:
             break
-    if algorithm == "edmundson":  # the only one that reads headings (its title method)
+    if summarizer.reads_title:
         paragraphs.insert(0, Paragraph([Sentence(article.title, tokenizer, is_heading=True)]))
-    document = ObjectDocumentModel(paragraphs)
-    body = list(document.sentences)
-    if not sumy_knows(article.language):
-        algorithm = "lead"  # sumy's ratings need stems and stop words; the lead needs neither
-    if algorithm in LEAD_ALGORITHMS:
-        weight = LEXRANK_WEIGHT if algorithm == "lead-lexrank" else 0.0
-        found = candidates(body, document, article.language, rated=weight > 0, title=article.title)
-        return tuple(found.texts[i] for i in choose(found, words, count, POSITION_DECAY, weight))
-    if len(body) <= count:
-        return tuple(str(s) for s in body)
-    # sumy's Sentence compares by text: pick by identity, or a repeated line would come back twice
-    chosen = {id(s) for s in build_summarizer(algorithm, article.language)(document, count)}
-    return tuple(str(s) for s in body if id(s) in chosen)
+    return summarizer.select(ObjectDocumentModel(paragraphs), article, count, words)
 
 
 def summarize_batch(articles: list[Article], options: dict) -> list[tuple[str, ...] | str]:

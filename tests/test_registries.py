@@ -64,3 +64,34 @@ def test_the_formats_every_help_text_lists_come_from_the_registry(tmp_path, caps
     for reader in READERS.formats.values():
         assert f"{reader.description} ({', '.join(reader.extensions)})" in listed
     assert set(READERS) == {ext for reader in READERS.formats.values() for ext in reader.extensions}
+
+
+ARTICLE = ("Engineers finished repairs on the old railway bridge on Thursday after three months of work. "
+           "The first trains crossed it again on Friday morning, the operator said. "
+           "Commuters had taken buses around the river since the spring floods damaged the piers. "
+           "The council will now repair the road bridge next to it, starting in the autumn.\n")
+
+
+def test_a_summarizer_registered_by_name_is_a_choice_of_the_config_and_the_command_line(tmp_path, capsys,
+                                                                                          monkeypatch):
+    from generator.cli import main
+    from generator.summarize import SUMMARIZERS, SumySummarizer
+
+    reduction = SumySummarizer("reduction", sumy_class="reduction.ReductionSummarizer")
+    monkeypatch.setitem(SUMMARIZERS, "reduction", reduction)
+    (tmp_path / "bridge.txt").write_text(f"Bridge reopens\n\n{ARTICLE}")
+
+    assert load_config(tmp_path, {"summary_algorithm": "reduction"}).summary_algorithm == "reduction"
+    assert main(["summarize", "--project", str(tmp_path), "--algorithm", "reduction", "--sentences", "2",
+                 str(tmp_path / "bridge.txt")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("# Bridge reopens")
+    assert len(printed[1:3]) == 2 and all(line in ARTICLE for line in printed[1:3])
+
+
+def test_an_unregistered_summarizer_is_refused_with_the_registered_choices(tmp_path):
+    from generator.errors import ConfigError
+    from generator.summarize import SUMMARIZERS
+
+    with pytest.raises(ConfigError, match="'reduction' is not one of " + ", ".join(SUMMARIZERS)):
+        load_config(tmp_path, {"summary_algorithm": "reduction"})
