@@ -77,12 +77,7 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
             unchanged.seconds = report.seconds
             return unchanged
         last.forget()  # until this build succeeds
-        # On this machine the stages run in a child process: this one would keep much of what
-        # they allocated (~250-390 MB at 10,000 articles) next to MkDocs and Pagefind (~880 MB).
-        # Not with a Dask cluster, which does the heavy work elsewhere: a client made in a fork of
-        # a process running its own Dask threads (a LocalCluster) deadlocks.
-        languages, report, valid_until = (_stages(config, report, progress) if config.scheduler
-                                          else run_forked(_stages, config, report, progress))
+        languages, report, valid_until = _run_stages(config, report, progress)
         with _timed(report, "mkdocs"):
             report.published = publish.publish(config, languages, progress)
             site = config.path(config.site_dir)
@@ -92,6 +87,26 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
                 progress.say(f"[mkdocs] {site} is up to date")
         last.save(fingerprint, report, valid_until)
     return report
+
+
+def write_docs(config: Config, progress: Progress | None = None) -> BuildReport:
+    """The first half of build(): every stage up to the Markdown in docs_dir, through the same
+    code, without MkDocs or Pagefind. What a test of the Markdown needs; the report has no
+    "mkdocs" time and publishes nothing."""
+    with build_lock(config):
+        paths.check_claimable(config.path(config.docs_dir), "docs_dir")
+        LastBuild(config.path(config.work_dir)).forget()  # docs_dir may no longer be what the site shows
+        return _run_stages(config, BuildReport(), progress or Progress())[1]
+
+
+def _run_stages(config: Config, report: BuildReport, progress: Progress
+                ) -> tuple[list[str], BuildReport, dt.date | None]:
+    """_stages, in a child process on this machine: this one would keep much of what they
+    allocated (~250-390 MB at 10,000 articles) next to MkDocs and Pagefind (~880 MB). Not with a
+    Dask cluster, which does the heavy work elsewhere: a client made in a fork of a process
+    running its own Dask threads (a LocalCluster) deadlocks."""
+    return (_stages(config, report, progress) if config.scheduler
+            else run_forked(_stages, config, report, progress))
 
 
 def _stages(config: Config, report: BuildReport, progress: Progress

@@ -12,6 +12,10 @@ file must never be rewritten where it is: MkDocs' two writers (``write_file`` fo
 the sitemap and 404.html, ``copy_file`` for static files) are replaced here by ones that
 write a new file and rename it over the old name, which leaves the current site's file as
 it was. publish.py uses hard links only when no other plugin that might write files is on.
+
+With ``POLYDIGEST_REFUSE_MKDOCS`` set to a file name, nothing is built: the call is noted in
+that file and the build fails. The test suite sets it for every test that is not marked as
+building a site (tests/conftest.py), in this process or any it starts.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
+REFUSE_MKDOCS = "POLYDIGEST_REFUSE_MKDOCS"
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -69,6 +74,13 @@ def copy_file(source_path: str, output_path: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    refused = os.environ.get(REFUSE_MKDOCS)
+    if refused:
+        with open(refused, "a", encoding="utf-8") as record:
+            record.write(f"{' '.join(argv)}\n")
+        print(f"mkdocs: not run ({REFUSE_MKDOCS} is set: a test not marked slow, browser or dask builds no site)",
+              file=sys.stderr)
+        return 1
     from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,8 +22,58 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from tiny_argos import build_tiny_package  # noqa: E402
 
+from generator.mkdocs_runner import REFUSE_MKDOCS  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+
+# A test that builds a site (MkDocs, Pagefind: seconds each) carries one of these marks, which
+# `make unit` leaves out. Any other test that reaches MkDocs fails: the runner refuses to build
+# for it (generator/mkdocs_runner.py), in this process or a child, and notes it in a file.
+SITE_BUILD_MARKS = ("slow", "browser", "dask")
+_REFUSALS = pytest.StashKey[Path]()
+_REFUSAL_DIR = Path(tempfile.mkdtemp(prefix="polydigest-mkdocs-refused-"))
+
+
+def builds_sites(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(mark) for mark in SITE_BUILD_MARKS)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Around setup, call and teardown: a session fixture first built for an unmarked test is
+    refused too."""
+    if builds_sites(item):
+        yield
+        return
+    record = _REFUSAL_DIR / str(id(item))
+    item.stash[_REFUSALS] = record
+    before = os.environ.get(REFUSE_MKDOCS)
+    os.environ[REFUSE_MKDOCS] = str(record)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[REFUSE_MKDOCS]
+        else:
+            os.environ[REFUSE_MKDOCS] = before
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """The test fails even when it caught the failed build."""
+    outcome = yield
+    record = item.stash.get(_REFUSALS, None)
+    if call.when == "teardown" and record is not None and record.exists():
+        report = outcome.get_result()
+        report.outcome = "failed"
+        report.longrepr = (f"{item.nodeid} reached MkDocs ({record.read_text().strip()}) but is not marked "
+                           f"{' / '.join(SITE_BUILD_MARKS)}: test the Markdown (generator.core.write_docs) "
+                           "or mark it")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_REFUSAL_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +103,99 @@ def make_project(root: Path, models: Path, seeds: Path | None = SEEDS, languages
 def project(tmp_path, tiny_models) -> Path:
     """The two sample seeds with the tiny en<->pt models."""
     return make_project(tmp_path / "project", tiny_models)
+
+
+def copy_project(built: Path, root: Path) -> Path:
+    """A copy of a built project (seeds, cache, docs, site) to change: its first build reads
+    everything from the cache and carries the site over, with no MkDocs run."""
+    shutil.copytree(built, root, symlinks=True)
+    return root
+
+
+def run_build_cli(project: Path, *args: str, env_extra: dict | None = None, prefix: tuple[str, ...] = ()
+                  ) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "--project", str(project), *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+SOCKET_GUARD = Path(__file__).parent / "socket_guard"
+
+
+def _network_namespaces() -> bool:
+    return shutil.which("unshare") is not None and subprocess.run(["unshare", "-n", "true"],
+                                                                  capture_output=True).returncode == 0
+
+
+@dataclasses.dataclass
+class BuiltSite:
+    project: Path
+    result: subprocess.CompletedProcess
+    report: dict
+    """The build's --report: BuildReport.as_dict()."""
+    socket_log: Path
+    offline: bool
+    """Built with networking disabled (unshare -n), where the machine allows it."""
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory, tiny_models) -> BuiltSite:
+    """The sample seeds with the tiny en<->pt models, built once per test run through the CLI
+    as a maintainer builds them: every socket attempt logged (tests/socket_guard), with no
+    network (unshare -n) where the machine allows it. Never change it: copy_project first."""
+    project = make_project(tmp_path_factory.mktemp("sample") / "project", tiny_models)
+    log = project.parent / "sockets.log"
+    offline = _network_namespaces()
+    result = run_build_cli(project, "--report", str(project.parent / "report.json"), env_extra={
+        "PYTHONPATH": os.pathsep.join([str(SOCKET_GUARD), os.environ.get("PYTHONPATH", "")]),
+        "POLYDIGEST_SOCKET_LOG": str(log),
+    }, prefix=("unshare", "-n") if offline else ())
+    assert result.returncode == 0, result.stderr
+    report = json.loads((project.parent / "report.json").read_text())
+    return BuiltSite(project, result, report, log, offline)
+
+
+# Three articles of known dates, for the order of the home page and right-to-left Arabic.
+DATED_BODIES = {
+    "middle": (3, "Farmers expect a record harvest of wheat this summer. Prices for bread may fall."),
+    "newest": (9, "The orchestra announced a new conductor for next season. Tickets go on sale in June."),
+    "oldest": (1, "Engineers finished repairs on the old railway bridge. Trains run again from Monday."),
+}
+
+
+@pytest.fixture(scope="session")
+def dated_rtl_project(tmp_path_factory, tiny_models) -> Path:
+    """English + Arabic (tiny model) with articles of known dates, built once through the CLI."""
+    seeds = tmp_path_factory.mktemp("dated-seeds")
+    for name, (day, body) in DATED_BODIES.items():
+        (seeds / f"{name}.txt").write_text(f"The {name.title()} Story\nPublished: 2024-05-0{day}\n\n{body}\n")
+    project = make_project(tmp_path_factory.mktemp("rtl") / "project", tiny_models, seeds=seeds, languages="en,ar")
+    result = run_build_cli(project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, tiny_models):
+    """The hostile corpus (tests/hostile_corpus.py) built once: (project, BuildReport)."""
+    from hostile_corpus import write_hostile_seeds
+
+    from generator.config import load_config
+    from generator.core import build
+    from generator.progress import SILENT
+
+    seeds = write_hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
+    project = make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds)
+    return project, build(load_config(project), SILENT)
+
+
+def write_docs(project: Path, overrides: dict | None = None):
+    """The project's Markdown in docs/, without MkDocs (generator.core.write_docs): BuildReport."""
+    from generator import core
+    from generator.config import load_config
+    from generator.progress import SILENT
+
+    return core.write_docs(load_config(project, overrides), SILENT)
 
 
 def search_documents(language_site: Path) -> list[dict]:

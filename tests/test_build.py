@@ -1,26 +1,24 @@
-"""End to end: seeds -> docs/ -> site/ with the real sumy, argostranslate (tiny model) and MkDocs."""
+"""End to end: seeds -> docs/ -> site/ with the real sumy, argostranslate (tiny model) and MkDocs.
+Most tests read the sample site built once per test run (conftest.sample_site); a test that
+only needs the Markdown stops there (write_docs) and is not marked slow."""
 
 import html
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
+import signal
 from pathlib import Path
 
 import pytest
-from conftest import make_project, search_documents
+from conftest import copy_project, search_documents, write_docs
 from tiny_argos import expected_translation
 
 from generator.config import load_config
 from generator.core import build, build_lock
-from generator.errors import BuildError, PublishError
+from generator.errors import BuildError, ConfigError, ExecutorError, PublishError
+from generator.executor import run_forked
 from generator.progress import SILENT
 
-pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
-
-GUARD = Path(__file__).parent / "socket_guard"
 SLUGS = ["000-a942e54b00490a9e", "002-bafb978d1410a73f"]
 
 
@@ -30,31 +28,20 @@ def page_text(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-def run_cli(project: Path, *args: str, env_extra=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "generator", "build", "--project", str(project), *args],
-                          capture_output=True, text=True, env=env, timeout=600)
+@pytest.fixture
+def built(sample_site):
+    """The sample seeds built once per test run, through the CLI (conftest.sample_site)."""
+    return sample_site.project, sample_site.result, sample_site.socket_log
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, tiny_models):
-    """The sample seeds built once, through the CLI, with every socket attempt logged."""
-    project = make_project(tmp_path_factory.mktemp("built") / "project", tiny_models)
-    log = project / "sockets.log"
-    result = run_cli(project, "--report", str(project / "report.json"), env_extra={
-        "PYTHONPATH": os.pathsep.join([str(GUARD), os.environ.get("PYTHONPATH", "")]),
-        "POLYDIGEST_SOCKET_LOG": str(log),
-    })
-    assert result.returncode == 0, result.stderr
-    return project, result, log
-
-
+@pytest.mark.slow
 def test_build_opens_no_network_socket(built):
     project, _, log = built
     assert Path(str(log) + ".loaded").read_text().count("pid ") >= 1  # the guard ran in the build
     assert not log.exists(), log.read_text()
 
 
+@pytest.mark.slow
 def test_every_article_has_a_page_in_every_language(built):
     project = built[0]
     for lang in ("en", "pt"):
@@ -64,6 +51,7 @@ def test_every_article_has_a_page_in_every_language(built):
     assert (project / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_translated_page_carries_the_translated_summary(built):
     project = built[0]
     from generator.cache import Cache
@@ -83,6 +71,7 @@ def test_translated_page_carries_the_translated_summary(built):
         assert "Traduzido automaticamente do inglês com o Argos Translate." in pt
 
 
+@pytest.mark.slow
 def test_each_language_has_its_own_search_index_of_its_articles_only(built):
     project = built[0]
     indexes = {}
@@ -102,6 +91,7 @@ def test_each_language_has_its_own_search_index_of_its_articles_only(built):
         assert furniture not in indexes["en"] + indexes["pt"], furniture
 
 
+@pytest.mark.slow
 def test_no_boilerplate_reaches_any_built_page(built):
     project = built[0]
     for page in (project / "site").rglob("*.html"):
@@ -110,15 +100,16 @@ def test_no_boilerplate_reaches_any_built_page(built):
             assert phrase not in text, (page, phrase)
 
 
-def test_build_reports_its_work(built):
-    project, result, _ = built
-    report = json.loads((project / "report.json").read_text())
+@pytest.mark.slow
+def test_build_reports_its_work(sample_site):
+    report = sample_site.report
     assert report["articles"] == 2 and report["summarized"] == 2 and report["translated"] > 0
     assert set(report["seconds"]) == {"ingest", "summarize", "translate", "stories", "render", "mkdocs"}
-    assert "2 articles, 2 summarized" in result.stderr
-    assert "[mkdocs] 2/2" in result.stderr  # progress
+    assert "2 articles, 2 summarized" in sample_site.result.stderr
+    assert "[mkdocs] 2/2" in sample_site.result.stderr  # progress
 
 
+@pytest.mark.slow
 def test_site_makes_no_reference_to_google_fonts_or_other_hosts(built):
     project = built[0]
     for page in (project / "site").rglob("*.html"):
@@ -126,6 +117,7 @@ def test_site_makes_no_reference_to_google_fonts_or_other_hosts(built):
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical_and_recomputes_nothing(project):
     config = load_config(project)
     first = build(config, SILENT)
@@ -144,12 +136,13 @@ def test_rebuild_is_byte_identical_and_recomputes_nothing(project):
 def test_bad_articles_are_reported_and_the_rest_still_build(project):
     (project / "seeds" / "empty.txt").write_text("")
     (project / "seeds" / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(200))
-    report = build(load_config(project), SILENT)
+    report = write_docs(project)
     assert report.articles == 2
     assert sorted(p.subject for p in report.problems) == ["empty.txt", "picture.txt"]
-    assert (project / "site" / "pt" / "articles" / SLUGS[0] / "index.html").is_file()
+    assert (project / "docs" / "pt" / "articles" / f"{SLUGS[0]}.md").is_file()
 
 
+@pytest.mark.slow
 def test_missing_model_fails_with_the_fix_and_the_skip_option_leaves_the_language_out(project):
     config = load_config(project, {"languages": "en,pt,de"})
     with pytest.raises(BuildError, match=r"en -> de.*translate-en_de\.argosmodel"):
@@ -162,8 +155,9 @@ def test_missing_model_fails_with_the_fix_and_the_skip_option_leaves_the_languag
     assert 'hreflang="de"' not in (project / "site" / "en" / "index.html").read_text()  # no switch to it
 
 
-def test_failed_mkdocs_build_leaves_the_previous_site_intact(project):
-    build(load_config(project), SILENT)
+@pytest.mark.slow
+def test_failed_mkdocs_build_leaves_the_previous_site_intact(sample_site, tmp_path):
+    project = copy_project(sample_site.project, tmp_path / "project")
     before = (project / "site" / "en" / "index.html").read_bytes()
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "\nnot_an_option: 1\n")
     with pytest.raises(PublishError, match="left as it was"):
@@ -178,14 +172,14 @@ def test_second_concurrent_build_refuses_with_a_clear_message(project):
         build(config, SILENT)
 
 
-def test_right_to_left_language_gets_rtl_pages(tmp_path, tiny_models):
-    project = make_project(tmp_path / "p", tiny_models, languages="en,ar")
-    build(load_config(project), SILENT)
-    page = (project / "site" / "ar" / "index.html").read_text(encoding="utf-8")
+@pytest.mark.slow
+def test_right_to_left_language_gets_rtl_pages(dated_rtl_project):
+    page = (dated_rtl_project / "site" / "ar" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ar"' in page and re.search(r'<body dir="rtl"', page)
-    assert 'dir="rtl"' not in (project / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' not in (dated_rtl_project / "site" / "en" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_language_switcher_links_to_the_same_article(built):
     project = built[0]
     page = (project / "site" / "en" / "articles" / SLUGS[1] / "index.html").read_text(encoding="utf-8")
@@ -193,18 +187,15 @@ def test_language_switcher_links_to_the_same_article(built):
     assert {v: k for k, v in links.items()}["pt"] == f"../../../pt/articles/{SLUGS[1]}/"
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare is not installed")
-def test_build_passes_with_networking_disabled(tmp_path, tiny_models):
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
-    if probe.returncode != 0:
+@pytest.mark.slow
+def test_build_passes_with_networking_disabled(sample_site):
+    if not sample_site.offline:
         pytest.skip("this machine does not allow network namespaces (unshare -n)")
-    project = make_project(tmp_path / "p", tiny_models)
-    result = subprocess.run(["unshare", "-n", sys.executable, "-m", "generator", "build", "--project", str(project)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert (project / "site" / "pt" / "articles" / SLUGS[0] / "index.html").is_file()
+    assert sample_site.result.returncode == 0, sample_site.result.stderr
+    assert (sample_site.project / "site" / "pt" / "articles" / SLUGS[0] / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_untranslatable_sentence_is_shown_in_the_original_with_a_note(project):
     long_sentence = "This sentence goes on " + "and on " * 75 + "until it ends."
     (project / "seeds" / "long.txt").write_text(f"A Long Story\n\n{long_sentence} A short one follows.\n")
@@ -225,11 +216,6 @@ def _fails_with(error: BaseException) -> None:
 
 
 def test_stage_process_returns_the_result_and_raises_the_childs_errors_in_the_parent():
-    import signal
-
-    from generator.errors import ConfigError, ExecutorError
-    from generator.executor import run_forked
-
     assert run_forked(lambda a, b: (os.getpid(), a + b), 2, 3)[1] == 5
     assert run_forked(os.getpid) != os.getpid()  # really another process
     with pytest.raises(ConfigError, match="seeds_dir: no such folder"):
