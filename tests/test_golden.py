@@ -11,7 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import make_project
+import pytest
+from conftest import make_project, write_docs
 
 from generator.config import load_config
 from generator.core import build
@@ -26,7 +27,7 @@ def tree(root: Path) -> dict[str, str]:
 
 def test_generated_docs_equal_the_golden_tree(tmp_path, tiny_models):
     project = make_project(tmp_path / "project", tiny_models, GOLDEN / "seeds")
-    report = build(load_config(project), SILENT)
+    report = write_docs(project)
     assert report.articles == 3 and not report.problems
     produced = project / "docs"
     expected = GOLDEN / "docs"
@@ -39,6 +40,7 @@ def test_generated_docs_equal_the_golden_tree(tmp_path, tiny_models):
         assert actual[name] == wanted[name], name
 
 
+@pytest.mark.slow
 def test_continuation_pages_build_in_strict_mkdocs_and_link_each_other(tmp_path, tiny_models, monkeypatch):
     """With one entry a page, every list continues on numbered pages; MkDocs --strict
     accepts every link between them (a broken one fails the build)."""
