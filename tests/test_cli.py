@@ -114,3 +114,26 @@ def test_translate_refuses_input_that_is_not_utf8(project):
     result = _translate(project, "--from", "en", "--to", "pt", stdin=b"caf\xe9\n")
     assert result.returncode == 2
     assert "not UTF-8" in result.stderr.decode()
+
+
+def test_every_command_takes_the_project_folder_from_one_shared_flag(capsys):
+    import pytest
+
+    from generator.cli import COMMANDS
+
+    names = [command.__name__.rsplit(".", 1)[1] for command in COMMANDS]
+    invocations = [[name] for name in names if name != "models"] + [["models", a] for a in ("list", "add", "remove")]
+    for invocation in invocations:
+        with pytest.raises(SystemExit) as exit_:
+            main([*invocation, "--help"])
+        assert exit_.value.code == 0
+        assert "--project DIR project folder with mkdocs.yml and polydigest.toml" in " ".join(
+            capsys.readouterr().out.split()), invocation
+
+
+def test_ingest_has_no_output_flag_it_would_not_read(capsys, tmp_path):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["ingest", "--json", "--project", str(tmp_path), str(tmp_path)])
+    assert "unrecognized arguments: --json" in capsys.readouterr().err
