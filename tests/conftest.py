@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,8 @@ def project(tmp_path, tiny_models) -> Path:
 
 
 def copy_project(built: Path, root: Path) -> Path:
-    """A copy of a built project (seeds, cache, docs, site) to change: its first build reads
-    everything from the cache and carries the site over, with no MkDocs run."""
+    """A copy of a built project (seeds, cache, docs, site) elsewhere. Its options hold its own
+    path, so its next build runs every stage on the cache and MkDocs afresh."""
     shutil.copytree(built, root, symlinks=True)
     return root
 
@@ -153,6 +154,22 @@ def sample_site(tmp_path_factory, tiny_models) -> BuiltSite:
     assert result.returncode == 0, result.stderr
     report = json.loads((project.parent / "report.json").read_text())
     return BuiltSite(project, result, report, log, offline)
+
+
+@pytest.fixture
+def sample_project(sample_site, tmp_path) -> Iterator[Path]:
+    """The sample site's project to change, as if this test had just built it: a copy at the
+    path it was built at (so the next build is a no-op), while the built one waits aside,
+    untouched, until the test ends."""
+    built = sample_site.project
+    aside = tmp_path / "sample-aside"
+    built.rename(aside)
+    try:
+        shutil.copytree(aside, built, symlinks=True)
+        yield built
+    finally:
+        shutil.rmtree(built, ignore_errors=True)
+        aside.rename(built)
 
 
 # Three articles of known dates, for the order of the home page and right-to-left Arabic.

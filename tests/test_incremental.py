@@ -1,4 +1,5 @@
-"""A rebuild costs what changed: counts of work done, not times."""
+"""A rebuild costs what changed: counts of work done, not times. Each test changes the sample
+site just built (conftest.sample_project), and is marked slow."""
 
 import os
 import zipfile
@@ -10,8 +11,6 @@ from generator.config import load_config
 from generator.core import build
 from generator.progress import SILENT
 from generator.publish import page_output
-
-pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
 NEW_ARTICLE = ("Council Approves Budget\n\nThe city council approved the budget on Monday. Schools get more money. "
                "Bus fares will not rise this year. The vote was close.\n")
@@ -31,20 +30,23 @@ def texts_of(project, slug):
 
 
 @pytest.fixture
-def built(project):
-    first = build(load_config(project), SILENT)
-    assert first.summarized == 2 and first.translated > 0 and first.published == ["en", "pt"]
-    return project, first
+def built(sample_project, sample_site):
+    """The sample site just built (conftest.sample_project) and that build's report."""
+    first = sample_site.report
+    assert first["summarized"] == 2 and first["translated"] > 0 and first["published"] == ["en", "pt"]
+    return sample_project, first
 
 
+@pytest.mark.slow
 def test_noop_rebuild_summarizes_translates_and_publishes_nothing(built):
     project, first = built
     report = build(load_config(project), SILENT)
     assert (report.summarized, report.translated, report.published) == (0, 0, [])
-    assert (report.articles, report.problems) == (first.articles, first.problems)  # reported again
+    assert (report.articles, [str(p) for p in report.problems]) == (first["articles"], first["problems"])  # again
     assert (project / "site" / "pt" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_hand_edited_page_or_a_lost_site_page_makes_the_next_build_restore_it(built):
     project, _ = built
     page = project / "docs" / "en" / "index.md"
@@ -72,6 +74,7 @@ def test_a_reading_that_expires_makes_the_build_run_again(tmp_path):
     assert last.unchanged("inputs") is None
 
 
+@pytest.mark.slow
 def test_adding_one_article_costs_one_summary_and_its_translations(built):
     project, _ = built
     (project / "seeds" / "budget.txt").write_text(NEW_ARTICLE)
@@ -81,6 +84,7 @@ def test_adding_one_article_costs_one_summary_and_its_translations(built):
     assert (project / "site" / "pt" / "articles" / "budget" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_build_in_place_rewrites_only_changed_pages_and_never_a_file_of_the_live_site(built, tmp_path):
     """The new article's pages are built over hard links to the current site: every file the
     current site had keeps its bytes (a hard-linked snapshot would show any rewrite), pages
@@ -117,31 +121,32 @@ def test_a_build_in_place_rewrites_only_changed_pages_and_never_a_file_of_the_li
     assert unchanged and changed
 
 
+@pytest.mark.slow
 def test_changing_the_beam_retranslates_but_does_not_resummarize(built):
     project, first = built
     report = build(load_config(project, {"beam_size": 3}), SILENT)
-    assert report.summarized == 0 and report.translated == first.translated
+    assert report.summarized == 0 and report.translated == first["translated"]
 
 
+@pytest.mark.slow
 def test_changing_the_summarizer_resummarizes_every_article(built):
     project, _ = built
     report = build(load_config(project, {"summary_algorithm": "luhn"}), SILENT)
     assert report.summarized == 2
 
 
+@pytest.mark.slow
 def test_a_changed_model_file_invalidates_only_its_own_translations(built):
     project, first = built
     with zipfile.ZipFile(project / "models" / "translate-en_pt.argosmodel", "a") as archive:
         archive.comment = b"retrained"
     report = build(load_config(project), SILENT)
-    assert report.summarized == 0 and report.translated == first.translated
+    assert report.summarized == 0 and report.translated == first["translated"]
 
 
-def test_a_new_language_translates_only_into_that_language(tmp_path, tiny_models):
-    from conftest import make_project
-
-    project = make_project(tmp_path / "p", tiny_models, languages="en,pt")
-    first = build(load_config(project), SILENT)
+@pytest.mark.slow
+def test_a_new_language_translates_only_into_that_language(built):
+    project, first = built
     report = build(load_config(project, {"languages": "en,pt,ar"}), SILENT)
-    assert report.summarized == 0 and report.translated == first.translated  # en->ar, as many as en->pt
+    assert report.summarized == 0 and report.translated == first["translated"]  # en->ar, as many as en->pt
     assert sorted(report.published) == ["ar", "en", "pt"]  # every page's switcher gained a language
