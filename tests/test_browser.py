@@ -26,7 +26,6 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from conftest import REPO, make_project, search_documents
-from hostile_corpus import write_hostile_seeds
 from tiny_argos import build_tiny_package
 
 from generator.render import SEARCH_TEXT_END
@@ -103,18 +102,9 @@ def default_site(tmp_path_factory, serve):
 
 
 @pytest.fixture(scope="module")
-def dated_rtl_site(tmp_path_factory, serve, tiny_models):
-    """English + Arabic (tiny model) with articles of known dates."""
-    seeds = tmp_path_factory.mktemp("dated-seeds")
-    bodies = {
-        "middle": "Farmers expect a record harvest of wheat this summer. Prices for bread may fall.",
-        "newest": "The orchestra announced a new conductor for next season. Tickets go on sale in June.",
-        "oldest": "Engineers finished repairs on the old railway bridge. Trains run again from Monday.",
-    }
-    for day, name in ((3, "middle"), (9, "newest"), (1, "oldest")):
-        (seeds / f"{name}.txt").write_text(f"The {name.title()} Story\nPublished: 2024-05-0{day}\n\n{bodies[name]}\n")
-    project = make_project(tmp_path_factory.mktemp("rtl") / "project", tiny_models, seeds=seeds, languages="en,ar")
-    return built_and_served(project, serve)
+def dated_rtl_site(dated_rtl_project, serve):
+    """English + Arabic (tiny model) with articles of known dates (conftest.dated_rtl_project)."""
+    return dated_rtl_project, serve(dated_rtl_project / "site")
 
 
 FLOOD_REPORTS = (
@@ -168,10 +158,10 @@ def varied_site(tmp_path_factory, serve):
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory, serve, tiny_models):
-    seeds = write_hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
-    return built_and_served(make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds),
-                            serve)
+def served_hostile_site(hostile_site, serve):
+    """The hostile corpus, built once per test run (conftest.hostile_site)."""
+    project, _ = hostile_site
+    return project, serve(project / "site")
 
 
 @pytest.fixture(scope="module")
@@ -406,8 +396,8 @@ def test_home_lists_articles_newest_first_and_arabic_is_right_to_left(dated_rtl_
     assert v.errors == [] and v.foreign == []
 
 
-def test_hostile_articles_run_no_script_in_a_real_browser(hostile_site, visit):
-    project, base = hostile_site
+def test_hostile_articles_run_no_script_in_a_real_browser(served_hostile_site, visit):
+    project, base = served_hostile_site
     v = visit()
     for path in site_pages(project / "site"):
         v.page.goto(f"{base}/{path}", wait_until="networkidle")

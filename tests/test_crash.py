@@ -68,10 +68,8 @@ def reference(tmp_path_factory, tiny_models):
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_killed_build_keeps_the_previous_site_and_the_next_build_is_identical(tmp_path, tiny_models, reference,
-                                                                              point):
-    project = make_project(tmp_path / "project", tiny_models)
-    build(load_config(project), SILENT)
+def test_killed_build_keeps_the_previous_site_and_the_next_build_is_identical(sample_project, reference, point):
+    project = sample_project  # the sample seeds, just built
     previous_site = tree(project / "site")
     add_extra_articles(project)
 

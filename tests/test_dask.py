@@ -34,10 +34,9 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def local_site(tmp_path_factory, tiny_models):
-    project = make_project(tmp_path_factory.mktemp("local") / "project", tiny_models)
-    build(load_config(project), SILENT)
-    return tree(project / "docs"), tree(project / "site")
+def local_site(sample_site):
+    """The sample seeds built on this machine (conftest.sample_site)."""
+    return tree(sample_site.project / "docs"), tree(sample_site.project / "site")
 
 
 class DieOnFirstTask(distributed.WorkerPlugin):

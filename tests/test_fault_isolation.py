@@ -99,8 +99,8 @@ def test_a_failure_in_any_stage_leaves_out_only_that_article_and_names_file_and_
     assert 'class="pd-original"' in translated  # the sentence the checks failed on, marked
 
 
-def test_a_full_disk_stops_the_build_and_keeps_the_previous_site(project, monkeypatch):
-    build(load_config(project), SILENT)
+def test_a_full_disk_stops_the_build_and_keeps_the_previous_site(sample_project, monkeypatch):
+    project = sample_project  # the sample seeds, just built
     before = {p: p.read_bytes() for p in (project / "site").rglob("*.html")}
     (project / "seeds" / "new.txt").write_text(story("", 9))
 

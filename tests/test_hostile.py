@@ -12,7 +12,7 @@ import markdown
 import pytest
 import yaml
 from conftest import make_project
-from hostile_corpus import HOSTILE_ARTICLES, MARK, PAYLOADS, write_hostile_seeds
+from hostile_corpus import HOSTILE_ARTICLES, MARK, PAYLOADS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,14 +66,6 @@ def live_markup(page_html: str) -> list[str]:
     finder = LiveMarkupFinder()
     finder.feed(page_html)
     return finder.findings
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory, tiny_models):
-    seeds = write_hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
-    project = make_project(tmp_path_factory.mktemp("hostile") / "project", tiny_models, seeds=seeds)
-    report = build(load_config(project), SILENT)
-    return project, report
 
 
 def test_hostile_corpus_builds_every_article(hostile_site):
