@@ -26,12 +26,12 @@ _PAYWALL = settings.pattern(_RULES["paywall"])
 _MAX_PAYWALL_NOTICE = _RULES["max_paywall_notice"]
 _DATELINE = re.compile(_RULES["dateline"])
 RECOMMENDATION_HEADING = settings.pattern(_RULES["recommendation_heading"], anchored=True)
-MAX_HEADING = 80  # characters: a recommendation heading is a few words
+MAX_HEADING = _RULES["max_heading"]  # characters: a recommendation heading is a few words
 _FURNITURE_PARAGRAPH = settings.pattern(_RULES["furniture_paragraph"])
 _MAX_FURNITURE_PARAGRAPH = _RULES["max_furniture_paragraph"]
 _AUTHOR_BIO = settings.pattern(_RULES["author_bio"], anchored=True)
 _MAX_AUTHOR_BIO = _RULES["max_author_bio"]
-_BIO_ZONE = 3  # an author's bio is among the last paragraphs
+_BIO_ZONE = _RULES["bio_zone"]  # an author's bio is among the last paragraphs
 
 SOURCE_HEADER = re.compile(r"^\s*(source|fonte|fuente|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 URL_LINE = re.compile(r"^\s*(?P<value>https?://\S+)\s*$")

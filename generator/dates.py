@@ -41,14 +41,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 # article, and a bare number is no date.
 _SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True, "PREFER_DATES_FROM": "past",
              "RETURN_AS_TIMEZONE_AWARE": False, "PARSERS": ["custom-formats", "absolute-time"]}
-MAX_DATE_LINE = 120  # characters; a longer paragraph is text that may mention a date
+MAX_DATE_LINE = _RULES["max_date_line"]  # characters; a longer paragraph is text that may mention a date
 
 
 DATE_FLOOR = dt.date(1970, 1, 2)
 """No day before this is a file's stand-in date: a file dated the Unix epoch has lost its date."""
-DAYS_AHEAD = 1
-"""A stated date may be this many days after the build's: where the article was published
-it may already be tomorrow."""
+DAYS_AHEAD = _RULES["days_ahead"]
+"""A stated date may be this many days after the build's (settings.toml says why)."""
 
 
 @dataclass(frozen=True)

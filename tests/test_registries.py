@@ -95,3 +95,43 @@ def test_an_unregistered_summarizer_is_refused_with_the_registered_choices(tmp_p
 
     with pytest.raises(ConfigError, match="'reduction' is not one of " + ", ".join(SUMMARIZERS)):
         load_config(tmp_path, {"summary_algorithm": "reduction"})
+
+
+def test_a_site_language_is_one_block_of_settings_toml(tmp_path, monkeypatch):
+    import tomllib
+
+    from generator import languages, publish, settings
+
+    shipped = settings.SETTINGS_FILE.read_text(encoding="utf-8")
+    added = tomllib.loads(shipped + '\n[language.dv]\nright_to_left = true\n')  # Dhivehi, written right to left
+    known = languages.read_languages(added["language"])
+    assert known["dv"] == languages.Language("dv", right_to_left=True)
+    assert {code: known[code] for code in languages.LANGUAGES} == languages.LANGUAGES  # the others unchanged
+
+    monkeypatch.setattr(languages, "LANGUAGES", known)
+    config = load_config(tmp_path, {"languages": "en,dv"})
+    derived = {lang: publish.derived_config(config, {}, lang, config.languages, tmp_path / "site")
+               for lang in config.languages}
+    assert (derived["dv"]["theme"]["direction"], derived["en"]["theme"]["direction"]) == ("rtl", "ltr")
+
+
+@pytest.mark.parametrize(("block", "error"), [
+    ('[language.dv]\nrtl = true\n', "unknown key 'rtl'"),
+    ('[language.dv]\nright_to_left = "yes"\n', "right_to_left = 'yes' is not bool"),
+    ('[language.Dhivehi]\n', "not an ISO 639 language code"),
+    ('[language.dv]\npivot = true\n', "exactly one language block has pivot = true, not 2"),
+])
+def test_a_language_block_that_cannot_be_used_is_an_error_naming_it(block, error):
+    import tomllib
+
+    from generator import languages, settings
+
+    blocks = tomllib.loads(settings.SETTINGS_FILE.read_text(encoding="utf-8") + "\n" + block)["language"]
+    with pytest.raises(ValueError, match=error):
+        languages.read_languages(blocks)
+
+
+def test_the_one_pivot_is_the_pivot_language_block():
+    from generator import languages
+
+    assert languages.PIVOT == "en" and [c for c, lang in languages.LANGUAGES.items() if lang.pivot] == ["en"]
