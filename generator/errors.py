@@ -1,9 +1,11 @@
 """One tree of errors: the CLI reports any ``PolydigestError`` as a clear message and exit code 2.
 
-Every error polydigest raises on purpose derives from ``PolydigestError`` through one of four
-branches, so callers can tell a maintainer's mistake (config), a bad article (input), a model
-problem (model) and a failed site build (publish) apart, and nothing else (an out-of-memory
-error, a bug) is mistaken for one of them.
+Every error polydigest raises on purpose derives from ``PolydigestError`` through one of six
+branches, so callers can tell a maintainer's mistake (``ConfigError``), a bad article
+(``InputError``), a model problem (``ModelError``), a site that cannot be published
+(``PublishError``), a build that cannot start or go on (``BuildError``) and distributed work
+that failed (``ExecutorError``) apart, and nothing else (an out-of-memory error, a bug) is
+mistaken for one of them.
 """
 
 from __future__ import annotations

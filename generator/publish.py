@@ -1,4 +1,4 @@
-"""Stage 5: one MkDocs + Material build per language, then swap the new site in.
+"""Stage 6: one MkDocs + Material build per language, then swap the new site in.
 
 Each language gets a config derived from the maintainer's ``mkdocs.yml`` (MkDocs'
 ``INHERIT``) that sets its docs folder, theme language and the language switcher, and

@@ -1,4 +1,6 @@
-"""The thresholds and pattern lists of polydigest's text rules, read from settings.toml."""
+"""polydigest's tunables, read from settings.toml: the thresholds and pattern lists of its
+text rules, one section per stage, and one ``[language.<code>]`` block per language
+(``languages.LANGUAGES``)."""
 
 from __future__ import annotations
 
