@@ -109,8 +109,8 @@ def test_headline_only_feed_entries_become_articles_with_their_link(found):
     assert entry.source_name == "Jornal Exemplo"
 
 
-def test_ingest_json_shows_what_the_build_reads(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "generator", "ingest", "--json", "--project", str(tmp_path),
+def test_ingest_prints_what_the_build_reads_as_json_lines(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "generator", "ingest", "--project", str(tmp_path),
                              str(FIXTURES / "noticias.xml"), str(tmp_path / "missing.txt")],
                             capture_output=True, text=True, timeout=120)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
