@@ -1,4 +1,4 @@
-"""Plain data passed between the stages: ingest -> summarize -> translate -> render -> publish."""
+"""Plain data passed between the stages: ingest -> summarize -> translate -> stories -> render -> publish."""
 
 from __future__ import annotations
 
