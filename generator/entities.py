@@ -59,6 +59,9 @@ GENERIC = frozenset(_GENERIC_WORDS.split() + ["casa", "previdencia", "christmas"
 # Institutions named before the person who heads them ("presidente da Câmara Eduardo Cunha").
 INSTITUTIONS = frozenset({"camara", "republica", "fazenda", "senado", "justica", "planalto", "educacao", "saude",
                           "defesa", "stf", "deputados"})
+# Adjectives that end an institution's name ("Casa Civil", "Polícia Federal"): a name after them is a
+# person's ("Casa Civil | José Dirceu").
+INSTITUTION_ENDINGS = frozenset({"civil", "federal", "militar"})
 # Plural nouns that end a run of names without being part of it ("Labour MPs", "Windows PCs").
 _TRAILING = frozenset({"mps", "mp", "pcs", "fans"})
 
@@ -127,6 +130,10 @@ DEMONYMS = {
 SHORT_FORMS = {"us": "US", "usa": "US", "u.s.": "US", "eua": "US", "uk": "GB", "u.k.": "GB", "britain": "GB",
                "great britain": "GB", "england": "GB-ENG", "wales": "GB-WLS", "scotland": "GB-SCT",
                "eu": "EU", "ue": "EU", "uniao europeia": "EU", "european union": "EU", "holland": "NL"}
+# Other names of one organisation that no rule ties together (a nickname is neither its acronym
+# nor a part of its name): folded name -> the name shown.
+NICKNAMES = {"tory": "Conservative Party", "tories": "Conservative Party", "conservatives": "Conservative Party",
+             "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats"}
 SUBDIVISIONS = {"GB-ENG": {"en": "England", "pt": "Inglaterra"}, "GB-WLS": {"en": "Wales", "pt": "País de Gales"},
                 "GB-SCT": {"en": "Scotland", "pt": "Escócia"}}
 
@@ -217,7 +224,7 @@ def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
     return len(words) == 1 and (words[0] in lowercase_words or (len(words[0]) < 3 and not name.isupper()))
 
 
-def _pieces(words: list[str]) -> list[list[str]]:
+def _pieces(words: list[str], ignored: frozenset[str] = frozenset()) -> list[list[str]]:
     """A run of capitalized words split where one name ends and another begins: after a
     possessive ("Britain's | Kelly Holmes"), after a role ("UK Foreign Secretary | Jack Straw"),
     between an acronym or a capitalized heading and a name ("STF | Gilmar Mendes", "DELAÇÃO DA
@@ -236,28 +243,47 @@ def _pieces(words: list[str]) -> list[list[str]]:
             current = pieces[-1]
         current.append(word)
         after = words[index + 2] if index + 2 < len(words) else ""
-        if (fold(word) in TITLES or fold(word) in INSTITUTIONS) and following[:1].isupper() \
+        closes_institution = fold(word) in INSTITUTION_ENDINGS and any(  # "Casa Civil", not "(The) Federal Reserve"
+            fold(w) not in ignored for w in current[:-1])
+        if (fold(word) in TITLES or fold(word) in INSTITUTIONS or closes_institution) and following[:1].isupper() \
                 and after[:1].isupper() and fold(following) not in _PARTICLES and fold(after) not in _PARTICLES:
-            pieces.append([])  # "Secretary Jack Straw", "Câmara Eduardo Cunha": the name follows
+            pieces.append([])  # "Secretary Jack Straw", "Câmara Eduardo Cunha", "Casa Civil José Dirceu": a name
     return [piece for piece in pieces if piece]
+
+
+# Number words are part of the names they start ("Six Nations", "Três Poderes"), though stop words.
+_NUMBER_WORDS = """
+one two three four five six seven eight nine ten eleven twelve twenty hundred thousand
+um uma dois duas tres quatro cinco seis sete oito nove dez onze doze vinte cem mil
+"""
+NUMBER_WORDS = frozenset(_NUMBER_WORDS.split())
+
+
+def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str]) -> bool:
+    """A word that stands before a name without being part of it: a stop word (not a number
+    word), a title or role, a month or weekday ("In March Lord Goldsmith"), "ex-", or a
+    compound modifier ("Paris-based LVMH", "Fly-half Andy Goode")."""
+    folded = fold(word)
+    head, hyphen, tail = word.partition("-")
+    return (folded in ignored and folded not in NUMBER_WORDS) or folded in TITLES or folded in calendar \
+        or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
 def find_entities(title: str, text: str, language: str) -> Entities:
     """The article's entities, their aliases merged (see the module's documentation)."""
     lowercase_words = {fold(w) for w in set(re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text))}
+    ignored = stop_words(language)
     mentions: list[tuple[str, bool]] = []  # (name as written, in title)
     for source, is_title in ((title, True), (text, False)):
         for sentence_start, chunk in _chunks(source):
             for match in _NAME.finditer(chunk):
                 first_piece = True
-                for words in _pieces(" ".join(match.group(0).split()).strip("'’-").split()):
+                for words in _pieces(" ".join(match.group(0).split()).strip("'’-").split(), ignored):
                     at_start = first_piece and match.start() == sentence_start
                     first_piece = False
-                    ignored = stop_words(language)
                     while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
-                            and (fold(words[0]) in ignored or fold(words[0]) in TITLES
-                                 or fold(words[0]).startswith("ex-")):
-                        words = words[1:]  # "The Bank of England", "President Lula"
+                            and _is_prefix(words[0], ignored, _calendar_words(language)):
+                        words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
                     while words and fold(words[-1]) in _TRAILING:
                         words = words[:-1]
                     if not words or fold(words[-1]) in TITLES:
@@ -276,6 +302,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
         folded = fold(name)
         if folded in cldr:
             return cldr[folded], name
+        if folded in NICKNAMES:
+            return f"name:{fold(NICKNAMES[folded])}", NICKNAMES[folded]
         if name.isupper() and 2 <= len(name) <= 6:
             for full in full_names:
                 initials = "".join(w[0] for w in full.split() if w[0].isupper())
@@ -360,7 +388,7 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
             continue
         word = words[0]
         singular = f"name:{word[:-3]}y" if word.endswith("ies") else f"name:{word[:-1]}" if word.endswith("s") else ""
-        if singular in names:  # "Tories" -> "Tory", "Oscars" -> "Oscar"
+        if singular in names and frequency[singular] >= frequency[key]:  # "Oscars" -> "Oscar", not "Santos" -> "Santo"
             aliases[key] = aliases.get(singular, singular)
         elif 2 <= len(word) <= 5:  # an acronym -> the name it abbreviates ("PT" -> "Partido dos Trabalhadores")
             spelled = by_initials.get(word)

@@ -33,7 +33,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +48,7 @@ from .translate import Translator
 EVENT_THRESHOLD = 0.65  # tuned on the labelled set's tuning half (bench/events.py)
 RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
 ENTITY_WEIGHT = 0.7
-UNDATED_MARGIN = 0.10
+UNDATED_MARGIN = 0.20
 COMMON_ENTITY_SHARE = 0.05  # an entity named by more than this share of articles (and 50) is not specific
 MAX_TAGS = 4
 MAX_RELATED = 8  # links per article page
@@ -60,7 +60,7 @@ THREAD_ENTITIES = 8  # a story's main entities, the ones threads compare
 SUMMARY_SENTENCES = 4  # at most, in a story's summary
 SUMMARY_PER_ARTICLE = 2  # at most from one article: a story summary is the coverage's, not one article's
 REDUNDANT_OVERLAP = 0.5  # a sentence whose content words are this much in a chosen one's is not shown
-TERMS_VERSION = 2  # bump when _terms, the features or extract_tags change: it invalidates their cached results
+TERMS_VERSION = 3  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ def _evidence(title: str, text: str, language: str, source_name: str) -> dict[st
 def _features(item: LocalizedArticle) -> dict[str, dict[str, int]]:
     article = item.article
     return {"terms": dict(_terms(_pivot_text(item), item.language, _stemmer(item.language))),
+            "words": dict(_terms(f"{article.title} {article.text}", article.language, _stemmer(article.language))),
             "evidence": _evidence(article.title, article.text, article.language, article.source_name)}
 
 
@@ -175,7 +176,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
         value = found[str(i)]
         if isinstance(value, str):
             _report(item, value, problems)
-            value = {"terms": {}, "evidence": {}}
+            value = {"terms": {}, "words": {}, "evidence": {}}
         features.append(value)
     return features
 
@@ -233,8 +234,9 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     n = len(items)
     days = [item.article.date.toordinal() for item in items]
     specific = max(50, COMMON_ENTITY_SHARE * n)
-    aliases = _evidence_aliases(features)
-    evidence = [_canonical(f["evidence"], aliases) for f in features]
+    languages = [item.article.language for item in items]
+    aliases = _aliases_by_language([f["evidence"] for f in features], languages)
+    evidence = [_canonical(f["evidence"], aliases[language]) for f, language in zip(features, languages, strict=True)]
     entity_vectors, entity_frequency = _weighted(evidence, lambda df: 2 <= df <= specific)
     entity = _dot_products(entity_vectors, days, lambda df: 2 <= df <= specific, entity_frequency)
     # Only pairs that share specific evidence are scored (from the entities' postings): scoring
@@ -248,11 +250,16 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     # notice, a fixture), a pair's text stands in for the entities it cannot share.
     rare = max(3, n // 200)
     rare_pairs = _dot_products(term_vectors, days, lambda df: 2 <= df <= rare, term_frequency)
+    # Two articles in one language are compared by their whole texts (an event's reports share
+    # its details throughout, a thread's other events share only its background); across
+    # languages, by their summaries in the pivot language.
+    word_vectors, word_frequency = _weighted([f["words"] for f in features], lambda df: True)
+    word_vectors = [{t: w for t, w in vector.items() if word_frequency[t] <= too_common} for vector in word_vectors]
     undated = [item.article.date_is_stand_in for item in items]
     scores = {}
     for (i, j) in entity.keys() | rare_pairs.keys():
-        a, b = (term_vectors[i], term_vectors[j]) if len(term_vectors[i]) <= len(term_vectors[j]) \
-            else (term_vectors[j], term_vectors[i])
+        vectors = word_vectors if languages[i] == languages[j] else term_vectors
+        a, b = (vectors[i], vectors[j]) if len(vectors[i]) <= len(vectors[j]) else (vectors[j], vectors[i])
         text = sum(w * b[t] for t, w in a.items() if t in b)
         shared = entity.get((i, j), text if not entity_vectors[i] or not entity_vectors[j] else 0.0)
         score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
@@ -263,9 +270,14 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     return scores, entity_vectors
 
 
-def _evidence_aliases(features: list[dict]) -> dict[str, str]:
-    frequency = Counter(key for f in features for key in f["evidence"] if key.startswith("name:"))
-    return collection_aliases(frequency)
+def _aliases_by_language(keys: list[Iterable[str]], languages: list[str]) -> dict[str, dict[str, str]]:
+    """``collection_aliases`` among the articles of each language: a short name stands for the
+    longer one its own language's articles use ("MG" in Portuguese news is Minas Gerais, not the
+    English news' "MG Rover"; "GM" is not "Gilmar Mendes" in English)."""
+    frequency: dict[str, Counter] = defaultdict(Counter)
+    for article_keys, language in zip(keys, languages, strict=True):
+        frequency[language].update(key for key in set(article_keys) if key.startswith("name:"))
+    return defaultdict(dict, {language: collection_aliases(counts) for language, counts in frequency.items()})
 
 
 def _canonical(counts: dict[str, int], aliases: dict[str, str]) -> dict[str, int]:
@@ -288,6 +300,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     order = sorted(range(len(items)), key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
     members: list[list[int]] = []
     spans: list[tuple[int, int] | None] = []
+    cohesion: list[float] = []  # per story: the sum of its pairs' scores
     story_of: dict[int, int] = {}
     for i in order:
         day = dated[i]
@@ -297,17 +310,23 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
                 totals[story_of[j]] += score
         best, best_score = None, threshold
         for story, total in sorted(totals.items()):
-            average = total / len(members[story])
-            if average < best_score or len(members[story]) >= MAX_STORY_ARTICLES:
+            # The cosine with the story's centroid, the pair scores standing for dot products:
+            # an article that agrees with what the story's articles share joins it even when
+            # each of them also tells details of its own.
+            centroid = total / math.sqrt(len(members[story]) + 2 * cohesion[story])
+            if centroid < best_score or len(members[story]) >= MAX_STORY_ARTICLES:
                 continue
             span = spans[story]
             if day is not None and span is not None and max(span[1], day) - min(span[0], day) > STORY_DAYS:
                 continue
-            best, best_score = story, average
+            best, best_score = story, centroid
         if best is None:
             best = len(members)
             members.append([])
             spans.append(None)
+            cohesion.append(0.0)
+        else:
+            cohesion[best] += totals[best]
         members[best].append(i)
         story_of[i] = best
         if day is not None:
@@ -478,12 +497,15 @@ def tag_articles(
             continue
         own = fold(" ".join(summary.article.source_name.split()))
         candidates[slug] = [(key, shown) for key, shown in found[slug] if key[5:] != own]
-    frequency = Counter(key for pairs in candidates.values() for key, _ in pairs)
-    aliases = collection_aliases(frequency)
+    language_of = {slug: article.language for slug, article in by_slug.items()}
+    slugs = list(candidates)
+    aliases_in = _aliases_by_language([[key for key, _ in candidates[slug]] for slug in slugs],
+                                      [language_of[slug] for slug in slugs])
     shown_as: dict[str, Counter] = defaultdict(Counter)  # the spellings of each entity, most used first
     chosen: dict[str, list[str]] = {}
     for slug, pairs in candidates.items():
         keys_of: list[str] = []
+        aliases = aliases_in[language_of[slug]]
         for key, shown in pairs:
             canonical = aliases.get(key, key)
             if canonical not in keys_of:
