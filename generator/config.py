@@ -25,6 +25,7 @@ from .languages import is_language_code
 from .paths import check_layout
 from .readers import READERS
 from .summarize import DEFAULT_SUMMARIZER, SUMMARIZERS, describe_summarizers
+from .variety import VARIETIES
 
 CONFIG_FILE = "polydigest.toml"
 OUTPUT_OPTIONS = ("docs_dir", "site_dir", "work_dir")
@@ -144,7 +145,7 @@ class Config:
     portuguese: str = _option(
         "pt-BR", "The one Portuguese of the site: machine-translated Portuguese is written in pt-BR (the shipped "
         "models' variety) or pt-PT, words of the other variety replaced (generator/variety.py).",
-        choices=("pt-BR", "pt-PT"),
+        choices=VARIETIES,
     )
     scheduler: str = _option(
         "", "Dask scheduler (tcp://HOST:PORT) to summarize and translate on a cluster; empty: on this machine.",
