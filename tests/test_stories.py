@@ -435,3 +435,52 @@ def test_a_country_topic_on_a_site_in_a_language_cldr_does_not_know_gets_its_eng
 
     assert display_name("country:BR", "Brasil", "pt") == "Brasil"
     assert display_name("country:BR", "Brasil", "xx") == "Brazil"  # as the page texts fall back to English
+
+
+# --- Event evidence: whole texts, cleaner names, aliases within one language ---
+
+def test_reports_of_one_event_in_one_language_are_compared_by_their_whole_texts():
+    lead = "Port Harbor council met on Monday. The mayor spoke to reporters."
+    levee = ("Engineers found wide cracks in the old levee beside the ferry terminal, and volunteers stacked "
+             "sandbags along the flooded quay before the evening tide.")
+    same_event = _item("levee-a", "Port Harbor council meets", f"{lead} {levee}", dt.date(2024, 5, 6))
+    other_words = _item("levee-b", "Port Harbor update", "Officials of Port Harbor gave an update. Residents were told "
+                        f"to stay calm. {levee}", dt.date(2024, 5, 6))
+    same_lead = _item("library", "Port Harbor council meets", f"{lead} The new library will open in spring "
+                      "with a larger children's section, a cafe and a garden.", dt.date(2024, 5, 6))
+    items = FILLER + [same_event, other_words, same_lead]
+    scores = stories.similarities(items)
+    a, b, c = len(FILLER), len(FILLER) + 1, len(FILLER) + 2
+    assert scores[(a, b)] > scores[(a, c)]  # the shared details count, not the shared opening
+
+
+def test_names_lose_the_months_modifiers_and_roles_before_them_and_keep_their_number_words():
+    found = entities.find_entities("Goldsmith advice", "In March Lord Goldsmith gave advice. Paris-based LVMH sold "
+                                   "the label. Fly-half Andy Goode kicked for Leicester in the Six Nations. "
+                                   "The Federal Reserve Board met.", "en")
+    assert {"name:goldsmith", "name:lvmh", "name:andy goode", "name:six nations",
+            "name:federal reserve board"} <= set(found.counts)
+    pt = entities.find_entities("Dirceu", "O ministro da Casa Civil José Dirceu falou ontem.", "pt")
+    assert {"name:casa civil", "name:jose dirceu"} <= set(pt.counts)
+
+
+def test_a_party_nickname_is_the_party():
+    found = entities.find_entities("Tories attack Lib Dems", "The Tories said the Lib Dems were wrong. "
+                                   "A Tory spokesman added that the Conservative Party would win.", "en")
+    assert {key: found.names[key] for key in found.counts} == {"name:conservative party": "Conservative Party",
+                                                               "name:liberal democrats": "Liberal Democrats"}
+
+
+def test_a_short_name_stands_for_a_longer_name_used_in_its_own_language_only():
+    rover = [_item(f"rover-{n}", "MG Rover talks", "MG Rover said the talks with MG Rover buyers went on. "
+                   "MG Rover staff waited.", dt.date(2024, 5, 6)) for n in range(2)]
+    minas = _item("minas", "Suspeito é preso em MG", "A polícia de MG prendeu o suspeito. Em MG, o caso "
+                  "chocou a cidade.", dt.date(2024, 5, 6), language="pt")
+    items = rover + [minas]
+    tagged = stories.tag_articles([item.summary for item in items], {"en": items}, None, [])["en"]
+    assert [item.tags for item in tagged] == [("MG Rover",), ("MG Rover",), ("MG",)]
+
+
+def test_a_plural_name_is_its_singular_only_when_the_singular_is_the_more_used():
+    assert entities.collection_aliases({"name:oscars": 2, "name:oscar": 5, "name:santos": 6, "name:santo": 2}) \
+        == {"name:oscars": "name:oscar"}
