@@ -43,6 +43,7 @@ class Source:
     text: str
     """Plain text; lines and blank lines separate paragraphs."""
     kind: str
+    """The ``Reader.kind`` of the reader that found it: how ingest and dedup treat it."""
     title: str = ""
     date: dt.date | None = None
     date_text: str = ""
