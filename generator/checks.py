@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 8
+RULES_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ class Rules:
 
 RULES = Rules()
 
-# A number: digits, possibly grouped or with a decimal part ("16,700", "531.7", "1.000,5").
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+# A number: digits, possibly grouped or with a decimal part ("16,700", "531.7", "1.000,5", "1 000");
+# a space groups thousands only before three digits ("6-1 6-0" is two scores, not 16).
+_NUMBER = re.compile(r"\d+(?:[.,]\d+|[\u00a0\u202f ]\d{3}(?!\d))*")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # Currencies news writes with a symbol; their symbols and names come from CLDR (Babel).
 _CURRENCIES = ("USD", "EUR", "GBP", "JPY", "BRL", "CNY", "INR", "CHF", "CAD", "AUD", "RUB", "MXN")
@@ -57,21 +58,34 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 
 def numbers(text: str) -> Counter[str]:
     """Digit strings of every number, separators removed: '16,700' and '16.700' are both
-    '16700', '531.7' and '531,7' both '5317', so the conventions of the two languages compare."""
-    return Counter(re.sub(r"\D", "", match) for match in _NUMBER.findall(text))
+    '16700', '531.7' and '531,7' both '5317', so the conventions of the two languages compare.
+    A whole number loses its leading zeros ('07 de julho' is 'July 7')."""
+    return Counter(match.lstrip("0") or "0" if match.isdigit() else re.sub(r"\D", "", match)
+                   for match in _NUMBER.findall(text))
+
+
+def _clock_forms(source: str, number: str) -> list[str]:
+    """The hour ``number`` of a time of day in ``source`` on the other clock: '17h45' or '17:45'
+    is written '5:45 p.m.' in English, '5pm' is '17h' in Portuguese; [] when it is no hour."""
+    hour = int(number) if number.isdigit() and len(number) <= 2 else -1
+    if 13 <= hour <= 23 and re.search(rf"(?<![\d.,]){hour}\s?(?:h|:\d\d)", source):
+        return [str(hour - 12)]
+    if 1 <= hour <= 11 and re.search(rf"(?<![\d.,]){hour}(?::\d\d)?\s?(?:pm|p\.m\.)", source, re.IGNORECASE):
+        return [str(hour + 12)]
+    return []
 
 
 def missing_numbers(source: str, translation: str) -> list[str]:
     """Numbers of the source that the translation lacks (counted with multiplicity). A round
     number may trade zero groups for a word, either way: '28,000' is kept by '28 mil' or
-    '28 thousand', and 'R$ 500 mil' by 'R$ 500,000'."""
+    '28 thousand', and 'R$ 500 mil' by 'R$ 500,000'; an hour may change clocks ('17h' is '5pm')."""
     found = numbers(translation)
     missing = []
     for number in sorted((numbers(source) - found).elements()):
         shorter = [number[:-3 * k] for k in range(1, len(number) // 3 + 1) if number.endswith("000" * k)]
         longer = [n for n in found if n != number and n.startswith(number) and set(n[len(number):]) == {"0"}
                   and (len(n) - len(number)) % 3 == 0]
-        match = next((n for n in shorter + longer if n and found[n] > 0), None)
+        match = next((n for n in shorter + longer + _clock_forms(source, number) if n and found[n] > 0), None)
         if match is None:
             missing.append(number)
         else:
@@ -94,10 +108,16 @@ def acronyms(text: str) -> list[str]:
 
 def lost_acronyms(source: str, translation: str, source_language: str, target_language: str) -> list[str]:
     """Acronyms of the source missing from the translation, but for those the target language
-    writes differently (settings.toml, measured on the teacher by tools/distill/acronyms.py)."""
+    writes differently (settings.toml, measured on the teacher by tools/distill/acronyms.py),
+    those whose letters the translation writes in another order (the noun and its adjective swap
+    places: 'PA', the Palestinian Authority, is 'AP', the Autoridade Palestina; 'BCE' is 'ECB'),
+    and words in capitals the translation writes in another case ('RIO –' as 'Rio -')."""
     translated = set(settings.section("checks")["translated_acronyms"].get(f"{source_language}-{target_language}", ()))
     written = set(_ACRONYM.findall(translation))
-    return sorted({a for a in acronyms(source) if a not in written and a not in translated})
+    reordered = {"".join(sorted(a)) for a in written}
+    words = {w.casefold() for w in _WORD.findall(translation) if w[0].isupper()}
+    return sorted({a for a in acronyms(source) if a not in written and a not in translated
+                   and "".join(sorted(a)) not in reordered and a.casefold() not in words})
 
 
 @functools.cache
@@ -124,17 +144,28 @@ def _country_names(language: str) -> tuple[re.Pattern | None, dict[str, str]]:
     return re.compile(rf"(?<![\w.])({names})(?!\w)"), owners
 
 
-def countries(text: str, language: str) -> set[str]:
-    """Codes of the countries ``text`` names (as written, capitalized)."""
+# A capitalized word before a name, not the text's first: the name ends a longer one.
+_NAME_BEFORE = re.compile(r"(?<=\S)\s+[A-Z][\w'’.-]*\s+$")
+
+
+def countries(text: str, language: str, in_longer_names: bool = True) -> set[str]:
+    """Codes of the countries ``text`` names (as written, capitalized); without
+    ``in_longer_names``, running text's names that end a longer name are left out: 'New South
+    Wales' and 'New Mexico' name no country."""
     pattern, owners = _country_names(language)
-    return {owners[name] for name in pattern.findall(unicodedata.normalize("NFC", text))} if pattern else set()
+    if not pattern:
+        return set()
+    text = unicodedata.normalize("NFC", text)
+    skip_longer = not in_longer_names and _lower_case_share(_WORD.findall(text)) >= 0.5
+    return {owners[match.group(1)] for match in pattern.finditer(text)
+            if not (skip_longer and _NAME_BEFORE.search(text, 0, match.start()))}
 
 
 def lost_countries(source: str, translation: str, source_language: str, target_language: str) -> list[str]:
     """Countries the source names that the translation neither names (in either language) nor
     names with a word that starts like one of its names ('Brazil' -> 'brasileiro', 'Alemanha'
     -> 'alemão'; 'Japão' -> 'japonês' is missed, a false alarm)."""
-    named = countries(source, source_language)
+    named = countries(source, source_language, in_longer_names=False)
     if not named:
         return []
     kept = countries(translation, target_language) | countries(translation, source_language)

@@ -214,10 +214,11 @@ class Translator:
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
-        keys = {t: cache_key("translation", model=model.identity, decoding=self.decoding.options(),
-                             retry=self.safer_decoding.options(), checks=RULES_VERSION,
-                             choice=[d.options() for d in self.choice_decodings],
-                             variety=self.portuguese if model.to_code == "pt" else None, text=t) for t in texts}
+        settings = {"model": model.identity, "decoding": self.decoding.options(),
+                    "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
+                    "choice": [d.options() for d in self.choice_decodings],
+                    "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
+        keys = {t: cache_key("translation", **settings, text=t) for t in texts}
         cached = {t: self.cache.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
         verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}

@@ -34,6 +34,12 @@ from generator.translate import Translator
     # a country as European Portuguese writes it (CLDR pt: 'Turcomenistão', pt_PT: 'Turquemenistão')
     ("Gas from Turkmenistan reached China.", "O gás do Turquemenistão chegou à China."),
     ("Jordan scored twice for the US team.", "Jordan marcou duas vezes pela equipa dos EUA."),  # the name kept
+    # two scores, not the number 16; a country's name inside a longer place name names no country
+    ("Mauresmo won 6-1 6-0 in Paris.", "Mauresmo venceu por 6-1 por 6-0 em Paris."),
+    ("A New South Wales state inquiry criticised the firm.", "Um inquérito de Nova Gales do Sul criticou a firma."),
+    # an acronym whose letters swap places with its words', and the other clock
+    ("Israel shared information with the PA in the hunt.", "Israel compartilhou informações com a AP na caça."),
+    ("The meeting starts at 5pm on Monday.", "A reunião começa às 17h de segunda-feira."),
 ])
 def test_faithful_translations_pass_every_check(source, translation):
     assert checks.problems(source, translation, "en", "pt") == []
@@ -60,6 +66,27 @@ def test_faithful_translations_pass_every_check(source, translation):
 ])
 def test_each_check_catches_its_failure(source, translation, kind):
     assert kind in [checks.reason_kind(r) for r in checks.problems(source, translation, "en", "pt")]
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("Ele morreu às 17h45 de sábado (16), em São Paulo.", "He died at 5:45 p.m. on Saturday (16) in São Paulo."),
+    ("O G20 acontece nos dias 07 e 08 de julho em Hamburgo.", "The G20 takes place on 7 and 8 July in Hamburg."),
+    ("Estamos mais vulneráveis do que em 2008, diz ex-presidente do BCE.",
+     "We are more vulnerable than in 2008, says former president of the ECB."),
+    ("RIO – O temor de um embate fez a manhã atípica.", "Rio - The fear of a clash made the morning atypical."),
+])
+def test_faithful_portuguese_to_english_translations_pass_every_check(source, translation):
+    assert checks.problems(source, translation, "pt", "en") == []
+
+
+@pytest.mark.parametrize("source, translation, languages, lost", [
+    ("It grew 0.5% in 2004.", "Cresceu 5% em 2004.", ("en", "pt"), "number"),  # only a whole number drops zeros
+    ("He flew to England on Monday.", "Ele voou na segunda-feira.", ("en", "pt"), "country"),
+    ("Ele chegou às 17h45 de sábado.", "He arrived at 6:45 p.m. on Saturday.", ("pt", "en"), "number"),
+    ("A decisão da PGR saiu ontem.", "The decision of the RMP came out yesterday.", ("pt", "en"), "name"),
+])
+def test_what_the_relaxed_rules_still_catch(source, translation, languages, lost):
+    assert lost in [checks.reason_kind(r) for r in checks.problems(source, translation, *languages)]
 
 
 def test_acronyms_the_target_language_writes_differently_pass():
