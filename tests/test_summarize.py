@@ -2,10 +2,9 @@ import datetime as dt
 
 import pytest
 
-from generator.config import SUMMARY_ALGORITHMS
 from generator.languages import OfflineTokenizer, split_sentences
 from generator.records import Article
-from generator.summarize import select_sentences
+from generator.summarize import SUMMARIZERS, select_sentences
 
 ENGLISH = [
     "The city council approved a new budget on Monday after weeks of debate.",
@@ -29,7 +28,7 @@ def article(sentences, language="en"):
                    language=language, date=dt.date(2024, 1, 1), date_is_stand_in=False)
 
 
-@pytest.mark.parametrize("algorithm", SUMMARY_ALGORITHMS)
+@pytest.mark.parametrize("algorithm", list(SUMMARIZERS))
 def test_every_algorithm_returns_the_requested_sentences_in_source_order(algorithm):
     summary = select_sentences(article(ENGLISH), algorithm, 2, 400)
     assert len(summary) == 2
