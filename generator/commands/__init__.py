@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from ..config import Config, add_options, load_config, overrides_from
 
-Subcommands = Any  # argparse's _SubParsersAction, which it does not export
+Subcommands = argparse._SubParsersAction  # what add_subparsers returns (argparse does not name it publicly)
 
 
 def common_parser() -> argparse.ArgumentParser:
