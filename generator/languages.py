@@ -70,6 +70,7 @@ ENGLISH_NAMES = {code: language.stemmer for code, language in LANGUAGES.items() 
 
 
 def right_to_left(code: str) -> bool:
+    """Whether the language's script runs right to left (its site's text direction)."""
     return code in LANGUAGES and LANGUAGES[code].right_to_left
 
 
