@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.config import SUMMARY_ALGORITHMS, Config  # noqa: E402
+from generator.config import Config  # noqa: E402
 from generator.languages import OfflineTokenizer, split_sentences  # noqa: E402
 from generator.records import Article  # noqa: E402
-from generator.summarize import candidates, choose, select_sentences  # noqa: E402
+from generator.summarize import SUMMARIZERS, SumySummarizer, candidates, choose, select_sentences  # noqa: E402
 
 BUDGETS = (55, 65, 75, 85, 95, 105)
 FAMILIES = {  # (position decay, LexRank weight, word budget) tried out of fold
@@ -105,7 +105,7 @@ def main() -> None:
     for budget in BUDGETS:
         methods[f"first sentences, {budget} words"] = [rouge(n, lead_words(s, budget)) for n, s in enumerate(sentences)]
     if args.stock:
-        for algorithm in SUMMARY_ALGORITHMS[2:]:
+        for algorithm in [name for name, summarizer in SUMMARIZERS.items() if isinstance(summarizer, SumySummarizer)]:
             methods[f"sumy {algorithm}, 3 sentences"] = [
                 rouge(n, list(select_sentences(a, algorithm, 3, defaults.max_summary_input_sentences)))
                 for n, (a, _) in enumerate(items)]

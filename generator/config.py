@@ -32,10 +32,6 @@ OUTPUT_OPTIONS = ("docs_dir", "site_dir", "work_dir")
 """Folders polydigest writes and deletes in; see paths.py for the rules."""
 INPUT_OPTIONS = ("seeds_dir", "models_dir", "mkdocs_config")
 
-SUMMARY_ALGORITHMS = tuple(SUMMARIZERS)
-"""The summarizers registered when polydigest starts, in order (bench/rouge.py reads it)."""
-
-
 def language_code(value: str) -> str:
     """``value`` when it is a language code; else a ConfigError that says so."""
     if not is_language_code(value):

@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import paths
+from . import paths, settings
 from .cleaning import registered_domain
 from .faults import describe, failed, is_whole_build_failure
 from .languages import word_count
@@ -56,15 +56,17 @@ from .stories import Digest, Story
 BLOG_DIR = "articles"
 SOURCES_DIR = "sources"
 TAGS_DIR = "tags"
-PAGE_SIZE = 100  # entries of a list page (a topic's, a source's, a month's articles, a year's days)
-HOME_STORIES = 50
-INDEX_ARTICLES = 50  # newest articles on articles/index.md
-EDITION_DAYS = 31  # days listed on the editions index; earlier ones by year
-LISTED_TOPICS = 200  # on tags/index.md, the most covered first
-MIN_TOPIC_ARTICLES = 2  # a topic gets its page (and its links) from its second article on
-MAX_LISTED_SOURCES = 5  # other sources listed under a story (all are counted)
-FEED_ITEMS = 50  # newest articles in each feed
-WORDS_PER_MINUTE = 220  # reading speed behind "N min read"
+# How much each list holds: settings.toml [render], where each is explained.
+_LIMITS = settings.section("render")
+PAGE_SIZE: int = _LIMITS["page_size"]
+HOME_STORIES: int = _LIMITS["home_stories"]
+INDEX_ARTICLES: int = _LIMITS["index_articles"]
+EDITION_DAYS: int = _LIMITS["edition_days"]
+LISTED_TOPICS: int = _LIMITS["listed_topics"]
+MIN_TOPIC_ARTICLES: int = _LIMITS["min_topic_articles"]
+MAX_LISTED_SOURCES: int = _LIMITS["max_listed_sources"]
+FEED_ITEMS: int = _LIMITS["feed_items"]
+WORDS_PER_MINUTE: int = _LIMITS["words_per_minute"]
 
 # Characters that can open markup in Python-Markdown, its extensions or HTML.
 _MARKUP_CHARACTERS = set("\\`*_{}[]()<>#+-!|~&^=")
