@@ -6,18 +6,27 @@ BIN = $(VENV)/bin
 # version pinned by package-lock.json), in node_modules/ (not committed).
 AXE = node_modules/axe-core/axe.min.js
 
-.PHONY: site test unit lint serve clean
+.PHONY: site test unit quality lint serve clean
 
 site: $(VENV)/.installed
 	$(BIN)/polydigest build
 
-# Everything: static checks, then every test (unit, end-to-end, Dask, browser, accessibility).
+# Everything: static checks, then every test: the unit tests, those that build a site (marker
+# slow: seeds -> MkDocs -> Pagefind; most read a site built once per run, tests/conftest.py),
+# Dask, the browser and accessibility tests (Chromium, axe-core) and the quality gate
+# (bench/quality_gate.py on tests/quality/).
 test: lint /usr/bin/chromium $(AXE)
 	$(BIN)/python -m pytest
 
-# The fast part while working: no browser, Dask or slow end-to-end tests.
+# The fast part while working (~30 s on 2 cores): no site is built (tests/conftest.py fails a
+# test that reaches MkDocs without a mark), no browser, Dask or quality gate.
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not browser and not dask and not slow"
+	$(BIN)/python -m pytest -m "not browser and not dask and not slow and not quality"
+
+# The quality gate alone, with its table of figures and limits; after a reviewed change of a
+# figure or of the fixtures: $(BIN)/python bench/quality_gate.py --update [--allow-lower NAME,...]
+quality: $(VENV)/.installed-test
+	$(BIN)/python bench/quality_gate.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check generator tests bench tools
