@@ -44,6 +44,7 @@ def plausible(day: dt.date) -> bool:
     return dt.date(1990, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=1)
 
 
+@pytest.mark.slow  # 25 folders of damaged articles read: 5-11 s, more than make unit affords
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
