@@ -4,6 +4,7 @@ recall, and the share of near misses merged, on the tuning half and the held-out
 
     .venv/bin/python bench/events.py [--background 600] [--grid] [--threads] [--before]
     .venv/bin/python bench/events.py --time      # the stories stage on all 5,213 corpus articles
+    .venv/bin/python bench/events.py --time --articles 10000  # on bench/archive.py's archive of 10,000
     .venv/bin/python bench/events.py --topics    # the 60 most frequent topics per language
 
 The labels are bench/labels/events.tsv (how they were judged: bench/labels/README.md): corpus
@@ -129,7 +130,13 @@ def main() -> None:
     parser.add_argument("--before", action="store_true", help="also score the grouping before event stories")
     parser.add_argument("--time", action="store_true", help="time the stories stage on every corpus article")
     parser.add_argument("--topics", action="store_true", help="the 60 most frequent topics per language")
+    parser.add_argument("--articles", type=int, default=0,
+                        help="with --time: the first N articles of bench/archive.py's archive (real news with "
+                             "its dates, then generated articles) instead of the corpus as it is")
     args = parser.parse_args()
+    if args.time and args.articles:
+        time_stage(archive_items(args.articles))
+        return
 
     corpus = read_corpus()
     if args.time or args.topics:
@@ -231,6 +238,30 @@ def time_stage(items: list[LocalizedArticle]) -> None:
           f"{sum(c for size, c in sizes.items() if size > 1)} of several; {len(digest.threads)} threads, "
           f"largest {max((len(t.stories) for t in digest.threads), default=0)} stories, "
           f"{sum(len(t.stories) for t in digest.threads)} stories in threads")
+
+
+def archive_items(count: int) -> list[LocalizedArticle]:
+    """The first ``count`` articles of the archive bench/archive.py builds (bench/corpus.py:
+    the corpus's real news, 20 a day with stated dates, then generated articles), read as the
+    build's ingest reads them, each with its first three sentences as its summary."""
+    import tempfile
+
+    from corpus import write_archive_day
+
+    from generator.config import load_config
+    from generator.ingest import read_paths
+
+    with tempfile.TemporaryDirectory() as folder:
+        seeds = Path(folder) / "seeds"
+        seeds.mkdir()
+        write_archive_day(seeds, 0, count)
+        found, _, _ = read_paths([seeds], load_config(Path(folder)))
+        articles = [article for article, _, _ in found]
+    items = []
+    for article in articles:
+        lead = tuple(split_sentences(" ".join(article.text.split()), article.language)[:3])
+        items.append(LocalizedArticle(Summary(article, lead), article.language, article.title, lead, None))
+    return items
 
 
 def show_topics(items: list[LocalizedArticle]) -> None:

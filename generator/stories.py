@@ -1,21 +1,24 @@
 """Between translate and render: from a pile of articles to a digest of events.
 
-- **Events (stories).** Two articles are compared in one language (English when it is a site
-  language, else the default one: every article has a summary there, original or translated)
-  by the TF-IDF cosine of their title and summary, and by the named entities and figures of
-  their own text (generator/entities.py: aliases merged, countries by CLDR code, so a
-  Portuguese and an English article name "EUA" and "US" alike). The pair's score is
-  ``(1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * entities``; a pair that shares no specific
-  evidence (an entity few articles name, or a figure) scores 0: generic words ("profits",
-  "shares") do not make an event. Only articles at most ``STORY_DAYS`` apart are compared (by stated date; an undated
-  article by its stand-in day, the day its file was added), from postings lists, so the cost
-  is that of the days, not of the archive; a pair with an undated article needs
-  ``UNDATED_MARGIN`` more, since its day is not known to be the event's.
-  Articles are placed oldest first: an article joins the story whose average score over
-  *all* its articles (missing pairs count 0) is highest and at least ``EVENT_THRESHOLD``
-  (average link: close to the story as a whole, not to one neighbour of a chain), if the
-  story's stated dates then still span at most ``STORY_DAYS``; else it starts a story.
-  ``MAX_STORY_ARTICLES`` is a safety valve only.
+- **Events (stories).** Two articles are compared by the TF-IDF cosine of their texts and by
+  the named entities and figures of their own text (generator/entities.py: aliases merged,
+  countries by CLDR code, so a Portuguese and an English article name "EUA" and "US" alike). The
+  texts are the articles' own whole texts (their ``SPECIFIC_WORDS`` heaviest words: an event's
+  reports share its details, a thread's other events only its background) when the two are in
+  one language, else their title and summary in one pivot language (English when it is a site
+  language, else the default one: every article has a summary there, original or translated).
+  The pair's score is ``(1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * entities``; a pair that
+  shares no specific evidence (an entity few articles name, or a figure) scores 0: generic words
+  ("profits", "shares") do not make an event. Only articles at most ``STORY_DAYS`` apart are
+  compared (by stated date; an undated article by its stand-in day, the day its file was
+  added), from postings lists, so the cost is that of the days, not of the archive; a pair with
+  an undated article needs ``UNDATED_MARGIN`` more, since its day is not known to be the event's.
+  Articles are placed oldest first: an article joins the story whose centroid it is closest
+  to, at least ``EVENT_THRESHOLD`` (the pair scores standing for dot products, missing pairs
+  count 0: close to the story as a whole, not to one neighbour of a chain), if the story's
+  stated dates then still span at most ``STORY_DAYS``; else it starts a story. Then stories
+  whose centroids are that close merge, closest first (the order of placing cannot split an
+  event). ``MAX_STORY_ARTICLES`` is a safety valve only.
 - **Topics.** Each article's main entities, with the names used across the collection merged
   ("Lula" -> "Luiz Inácio Lula da Silva"); countries, territories and languages shown by
   their CLDR name in each site language, other names as written (never machine-translated);
@@ -30,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -49,6 +53,7 @@ EVENT_THRESHOLD = 0.65  # tuned on the labelled set's tuning half (bench/events.
 RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
 ENTITY_WEIGHT = 0.7
 UNDATED_MARGIN = 0.20
+SPECIFIC_WORDS = 20  # of an article's whole text, compared with another article's in its language
 COMMON_ENTITY_SHARE = 0.05  # an entity named by more than this share of articles (and 50) is not specific
 MAX_TAGS = 4
 MAX_RELATED = 8  # links per article page
@@ -194,6 +199,11 @@ def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tupl
     return vectors, document_frequency
 
 
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {k: w / norm for k, w in vector.items()}
+
+
 def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Callable[[int], bool],
                   document_frequency: Counter, window: int = STORY_DAYS) -> dict[tuple[int, int], float]:
     """Dot products of the pairs at most ``window`` days apart that share a feature ``sparse``
@@ -251,10 +261,13 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     rare = max(3, n // 200)
     rare_pairs = _dot_products(term_vectors, days, lambda df: 2 <= df <= rare, term_frequency)
     # Two articles in one language are compared by their whole texts (an event's reports share
-    # its details throughout, a thread's other events share only its background); across
-    # languages, by their summaries in the pivot language.
+    # its details throughout, a thread's other events share only its background): by the
+    # SPECIFIC_WORDS heaviest words of each, which are its details and cost no more to compare
+    # than a summary; across languages, by their summaries in the pivot language.
     word_vectors, word_frequency = _weighted([f["words"] for f in features], lambda df: True)
-    word_vectors = [{t: w for t, w in vector.items() if word_frequency[t] <= too_common} for vector in word_vectors]
+    word_vectors = [_unit(dict(sorted(((t, w) for t, w in vector.items() if word_frequency[t] <= too_common),
+                                      key=lambda pair: (-pair[1], pair[0]))[:SPECIFIC_WORDS]))
+                    for vector in word_vectors]
     undated = [item.article.date_is_stand_in for item in items]
     scores = {}
     for (i, j) in entity.keys() | rare_pairs.keys():
@@ -333,6 +346,8 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
             span = spans[best]
             spans[best] = (day, day) if span is None else (min(span[0], day), max(span[1], day))
 
+    members = _merge_close_stories(members, cohesion, spans, story_of, neighbours, threshold)
+
     def newest(i: int):
         return (-items[i].article.date.toordinal(), items[i].article.slug)
 
@@ -353,6 +368,55 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     stories = [dataclasses.replace(story, thread=thread_of.get(story.id)) for story in stories]
     by_slug = {item.article.slug: index for index, item in enumerate(items)}
     return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related, threads, summaries)
+
+
+def _merge_close_stories(members: list[list[int]], cohesion: list[float], spans: list[tuple[int, int] | None],
+                         story_of: dict[int, int], neighbours: dict[int, dict[int, float]],
+                         threshold: float) -> list[list[int]]:
+    """Stories whose centroids are at least ``threshold`` close merged, closest first (centroid
+    link between stories, as between an article and a story): placing articles one by one
+    depends on their order, and two halves of one event may each have started a story before
+    either could join the other."""
+    links: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for i, row in neighbours.items():
+        for j, score in row.items():
+            a, b = story_of[i], story_of[j]
+            if i < j and a != b:
+                links[a][b] += score
+                links[b][a] += score
+
+    def closeness(a: int, b: int) -> float:
+        return links[a][b] / math.sqrt((len(members[a]) + 2 * cohesion[a]) * (len(members[b]) + 2 * cohesion[b]))
+
+    def spans_at_most(a: int, b: int) -> bool:
+        first, second = spans[a], spans[b]
+        return first is None or second is None or max(first[1], second[1]) - min(first[0], second[0]) <= STORY_DAYS
+
+    heap = [(-closeness(a, b), a, b) for a in links for b in links[a] if a < b]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if -negative < threshold:
+            break
+        if not members[a] or not members[b] or abs(closeness(a, b) + negative) > 1e-12:
+            continue  # a stale entry: one of them was merged or grew since
+        if len(members[a]) + len(members[b]) > MAX_STORY_ARTICLES or not spans_at_most(a, b):
+            continue
+        cohesion[a] += cohesion[b] + links[a][b]
+        members[a] += members[b]
+        members[b] = []
+        first, second = spans[a], spans[b]
+        spans[a] = first or second if first is None or second is None else \
+            (min(first[0], second[0]), max(first[1], second[1]))
+        for other, total in links.pop(b).items():
+            if other != a:
+                links[other].pop(b, None)
+                links[a][other] += total
+                links[other][a] += total
+        links[a].pop(b, None)
+        for other in links[a]:
+            heapq.heappush(heap, (-closeness(a, other), min(a, other), max(a, other)))
+    return [group for group in members if group]
 
 
 def _story_day(group: list[int], items: list[LocalizedArticle]) -> int:
