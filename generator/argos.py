@@ -224,24 +224,38 @@ class TranslationModel:
 
     def candidates(self, sentences: list[str], decoding: Decoding, threads: int) -> list[list[tuple[str, float]]]:
         """Up to ``decoding.num_hypotheses`` translations of each sentence, best first, with
-        the model's score (log-probability per token; higher is better)."""
+        the model's score (log-probability per token; higher is better).
+
+        Sentences are sorted by length into batches (little padding), all queued at once so
+        every replica works, and each batch may decode at most ``decoding_limit`` of its longest
+        source: a longer output fails the length check anyway, and a looping one would otherwise
+        run to ``max_decoding_length``."""
         if not sentences:
             return []
         package = self._package
         tokens = [package.tokenizer.encode(s) for s in sentences]
-        prefix = [[package.target_prefix]] * len(tokens) if package.target_prefix else None
+        prefix = [package.target_prefix] if package.target_prefix else None
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
         # Batches of up to 32, but small jobs (a retry of a few sentences) split so every replica works.
-        batch_size = max(1, min(32, -(-len(tokens) // threads)))
+        size = max(1, min(32, -(-len(tokens) // threads)))
         if decoding.sampling_topk > 1:  # the same samples on every run
             import ctranslate2
 
             ctranslate2.set_random_seed(26)
-        results = self.translator(threads).translate_iterable(
-            tokens, target_prefix=prefix, max_batch_size=batch_size, batch_type="examples",
-            replace_unknowns=True, return_scores=decoding.num_hypotheses > 1, **decoding.options(),
-        )
+        translator = self.translator(threads)
+        options = {**decoding.options(), "max_batch_size": 0}
+        pending = []
         try:
-            results = list(results)
+            for start in range(0, len(order), size):
+                batch = order[start:start + size]
+                options["max_decoding_length"] = decoding_limit(max(len(tokens[i]) for i in batch), decoding)
+                pending.append((batch, translator.translate_batch(
+                    [tokens[i] for i in batch], target_prefix=[prefix] * len(batch) if prefix else None,
+                    replace_unknowns=True, return_scores=decoding.num_hypotheses > 1, asynchronous=True,
+                    **options)))
+            answered = {i: answer.result() for batch, answers in pending
+                        for i, answer in zip(batch, answers, strict=True)}
+            results = [answered[i] for i in range(len(tokens))]
         except RuntimeError as exc:  # pybind11 turns std::bad_alloc into MemoryError, not this
             raise ModelFailure(f"{self.from_code}->{self.to_code}: {exc}") from exc
         outputs = []
@@ -255,6 +269,18 @@ class TranslationModel:
                 hypotheses.append((text.strip(), score))
             outputs.append(hypotheses)
         return outputs
+
+
+OUTPUT_TOKENS_PER_SOURCE_TOKEN = 3
+"""At most this many output tokens per source token (plus OUTPUT_TOKENS_MARGIN): far above any
+faithful translation (news en <-> pt: at most 1.5 on 600 sentences) and above what the length
+check lets through (2.2 times the source's characters)."""
+OUTPUT_TOKENS_MARGIN = 16
+
+
+def decoding_limit(source_tokens: int, decoding: Decoding) -> int:
+    """The most tokens decoded for a source of ``source_tokens``: a loop stops there."""
+    return min(decoding.max_decoding_length, OUTPUT_TOKENS_PER_SOURCE_TOKEN * source_tokens + OUTPUT_TOKENS_MARGIN)
 
 
 def load_models(config: Config) -> dict[tuple[str, str], TranslationModel]:

@@ -3,9 +3,9 @@
 A pair with no direct model pivots through English. Batches of sentences run on the
 executor through the Argos packages (argos.py); every output is checked (checks.py),
 retried once with safer decoding when it fails, and its verdict cached by (model,
-decoding, rules, text); a sentence that fails both attempts is given to the n-best
-choice (the best-scored of several candidates that passes every check) before it is
-declined. Portuguese outputs are written in the site's one variety (variety.py).
+decoding, rules, text); the retry and the n-best choice after it publish the best-scored
+of several candidates that passes every check before a sentence is declined. Portuguese
+outputs are written in the site's one variety (variety.py).
 ``localize`` turns summaries into the articles each language's site shows.
 """
 
@@ -36,17 +36,15 @@ from .records import BuildReport, LocalizedArticle, Problem, Summary
 from .variety import normalize
 
 PIVOT_LANGUAGE = "en"
-SAFER_DECODING = Decoding(beam_size=1, repetition_penalty=1.2, no_repeat_ngram_size=4)
-"""The retry for a sentence whose translation failed the checks: penalties against repetition
-rescue most of what decoding can rescue (loops); a wider beam adds little at twice the cost
-(bench/retry_decoding.py, GUIDE.md)."""
-CHOICE_DECODINGS = (
-    Decoding(beam_size=4, num_hypotheses=4),
-    Decoding(num_hypotheses=8, sampling_topk=10, sampling_temperature=0.8),
-)
-"""The n-best choice for a sentence that failed both attempts, in turn until a candidate passes:
-the 4 best of a beam of 4, then 8 samples among the 10 likeliest tokens; the best-scored
-candidate that passes every check is published (bench/translation_choice.py, GUIDE.md)."""
+SAFER_DECODING = Decoding(beam_size=4, num_hypotheses=4, repetition_penalty=1.2, no_repeat_ngram_size=4)
+"""The retry for a sentence whose translation failed the checks: the 4 best of a beam of 4 with
+penalties against repetition (loops), the best-scored that passes every check. One batched call
+rescues more than greedy decoding with the penalties followed by a plain beam's 4 best did, for
+the same decoding work (bench/translation_choice.py, GUIDE.md)."""
+CHOICE_DECODINGS = (Decoding(num_hypotheses=4, sampling_topk=10, sampling_temperature=0.8),)
+"""The n-best choice for a sentence the retry did not rescue, in turn until a candidate passes:
+4 samples among the 10 likeliest tokens; the best-scored candidate that passes every check is
+published (8 samples rescued a sentence more in 1,000 at twice the cost: bench/translation_choice.py)."""
 
 
 def find_route(
@@ -85,7 +83,7 @@ class Verdict:
     reasons: tuple[str, ...] = ()
     retried: bool = False
     chosen: bool = False
-    """The translation is a candidate of the n-best choice (both attempts had failed)."""
+    """The translation is a candidate of the n-best choice, not the retry's best-scored one."""
 
     def as_cached(self) -> dict:
         return {"translation": self.translation, "reasons": list(self.reasons), "retried": self.retried,
@@ -124,7 +122,7 @@ class Translator:
     translated: int = 0
     retried: int = 0
     chosen: int = 0
-    """Sentences published from the n-best choice after both attempts failed the checks."""
+    """Sentences published from the n-best choice: not the retry's best-scored candidate."""
     repaired: int = 0
     """Published outputs whose currency was put back or corrected (checks.repair) before the checks."""
     normalized: int = 0
@@ -159,8 +157,8 @@ class Translator:
 
     def _judge(self, model: TranslationModel, texts: list[str], pair: str) -> dict[str, Verdict]:
         """Translate, write Portuguese in the site's variety, repair currencies, check; retry
-        the failures once with safer decoding, then choose among n-best candidates; what still
-        fails is declined."""
+        the failures once with safer decoding (its n-best), then choose among further candidates;
+        what still fails is declined."""
         variety = self.portuguese if model.to_code == "pt" else None
         counts = Counter[str]()
 
@@ -190,23 +188,22 @@ class Translator:
         verdicts: dict[str, Verdict] = {}
         for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True):
             keep(text, judged(text, output, False))
-        again = [text for text, verdict in verdicts.items() if verdict.translation is None]
-        if again:
-            for text, output in zip(again, self._run(model, again, self.safer_decoding, pair), strict=True):
-                keep(text, judged(text, output, True))
-            for decoding in self.choice_decodings:
-                again = [text for text in again if verdicts[text].translation is None
-                         and verdicts[text].reasons != (MODEL_FAILED,)]
-                if not again:
-                    break
-                outputs = self._run(model, again, decoding, pair, candidates_batch)
-                for text, hypotheses in zip(again, outputs, strict=True):
-                    # the best-scored candidate that passes every check
-                    for candidate, _ in sorted(dict(hypotheses or []).items(), key=lambda pair: -pair[1]):
-                        result = judged(text, candidate, True, chosen=True)
-                        if result[0].translation is not None:
-                            keep(text, result)
-                            break
+        for step, decoding in enumerate((self.safer_decoding, *self.choice_decodings)):
+            # Only the retry tries again a text the model failed on.
+            again = [text for text, verdict in verdicts.items() if verdict.translation is None
+                     and (step == 0 or verdict.reasons != (MODEL_FAILED,))]
+            if not again:
+                break
+            for text, hypotheses in zip(again, self._run(model, again, decoding, pair, candidates_batch), strict=True):
+                # the best-scored candidate that passes every check; after the retry, only a passing one
+                ranked = sorted(dict(hypotheses or []).items(), key=lambda pair: -pair[1])
+                results = (judged(text, candidate, True, chosen=step > 0 or rank > 0)
+                           for rank, (candidate, _) in enumerate(ranked))
+                passing = next((result for result in results if result[0].translation is not None), None)
+                if passing:
+                    keep(text, passing)
+                elif step == 0:  # the retry's own reasons
+                    keep(text, judged(text, ranked[0][0] if ranked else None, True))
         self.repaired += counts["repaired"]
         self.normalized += counts["normalized"]
         return verdicts

@@ -1,4 +1,4 @@
-"""The n-best choice after a failed retry, and the site's one Portuguese (issue #26)."""
+"""The retry's n-best and the choice after it, and the site's one Portuguese (issue #26)."""
 
 from pathlib import Path
 
@@ -13,7 +13,8 @@ SENTENCE = "Sales rose by 531.7 million in 2004."
 
 
 class _Scripted(TranslationModel):
-    """A model whose outputs are given: ``first`` for every search, ``candidates`` for the n-best."""
+    """A model whose outputs are given: ``first`` for the first attempt, ``candidates`` for the
+    retry's and the choice's n-best."""
 
     def __init__(self, first: str, candidates: list[tuple[str, float]], to_code: str = "pt"):
         super().__init__(Path("scripted"), "en", to_code, "0" * 64)
@@ -44,9 +45,17 @@ def test_the_best_scored_candidate_that_passes_every_check_is_published(tmp_path
     assert verdict.translation == "As vendas subiram 531,7 milhões em 2004."
     assert verdict.chosen and verdict.retried and verdict.reasons == ()
     assert translator.chosen == 1 and translator.retried == 1 and not translator.declined
-    assert [kind for kind, _ in model.calls] == ["translate", "translate", "candidates"]  # the beam was enough
+    assert [kind for kind, _ in model.calls] == ["translate", "candidates"]  # the retry's n-best was enough
     again = _translator(model, tmp_path)  # the same cache: the verdict is reused, the choice too
     assert again.verdicts([SENTENCE], "en", "pt")[SENTENCE] == verdict and again.translated == 0
+
+
+def test_the_retrys_best_scored_candidate_is_a_retry_not_a_choice(tmp_path):
+    model = _Scripted("As vendas subiram 537 milhões em 2004.", [("As vendas subiram 531,7 milhões em 2004.", -0.2)])
+    translator = _translator(model, tmp_path)
+    verdict = translator.verdicts([SENTENCE], "en", "pt")[SENTENCE]
+    assert verdict.translation == "As vendas subiram 531,7 milhões em 2004."
+    assert verdict.retried and not verdict.chosen and translator.chosen == 0
 
 
 def test_when_no_candidate_passes_the_sentence_is_declined_after_every_choice(tmp_path):
@@ -54,15 +63,16 @@ def test_when_no_candidate_passes_the_sentence_is_declined_after_every_choice(tm
     translator = _translator(model, tmp_path)
     verdict = translator.verdicts([SENTENCE], "en", "pt")[SENTENCE]
     assert verdict.translation is None and not verdict.chosen
-    assert [kind for kind, _ in model.calls] == ["translate", "translate", "candidates", "candidates"]
+    assert verdict.reasons == ("number: 5317 lost or changed",)  # the retry's reasons
+    assert [kind for kind, _ in model.calls] == ["translate", "candidates", "candidates"]
     assert translator.declined == {("en->pt", "number"): 1} and translator.chosen == 0
 
 
 def test_without_choice_decodings_the_retry_is_the_last_attempt(tmp_path):
-    model = _Scripted("As vendas subiram 537 milhões.", [("As vendas subiram 531,7 milhões em 2004.", -0.1)])
+    model = _Scripted("As vendas subiram 537 milhões.", [("As vendas subiram 537 milhões em 2004.", -0.1)])
     translator = _translator(model, tmp_path, choice_decodings=())
     assert translator.translate([SENTENCE], "en", "pt") == {SENTENCE: None}
-    assert [kind for kind, _ in model.calls] == ["translate", "translate"]
+    assert [kind for kind, _ in model.calls] == ["translate", "candidates"]
 
 
 def test_portuguese_is_written_in_the_sites_one_variety_and_cached_by_variety(tmp_path):
