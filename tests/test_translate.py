@@ -3,7 +3,7 @@ import zipfile
 import pytest
 from tiny_argos import expected_translation
 
-from generator.argos import Decoding, TranslationModel, install_package
+from generator.argos import Decoding, TranslationModel, decoding_limit, install_package
 from generator.cache import Cache
 from generator.errors import InvalidModelPackage, MissingTranslation
 from generator.translate import Translator, find_route
@@ -23,6 +23,18 @@ def test_tiny_package_translates_exactly_through_ctranslate2(models):
     sentences = ["Hello, world!", "Ação já — “quoted”."]
     translated = models[("en", "pt")].translate(sentences, Decoding(beam_size=4), 2)
     assert translated == [expected_translation(s) for s in sentences]
+
+
+def test_sentences_come_back_in_order_whatever_batches_their_lengths_sort_them_into(models):
+    sentences = ["A much longer sentence than the others, by far.", "Mid-length one here.", "Short.", "Tiny", "Hi."]
+    translated = models[("en", "pt")].translate(sentences, Decoding(), 2)  # batches of 3, shortest first
+    assert translated == [expected_translation(s) for s in sentences]
+
+
+def test_a_batch_decodes_at_most_three_times_its_longest_source_and_never_past_the_decodings_limit():
+    assert decoding_limit(10, Decoding()) == 46
+    assert decoding_limit(200, Decoding()) == 512
+    assert decoding_limit(10, Decoding(max_decoding_length=12)) == 12
 
 
 def test_tiny_package_is_genuine_for_argostranslate_itself(models):
