@@ -167,6 +167,16 @@ class Config:
                                   check=_at_least(1))
     build_jobs: int = _option(0, "MkDocs builds run in parallel, one process per language (0: one per core).",
                               check=_at_least(0))
+    site_budget_bytes: int = _option(
+        0, "Keep the published site within this many bytes (0: no budget), e.g. 1000000000 for GitHub Pages' 1 GB: "
+        "the newest articles keep their pages and the oldest fold into their month's archive page (title, date, "
+        "source and a link to the original), estimated from the last site published (generator/budget.py). "
+        "The build report says how close the site is.", check=_at_least(0),
+    )
+    site_budget_files: int = _option(
+        0, "Keep the published site within this many files (0: no budget), e.g. 20000 for Cloudflare Pages; the "
+        "same retention rule as site_budget_bytes.", check=_at_least(0),
+    )
 
     def path(self, value: Path) -> Path:
         """Resolve one of the path options against the project folder (symbolic links too)."""

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import budget, paths
 from .config import Config
 from .errors import PublishError
 from .languages import right_to_left
@@ -34,6 +34,7 @@ from .messages import language_title, message
 from .progress import SILENT, Progress
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
+HOOKS = Path(__file__).parent / "mkdocs_hooks.py"
 
 
 def _material_file(*parts: str) -> Path:
@@ -83,6 +84,9 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
     for own in ("blog", "tags"):
         if own in plugins:
             plugins[own] = {"enabled": False}
+    # INHERIT replaces a list: the maintainer's hooks are listed again (from the derived
+    # config's folder, so resolved against mkdocs.yml's), then polydigest's.
+    hooks = [str((mkdocs_yml.parent / hook).resolve()) for hook in parent.get("hooks") or []]
     derived = {
         "INHERIT": str(mkdocs_yml),
         "docs_dir": str(config.path(config.docs_dir) / lang),
@@ -93,6 +97,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
             "custom_dir": str(THEME_OVERRIDES),
         },
         "plugins": plugins,
+        "hooks": [*hooks, str(HOOKS)],
         # Titled here, not taken from each page: a build in place reads only the changed pages.
         "nav": [{message(lang, key): page} for key, page in NAV],
         "extra": {
@@ -153,6 +158,23 @@ def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     )
 
 
+UNUSED_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "assets/javascripts/*.map",
+                "assets/stylesheets/*.map", "pagefind/pagefind-ui.*", "pagefind/pagefind-component-ui.*",
+                "pagefind/pagefind-modular-ui.*", "pagefind/pagefind-worker.js")
+"""What Material and Pagefind copy into every language site that a polydigest page never loads:
+lunr's search (Pagefind replaces it), source maps, Pagefind's own UIs (polydigest-search.js
+is the UI) and its worker (searches run in the page). ~2.8 MB in ~45 files per language."""
+
+
+def remove_unused_files(site: Path) -> None:
+    for pattern in UNUSED_FILES:
+        for path in site.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
 def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
                gone: list[str]) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
@@ -174,7 +196,7 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
 def setup_fingerprint(config: Config, derived: dict) -> str:
     """What every page of a language site depends on besides its own Markdown: the
     maintainer's mkdocs.yml, the derived config (minus the temporary site_dir), the theme
-    overrides and the versions of polydigest, MkDocs, Material and Pagefind. When it
+    overrides, the MkDocs hooks and the versions of polydigest, MkDocs, Material and Pagefind. When it
     changes, every page is built afresh."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -188,6 +210,7 @@ def setup_fingerprint(config: Config, derived: dict) -> str:
         except PackageNotFoundError:  # run from a source tree that is not installed
             digest.update(f"{name}=?".encode())
     _hash_tree(digest, THEME_OVERRIDES)
+    digest.update(HOOKS.read_bytes())
     return digest.hexdigest()
 
 
@@ -341,12 +364,16 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
             indexing = index_search(building / lang, lang)
             if indexing.returncode != 0:
                 failures.append(f"[{lang}] search indexing failed:\n{(indexing.stdout + indexing.stderr).strip()}")
+            remove_unused_files(building / lang)
             progress.step("search", done, len(to_build), f"languages indexed ({lang})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")
         _swap_in(building, site_dir)  # ``building`` now holds the previous site
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+        usage = budget.measure(site_dir)
+        budget.save(config, usage)
+        progress.say(f"[budget] site: {budget.describe(budget.status(config, usage))}")
         _retire(building, work_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)

@@ -10,7 +10,9 @@ keep a reader on the same page):
 - ``articles/<slug>.md``: one page per article, with its date, category, topics and
   related articles;
 - ``articles/archive/<yyyy-mm>.md``, ``articles/category/<language>.md``: a month's
-  articles, and those first written in one language;
+  articles, and those first written in one language; with a size budget (budget.py), an
+  article too old to keep its page is listed on its month's page alone, with its title, date,
+  source and a link to the original;
 - ``editions/index.md`` (the latest days), ``editions/<year>.md``, ``editions/<date>.md``,
   ``editions/undated.md``: daily editions;
 - ``tags/index.md``, ``tags/<topic>.md``: the most covered topics, and each topic's articles;
@@ -632,14 +634,26 @@ def topics_with_pages(items: list[LocalizedArticle]) -> set[str]:
     return {slug for slug, count in counts.items() if count >= MIN_TOPIC_ARTICLES}
 
 
-def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
+def _folded_entry(item: LocalizedArticle, lang: str) -> str:
+    """A month page's entry for an article without a page of its own: its date, its title
+    linking to the original, and its source."""
+    date = "" if item.article.date_is_stand_in else f"*{escape_text(format_day(item.article.date, lang))}* · "
+    url = safe_url(item.article.source_url)
+    title = f"[{_title(item)}](<{url}>)" if url else _title(item)
+    return f"- {date}{title} ({escape_text(_source_label(item))})"
+
+
+def render_blog(items: list[LocalizedArticle], lang: str,
+                folded: Sequence[LocalizedArticle] = ()) -> dict[str, str]:
     """articles/index.md (the newest articles, the archive's months, the categories), a page
-    per month and one per category (the language an article was first written in)."""
+    per month and one per category (the language an article was first written in). The
+    ``folded`` articles, which have no page of their own, are on their month's page only."""
     ordered = newest_first(items)
     months: dict[str, list[LocalizedArticle]] = {}
     categories: dict[str, list[LocalizedArticle]] = {}
-    for item in ordered:
+    for item in newest_first([*items, *folded]):
         months.setdefault(f"{item.article.date.year:04d}-{item.article.date.month:02d}", []).append(item)
+    for item in ordered:
         categories.setdefault(item.article.language, []).append(item)
     index = [f"# {escape_text(label(lang, 'blog_title'))}", ""]
     for item in ordered[:INDEX_ARTICLES]:
@@ -657,10 +671,12 @@ def render_blog(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     index += [f"- [{escape_text(language_title(code, lang))}](category/{code}.md) ({len(group)})"
               for code, group in sorted(categories.items(), key=lambda pair: (-len(pair[1]), pair[0]))] + [""]
     files = {f"{BLOG_DIR}/index.md": "\n".join(index)}
+    without_page = {item.article.slug for item in folded}
     for month, group in months.items():
         title = format_month(dt.date.fromisoformat(month + "-01"), lang)
         files.update(paginated(f"{BLOG_DIR}/archive/{month}.md", [f"# {escape_text(title)}", ""],
-                               [_dated_link(item, lang, "../../") for item in group], lang, title=title))
+                               [_folded_entry(item, lang) if item.article.slug in without_page
+                                else _dated_link(item, lang, "../../") for item in group], lang, title=title))
     for code, group in categories.items():
         title = language_title(code, lang)
         head = [f"# {escape_text(title)}", "",
@@ -703,13 +719,17 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
 
 
 def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
-                    problems: list[Problem]) -> dict[str, str]:
+                    problems: list[Problem], own_pages: int | None = None) -> dict[str, str]:
     """All files of one language, by path relative to ``docs/<lang>/``. An article that makes
     its page or any list fail to render is left out of the language's site, and reported in
-    ``problems``; a failure no single article causes is a bug, and raised."""
+    ``problems``; a failure no single article causes is a bug, and raised. With ``own_pages``
+    (the size budget, budget.own_pages), only the newest ``own_pages`` articles have pages and
+    places in the lists; the older ones are on their month's archive page alone."""
+    ordered = newest_first(items)
+    items, folded = (items, []) if own_pages is None else (ordered[:own_pages], ordered[own_pages:])
     while True:
         try:
-            return _render_language(items, lang, digest)
+            return _render_language(items, lang, digest, folded)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
@@ -735,14 +755,15 @@ def _failing_articles(items: list[LocalizedArticle], lang: str) -> dict[Localize
     return culprits
 
 
-def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest) -> dict[str, str]:
+def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
+                     folded: Sequence[LocalizedArticle] = ()) -> dict[str, str]:
     by_slug = {item.article.slug: item for item in items}
     grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]
     links = story_links(digest, by_slug, lang)
     files = {
         "index.md": render_home(grouped, lang, links),
-        **render_blog(items, lang),
+        **render_blog(items, lang, folded),
         "feed.xml": render_feed(grouped, lang),
         "atom.xml": render_atom(grouped, lang),
         "feed.json": render_json_feed(grouped, lang),

@@ -1,19 +1,61 @@
-// polydigest: the header search dialog (partials/search.html), answered by Pagefind.
-// Pagefind's index lives in <language site>/pagefind/ and is fetched in small chunks on
-// the first keystroke, never on page load. Keys as in Material: "/", "s" or "f" open the
-// search, Escape closes it, arrow keys move through the results, Enter opens one. The header's
-// search button (a label Material's CSS styles) opens it with Enter or Space too, says whether
-// it is open (aria-expanded), and gets the focus back when Escape closes the search.
+// polydigest: the header search dialog, answered by Pagefind. The page carries only the
+// search button (partials/search.html) with the dialog's texts; this cached script builds the
+// dialog from them, in Material's markup and classes. Pagefind's index lives in
+// <language site>/pagefind/ and is fetched in small chunks on the first keystroke, never on
+// page load. Keys as in Material: "/", "s" or "f" open the search, Escape closes it, arrow
+// keys move through the results, Enter opens one. The header's search button (a label
+// Material's CSS styles) opens it with Enter or Space too, says whether it is open
+// (aria-expanded), and gets the focus back when Escape closes the search.
 (function () {
   "use strict";
-  var root = document.querySelector("[data-pd-search]");
-  var toggle = document.getElementById("__search");
-  if (!root || !toggle) return;
   var button = document.querySelector("[data-pd-search-button]");
-  var input = root.querySelector(".md-search__input");
-  var meta = root.querySelector(".md-search-result__meta");
-  var list = root.querySelector(".md-search-result__list");
-  var base = new URL(root.dataset.pdBase + "/", window.location.href);
+  var toggle = document.getElementById("__search");
+  if (!button || !toggle) return;
+  var texts = button.dataset;
+  // Material's magnify, arrow-left and close icons, as its search dialog shows them.
+  var SEARCH = "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 " +
+    "6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5";
+  var BACK = "M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z";
+  var CLOSE = "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z";
+
+  function element(tag, attributes, children) {
+    var made = document.createElement(tag);
+    Object.keys(attributes).forEach(function (name) { made.setAttribute(name, attributes[name]); });
+    made.append.apply(made, children || []);
+    return made;
+  }
+
+  function icon(path) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    var shape = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    shape.setAttribute("d", path);
+    svg.append(shape);
+    return svg;
+  }
+
+  var input = element("input", { type: "text", "class": "md-search__input", name: "query", "aria-label": texts.pdInput,
+    placeholder: texts.pdInput, autocapitalize: "off", autocorrect: "off", autocomplete: "off", spellcheck: "false",
+    required: "" });
+  var meta = element("div", { "class": "md-search-result__meta", "aria-live": "polite" }, [texts.pdPlaceholder]);
+  var list = element("ol", { "class": "md-search-result__list", role: "presentation" });
+  // not name="search": Material would fetch its lunr index for a form of that name
+  var form = element("form", { "class": "md-search__form" }, [
+    input,
+    element("label", { "class": "md-search__icon md-icon", "for": "__search" },
+            [icon(SEARCH), icon(BACK)]),
+    element("div", { "class": "md-search__options" }, [
+      element("button", { type: "reset", "class": "md-search__icon md-icon", title: texts.pdReset,
+                          "aria-label": texts.pdReset, tabindex: "-1" }, [icon(CLOSE)])])]);
+  var root = element("div", { "class": "md-search", id: "pd-search", role: "dialog", "aria-label": button.getAttribute("aria-label") }, [
+    element("label", { "class": "md-search__overlay", "for": "__search" }),
+    element("div", { "class": "md-search__inner", role: "search" }, [
+      form,
+      element("div", { "class": "md-search__output" }, [
+        element("div", { "class": "md-search__scrollwrap", tabindex: "0", "data-md-scrollfix": "" }, [
+          element("div", { "class": "md-search-result" }, [meta, list])])])])]);
+  button.after(root);
+  var base = new URL(texts.pdBase + "/", window.location.href);
   var pagefind = null;
   var shown = 10;
 
@@ -35,8 +77,8 @@
   }
 
   function count(n) {
-    if (n === 0) return root.dataset.pdNone;
-    return n === 1 ? root.dataset.pdOne : root.dataset.pdOther.replace("#", String(n));
+    if (n === 0) return texts.pdNone;
+    return n === 1 ? texts.pdOne : texts.pdOther.replace("#", String(n));
   }
 
   function show(results, total) {
@@ -66,7 +108,7 @@
     var query = input.value.trim();
     var ask = ++asked;
     if (!query) {
-      meta.textContent = root.dataset.pdPlaceholder;
+      meta.textContent = texts.pdPlaceholder;
       list.replaceChildren();
       return;
     }
@@ -76,13 +118,13 @@
         if (ask === asked) show(data, found.results.length);
       });
     }).catch(function (error) {
-      meta.textContent = root.dataset.pdNone;
+      meta.textContent = texts.pdNone;
       console.warn("polydigest search:", error);
     });
   }
 
   function expanded() {
-    if (button) button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+    button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
   }
 
   // Opens or closes the search as a click on Material's toggle does: Material's script hears
@@ -104,7 +146,7 @@
   // small screen), else it leaves the input.
   function close() {
     setOpen(false);
-    if (button && button.offsetParent !== null) button.focus();
+    if (button.offsetParent !== null) button.focus();
     else input.blur();
   }
 
@@ -123,8 +165,8 @@
 
   input.addEventListener("input", search);
   input.addEventListener("focus", function () { setOpen(true); engine(); });
-  root.querySelector("form").addEventListener("reset", function () { setTimeout(search, 0); });
-  root.querySelector("form").addEventListener("submit", function (event) {
+  form.addEventListener("reset", function () { setTimeout(search, 0); });
+  form.addEventListener("submit", function (event) {
     event.preventDefault();
     var first = list.querySelector("a.md-search-result__link");
     if (first) window.location.href = first.href;
@@ -135,11 +177,9 @@
     var next = event.relatedTarget;
     if (toggle.checked && next && !root.contains(next) && next !== button) setOpen(false);
   });
-  if (button) {
-    button.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); }
-    });
-  }
+  button.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); }
+  });
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (toggle.checked) {

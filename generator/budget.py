@@ -1,0 +1,129 @@
+"""The published site's size budget (``site_budget_bytes``, ``site_budget_files``): what the
+site weighs, how close it is to its budget, and how many articles keep a page of their own.
+
+Retention rule: the newest articles keep their page in every language; the oldest leave the
+site's own pages (their page, the lists, topics, sources, editions, stories and the search)
+and stay listed on their month's archive page (``articles/archive/<yyyy-mm>/``) with their
+title, date, source and a link to the original (render.render_language's ``own_pages``).
+How many keep a page comes from the last site published: its measured bytes and files per
+article page (the page in every language and its search fragment) and the rest (assets, list
+pages, the search index), which the budget must leave room for. Before any site was measured,
+``FIRST_ESTIMATE`` stands in. A site the estimate let grow over its budget (the lists grew
+faster than measured) is reported so, and the next build keeps fewer pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+
+USAGE_FILE = "site-usage.json"  # in the work folder: the last published site's measure
+
+
+@dataclass
+class SiteUsage:
+    """A published site's weight: all of it, and the share of its article pages."""
+
+    bytes: int
+    files: int
+    article_pages: int
+    """Articles with a page of their own (each has one in every language)."""
+    article_bytes: int
+    """The bytes of those pages in every language and of their search fragments."""
+    article_files: int
+
+
+FIRST_ESTIMATE = {"fixed_bytes": 3_000_000, "fixed_files": 100, "article_bytes": 20_000, "article_files": 2}
+"""Per site language, before any site was measured: Material's and Pagefind's files and a few
+list pages (~2 MB in ~60 files measured), then an article's page (~12 KB) and its search
+fragment; rounded up."""
+
+
+def _article_page(relative: tuple[str, ...]) -> bool:
+    """``<lang>/articles/<slug>/index.html``: an article's page (render.py's layout)."""
+    return (len(relative) == 4 and relative[1] == "articles" and relative[3] == "index.html"
+            and relative[2] not in ("archive", "category"))
+
+
+def measure(site_dir: Path) -> SiteUsage:
+    """The weight of the site in ``site_dir`` (site/<lang>/…, one folder per language)."""
+    total = files = pages = page_bytes = fragments = fragment_bytes = 0
+    for folder, _, names in os.walk(site_dir):
+        relative = Path(folder).relative_to(site_dir).parts
+        is_fragment_folder = relative[1:] == ("pagefind", "fragment")
+        for name in names:
+            size = os.stat(os.path.join(folder, name)).st_size
+            total, files = total + size, files + 1
+            if is_fragment_folder:  # Pagefind indexes the article pages alone (theme/partials/content.html)
+                fragments, fragment_bytes = fragments + 1, fragment_bytes + size
+            elif _article_page((*relative, name)):
+                pages, page_bytes = pages + 1, page_bytes + size
+    languages = sum(1 for entry in site_dir.iterdir() if entry.is_dir()) if site_dir.is_dir() else 1
+    return SiteUsage(bytes=total, files=files, article_pages=pages // max(1, languages),
+                     article_bytes=page_bytes + fragment_bytes, article_files=pages + fragments)
+
+
+def save(config: Config, usage: SiteUsage) -> None:
+    (config.path(config.work_dir) / USAGE_FILE).write_text(json.dumps(dataclasses.asdict(usage)))
+
+
+def last_usage(config: Config) -> SiteUsage | None:
+    """The measure of the last site published, when one was recorded."""
+    try:
+        return SiteUsage(**json.loads((config.path(config.work_dir) / USAGE_FILE).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _costs(config: Config) -> dict[str, float]:
+    """What the site weighs besides its article pages, and per article with a page of its own."""
+    usage = last_usage(config)
+    if usage is None or usage.article_pages == 0:
+        return {name: value * len(config.languages) for name, value in FIRST_ESTIMATE.items()}
+    return {"fixed_bytes": usage.bytes - usage.article_bytes, "fixed_files": usage.files - usage.article_files,
+            "article_bytes": usage.article_bytes / usage.article_pages,
+            "article_files": usage.article_files / usage.article_pages}
+
+
+def own_pages(config: Config) -> int | None:
+    """How many of the newest articles keep a page of their own within the budget; None when
+    the site has no budget (every article keeps its page)."""
+    if not (config.site_budget_bytes or config.site_budget_files):
+        return None
+    costs = _costs(config)
+    allowed = math.inf
+    for budget, unit in ((config.site_budget_bytes, "bytes"), (config.site_budget_files, "files")):
+        if budget:
+            allowed = min(allowed, (budget - costs[f"fixed_{unit}"]) // costs[f"article_{unit}"])
+    return max(0, int(allowed))
+
+
+def status(config: Config, usage: SiteUsage) -> dict:
+    """The site's weight and, when it has a budget, the share of it that is used."""
+    found: dict = {"bytes": usage.bytes, "files": usage.files, "article_pages": usage.article_pages}
+    for name, used, budget in (("bytes", usage.bytes, config.site_budget_bytes),
+                               ("files", usage.files, config.site_budget_files)):
+        if budget:
+            found[f"budget_{name}"] = budget
+            found[f"{name}_used"] = round(used / budget, 4)
+    found["within_budget"] = all(found.get(f"{name}_used", 0) <= 1 for name in ("bytes", "files"))
+    return found
+
+
+def describe(state: dict) -> str:
+    """One line: '12.3 MB in 2,345 files (62% of a 20 MB budget, 12% of 20,000 files)'."""
+    line = f"{state['bytes'] / 1e6:.1f} MB in {state['files']:,} files"
+    shares = []
+    if "budget_bytes" in state:
+        shares.append(f"{state['bytes_used']:.0%} of a {state['budget_bytes'] / 1e6:g} MB budget")
+    if "budget_files" in state:
+        shares.append(f"{state['files_used']:.0%} of {state['budget_files']:,} files")
+    if shares:
+        line += f" ({', '.join(shares)}{'' if state['within_budget'] else ': over budget'})"
+    return line

@@ -1,0 +1,120 @@
+"""The site's size budget (generator/budget.py): the oldest articles fold into their month's
+archive page, and a build measures how close the site is to its budget."""
+
+import dataclasses
+import datetime as dt
+import html
+import json
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from generator import budget, render
+from generator.config import load_config
+from generator.records import Article, LocalizedArticle, Summary
+from generator.stories import group_stories
+
+
+def _article(number: int, day: dt.date, tags=("Harvest",)) -> LocalizedArticle:
+    article = Article(slug=f"a{number}", source_file=f"a{number}.txt", title=f"Story {number}",
+                      paragraphs=("P.",), language="en", date=day, date_is_stand_in=False,
+                      source_name="Daily Post", source_url=f"https://example.org/news/{number}", tags=tags)
+    return LocalizedArticle(Summary(article, ("S.",)), "en", article.title, ("S.",), None)
+
+
+ITEMS = [_article(1, dt.date(2024, 1, 5)), _article(2, dt.date(2024, 1, 20)), _article(3, dt.date(2024, 2, 3)),
+         _article(4, dt.date(2024, 3, 9))]
+
+
+def test_the_oldest_articles_leave_every_page_but_their_months_archive_which_links_their_original():
+    files = render.render_language(ITEMS, "en", group_stories(ITEMS), [], own_pages=2)
+
+    assert {"articles/a3.md", "articles/a4.md"} <= set(files)
+    assert "articles/a1.md" not in files and "articles/a2.md" not in files
+    january = files["articles/archive/2024-01.md"]
+    assert "[Story 2](<https://example.org/news/2>) (Daily Post)" in january
+    assert "[Story 1](<https://example.org/news/1>) (Daily Post)" in january
+    assert "January 20, 2024" in january
+    linking_folded = [path for path, text in files.items() if "a1.md" in text or "a2.md" in text]
+    assert linking_folded == []  # no list, topic, source or story page links a page that is gone
+    assert "(archive/2024-01.md) (2)" in files["articles/index.md"]  # the month still counts them
+
+
+def test_without_a_budget_every_article_keeps_its_page():
+    files = render.render_language(ITEMS, "en", group_stories(ITEMS), [], own_pages=None)
+    assert all(f"articles/a{n}.md" in files for n in range(1, 5))
+
+
+def _config(tmp_path: Path, **options):
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    (tmp_path / "mkdocs.yml").touch()
+    config = load_config(tmp_path, options)
+    config.path(config.work_dir).mkdir(exist_ok=True)
+    return config
+
+
+def test_pages_kept_are_what_the_last_measured_site_leaves_room_for(tmp_path):
+    config = _config(tmp_path, site_budget_bytes=1_000_000, site_budget_files=500)
+    # 100 articles with pages took 200 files and 2 MB (20 KB each); the rest 100 files, 400 KB.
+    budget.save(config, budget.SiteUsage(bytes=2_400_000, files=300, article_pages=100,
+                                         article_bytes=2_000_000, article_files=200))
+    assert budget.own_pages(config) == 30  # bytes: (1 MB - 400 KB) / 20 KB; files allow 200
+    assert budget.own_pages(_config(tmp_path, site_budget_files=500)) == 200
+    assert budget.own_pages(_config(tmp_path)) is None
+
+
+def test_a_first_budgeted_build_estimates_per_language(tmp_path):
+    config = _config(tmp_path, site_budget_files=1_000, languages="en,pt")
+    assert budget.own_pages(config) == (1_000 - 200) // 4
+
+
+def test_the_status_says_how_much_of_the_budget_is_used(tmp_path):
+    usage = budget.SiteUsage(bytes=5_000_000, files=250, article_pages=10, article_bytes=0, article_files=0)
+    state = budget.status(_config(tmp_path, site_budget_bytes=20_000_000, site_budget_files=200), usage)
+    assert state["bytes_used"] == 0.25 and state["files_used"] == 1.25 and not state["within_budget"]
+    assert budget.describe(state) == "5.0 MB in 250 files (25% of a 20 MB budget, 125% of 200 files: over budget)"
+
+
+MONTHS = {f"m{month:02d}-{n}": dt.date(2024, month, 3 + 7 * n) for month in (1, 2, 3) for n in range(2)}
+
+
+@pytest.mark.slow
+def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_models, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name, day in MONTHS.items():
+        (seeds / f"{name}.txt").write_text(f"The {name} report\nPublished: {day}\n\n"
+                                           f"Farmers in {name} expect a record harvest. Prices may fall.\n")
+    project = make_project(tmp_path / "project", tiny_models, seeds=seeds, languages="en,pt")
+    # What core.build is to pass render: the pages the budget leaves room for (see the report).
+    monkeypatch.setattr(render, "render_language", _with_budget(render.render_language, project))
+
+    from generator.core import build
+    from generator.progress import SILENT
+
+    build(load_config(project), SILENT)
+    unbudgeted = budget.last_usage(load_config(project))
+    assert unbudgeted is not None and unbudgeted.article_pages == 6
+    per_article = unbudgeted.article_files // 6  # a page and a search fragment in each language
+    limit = unbudgeted.files - 2 * per_article  # room for four articles' pages
+    (project / "polydigest.toml").write_text(f'[polydigest]\nlanguages = ["en", "pt"]\nsite_budget_files = {limit}\n')
+
+    build(load_config(project), SILENT)
+    config = load_config(project)
+    usage = budget.last_usage(config)
+    assert usage is not None and usage.article_pages == 4 and usage.files <= limit
+    assert budget.status(config, usage)["within_budget"]
+    site = project / "site"
+    for lang in ("en", "pt"):
+        assert not (site / lang / "articles" / "m01-0").exists() and (site / lang / "articles" / "m03-1").is_dir()
+        january = html.unescape((site / lang / "articles" / "archive" / "2024-01" / "index.html").read_text())
+        assert "m01-0 report (m01-0.txt)" in january.lower()  # still listed: its title and source
+    assert budget.measure(site) == usage
+    assert json.loads((config.path(config.work_dir) / budget.USAGE_FILE).read_text()) == dataclasses.asdict(usage)
+
+
+def _with_budget(render_language, project: Path):
+    def render_within_budget(items, lang, digest, problems):
+        return render_language(items, lang, digest, problems, own_pages=budget.own_pages(load_config(project)))
+    return render_within_budget

@@ -1,0 +1,48 @@
+"""Page weight (issue #29): what every page carries besides its article stays small, and a
+language site holds no file a page never loads."""
+
+import re
+
+import pytest
+
+from generator.mkdocs_hooks import without_indentation
+
+CHROME_BYTES = 6_000
+"""An article page's HTML outside its <article> element: header, navigation, footer, head."""
+
+
+def test_indentation_goes_but_preformatted_text_and_scripts_stay_as_they_are():
+    page = ('<div>\n    <p>a\n      b</p>\n  <pre>  x\n    y</pre>\n<script>\n  var s = "  \n  ";\n</script>\n'
+            '  <textarea> t\n  u</textarea>\n</div>')
+    assert without_indentation(page) == ('<div>\n<p>a\nb</p>\n<pre>  x\n    y</pre>\n<script>\n  var s = "  \n  ";\n'
+                                         '</script>\n<textarea> t\n  u</textarea>\n</div>')
+
+
+def _article_pages(site):
+    return [page for page in site.glob("*/articles/*/index.html") if page.parent.name not in ("archive", "category")]
+
+
+@pytest.mark.slow
+def test_an_article_page_carries_little_besides_its_article(sample_site):
+    pages = _article_pages(sample_site.project / "site")
+    assert pages
+    for page in pages:
+        text = page.read_text()
+        article = re.search(r"<article\b.*</article>", text, re.DOTALL)
+        assert article is not None
+        assert len(text.encode()) - len(article.group(0).encode()) <= CHROME_BYTES, page
+        assert "<svg" not in text  # icons come from the cached stylesheet
+        assert "md-tabs" not in text and text.count('class="md-nav md-nav--primary"') == 1  # one navigation
+        assert "\n  " not in text.split("<article", 1)[0]  # no template indentation
+        assert "md-search__input" not in text  # the search dialog is built by the cached script
+
+
+@pytest.mark.slow
+def test_a_language_site_holds_no_file_its_pages_never_load(sample_site):
+    for lang in ("en", "pt"):
+        site = sample_site.project / "site" / lang
+        assert (site / "pagefind" / "pagefind.js").is_file() and (site / "assets" / "javascripts").is_dir()
+        unused = [path for pattern in ("assets/**/*.map", "assets/javascripts/lunr", "assets/javascripts/workers",
+                                       "pagefind/pagefind-ui.js", "pagefind/pagefind-component-ui.js",
+                                       "pagefind/pagefind-worker.js") for path in site.glob(pattern)]
+        assert unused == []
