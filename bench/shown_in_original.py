@@ -38,7 +38,7 @@ from generator.config import load_config  # noqa: E402
 from generator.progress import SILENT  # noqa: E402
 
 
-def build(rows: list[dict], folder: Path, name: str) -> dict:
+def build(rows: list[dict], folder: Path, run: str) -> dict:
     project = make_project(folder, 0)
     for row in rows:
         name, content = as_seed(row)
@@ -65,11 +65,11 @@ def build(rows: list[dict], folder: Path, name: str) -> dict:
         return result
 
     def translator_of_run(*args, **kwargs):
-        return translator_class(*args, **{**kwargs, **RUNS[name]})
+        return translator_class(*args, **{**kwargs, **RUNS[run]})
 
     translate.localize = capturing
     translate.Translator = translator_of_run  # type: ignore[misc, assignment]
-    if name == "before":
+    if run == "before":
         translate.repair = checks.repair_currency
     try:
         start = time.perf_counter()
