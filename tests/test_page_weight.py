@@ -46,3 +46,31 @@ def test_a_language_site_holds_no_file_its_pages_never_load(sample_site):
                                        "pagefind/pagefind-ui.js", "pagefind/pagefind-component-ui.js",
                                        "pagefind/pagefind-worker.js") for path in site.glob(pattern)]
         assert unused == []
+
+
+def _post(source_url: str) -> str:
+    import datetime as dt
+
+    from generator.records import Article, LocalizedArticle, Summary
+    from generator.render import render_post
+
+    paragraphs = tuple(f"Paragraph {n} " + "word " * 60 for n in range(10))
+    article = Article(slug="long", source_file="long.txt", title="Long", paragraphs=paragraphs, language="en",
+                      date=dt.date(2024, 5, 6), date_is_stand_in=False, source_url=source_url)
+    return render_post(LocalizedArticle(Summary(article, ("S.",)), "en", "Long", ("S.",), None))
+
+
+def test_a_linked_original_shows_its_opening_and_links_the_rest():
+    from generator.render import ORIGINAL_EXCERPT_CHARACTERS
+
+    page = _post("https://example.org/long")
+    original = page.split('??? quote', 1)[1]
+    assert "Paragraph 0 " in original and "Paragraph 9 " not in original
+    assert original.count("…") == 1
+    assert "    [Read the original article](<https://example.org/long>)" in original
+    assert len(original) < ORIGINAL_EXCERPT_CHARACTERS + 300
+
+
+def test_an_original_without_a_link_is_shown_whole():
+    original = _post("").split('??? quote', 1)[1]
+    assert all(f"Paragraph {n} " in original for n in range(10)) and "…" not in original
