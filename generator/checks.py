@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 9
+RULES_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -106,18 +106,34 @@ def acronyms(text: str) -> list[str]:
     return [a for a in _ACRONYM.findall(text) if not a.isdigit()]
 
 
+def _emphasized_words(text: str, language: str) -> set[str]:
+    """Words written in capitals for emphasis, not acronyms: a common word of ``language`` (its
+    stop words) of four letters or more, or opening the text ('Remember THAT goal', 'NO ano em
+    que'; 'US' and 'WHO' stay acronyms)."""
+    from .languages import stop_words
+
+    common = stop_words(language)
+    words = _WORD.findall(text)
+    return {w for i, w in enumerate(words) if w.isupper() and w.casefold() in common and (len(w) >= 4 or i == 0)}
+
+
 def lost_acronyms(source: str, translation: str, source_language: str, target_language: str) -> list[str]:
     """Acronyms of the source missing from the translation, but for those the target language
     writes differently (settings.toml, measured on the teacher by tools/distill/acronyms.py),
     those whose letters the translation writes in another order (the noun and its adjective swap
     places: 'PA', the Palestinian Authority, is 'AP', the Autoridade Palestina; 'BCE' is 'ECB'),
-    and words in capitals the translation writes in another case ('RIO –' as 'Rio -')."""
+    words in capitals the translation writes in another case ('RIO –' as 'Rio -'), words in
+    capitals for emphasis, and a long word in capitals (five letters or more: a word, rarely an
+    acronym) where the translation writes a new word in capitals ('o SENHOR' -> 'the LORD')."""
     translated = set(settings.section("checks")["translated_acronyms"].get(f"{source_language}-{target_language}", ()))
     written = set(_ACRONYM.findall(translation))
     reordered = {"".join(sorted(a)) for a in written}
     words = {w.casefold() for w in _WORD.findall(translation) if w[0].isupper()}
+    capitals = {w for w in _WORD.findall(translation) if w.isupper() and len(w) >= 3} - set(_WORD.findall(source))
+    emphasized = _emphasized_words(source, source_language)
     return sorted({a for a in acronyms(source) if a not in written and a not in translated
-                   and "".join(sorted(a)) not in reordered and a.casefold() not in words})
+                   and "".join(sorted(a)) not in reordered and a.casefold() not in words
+                   and a not in emphasized and not (len(a) >= 5 and capitals)})
 
 
 @functools.cache

@@ -40,6 +40,7 @@ from generator.translate import Translator
     # an acronym whose letters swap places with its words', and the other clock
     ("Israel shared information with the PA in the hunt.", "Israel compartilhou informações com a AP na caça."),
     ("The meeting starts at 5pm on Monday.", "A reunião começa às 17h de segunda-feira."),
+    ("Remember THAT title-winning goal against QPR in 2012?", "Lembra do gol do título contra o QPR em 2012?"),
 ])
 def test_faithful_translations_pass_every_check(source, translation):
     assert checks.problems(source, translation, "en", "pt") == []
@@ -74,6 +75,9 @@ def test_each_check_catches_its_failure(source, translation, kind):
     ("Estamos mais vulneráveis do que em 2008, diz ex-presidente do BCE.",
      "We are more vulnerable than in 2008, says former president of the ECB."),
     ("RIO – O temor de um embate fez a manhã atípica.", "Rio - The fear of a clash made the morning atypical."),
+    # words in capitals, not acronyms: emphasis carried over in capitals, a drop capital
+    ("E falou o SENHOR a Moisés, dizendo que viria.", "And the LORD spoke to Moses, saying he would come."),
+    ("NO ano em que morreu o rei Uzias, eu vi o Senhor.", "In the year when King Uzziah died, I saw the Lord."),
 ])
 def test_faithful_portuguese_to_english_translations_pass_every_check(source, translation):
     assert checks.problems(source, translation, "pt", "en") == []
