@@ -12,6 +12,7 @@ original, articles with any text shown in the original, the counts of the build 
 translate stage's seconds.
 
     .venv/bin/python bench/shown_in_original.py [--articles 500] [--all-articles] [--runs previous,after]
+        [--show-declined]
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def build(rows: list[dict], folder: Path, run: str) -> dict:
         result = localize(*args, **kwargs)
         texts = shown = articles = 0
         articles_shown = set()
+        declined: list[str] = []
         for items in result.values():
             for item in items:
                 if item.translated_from is None or item.missing_model:
@@ -58,10 +60,13 @@ def build(rows: list[dict], folder: Path, run: str) -> dict:
                 texts += 1 + len(item.sentences)
                 count = int(item.original_title) + len(item.original_sentences)
                 shown += count
+                declined += [f"{item.summary.article.language}->{item.language}: {text}" for text in
+                             ([item.summary.article.title] if item.original_title else [])
+                             + [item.summary.sentences[i] for i in item.original_sentences]]
                 if count:
                     articles_shown.add((item.language, item.summary.article.slug))
         stats.write_text(json.dumps({"articles": articles, "texts": texts, "shown": shown,
-                                     "articles_shown": len(articles_shown)}))
+                                     "articles_shown": len(articles_shown), "declined": declined}))
         return result
 
     def translator_of_run(*args, **kwargs):
@@ -85,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--all-articles", action="store_true", help="training articles too, not only held-out")
+    parser.add_argument("--show-declined", action="store_true", help="print each text shown in the original")
     parser.add_argument("--runs", default="previous,after", help=f"of {', '.join(RUNS)} (bench/translation_choice.py)")
     args = parser.parse_args()
     rows = [r for r in _real_news() if args.all_articles or is_heldout(r["id"])]
@@ -104,6 +110,8 @@ def main() -> None:
                   f"{report.retried:7} {report.chosen:6} {report.repaired:8} {report.normalized:10} "
                   f"{report.seconds.get('translate', 0):11.1f} {r['seconds']:8.1f}")
             print(f"        declined: {report.declined}; translation_fallbacks {report.translation_fallbacks}")
+            for text in r["declined"] if args.show_declined else ():
+                print(f"        {text}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ cache) once per run of --runs, each with a fresh cache:
 - before: greedy retry only, the currency repair of rules 6, no variety (what #26 started from);
 - previous: greedy retry, then the 4 best of a plain beam of 4, then 8 samples (before the retry's n-best);
 - no-sample: the retry's n-best only (beam 4, 4 best, with the penalties), no choice after it;
+- eight-samples: the retry's n-best, then 8 samples (the defaults take 4);
 - after: the build's defaults (the retry's n-best, then 4 samples; amounts' currencies, pt-BR).
 
 Prints per run: declined (share of sentences shown in the original), rescued by the n-best
@@ -72,15 +73,16 @@ def teacher(python: str, source: str, target: str, sentences: list[str], scratch
     return out.read_text(encoding="utf-8").splitlines()
 
 
-PREVIOUS = {"safer_decoding": Decoding(beam_size=1, repetition_penalty=1.2, no_repeat_ngram_size=4),
-            "choice_decodings": (Decoding(beam_size=4, num_hypotheses=4),
-                                 Decoding(num_hypotheses=8, sampling_topk=10, sampling_temperature=0.8))}
+EIGHT_SAMPLES = Decoding(num_hypotheses=8, sampling_topk=10, sampling_temperature=0.8)
+PREVIOUS: dict[str, Any] = {"safer_decoding": Decoding(beam_size=1, repetition_penalty=1.2, no_repeat_ngram_size=4),
+                            "choice_decodings": (Decoding(beam_size=4, num_hypotheses=4), EIGHT_SAMPLES)}
 """The retry and choice before the retry's n-best: greedy decoding with the penalties, then the 4
 best of a plain beam of 4, then 8 samples."""
 RUNS: dict[str, dict[str, Any]] = {
     "before": {"choice_decodings": (), "portuguese": None, "safer_decoding": PREVIOUS["safer_decoding"]},
     "previous": PREVIOUS,
     "no-sample": {"choice_decodings": ()},  # the retry's n-best only
+    "eight-samples": {"choice_decodings": (EIGHT_SAMPLES,)},  # the retry's n-best, then 8 samples
     "after": {},
 }
 
