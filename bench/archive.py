@@ -2,8 +2,12 @@
 """A growing digest: cold build of an archive, a no-op rebuild, and one more day of news,
 in one run, with peak memory, the largest pages and what a search downloads.
 
-    .venv/bin/python bench/archive.py [--articles 10000] [--add 20] [--languages en,pt]
+    .venv/bin/python bench/archive.py [--articles 10000[,30000,100000]] [--add 20] [--languages en,pt]
                                       [--dir /tmp/polydigest-bench-archive]
+
+Per size: cold, no-op and +1 day seconds by stage, peak memory, what a first search downloads
+and how long it takes, the site's bytes and files per article and language and its median
+article page; then one table of every size and the ratios to the smallest.
 
 The archive is ../shared/corpus's real news (English and Portuguese, with their sources)
 topped up with generated articles, 20 a day (bench/corpus.py). Searches run in Debian's
@@ -15,13 +19,14 @@ import contextlib
 import functools
 import multiprocessing
 import os
+import statistics
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from corpus import PER_DAY, add_stand_in_models, make_archive, table_header, table_row, timed_build, write_archive_day
 
-from generator import core  # importable once corpus has set the path
+from generator import budget, core  # importable once corpus has set the path
 
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = {"en": ["government", "bibliotecas"], "pt": ["bibliotecas", "governo"]}
@@ -159,30 +164,31 @@ def search_downloads(site: Path, languages: list[str]) -> dict[str, tuple[int, i
     return found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--add", type=int, default=PER_DAY, help="articles added for the daily rebuild")
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/polydigest-bench-archive"))
-    parser.add_argument("--languages", default="en,pt",
-                        help="site languages; one without a model is built with its articles in the original")
-    parser.add_argument("--stand-in", metavar="LANG", action="append", default=[],
-                        help="give LANG (also add it to --languages) copies of the en<->pt models, "
-                             "to time a third translated language where no third model exists")
-    args = parser.parse_args()
-    options = {"languages": args.languages}
+def site_weight(site: Path, articles: int, languages: list[str]) -> dict[str, float]:
+    """The published site per article and language: bytes, files, and the median article page."""
+    usage = budget.measure(site)
+    pages = sorted(p.stat().st_size for p in site.glob("*/articles/*/index.html")
+                   if p.parent.name not in ("archive", "category"))
+    per = articles * len(languages)
+    return {"bytes": usage.bytes, "files": usage.files, "kb_per": usage.bytes / per / 1024,
+            "files_per": usage.files / per, "median_page_kb": statistics.median(pages) / 1024 if pages else 0.0}
 
-    project = make_archive(args.dir, args.articles)
+
+def run_size(args: argparse.Namespace, articles: int) -> dict:
+    """One archive size: a cold build, a no-op rebuild and one more day, each printed in full."""
+    options = {"languages": args.languages}
+    folder = args.dir if "," not in args.sizes else args.dir.with_name(f"{args.dir.name}-{articles}")
+    project = make_archive(folder, articles)
     for language in args.stand_in:
         add_stand_in_models(project, language)
     with PeakMemory() as cold_memory:
         cold = timed_build(project, **options)
     noop = timed_build(project, **options)
-    write_archive_day(project / "seeds", args.articles, args.add)
+    write_archive_day(project / "seeds", articles, args.add)
     with PeakMemory() as daily_memory:
         daily = timed_build(project, **options)
 
-    print(f"{args.articles} articles, then {args.add} more, x {len(cold.languages)} languages "
+    print(f"{articles} articles, then {args.add} more, x {len(cold.languages)} languages "
           f"({', '.join(cold.languages)})"
           + (f"; stand-in models (copies of en<->pt) for {', '.join(args.stand_in)}" if args.stand_in else ""))
     print(table_header())
@@ -194,21 +200,66 @@ def main() -> None:
     for name, memory in (("cold build", cold_memory), (f"+{args.add} articles", daily_memory)):
         print(f"peak memory (PSS), {name}: all processes together {memory.total:.0f} MB, "
               f"the largest one {memory.largest:.0f} MB")
-        for stage, (total, processes) in memory.by_stage.items():
-            print(f"    {stage:10} {total:5.0f} MB: {processes}")
+        for stage, (stage_total, processes) in memory.by_stage.items():
+            print(f"    {stage:10} {stage_total:5.0f} MB: {processes}")
     site = project / "site"
     for lang in cold.languages:
         print(f"[{lang}] largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB"
                                                       for size, path in largest(site / lang, "*.html")))
+    weight = site_weight(site, daily.articles, cold.languages)
+    print(f"site: {weight['bytes'] / 1e6:.1f} MB in {weight['files']:,} files = {weight['kb_per']:.1f} KB and "
+          f"{weight['files_per']:.2f} files per article and language; median article page "
+          f"{weight['median_page_kb']:.1f} KB")
+    searches: dict[str, tuple[int, int, float]] = {}
     if CHROMIUM.exists():
         try:
             searches = search_downloads(site, cold.languages)
         except ImportError:
             print("search: playwright is not installed (pip install -e '.[test]')")
-        else:
-            for name, (size, results, seconds) in searches.items():
-                print(f"search {name}: {size / 1024:.0f} KB downloaded, {results} results shown, "
-                      f"first answer after {seconds:.2f} s")
+        for name, (size, results, seconds) in searches.items():
+            print(f"search {name}: {size / 1024:.0f} KB downloaded, {results} results shown, "
+                  f"first answer after {seconds:.2f} s")
+    return {"articles": articles, "cold": total, "noop": sum(noop.seconds.values()),
+            "daily": sum(daily.seconds.values()), "peak": max(cold_memory.total, daily_memory.total),
+            "search_kb": max((size / 1024 for size, _, _ in searches.values()), default=0.0),
+            "search_s": max((seconds for _, _, seconds in searches.values()), default=0.0), **weight}
+
+
+SUMMARY = (("cold s", "cold", "{:.0f}"), ("no-op s", "noop", "{:.1f}"), ("+day s", "daily", "{:.1f}"),
+           ("peak MB", "peak", "{:.0f}"), ("search KB", "search_kb", "{:.0f}"), ("search s", "search_s", "{:.2f}"),
+           ("KB/art-lang", "kb_per", "{:.1f}"), ("files/art-lang", "files_per", "{:.2f}"),
+           ("page KB", "median_page_kb", "{:.1f}"))
+
+
+def print_summary(runs: list[dict], add: int) -> None:
+    """One line per size (the worst search of each), then each size against the smallest:
+    cold seconds per article (1.00: cost per article flat), and the others as they are."""
+    print(f"\nsummary (+day = {add} articles; search: the slowest and largest first search)")
+    print(f"{'articles':>9} " + " ".join(f"{title:>14}" for title, _, _ in SUMMARY))
+    for run in runs:
+        print(f"{run['articles']:>9} " + " ".join(f"{fmt.format(run[key]):>14}" for _, key, fmt in SUMMARY))
+    first = runs[0]
+    for run in runs[1:]:
+        per_article = (run["cold"] / run["articles"]) / (first["cold"] / first["articles"])
+        print(f"{run['articles']:>9} / {first['articles']}: cold per article x{per_article:.2f}, "
+              + ", ".join(f"{title} x{run[key] / first[key]:.2f}" for title, key, _ in SUMMARY[1:] if first[key]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", dest="sizes", default="10000",
+                        help="archive sizes, comma-separated: one run per size, then a table with their ratios")
+    parser.add_argument("--add", type=int, default=PER_DAY, help="articles added for the daily rebuild")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/polydigest-bench-archive"),
+                        help="the project folder (with several sizes, one folder per size: <dir>-<size>)")
+    parser.add_argument("--languages", default="en,pt",
+                        help="site languages; one without a model is built with its articles in the original")
+    parser.add_argument("--stand-in", metavar="LANG", action="append", default=[],
+                        help="give LANG (also add it to --languages) copies of the en<->pt models, "
+                             "to time a third translated language where no third model exists")
+    args = parser.parse_args()
+    runs = [run_size(args, int(size)) for size in args.sizes.split(",")]
+    print_summary(runs, args.add)
 
 
 if __name__ == "__main__":
