@@ -318,8 +318,11 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     counts: Counter = Counter()
     names: dict[str, str] = {}
     in_title: set[str] = set()
+    keys_of: dict[str, tuple[str, str]] = {}
     for name, is_title in mentions:
-        key, shown = key_of(name)
+        if name not in keys_of:  # a name is mentioned again and again: its key found once
+            keys_of[name] = key_of(name)
+        key, shown = keys_of[name]
         counts[key] += 2 if is_title else 1
         if len(shown) > len(names.get(key, "")):
             names[key] = shown

@@ -179,10 +179,10 @@ def test_undated_articles_are_compared_within_their_window_only():
 def test_a_failing_article_is_a_problem_and_a_story_of_its_own(monkeypatch):
     real = stories._terms
 
-    def failing(text, language, stem):
+    def failing(text, language, stem, *words):
         if text.startswith("Broken"):
             raise ValueError("bad text")
-        return real(text, language, stem)
+        return real(text, language, stem, *words)
 
     monkeypatch.setattr(stories, "_terms", failing)
     broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
