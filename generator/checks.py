@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 10
+RULES_VERSION = 11
 
 
 @dataclass(frozen=True)
@@ -414,11 +414,57 @@ def repair_amounts(source: str, translation: str, source_language: str, target_l
     return translation
 
 
+# An amount and its conversion in brackets: '$30.2m (£15.5m)'.
+_CONVERTED_AMOUNT = re.compile(r"(\d[\d.,]*)\s?([^\W\d_]{0,8})\s?\(((?:[A-Z]{1,2})?[^\w\s(]{1,2})\s?(\d[\d.,]*)\s?"
+                               r"([^\W\d_]{0,8})\)")
+
+
+def _number_written(number: str, source_language: str, target_language: str) -> str:
+    """``number`` with the target language's decimal and group symbols ('15.5' -> '15,5')."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    source, target = _locales(source_language)[0], _locales(target_language)[0]
+    swap = {get_decimal_symbol(source): get_decimal_symbol(target), get_group_symbol(source): get_group_symbol(target)}
+    return "".join(swap.get(c, c) for c in number)
+
+
+def repair_conversion(source: str, translation: str, source_language: str, target_language: str) -> str:
+    """Put back the one bracketed conversion of an amount that the translation dropped whole:
+    '$30.2m (£15.5m)' translated 'US$ 30,2 milhões' becomes 'US$ 30,2 milhões (£ 15,5 milhões)',
+    the number in the target's format, the scale as the translation wrote the first amount's.
+    Only where the first amount is written once and the bracketed number nowhere."""
+    found = _CONVERTED_AMOUNT.findall(source)
+    if len(found) != 1:
+        return translation
+    first, first_scale, symbol, number, scale = found[0]
+    from babel.numbers import get_currency_symbol
+
+    code = _currency_symbols(source_language)[1].get(symbol)
+    target_symbol = get_currency_symbol(code, locale=_locales(target_language)[0]) if code else None
+    digits = numbers(number)
+    if not target_symbol or first_scale != scale or any(numbers(translation)[d] for d in digits):
+        return translation
+    written = [m for m in _NUMBER.finditer(translation) if numbers(m.group(0)) == numbers(first)]
+    if len(written) != 1:
+        return translation
+    end = written[0].end()
+    scaled = re.match(rf"\s*({_SCALE_WORDS})\b", translation[end:])
+    scale_word = scaled.group(1) if scaled else ""
+    end += scaled.end() if scaled else 0
+    named = re.match(r"\s+(?:(?:de|of)\s+)?([^\W\d_]+)", translation[end:])  # '... milhões de dólares'
+    if named and _currency_name_pattern(target_language)[0].fullmatch(_fold(named.group(1))):
+        end += named.end()
+    bracket = f" ({target_symbol} {_number_written(number, source_language, target_language)}" \
+              f"{' ' + scale_word if scale_word else ''})"
+    return translation[:end] + bracket + translation[end:]
+
+
 def repair(source: str, translation: str, source_language: str, target_language: str) -> str:
-    """The repairs made before the checks: each amount's currency (``repair_amounts``), then a
-    lost currency (``repair_currency``)."""
+    """The repairs made before the checks: each amount's currency (``repair_amounts``), a lost
+    currency (``repair_currency``), then a dropped conversion (``repair_conversion``)."""
     translation = repair_amounts(source, translation, source_language, target_language)
-    return repair_currency(source, translation, source_language, target_language)
+    translation = repair_currency(source, translation, source_language, target_language)
+    return repair_conversion(source, translation, source_language, target_language)
 
 
 def stutters(text: str, rules: Rules = RULES) -> list[str]:

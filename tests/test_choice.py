@@ -125,6 +125,28 @@ def test_each_amount_gets_the_currency_its_number_has_in_the_source(source, tran
     assert checks.problems(source, repaired, "en", "pt") == []
 
 
+@pytest.mark.parametrize("source, translation, languages, repaired", [
+    ("Jim Carrey took $30.2m (£15.5m) in its debut weekend.", "Jim Carrey levou US$ 30,2 milhões na estreia.",
+     ("en", "pt"), "Jim Carrey levou US$ 30,2 milhões (£ 15,5 milhões) na estreia."),
+    ("It cost £1,500 ($2,800) to fix.", "Custou 1.500 libras para consertar.", ("en", "pt"),
+     "Custou 1.500 libras (US$ 2.800) para consertar."),
+    ("O valor é de R$ 51 milhões (US$ 15 milhões).", "The amount is R$ 51 million.", ("pt", "en"),
+     "The amount is R$ 51 million ($ 15 million)."),
+])
+def test_a_dropped_conversion_in_brackets_is_put_back_in_the_targets_number_format(source, translation, languages,
+                                                                                     repaired):
+    assert checks.repair(source, translation, *languages) == repaired
+    assert checks.problems(source, repaired, *languages) == []
+
+
+def test_a_conversion_is_not_put_back_where_its_scale_differs_or_its_number_is_there():
+    source = "Costs fell by $1bn (£530m) a year."
+    assert checks.repair_conversion(source, "Os custos caíram US$ 1 bilhão por ano.", "en", "pt") == \
+        "Os custos caíram US$ 1 bilhão por ano."
+    kept = "Fez 17,1 milhões de dólares (£ 8,8 milhões) em vendas."
+    assert checks.repair_conversion("It made $17.1m (£8.8m) in sales.", kept, "en", "pt") == kept
+
+
 @pytest.mark.parametrize("source, translation", [
     ("It cost £5m, then £5m more.", "Custou 5 milhões de euros, depois mais 5 milhões de euros."),  # twice: which?
     ("It cost £5m.", "Custou 6 milhões de euros."),  # the number changed: the checks decline it
