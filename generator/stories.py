@@ -65,7 +65,7 @@ THREAD_ENTITIES = 8  # a story's main entities, the ones threads compare
 SUMMARY_SENTENCES = 4  # at most, in a story's summary
 SUMMARY_PER_ARTICLE = 2  # at most from one article: a story summary is the coverage's, not one article's
 REDUNDANT_OVERLAP = 0.5  # a sentence whose content words are this much in a chosen one's is not shown
-TERMS_VERSION = 3  # bump when _terms, the features or extract_tags change: it invalidates their cached results
+TERMS_VERSION = 4  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
 @dataclass(frozen=True)
