@@ -25,11 +25,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .languages import stop_words
+from . import settings
+from .languages import LANGUAGES, stop_words
 from .messages import locale_of
 
-MAX_TAGS = 4
-CLDR_LANGUAGES = ("en", "pt", "es", "fr", "de", "it")  # names recognised in any of these
+MAX_TAGS: int = settings.section("stories")["max_tags"]
+# Country and language names are recognised in each of these ([language.<code>] entity_names).
+CLDR_LANGUAGES = tuple(code for code, language in LANGUAGES.items() if language.entity_names)
 
 # A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
 _NAME = re.compile(

@@ -41,30 +41,33 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from . import settings
 from .cache import Cache, cache_key
 from .entities import OUTLETS, collection_aliases, display_name, find_entities, fold, topics
 from .entities import safe_tag as _safe_name
 from .faults import failed, result_or_failure
-from .languages import ENGLISH_NAMES, split_words, stop_words
+from .languages import ENGLISH_NAMES, PIVOT, split_words, stop_words
 from .records import LocalizedArticle, Problem, Summary
 from .translate import Translator
 
-EVENT_THRESHOLD = 0.65  # tuned on the labelled set's tuning half (bench/events.py)
+# The tunables are settings.toml [stories], where each is explained.
+_RULES = settings.section("stories")
+EVENT_THRESHOLD: float = _RULES["event_threshold"]
 RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
-ENTITY_WEIGHT = 0.7
-UNDATED_MARGIN = 0.20
-SPECIFIC_WORDS = 20  # of an article's whole text, compared with another article's in its language
-COMMON_ENTITY_SHARE = 0.05  # an entity named by more than this share of articles (and 50) is not specific
-MAX_TAGS = 4
-MAX_RELATED = 8  # links per article page
-STORY_DAYS = 3  # articles further apart than this are not compared, and a story spans at most this
-MAX_STORY_ARTICLES = 30  # a safety valve: average link does not chain
-THREAD_DAYS = 30  # a story joins a thread with an event at most this many days before it
-THREAD_THRESHOLD = 0.4  # tuned on the labelled set's tuning half (bench/events.py --threads)
-THREAD_ENTITIES = 8  # a story's main entities, the ones threads compare
-SUMMARY_SENTENCES = 4  # at most, in a story's summary
-SUMMARY_PER_ARTICLE = 2  # at most from one article: a story summary is the coverage's, not one article's
-REDUNDANT_OVERLAP = 0.5  # a sentence whose content words are this much in a chosen one's is not shown
+ENTITY_WEIGHT: float = _RULES["entity_weight"]
+UNDATED_MARGIN: float = _RULES["undated_margin"]
+SPECIFIC_WORDS: int = _RULES["specific_words"]
+COMMON_ENTITY_SHARE: float = _RULES["common_entity_share"]
+MAX_TAGS: int = _RULES["max_tags"]
+MAX_RELATED: int = _RULES["max_related"]
+STORY_DAYS: int = _RULES["story_days"]
+MAX_STORY_ARTICLES: int = _RULES["max_story_articles"]
+THREAD_DAYS: int = _RULES["thread_days"]
+THREAD_THRESHOLD: float = _RULES["thread_threshold"]
+THREAD_ENTITIES: int = _RULES["thread_entities"]
+SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
+SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
+REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 TERMS_VERSION = 4  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
@@ -531,7 +534,7 @@ def story_summary(items: list[LocalizedArticle]) -> tuple[tuple[str, int], ...]:
     return tuple((items[candidates[a][0]].article.slug, candidates[a][1]) for a in chosen)
 
 
-PIVOT_FOR_STORIES = "en"  # every article has an English summary when English is a site language
+PIVOT_FOR_STORIES = PIVOT  # every article has a summary in the pivot when it is a site language
 CANDIDATE_TAGS = 2 * MAX_TAGS  # kept per article, so that merging names across articles still leaves MAX_TAGS
 
 
