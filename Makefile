@@ -14,9 +14,10 @@ site: $(VENV)/.installed
 # Everything: static checks, then every test: the unit tests, those that build a site (marker
 # slow: seeds -> MkDocs -> Pagefind; most read a site built once per run, tests/conftest.py),
 # Dask, the browser and accessibility tests (Chromium, axe-core) and the quality gate
-# (bench/quality_gate.py on tests/quality/).
+# (bench/quality_gate.py on tests/quality/). One worker per core (pytest-xdist), each taking
+# whole files, so a file's shared builds are made once (a session's once per worker).
 test: lint /usr/bin/chromium $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The fast part while working (~30 s on 2 cores): no site is built (tests/conftest.py fails a
 # test that reaches MkDocs without a mark), no browser, Dask or quality gate.

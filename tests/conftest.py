@@ -155,9 +155,10 @@ class BuiltSite:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory, tiny_models) -> BuiltSite:
-    """The sample seeds with the tiny en<->pt models, built once per test run through the CLI
-    as a maintainer builds them: every socket attempt logged (tests/socket_guard), with no
-    network (unshare -n) where the machine allows it. Never change it: copy_project first."""
+    """The sample seeds with the tiny en<->pt models, built once per test run (per xdist worker)
+    through the CLI as a maintainer builds them: every socket attempt logged (tests/socket_guard),
+    with no network (unshare -n) where the machine allows it. Never change it: a test that changes
+    it takes sample_project (or copy_project)."""
     project = make_project(tmp_path_factory.mktemp("sample") / "project", tiny_models)
     log = project.parent / "sockets.log"
     offline = _network_namespaces()
