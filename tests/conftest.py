@@ -38,15 +38,13 @@ _REFUSAL_DIR = Path(tempfile.mkdtemp(prefix="polydigest-mkdocs-refused-"))
 
 # Tests in files that other work of #27 owns which build a site with no mark: marked here until
 # their files carry the mark themselves (then this goes).
-_MARKED_HERE = ("tests/test_checks.py::test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_language",
-                "tests/test_models.py::test_add_language_downloads_installs_and_the_build_uses_it")
-_SITE_FIXTURES_MARKED_HERE = {"tests/test_readers.py": "mixed_site", "tests/test_stories.py": "digest"}
+_MARKED_HERE = (
+    "tests/test_checks.py::test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_language",)
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        path = item.nodeid.split("::")[0]
-        if item.nodeid.split("[")[0] in _MARKED_HERE or _SITE_FIXTURES_MARKED_HERE.get(path) in item.fixturenames:
+        if item.nodeid.split("[")[0] in _MARKED_HERE:
             item.add_marker(pytest.mark.slow)
 
 

@@ -125,6 +125,7 @@ def mixed_site(tmp_path_factory, tiny_models):
     return project, build(load_config(project), SILENT)
 
 
+@pytest.mark.slow  # reads the site built by mixed_site
 def test_mixed_formats_and_languages_build_one_bilingual_site(mixed_site):
     project, report = mixed_site
     # the page, 2 of the 3 feed entries (one repeats the page), Markdown, 2 texts, German
@@ -134,6 +135,7 @@ def test_mixed_formats_and_languages_build_one_bilingual_site(mixed_site):
     assert "newsfeed-storm-floods-coastal-towns" not in posts
 
 
+@pytest.mark.slow  # reads the site built by mixed_site
 def test_portuguese_article_gets_a_portuguese_summary_and_its_english_translation(mixed_site):
     project, _ = mixed_site
     pt = (project / "docs" / "pt" / "articles" / "noticia-portuguesa.md").read_text()
@@ -143,6 +145,7 @@ def test_portuguese_article_gets_a_portuguese_summary_and_its_english_translatio
     assert "Machine&#45;translated from Portuguese" in en
 
 
+@pytest.mark.slow  # reads the site built by mixed_site
 def test_article_no_model_covers_appears_in_its_own_language_and_is_reported(mixed_site):
     project, report = mixed_site
     for lang in ("en", "pt"):
@@ -154,6 +157,7 @@ def test_article_no_model_covers_appears_in_its_own_language_and_is_reported(mix
     assert missing == ["translation de -> en", "translation de -> pt"]
 
 
+@pytest.mark.slow  # reads the site built by mixed_site
 def test_no_boilerplate_from_any_format_reaches_the_pages(mixed_site):
     project, _ = mixed_site
     for page in (project / "site").rglob("*.html"):

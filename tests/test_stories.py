@@ -33,6 +33,7 @@ def front(path: Path) -> dict:
     return yaml.safe_load(path.read_text().split("---\n", 2)[1])
 
 
+@pytest.mark.slow  # reads the site built by digest
 def test_three_sources_of_one_event_are_one_story_on_the_home_page(digest):
     project, _ = digest
     for lang, sources in (("en", "3 sources"), ("pt", "3 fontes")):
@@ -44,6 +45,7 @@ def test_three_sources_of_one_event_are_one_story_on_the_home_page(digest):
             assert f"articles/{slug}.md" in home  # listed under the story
 
 
+@pytest.mark.slow  # reads the site built by digest
 def test_each_article_lists_its_related_articles(digest):
     project, _ = digest
     for lang in ("en", "pt"):
@@ -55,6 +57,7 @@ def test_each_article_lists_its_related_articles(digest):
         assert "../articles/" not in lone
 
 
+@pytest.mark.slow  # reads the site built by digest
 def test_articles_carry_topics_in_the_site_language(digest):
     project, _ = digest
     english = (project / "docs" / "en" / "articles" / "storm-gazette.md").read_text()
@@ -68,6 +71,7 @@ def test_articles_carry_topics_in_the_site_language(digest):
         assert count >= 2 and topic.count('href="../../articles/storm-') == count
 
 
+@pytest.mark.slow  # reads the site built by digest
 def test_daily_editions_list_each_day_newest_first(digest):
     project, _ = digest
     index = (project / "docs" / "en" / "editions" / "index.md").read_text()
@@ -79,6 +83,7 @@ def test_daily_editions_list_each_day_newest_first(digest):
     assert "editions/index.md" in (project / "docs" / "en" / "index.md").read_text()  # reachable from home
 
 
+@pytest.mark.slow  # reads the site built by digest
 def test_feed_per_language_is_valid_and_linked_from_every_page_but_the_articles(digest):
     project, _ = digest
     for lang in ("en", "pt"):
@@ -93,6 +98,7 @@ def test_feed_per_language_is_valid_and_linked_from_every_page_but_the_articles(
                 assert 'type="application/rss+xml"' in page.read_text(), page
 
 
+@pytest.mark.slow  # reads the site built by digest
 def test_a_story_of_several_articles_has_a_summary_page_in_every_language(digest):
     """Across outlets and languages (real models): sentences of the story's articles' summaries,
     each attributed, as each site shows them (the Portuguese article's own sentences on the pt
