@@ -1,4 +1,4 @@
-"""The pipeline: ingest -> summarize -> translate -> render -> publish, in that order.
+"""The pipeline: ingest -> summarize -> translate -> stories -> render -> publish, in that order.
 
 Each stage is its own module and passes plain dataclasses on; this module only
 orders them, times them, and keeps one build at a time.

@@ -255,7 +255,6 @@ class TextReader(Reader):
         return [Source(name=name, text=read_text(path, max_bytes), kind=self.kind)]
 
 
-read_txt = TextReader().read  # tests/test_realworld.py wraps it; to go when it calls TextReader().read
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)

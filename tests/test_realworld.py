@@ -178,7 +178,7 @@ def test_a_library_warning_while_reading_names_the_file(tmp_path, monkeypatch):
 
     def noisy(path, name, max_bytes):
         warnings.warn("tzname BRT identified but not understood", UserWarning, stacklevel=1)
-        return readers.read_txt(path, name, max_bytes)
+        return readers.TextReader().read(path, name, max_bytes)
 
     monkeypatch.setitem(ingest.READERS, ".txt", noisy)
     (tmp_path / "note.txt").write_text("A headline\n\nSome article text that is long enough to read.\n")
@@ -196,7 +196,7 @@ def test_an_unclosed_socket_freed_while_reading_is_not_blamed_on_the_file(tmp_pa
 
     def reader_that_frees_a_socket(path, name, max_bytes):
         socket.socket()  # dropped at once, unclosed: freed here with a ResourceWarning
-        return readers.read_txt(path, name, max_bytes)
+        return readers.TextReader().read(path, name, max_bytes)
 
     monkeypatch.setitem(ingest.READERS, ".txt", reader_that_frees_a_socket)
     (tmp_path / "note.txt").write_text("A headline\n\nSome article text that is long enough to read.\n")
