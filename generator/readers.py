@@ -255,8 +255,6 @@ class TextReader(Reader):
         return [Source(name=name, text=read_text(path, max_bytes), kind=self.kind)]
 
 
-
-
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _LIMITS = settings.section("reading")
 MAX_FRONT_MATTER = _LIMITS["max_front_matter"]
