@@ -5,13 +5,12 @@ Retention rule: the newest articles keep their page in every language; the oldes
 site's own pages (their page, the lists, topics, sources, editions, stories and the search)
 and stay listed on their month's archive page (``articles/archive/<yyyy-mm>/``) with their
 title, date, source and a link to the original (render.render_language's ``own_pages``).
-How many keep a page comes from the last site published: the bytes and files that each
-article with a page costs for certain (its page in every language and its search fragment),
-and the rest of the site as measured, which the budget must leave room for. Folding also takes
-the articles out of the lists and the search index, so the estimate errs on the safe side (the
-next build, measuring the smaller site, gives some pages back). Before any site was measured,
-``FIRST_ESTIMATE`` stands in; a site that grew over its budget all the same is reported so,
-and the next build keeps fewer pages.
+How many keep a page comes from the last site published (``own_pages``). Over its budget, each
+article folded saves at least its own pages and search fragments (it also leaves the lists and
+the search index): the fewest that bring the site back within it are folded. Under it, each
+article more costs about the site's average per article with a page (lists and index
+included), plus ``GROWTH_MARGIN``. Before any site was measured, ``FIRST_ESTIMATE`` stands in.
+A site over its budget all the same is reported so, and the next build folds more.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ USAGE_FILE = "site-usage.json"  # in the work folder: the last published site's 
 
 @dataclass
 class SiteUsage:
-    """A published site's weight: all of it, and the share of its article pages."""
+    """A published site's weight: all of it, its article pages' and what every site carries."""
 
     bytes: int
     files: int
@@ -39,6 +38,9 @@ class SiteUsage:
     article_bytes: int
     """The bytes of those pages in every language and of their search fragments."""
     article_files: int
+    fixed_bytes: int
+    """Material's and Pagefind's files and the root page: the same with 10 articles or 100,000."""
+    fixed_files: int
 
 
 FIRST_ESTIMATE = {"fixed_bytes": 600_000, "fixed_files": 20, "article_bytes": 16_000, "article_files": 3}
@@ -53,9 +55,15 @@ def _article_page(relative: tuple[str, ...]) -> bool:
             and relative[2] not in ("archive", "category"))
 
 
+def _fixed(relative: tuple[str, ...]) -> bool:
+    """A file every site has whatever its size: the root's, Material's assets, Pagefind's
+    scripts (not its index nor its fragments, which grow with the pages)."""
+    return len(relative) == 1 or relative[1] == "assets" or (relative[1] == "pagefind" and len(relative) == 3)
+
+
 def measure(site_dir: Path) -> SiteUsage:
     """The weight of the site in ``site_dir`` (site/<lang>/…, one folder per language)."""
-    total = files = pages = page_bytes = fragments = fragment_bytes = 0
+    total = files = pages = page_bytes = fragments = fragment_bytes = fixed_bytes = fixed_files = 0
     for folder, _, names in os.walk(site_dir):
         relative = Path(folder).relative_to(site_dir).parts
         is_fragment_folder = relative[1:] == ("pagefind", "fragment")
@@ -66,9 +74,12 @@ def measure(site_dir: Path) -> SiteUsage:
                 fragments, fragment_bytes = fragments + 1, fragment_bytes + size
             elif _article_page((*relative, name)):
                 pages, page_bytes = pages + 1, page_bytes + size
+            elif _fixed((*relative, name)):
+                fixed_files, fixed_bytes = fixed_files + 1, fixed_bytes + size
     languages = sum(1 for entry in site_dir.iterdir() if entry.is_dir()) if site_dir.is_dir() else 1
     return SiteUsage(bytes=total, files=files, article_pages=pages // max(1, languages),
-                     article_bytes=page_bytes + fragment_bytes, article_files=pages + fragments)
+                     article_bytes=page_bytes + fragment_bytes, article_files=pages + fragments,
+                     fixed_bytes=fixed_bytes, fixed_files=fixed_files)
 
 
 def save(config: Config, usage: SiteUsage) -> None:
@@ -83,14 +94,18 @@ def last_usage(config: Config) -> SiteUsage | None:
         return None
 
 
-def _costs(config: Config) -> dict[str, float]:
-    """What the site weighs besides its article pages, and per article with a page of its own."""
-    usage = last_usage(config)
-    if usage is None or usage.article_pages == 0:
-        return {name: value * len(config.languages) for name, value in FIRST_ESTIMATE.items()}
-    return {"fixed_bytes": usage.bytes - usage.article_bytes, "fixed_files": usage.files - usage.article_files,
-            "article_bytes": usage.article_bytes / usage.article_pages,
-            "article_files": usage.article_files / usage.article_pages}
+GROWTH_MARGIN = 1.1
+"""An article given its page back costs the site's average per article with a page and a tenth:
+topics reaching the number of articles that gives them a page add list pages faster."""
+
+
+def _allowed(budget: int, used: int, article: int, fixed: int, pages: int) -> int:
+    """Pages within ``budget`` (of one unit, bytes or files) from a site of ``pages`` article
+    pages that used ``used``, ``article`` of it their pages and fragments, ``fixed`` the rest
+    every site has."""
+    if used > budget:
+        return pages - math.ceil((used - budget) / (article / pages))
+    return pages + int((budget - used) // ((used - fixed) / pages * GROWTH_MARGIN))
 
 
 def own_pages(config: Config) -> int | None:
@@ -98,11 +113,18 @@ def own_pages(config: Config) -> int | None:
     the site has no budget (every article keeps its page)."""
     if not (config.site_budget_bytes or config.site_budget_files):
         return None
-    costs = _costs(config)
+    usage = last_usage(config)
     allowed = math.inf
     for budget, unit in ((config.site_budget_bytes, "bytes"), (config.site_budget_files, "files")):
-        if budget:
-            allowed = min(allowed, (budget - costs[f"fixed_{unit}"]) // costs[f"article_{unit}"])
+        if not budget:
+            continue
+        if usage is None or usage.article_pages == 0:
+            languages = len(config.languages)
+            allowed = min(allowed, (budget - FIRST_ESTIMATE[f"fixed_{unit}"] * languages)
+                          // (FIRST_ESTIMATE[f"article_{unit}"] * languages))
+        else:
+            allowed = min(allowed, _allowed(budget, getattr(usage, unit), getattr(usage, f"article_{unit}"),
+                                            getattr(usage, f"fixed_{unit}"), usage.article_pages))
     return max(0, int(allowed))
 
 

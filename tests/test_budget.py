@@ -54,14 +54,21 @@ def _config(tmp_path: Path, **options):
     return config
 
 
-def test_pages_kept_are_what_the_last_measured_site_leaves_room_for(tmp_path):
-    config = _config(tmp_path, site_budget_bytes=1_000_000, site_budget_files=500)
-    # 100 articles with pages took 200 files and 2 MB (20 KB each); the rest 100 files, 400 KB.
-    budget.save(config, budget.SiteUsage(bytes=2_400_000, files=300, article_pages=100,
-                                         article_bytes=2_000_000, article_files=200))
-    assert budget.own_pages(config) == 30  # bytes: (1 MB - 400 KB) / 20 KB; files allow 200
-    assert budget.own_pages(_config(tmp_path, site_budget_files=500)) == 200
+def test_over_its_budget_a_site_folds_the_fewest_articles_whose_pages_alone_make_room(tmp_path):
+    config = _config(tmp_path, site_budget_bytes=2_000_000, site_budget_files=500)
+    # 100 articles with pages: 2.4 MB in 300 files; their pages and fragments 2 MB in 200 files
+    # (20 KB each), Material's and Pagefind's 400 KB in 20.
+    budget.save(config, budget.SiteUsage(bytes=2_400_000, files=300, article_pages=100, article_bytes=2_000_000,
+                                         article_files=200, fixed_bytes=400_000, fixed_files=20))
+    assert budget.own_pages(config) == 80  # 400 KB over: 20 articles of 20 KB; the files leave room
     assert budget.own_pages(_config(tmp_path)) is None
+
+
+def test_under_its_budget_a_site_gives_pages_back_at_its_average_cost_and_a_margin(tmp_path):
+    config = _config(tmp_path, site_budget_files=520)
+    budget.save(config, budget.SiteUsage(bytes=2_400_000, files=300, article_pages=100, article_bytes=2_000_000,
+                                         article_files=200, fixed_bytes=400_000, fixed_files=20))
+    assert budget.own_pages(config) == 100 + int(220 // (280 / 100 * budget.GROWTH_MARGIN))
 
 
 def test_a_first_budgeted_build_estimates_per_language(tmp_path):
@@ -71,7 +78,8 @@ def test_a_first_budgeted_build_estimates_per_language(tmp_path):
 
 
 def test_the_status_says_how_much_of_the_budget_is_used(tmp_path):
-    usage = budget.SiteUsage(bytes=5_000_000, files=250, article_pages=10, article_bytes=0, article_files=0)
+    usage = budget.SiteUsage(bytes=5_000_000, files=250, article_pages=10, article_bytes=0, article_files=0,
+                             fixed_bytes=0, fixed_files=0)
     state = budget.status(_config(tmp_path, site_budget_bytes=20_000_000, site_budget_files=200), usage)
     assert state["bytes_used"] == 0.25 and state["files_used"] == 1.25 and not state["within_budget"]
     assert budget.describe(state) == "5.0 MB in 250 files (25% of a 20 MB budget, 125% of 200 files: over budget)"
