@@ -3,11 +3,15 @@
 recall, and the share of near misses merged, on the tuning half and the held-out half.
 
     .venv/bin/python bench/events.py [--background 600] [--grid] [--threads] [--before]
+    .venv/bin/python bench/events.py --labels bench/labels/events.tsv --labels bench/labels/events-fresh.tsv
     .venv/bin/python bench/events.py --time      # the stories stage on all 5,213 corpus articles
     .venv/bin/python bench/events.py --time --articles 10000  # on bench/archive.py's archive of 10,000
     .venv/bin/python bench/events.py --topics    # the 60 most frequent topics per language
 
-The labels are bench/labels/events.tsv (how they were judged: bench/labels/README.md): corpus
+The labels are bench/labels/events.tsv, or the files given with ``--labels`` (one or more: their
+articles are grouped together in one run and every split they name is scored; the fresh,
+never-tuned-on set is bench/labels/events-fresh.tsv, split "fresh"); how they were judged:
+bench/labels/README.md. Each names corpus
 records of ../shared/corpus (read at run time, never copied into the project) named by file,
 line, id and a hash of their text, each with its event and thread. Near misses are labelled
 pairs of different events in one thread, or naming one labelled entity. The labelled articles
@@ -53,9 +57,9 @@ BUILD_DAY = dt.date(2024, 6, 1)
 BEFORE_COMMIT = "9fc4dc2"  # main before event-level stories
 
 
-def read_labels() -> list[dict]:
+def read_labels(path: Path = LABELS) -> list[dict]:
     rows = []
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         corpus, number, ident, digest, event, thread, entities, split = line.split("\t")
@@ -124,6 +128,10 @@ def old_grouping():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, action="append",
+                        help="a label file to score (repeatable; default bench/labels/events.tsv)")
+    parser.add_argument("--errors", action="append", default=[], metavar="SPLIT",
+                        help="also list that split's same-event pairs split and different-event pairs merged")
     parser.add_argument("--background", type=int, default=600, help="unlabelled articles added (default 600)")
     parser.add_argument("--grid", action="store_true", help="also score a grid of thresholds and weights")
     parser.add_argument("--threads", action="store_true", help="also score a grid of thread thresholds and windows")
@@ -147,7 +155,8 @@ def main() -> None:
         if args.topics:
             show_topics(items)
         return
-    labels = read_labels()
+    labels = [label for path in (args.labels or [LABELS]) for label in read_labels(path)]
+    assert len({label["id"] for label in labels}) == len(labels), "an article is labelled twice"
     rows = []
     for label in labels:
         row = corpus[label["corpus"]][label["line"] - 1]
@@ -158,26 +167,32 @@ def main() -> None:
     others = [row for records in corpus.values() for row in records if row["id"] not in labelled]
     rows += random.Random(7).sample(others, min(args.background, len(others)))
     items = [localized(row) for row in rows]
-    halves = {split: [label for label in labels if label["split"] == split] for split in ("tune", "test")}
-    print(f"{len(labels)} labelled articles ({len(halves['tune'])} tuning, {len(halves['test'])} held out) "
-          f"among {len(items)}; languages: "
+    halves = {split: [label for label in labels if label["split"] == split]
+              for split in dict.fromkeys(label["split"] for label in labels)}
+    print(f"{len(labels)} labelled articles (" + ", ".join(f"{len(part)} {split}" for split, part in halves.items())
+          + f") among {len(items)}; languages: "
           + ", ".join(f"{lang} {sum(1 for r in rows[:len(labels)] if r['language'] == lang)}" for lang in ("en", "pt")))
     print(f"{'grouping':44} {'half':5} {'arts':>4} {'events':>6} {'B3 P':>5} {'B3 R':>5} {'near':>5} {'merged':>6}")
 
-    def report(name: str, groups: list[list[str]], splits: tuple[str, ...] = ("tune", "test")) -> None:
+    def report(name: str, groups: list[list[str]], splits: tuple[str, ...] = tuple(halves)) -> None:
         for split in splits:
             s = scores(groups, halves[split])
             print(f"{name:44} {split:5} {s['articles']:4} {s['events']:6} {s['precision']:5.2f} {s['recall']:5.2f} "
                   f"{s['near']:5} {s['near_merged']:6.1%}")
 
+    if (args.grid or args.threads) and "tune" not in halves:
+        parser.error("--grid and --threads score the tuning half: give a label file with split 'tune'")
     memo = Memo()
     if args.before:
         old = old_grouping()
         report("before (TF-IDF links 0.25, main 9fc4dc2)", [list(s.slugs) for s in old.group_stories(items).stories])
     digest = stories.group_stories(items, cache=memo)
     report(f"events {stories.EVENT_THRESHOLD:.2f} (default)", [list(s.slugs) for s in digest.stories])
+    titles = {item.summary.article.slug: item.title for item in items}
+    for split in args.errors:
+        show_errors(digest, halves[split], titles)
 
-    def thread_report(name: str, digest: stories.Digest, splits: tuple[str, ...] = ("tune", "test")) -> None:
+    def thread_report(name: str, digest: stories.Digest, splits: tuple[str, ...] = tuple(halves)) -> None:
         threads: dict[str, list[str]] = defaultdict(list)
         for story in digest.stories:
             threads[story.thread or story.id] += story.slugs
@@ -208,6 +223,21 @@ def main() -> None:
                 groups = [list(s.slugs) for s in stories.group_stories(items, cache=memo).stories]
                 report(f"undated {stories.EVENT_THRESHOLD + margin:.2f} w {weight:.1f}", groups, ("tune",))
         stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN = defaults
+
+
+def show_errors(digest: stories.Digest, labels: list[dict], titles: dict[str, str]) -> None:
+    """The labelled pairs the grouping got wrong: one event's articles in different stories, and
+    articles of different events in one story (a near miss when they share a thread or entity)."""
+    story = {slug: number for number, s in enumerate(digest.stories) for slug in s.slugs}
+    size = {number: len(s.slugs) for number, s in enumerate(digest.stories)}
+    for a, b in itertools.combinations(labels, 2):
+        same_story, same_event = story[a["id"]] == story[b["id"]], a["event"] == b["event"]
+        if same_story == same_event:
+            continue
+        kind = "split" if same_event else (
+            "merged near miss" if a["thread"] == b["thread"] or a["entities"] & b["entities"] else "merged unrelated")
+        print(f"{kind}: {a['event']} / {b['event']} (stories of {size[story[a['id']]]} and {size[story[b['id']]]})"
+              f"\n    {a['id']}: {titles[a['id']]}\n    {b['id']}: {titles[b['id']]}")
 
 
 class Memo:
