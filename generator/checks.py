@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 11
+RULES_VERSION = 12
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from generator.translate import Translator
     # two scores, not the number 16; a country's name inside a longer place name names no country
     ("Mauresmo won 6-1 6-0 in Paris.", "Mauresmo venceu por 6-1 por 6-0 em Paris."),
     ("A New South Wales state inquiry criticised the firm.", "Um inquérito de Nova Gales do Sul criticou a firma."),
+    ("The Prince of Wales opened the hospital.", "O Príncipe de Gales inaugurou o hospital."),  # Gales is Wales
     # an acronym whose letters swap places with its words', and the other clock
     ("Israel shared information with the PA in the hunt.", "Israel compartilhou informações com a AP na caça."),
     ("The meeting starts at 5pm on Monday.", "A reunião começa às 17h de segunda-feira."),
