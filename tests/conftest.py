@@ -36,18 +36,6 @@ _REFUSALS = pytest.StashKey[Path]()
 _REFUSAL_DIR = Path(tempfile.mkdtemp(prefix="polydigest-mkdocs-refused-"))
 
 
-# Tests in files that other work of #27 owns which build a site with no mark: marked here until
-# their files carry the mark themselves (then this goes).
-_MARKED_HERE = (
-    "tests/test_checks.py::test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_language",)
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.nodeid.split("[")[0] in _MARKED_HERE:
-            item.add_marker(pytest.mark.slow)
-
-
 def builds_sites(item: pytest.Item) -> bool:
     return any(item.get_closest_marker(mark) for mark in SITE_BUILD_MARKS)
 

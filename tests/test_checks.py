@@ -176,6 +176,7 @@ def test_an_error_of_the_machinery_is_never_cached_as_a_verdict(tiny_models, tmp
     assert healthy.translated == 1  # nothing had been cached for it
 
 
+@pytest.mark.slow  # builds a site: the mark is on the page MkDocs writes
 def test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_language(tmp_path, tiny_models,
                                                                                   digit_changer):
     models = tmp_path / "models"
