@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+from typing import Any, ClassVar, Protocol, TypeVar, overload
 
 import numpy
 from threadpoolctl import threadpool_limits
@@ -25,9 +25,6 @@ from .faults import failed, result_or_failure
 from .languages import ENGLISH_NAMES, LANGUAGES, OfflineTokenizer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
-
-if TYPE_CHECKING:  # config takes its summarizer choices from here
-    from .config import Config
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -370,8 +367,18 @@ def opening_words(article: Article, words: int) -> tuple[str, ...]:
     return (" ".join(tokens[:words]) + ("…" if len(tokens) > words else ""),) if tokens else ()
 
 
+class SummaryOptions(Protocol):
+    """What the stage reads of the build's Config (a Protocol: config imports this module for
+    summary_algorithm's choices, so this module does not import config)."""
+
+    summary_algorithm: str
+    summary_sentences: int
+    summary_words: int
+    max_summary_input_sentences: int
+
+
 def summarize_all(
-    articles: list[Article], config: Config, cache: Cache, progress: Progress = SILENT,
+    articles: list[Article], config: SummaryOptions, cache: Cache, progress: Progress = SILENT,
     executor: Executor | None = None,
 ) -> tuple[list[Summary], int, list[Problem]]:
     """Summaries for all articles: (summaries, number computed, problems: articles without a
