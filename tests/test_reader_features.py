@@ -101,10 +101,13 @@ def test_json_feed_passes_the_json_feed_1_1_schema(sourced_project, lang):
 
 
 @pytest.mark.slow
-def test_every_page_head_links_all_three_feeds(sourced_project):
-    head = (sourced_project / "site" / "pt" / "articles" / "storm" / "index.html").read_text()
+def test_every_list_page_head_links_all_three_feeds_and_article_pages_none(sourced_project):
+    # an article page's head stays light (#29): the feeds are linked from the lists a reader subscribes from
+    site = sourced_project / "site" / "pt"
+    home, article = (site / "index.html").read_text(), (site / "articles" / "storm" / "index.html").read_text()
     for kind, name in (("rss+xml", "feed.xml"), ("atom+xml", "atom.xml"), ("feed+json", "feed.json")):
-        assert f'type="application/{kind}"' in head and name in head
+        assert f'type="application/{kind}"' in home and name in home
+        assert f'type="application/{kind}"' not in article
 
 
 @pytest.mark.slow
