@@ -449,7 +449,11 @@ def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedA
     subject = " · ".join(tag for tag, count in topics.most_common(2) if count > 1)
     newest = events[-1][1][0]
     title = label(lang, "thread_title", subject=subject or " ".join(newest.title.split()))
-    heading = escape_text(title) if subject else escape_text(label(lang, "thread_title", subject="")) + _title(newest)
+    if subject:
+        heading = escape_text(title)
+    else:  # the newest title keeps its language mark; escape_text would drop the space before it
+        before, after = label(lang, "thread_title", subject="\0").split("\0")
+        heading = escape_text(before) + " " * before[-1:].isspace() + _title(newest) + escape_text(after)
     head = [f"# {heading}", "", escape_text(label(lang, "thread_intro")), ""]
     entries = []
     for story, group in events:

@@ -399,6 +399,9 @@ def test_thread_timeline_story_page_and_their_links_in_every_language(monkeypatc
             assert "(../threads/saga-0.md)" in files[f"articles/{slug}.md"]
         assert "(../stories/m-a.md)" in files["articles/m-b.md"]
         assert "(../stories/" not in files["articles/saga-1.md"]  # a story of one article has no summary page
+    untagged = [dataclasses.replace(i, tags=()) for i in [*saga, *merger, *FILLER]]  # no shared topic: newest title
+    heading = _site(untagged, digest, "en")["threads/saga-0.md"].split("\n# ", 1)[1].split("\n")[0]
+    assert heading == "Timeline: Borealis buys Acme Steel"
     monkeypatch.setattr(render, "PAGE_SIZE", 3)  # a long thread continues on numbered pages, each in date order
     files = _site([*saga, *merger, *FILLER], digest, "en")
     assert re.findall(r"articles/([\w-]+)\.md", files["threads/saga-0.md"]) == ["saga-1", "saga-2", "m-b"]
