@@ -140,6 +140,12 @@ def status(config: Config, usage: SiteUsage) -> dict:
     return found
 
 
+def site_report(config: Config) -> dict:
+    """``status`` of the last site published (what the build report shows); empty before any."""
+    usage = last_usage(config)
+    return status(config, usage) if usage is not None else {}
+
+
 def describe(state: dict) -> str:
     """One line: '12.3 MB in 2,345 files (62% of a 20 MB budget, 12% of 20,000 files)'."""
     line = f"{state['bytes'] / 1e6:.1f} MB in {state['files']:,} files"

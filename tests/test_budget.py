@@ -83,6 +83,8 @@ def test_the_status_says_how_much_of_the_budget_is_used(tmp_path):
     state = budget.status(_config(tmp_path, site_budget_bytes=20_000_000, site_budget_files=200), usage)
     assert state["bytes_used"] == 0.25 and state["files_used"] == 1.25 and not state["within_budget"]
     assert budget.describe(state) == "5.0 MB in 250 files (25% of a 20 MB budget, 125% of 200 files: over budget)"
+    (tmp_path / "never-built").mkdir()
+    assert budget.site_report(_config(tmp_path / "never-built")) == {}
 
 
 MONTHS = {f"m{month:02d}-{n}": dt.date(2024, month, 3 + 7 * n) for month in (1, 2, 3) for n in range(2)}
@@ -114,7 +116,7 @@ def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_m
     assert usage is not None and 0 < usage.article_pages < 6 and usage.files <= limit
     kept = {page.parent.name for page in (project / "site" / "en" / "articles").glob("m*/index.html")}
     assert kept == set(sorted(MONTHS, key=MONTHS.get)[-usage.article_pages:])  # the newest
-    assert budget.status(config, usage)["within_budget"]
+    assert budget.status(config, usage)["within_budget"] and budget.site_report(config)["files_used"] <= 1
     site = project / "site"
     for lang in ("en", "pt"):
         assert not (site / lang / "articles" / "m01-0").exists()
