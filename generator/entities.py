@@ -188,6 +188,25 @@ def _calendar_words(language: str) -> frozenset[str]:
     return frozenset(w for part in words for w in part.replace("-", " ").split() if len(w) > 2)
 
 
+@functools.cache
+def _city_names() -> frozenset[str]:
+    """Folded names of the world's main cities: the time zone database's ("America/New_York")
+    and CLDR's names for them in every known language ("Nova York")."""
+    import zoneinfo
+
+    from babel import Locale
+
+    cities = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zoneinfo.available_timezones() if "/" in zone}
+    for code in CLDR_LANGUAGES:
+        cities.update(names["city"] for names in Locale.parse(code).time_zones.values() if "city" in names)
+    return frozenset(fold(city) for city in cities)
+
+
+def is_place(key: str) -> bool:
+    """A country, territory or main city: where something happened, not what it is about."""
+    return key.startswith("country:") or (key.startswith("name:") and key[5:] in _city_names())
+
+
 def display_name(key: str, shown: str, language: str) -> str:
     """An entity as shown on a site in ``language``: CLDR's name for countries, territories and
     languages; any other name as written (never translated)."""
@@ -261,14 +280,16 @@ um uma dois duas tres quatro cinco seis sete oito nove dez onze doze vinte cem m
 NUMBER_WORDS = frozenset(_NUMBER_WORDS.split())
 
 
-def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str]) -> bool:
+def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], opens_sentence: bool) -> bool:
     """A word that stands before a name without being part of it: a stop word (not a number
-    word), a title or role, a month or weekday ("In March Lord Goldsmith"), "ex-", or a
-    compound modifier ("Paris-based LVMH", "Fly-half Andy Goode")."""
+    word) capitalized because it opens a sentence ("The Bank of England"; anywhere else,
+    a capitalized stop word is the name's: "New York"), a title or role, a month or weekday
+    ("In March Lord Goldsmith"), "ex-", or a compound modifier ("Paris-based LVMH", "Fly-half
+    Andy Goode")."""
     folded = fold(word)
     head, hyphen, tail = word.partition("-")
-    return (folded in ignored and folded not in NUMBER_WORDS) or folded in TITLES or folded in calendar \
-        or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
+    return (opens_sentence and folded in ignored and folded not in NUMBER_WORDS) or folded in TITLES \
+        or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
 def find_entities(title: str, text: str, language: str) -> Entities:
@@ -283,9 +304,11 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                 for words in _pieces(" ".join(match.group(0).split()).strip("'’-").split(), ignored):
                     at_start = first_piece and match.start() == sentence_start
                     first_piece = False
+                    opens = at_start
                     while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
-                            and _is_prefix(words[0], ignored, _calendar_words(language)):
+                            and _is_prefix(words[0], ignored, _calendar_words(language), opens):
                         words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
+                        opens = False  # the next word is capitalized for its name: "But New York", "In The Hague"
                     while words and fold(words[-1]) in _TRAILING:
                         words = words[:-1]
                     if not words or fold(words[-1]) in TITLES:
@@ -395,7 +418,9 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
         singular = f"name:{word[:-3]}y" if word.endswith("ies") else f"name:{word[:-1]}" if word.endswith("s") else ""
         if singular in names and frequency[singular] >= frequency[key]:  # "Oscars" -> "Oscar", not "Santos" -> "Santo"
             aliases[key] = aliases.get(singular, singular)
-        elif 2 <= len(word) <= 5:  # an acronym -> the name it abbreviates ("PT" -> "Partido dos Trabalhadores")
+        elif 2 <= len(word) <= 5 and frequency[key] >= 2:
+            # an acronym -> the name it abbreviates ("PT" -> "Partido dos Trabalhadores"); one article's
+            # acronym is not enough (a real build read Athletics Kenya's "KA" as Kingfisher Airlines)
             spelled = by_initials.get(word)
             if spelled:
                 best = max(spelled, key=lambda c: (frequency[c], c))

@@ -43,7 +43,7 @@ from typing import Any
 
 from . import settings
 from .cache import Cache, cache_key
-from .entities import OUTLETS, collection_aliases, display_name, find_entities, fold, topics
+from .entities import OUTLETS, collection_aliases, display_name, find_entities, fold, is_place, topics
 from .entities import safe_tag as _safe_name
 from .faults import failed, result_or_failure
 from .languages import ENGLISH_NAMES, PIVOT, split_words, stop_words
@@ -65,10 +65,11 @@ MAX_STORY_ARTICLES: int = _RULES["max_story_articles"]
 THREAD_DAYS: int = _RULES["thread_days"]
 THREAD_THRESHOLD: float = _RULES["thread_threshold"]
 THREAD_ENTITIES: int = _RULES["thread_entities"]
+THREAD_SHARED: int = _RULES["thread_shared"]
 SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
-TERMS_VERSION = 4  # bump when _terms, the features or extract_tags change: it invalidates their cached results
+TERMS_VERSION = 5  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
 @dataclass(frozen=True)
@@ -443,10 +444,11 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
     """Threads of two stories or more, newest first. A story's main entities are the
     ``THREAD_ENTITIES`` heaviest of its articles' specific entities (figures left out: they
     name an event, not a subject); two stories at most ``THREAD_DAYS`` apart score the cosine of
-    their main entities. Stories are placed oldest first: one joins the thread whose average
-    score over its stories of the last THREAD_DAYS (missing pairs count 0) is the highest and
-    at least ``THREAD_THRESHOLD`` (average link again: close to the thread's recent events as
-    a whole, not to one of them), else starts one. A thread can go on as long as its subject
+    their main entities when they share ``THREAD_SHARED`` of them that are no places. Stories
+    are placed oldest first: one joins the thread whose average score over its stories of the
+    last THREAD_DAYS (missing pairs count 0) is the highest and at least ``THREAD_THRESHOLD``
+    (average link again: close to the thread's recent events as a whole, not to one of them),
+    else starts one. A thread can go on as long as its subject
     does: each new event is compared with its recent ones."""
     vectors = []
     for group in members:
@@ -462,7 +464,10 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
     scores = _dot_products(vectors, days, lambda df: True, Counter(), THREAD_DAYS)
     neighbours: dict[int, dict[int, float]] = defaultdict(dict)
     for (a, b), score in scores.items():
-        neighbours[a][b] = neighbours[b][a] = score
+        # places (London, the US, New York) say where, not what: a real build threaded "Weak dollar
+        # hits Reuters" with "Crossrail link 'to get go-ahead'" on London alone
+        if sum(not is_place(key) for key in vectors[a].keys() & vectors[b].keys()) >= THREAD_SHARED:
+            neighbours[a][b] = neighbours[b][a] = score
     threads: list[list[int]] = []
     thread_of: dict[int, int] = {}
     for s in sorted(range(len(stories)), key=lambda s: (days[s], stories[s].id)):

@@ -474,6 +474,31 @@ def test_names_lose_the_months_modifiers_and_roles_before_them_and_keep_their_nu
     assert {"name:casa civil", "name:jose dirceu"} <= set(pt.counts)
 
 
+def test_a_capitalized_stop_word_inside_a_sentence_is_part_of_the_name():
+    found = entities.find_entities("Marathon", "She won the New York Marathon. But New York said no. "
+                                   "In The Hague judges met. The Bank of England waited.", "en")
+    assert {"name:new york marathon", "name:new york", "name:the hague", "name:bank of england"} <= set(found.counts)
+    assert "name:york" not in found.counts and "name:york marathon" not in found.counts
+
+
+def test_an_acronym_of_one_article_does_not_stand_for_a_name_across_the_collection():
+    frequency = {"name:ka": 1, "name:kingfisher airlines": 3, "name:pt": 4, "name:partido trabalhadores": 2}
+    assert entities.collection_aliases(frequency) == {"name:pt": "name:partido trabalhadores"}
+
+
+def test_events_that_share_only_places_are_no_thread():
+    # A real build threaded "Weak dollar hits Reuters" with "Crossrail link 'to get go-ahead'" on London.
+    items = [_item(slug, slug, "Text.", dt.date(2024, 5, day)) for slug, day in (("a", 1), ("b", 3), ("c", 5))]
+    stories_ = [stories.Story((item.article.slug,), item.article.slug) for item in items]
+    place = {"name:london": 0.6, "country:GB": 0.5}
+    vectors = [{**place, "name:reuters": 0.6}, {**place, "name:crossrail": 0.5, "name:network rail": 0.4},
+               {**place, "name:crossrail": 0.5, "name:network rail": 0.5}]
+    assert entities.is_place("name:london") and entities.is_place("name:nova york")  # tz database, CLDR
+    assert not entities.is_place("name:wall street")
+    threads = stories.group_threads([[0], [1], [2]], stories_, items, vectors)
+    assert [t.stories for t in threads] == [("b", "c")]  # two shared names that are no places
+
+
 def test_a_party_nickname_is_the_party():
     found = entities.find_entities("Tories attack Lib Dems", "The Tories said the Lib Dems were wrong. "
                                    "A Tory spokesman added that the Conservative Party would win.", "en")
