@@ -135,7 +135,7 @@ SHORT_FORMS = {"us": "US", "usa": "US", "u.s.": "US", "eua": "US", "uk": "GB", "
 # Other names of one organisation that no rule ties together (a nickname is neither its acronym
 # nor a part of its name): folded name -> the name shown.
 NICKNAMES = {"tory": "Conservative Party", "tories": "Conservative Party", "conservatives": "Conservative Party",
-             "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats"}
+             "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats", "labour": "Labour Party"}
 SUBDIVISIONS = {"GB-ENG": {"en": "England", "pt": "Inglaterra"}, "GB-WLS": {"en": "Wales", "pt": "País de Gales"},
                 "GB-SCT": {"en": "Scotland", "pt": "Escócia"}}
 
@@ -356,11 +356,14 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     return Entities(dict(counts), names, frozenset(in_title))
 
 
+_BEFORE_SENTENCE = " \t\"'“”‘’«»([—–-"  # a sentence after a quotation starts after its closing mark
+
+
 def _chunks(text: str):
     """(offset of the sentence start, sentence) pieces, by terminal punctuation and lines."""
     for match in re.finditer(r"[^.!?\n]+[.!?]*", text):
         chunk = match.group(0)
-        yield len(chunk) - len(chunk.lstrip()), chunk
+        yield len(chunk) - len(chunk.lstrip(_BEFORE_SENTENCE)), chunk
 
 
 def topics(entities: Entities, limit: int = MAX_TAGS) -> tuple[str, ...]:
