@@ -141,9 +141,13 @@ def status(config: Config, usage: SiteUsage) -> dict:
 
 
 def site_report(config: Config) -> dict:
-    """``status`` of the last site published (what the build report shows); empty before any."""
+    """``status`` of the last site published and its ``summary`` line (what the build report
+    shows); empty before any."""
     usage = last_usage(config)
-    return status(config, usage) if usage is not None else {}
+    if usage is None:
+        return {}
+    state = status(config, usage)
+    return {**state, "summary": describe(state)}
 
 
 def describe(state: dict) -> str:

@@ -21,30 +21,32 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 12
+RULES_VERSION = 13
 
 
 @dataclass(frozen=True)
 class Rules:
-    """Thresholds of the checks (measured; see the module docstring)."""
+    """Thresholds of the checks (measured; see the module docstring), from settings.toml
+    [checks.rules]."""
 
-    min_repeats: int = 3
+    min_repeats: int
     """A word or phrase repeated this many times in a row is a loop (unless the source repeats too)."""
-    max_loop_words: int = 6
+    max_loop_words: int
     """Longest phrase, in words, that the loop check looks for."""
-    long_phrase_words: int = 4
+    long_phrase_words: int
     """A phrase this long that comes back twice in a row is a loop already."""
-    doubled_word_letters: int = 3
+    doubled_word_letters: int
     """A word of this many letters written twice in a row ("dados dados") is a stutter."""
-    length_ratio: tuple[float, float] = (0.45, 2.2)
+    length_ratio: tuple[float, float]
     """Translation length / source length (characters) outside this range fails."""
-    min_chars_for_ratio: int = 30
+    min_chars_for_ratio: int
     """Sources shorter than this skip the length check (headlines vary too much)."""
-    min_words_for_copy: int = 5
+    min_words_for_copy: int
     """A translation identical to a source of at least this many words is an untranslated copy."""
 
 
-RULES = Rules()
+_RULES = settings.section("checks")["rules"]
+RULES = Rules(**{**_RULES, "length_ratio": tuple(_RULES["length_ratio"])})
 
 # A number: digits, possibly grouped or with a decimal part ("16,700", "531.7", "1.000,5", "1 000");
 # a space groups thousands only before three digits ("6-1 6-0" is two scores, not 16).
@@ -68,7 +70,7 @@ def _clock_forms(source: str, number: str) -> list[str]:
     """The hour ``number`` of a time of day in ``source`` on the other clock: '17h45' or '17:45'
     is written '5:45 p.m.' in English, '5pm' is '17h' in Portuguese; [] when it is no hour."""
     hour = int(number) if number.isdigit() and len(number) <= 2 else -1
-    if 13 <= hour <= 23 and re.search(rf"(?<![\d.,]){hour}\s?(?:h|:\d\d)", source):
+    if 13 <= hour <= 23 and re.search(rf"(?<![\d.,]){hour}(?:\s?h(?:\d\d)?(?!\w)|:\d\d)", source):
         return [str(hour - 12)]
     if 1 <= hour <= 11 and re.search(rf"(?<![\d.,]){hour}(?::\d\d)?\s?(?:pm|p\.m\.)", source, re.IGNORECASE):
         return [str(hour + 12)]

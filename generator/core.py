@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 
-from . import argos, ingest, messages, paths, publish, render, stories, summarize, translate
+from . import argos, budget, ingest, messages, paths, publish, render, stories, summarize, translate
 from .cache import Cache
 from .config import Config
 from .errors import BuildError
@@ -75,11 +75,13 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
             progress.say("[build] nothing changed since the last build (seeds, options, models, mkdocs.yml "
                          "and polydigest are the same): the site is up to date")
             unchanged.seconds = report.seconds
+            unchanged.site = budget.site_report(config)
             return unchanged
         last.forget()  # until this build succeeds
         languages, report, valid_until = _run_stages(config, report, progress)
         with _timed(report, "mkdocs"):
             report.published = publish.publish(config, languages, progress)
+            report.site = budget.site_report(config)
             site = config.path(config.site_dir)
             if report.published:
                 progress.say(f"[mkdocs] built {', '.join(report.published)} into {site}")
@@ -184,9 +186,11 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
     with _timed(report, "render"):
         docs_dir = config.path(config.docs_dir)
         paths.claim(docs_dir, "docs_dir")
+        own_pages = budget.own_pages(config)  # None without a size budget: every article keeps its page
         # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
         pages = ((f"{lang}/{path}", content) for lang in languages
-                 for path, content in render.render_language(localized[lang], lang, digest, report.problems).items())
+                 for path, content in render.render_language(localized[lang], lang, digest, report.problems,
+                                                             own_pages).items())
         count, written = render.write_tree(docs_dir, pages)
         progress.say(f"[render] {count} pages, {written} changed")
     return languages

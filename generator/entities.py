@@ -31,7 +31,10 @@ from .messages import locale_of
 
 MAX_TAGS: int = settings.section("stories")["max_tags"]
 # Country and language names are recognised in each of these ([language.<code>] entity_names).
-CLDR_LANGUAGES = tuple(code for code, language in LANGUAGES.items() if language.entity_names)
+# The pivot's names first: a name that is a country in one language and a language in another
+# ('italien') takes its meaning in the pivot.
+CLDR_LANGUAGES = tuple(sorted((code for code, language in LANGUAGES.items() if language.entity_names),
+                              key=lambda code: not LANGUAGES[code].pivot))
 
 # A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
 _NAME = re.compile(
@@ -188,6 +191,11 @@ def _calendar_words(language: str) -> frozenset[str]:
     return frozenset(w for part in words for w in part.replace("-", " ").split() if len(w) > 2)
 
 
+# Zones named after a city; Antarctica's are research stations (Davis, Casey), Etc/ and the
+# legacy US/, Canada/ … zones are no places ("Central", "Pacific").
+_CITY_REGIONS = frozenset({"Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"})
+
+
 @functools.cache
 def _city_names() -> frozenset[str]:
     """Folded names of the world's main cities: the time zone database's ("America/New_York")
@@ -196,7 +204,8 @@ def _city_names() -> frozenset[str]:
 
     from babel import Locale
 
-    cities = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zoneinfo.available_timezones() if "/" in zone}
+    cities = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zoneinfo.available_timezones()
+              if zone.split("/")[0] in _CITY_REGIONS}
     for code in CLDR_LANGUAGES:
         cities.update(names["city"] for names in Locale.parse(code).time_zones.values() if "city" in names)
     return frozenset(fold(city) for city in cities)

@@ -104,6 +104,9 @@ class BuildReport:
     """Languages MkDocs rebuilt; the others had not changed."""
     seconds: dict[str, float] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    site: dict = field(default_factory=dict)
+    """The published site's weight and the share of its size budget used (budget.site_report);
+    its 'summary' is the one line the report shows."""
 
     def as_dict(self) -> dict:
         return {
@@ -121,6 +124,7 @@ class BuildReport:
             "published": self.published,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "problems": [str(p) for p in self.problems],
+            "site": self.site,
         }
 
     def one_line(self) -> str:
@@ -130,4 +134,5 @@ class BuildReport:
             f"({self.retried} retried, {self.chosen} chosen among candidates, "
             f"{sum(sum(k.values()) for k in self.declined.values())} declined), "
             f"{self.cache_hits} cache hits, {len(self.problems)} problems; {stages}"
+            + (f"; site {self.site['summary']}" if self.site else "")
         )

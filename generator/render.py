@@ -767,25 +767,31 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
-            culprits = _failing_articles(items, lang)
+            culprits = _failing_articles(items, lang, folded)
             if not culprits:
                 raise
             for item, error in culprits.items():
                 problems.append(Problem(item.article.source_file,
                                         failed("render", error, f"left out of the {lang} site")))
             items = [item for item in items if item not in culprits]
+            folded = [item for item in folded if item not in culprits]
 
 
-def _failing_articles(items: list[LocalizedArticle], lang: str) -> dict[LocalizedArticle, str]:
-    """The articles that fail to render on their own, as the one article of a site, and why."""
+def _failing_articles(items: list[LocalizedArticle], lang: str,
+                      folded: Sequence[LocalizedArticle] = ()) -> dict[LocalizedArticle, str]:
+    """The articles that fail to render on their own, as the one article of a site (or the one
+    entry of its month's archive, when the budget folded it there), and why."""
     culprits = {}
-    for item in items:
+    alone: list[tuple[list[LocalizedArticle], Digest, tuple[LocalizedArticle, ...]]] = [
+        ([item], Digest([Story((item.article.slug,))], {}), ()) for item in items]
+    alone += [([], Digest([], {}), (item,)) for item in folded]
+    for own, digest, archived in alone:
         try:
-            _render_language([item], lang, Digest([Story((item.article.slug,))], {}))
+            _render_language(own, lang, digest, archived)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
-            culprits[item] = describe(exc)
+            culprits[(own or list(archived))[0]] = describe(exc)
     return culprits
 
 

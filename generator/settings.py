@@ -5,6 +5,8 @@ text rules, one section per stage, and one ``[language.<code>]`` block per langu
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -20,6 +22,15 @@ def settings() -> dict[str, Any]:
 
 def section(name: str) -> dict[str, Any]:
     return settings()[name]
+
+
+@functools.cache
+def digest(*names: str) -> str:
+    """A digest of the named sections (and of every ``[language.<code>]`` block when "language"
+    is named): part of the cache key of each stage that reads them, so a changed rule here
+    recomputes exactly what it can change."""
+    data = {name: settings().get(name) for name in names}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def pattern(alternatives: list[str], anchored: bool = False) -> re.Pattern:

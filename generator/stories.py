@@ -187,7 +187,8 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
 
     keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
                               original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode()).hexdigest(),
-                              source=item.article.source_name, version=TERMS_VERSION)
+                              source=item.article.source_name, version=TERMS_VERSION,
+                              rules=settings.digest("stories", "language"))
             for i, item in enumerate(items)}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
     features = []
@@ -566,7 +567,8 @@ def tag_articles(
                 for slug in slugs}
 
     keys = {slug: cache_key("topics", title=a.title, text=hashlib.sha256(a.text.encode()).hexdigest(),
-                            language=a.language, source=a.source_name, version=TERMS_VERSION)
+                            language=a.language, source=a.source_name, version=TERMS_VERSION,
+                            rules=settings.digest("stories", "language"))
             for slug, a in by_slug.items()}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
     candidates: dict[str, list[tuple[str, str]]] = {}

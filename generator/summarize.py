@@ -393,6 +393,7 @@ def summarize_all(
             "summary", version=SUMMARIZER_VERSION, text=article.text, title=article.title,
             language=article.language, algorithm=config.summary_algorithm, sentences=config.summary_sentences,
             words=config.summary_words, max_input=config.max_summary_input_sentences,
+            rules=settings.digest("summarize", "sentences", "language"),
         )
         for article in articles
     }

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import settings as tunables
 from .argos import (
     Decoding,
     ShippedModel,
@@ -30,12 +31,13 @@ from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import describe, is_whole_build_failure
+from .languages import PIVOT
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import BuildReport, LocalizedArticle, Problem, Summary
 from .variety import normalize
 
-PIVOT_LANGUAGE = "en"
+PIVOT_LANGUAGE = PIVOT  # settings.toml: the [language.<code>] block with pivot = true
 SAFER_DECODING = Decoding(beam_size=4, num_hypotheses=4, repetition_penalty=1.2, no_repeat_ngram_size=4)
 """The retry for a sentence whose translation failed the checks: the 4 best of a beam of 4 with
 penalties against repetition (loops), the best-scored that passes every check. One batched call
@@ -213,6 +215,7 @@ class Translator:
         pair = f"{model.from_code}->{model.to_code}"
         settings = {"model": model.identity, "decoding": self.decoding.options(),
                     "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
+                    "rules": tunables.digest("checks", "language"),
                     "choice": [d.options() for d in self.choice_decodings],
                     "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
         keys = {t: cache_key("translation", **settings, text=t) for t in texts}

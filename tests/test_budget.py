@@ -41,6 +41,23 @@ def test_the_oldest_articles_leave_every_page_but_their_months_archive_which_lin
     assert "(archive/2024-01.md) (2)" in files["articles/index.md"]  # the month still counts them
 
 
+def test_an_old_article_that_fails_in_its_archive_is_left_out_and_reported_alone(monkeypatch):
+    entry = render._folded_entry
+
+    def failing(item, lang):
+        if item.article.slug == "a1":
+            raise ValueError("damaged title")
+        return entry(item, lang)
+
+    monkeypatch.setattr(render, "_folded_entry", failing)
+    problems: list = []
+    files = render.render_language(ITEMS, "en", group_stories(ITEMS), problems, own_pages=2)
+    assert "[Story 2](<https://example.org/news/2>)" in files["articles/archive/2024-01.md"]
+    assert "Story 1" not in files["articles/archive/2024-01.md"]
+    assert [str(p) for p in problems] == [
+        "a1.txt: render failed (ValueError: damaged title); left out of the en site"]
+
+
 def test_without_a_budget_every_article_keeps_its_page():
     files = render.render_language(ITEMS, "en", group_stories(ITEMS), [], own_pages=None)
     assert all(f"articles/a{n}.md" in files for n in range(1, 5))
@@ -91,16 +108,13 @@ MONTHS = {f"m{month:02d}-{n}": dt.date(2024, month, 3 + 7 * n) for month in (1, 
 
 
 @pytest.mark.slow
-def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_models, monkeypatch):
+def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_models):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     for name, day in MONTHS.items():
         (seeds / f"{name}.txt").write_text(f"The {name} report\nPublished: {day}\n\n"
                                            f"Farmers in {name} expect a record harvest. Prices may fall.\n")
     project = make_project(tmp_path / "project", tiny_models, seeds=seeds, languages="en,pt")
-    # What core.build is to pass render: the pages the budget leaves room for (see the report).
-    monkeypatch.setattr(render, "render_language", _with_budget(render.render_language, project))
-
     from generator.core import build
     from generator.progress import SILENT
 
@@ -110,9 +124,10 @@ def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_m
     limit = unbudgeted.files - 2 * 2 * 2  # two articles fewer: their page and search fragment, in each language
     (project / "polydigest.toml").write_text(f'[polydigest]\nlanguages = ["en", "pt"]\nsite_budget_files = {limit}\n')
 
-    build(load_config(project), SILENT)
+    report = build(load_config(project), SILENT)
     config = load_config(project)
     usage = budget.last_usage(config)
+    assert report.site["files"] == usage.files and "% of" in report.one_line() and report.as_dict()["site"]
     assert usage is not None and 0 < usage.article_pages < 6 and usage.files <= limit
     kept = {page.parent.name for page in (project / "site" / "en" / "articles").glob("m*/index.html")}
     assert kept == set(sorted(MONTHS, key=MONTHS.get)[-usage.article_pages:])  # the newest
@@ -124,9 +139,3 @@ def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_m
         assert "m01-0 report (m01-0.txt)" in january.lower()  # still listed: its title and source
     assert budget.measure(site) == usage
     assert json.loads((config.path(config.work_dir) / budget.USAGE_FILE).read_text()) == dataclasses.asdict(usage)
-
-
-def _with_budget(render_language, project: Path):
-    def render_within_budget(items, lang, digest, problems):
-        return render_language(items, lang, digest, problems, own_pages=budget.own_pages(load_config(project)))
-    return render_within_budget

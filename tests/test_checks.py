@@ -88,6 +88,7 @@ def test_faithful_portuguese_to_english_translations_pass_every_check(source, tr
     ("It grew 0.5% in 2004.", "Cresceu 5% em 2004.", ("en", "pt"), "number"),  # only a whole number drops zeros
     ("He flew to England on Monday.", "Ele voou na segunda-feira.", ("en", "pt"), "country"),
     ("Ele chegou às 17h45 de sábado.", "He arrived at 6:45 p.m. on Saturday.", ("pt", "en"), "number"),
+    ("Morreram 23 homens em 11 cidades.", "Men died in 11 cities.", ("pt", "en"), "number"),  # 23 h-omens: no hour
     ("A decisão da PGR saiu ontem.", "The decision of the RMP came out yesterday.", ("pt", "en"), "name"),
 ])
 def test_what_the_relaxed_rules_still_catch(source, translation, languages, lost):
