@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 13
+RULES_VERSION = 14
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ class Language:
     """Words that open a sentence by pointing back at the one before it."""
     entity_names: bool = False
     """CLDR's names of countries and languages in it are recognized as topics in any article."""
+    title_case_headlines: bool = False
+    """Its headlines capitalize every word: a headline in capitals is given to a model in title
+    case ('Islamic State Threatens To Attacks In Russia'), else in sentence case."""
 
 
 def read_languages(blocks: dict[str, Any]) -> dict[str, Language]:
@@ -172,3 +175,32 @@ def _language_identifier():
 def detect_language(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability) by py3langid's model, offline (loaded once, ~0.6 s)."""
     return _language_identifier().classify(text[:5000])
+
+
+def uncapitalized(text: str, language: str) -> str:
+    """A text written in capitals (a shouted headline, three words or more) in the case the
+    translation models read: every word capitalized in a language that title-cases headlines,
+    else only the first; a two-letter word that is no stop word (EU, UK), three letters without
+    a vowel (STF, BBC) and a country's short form (US) stay in capitals.
+    Any other text as it is: 'ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA' came back from the
+    en -> pt model as 'ISLAMIC STATE THREATENS A ATTACKS EM RUSSIA'."""
+    words = text.split(" ")
+    letters = [c for c in text if c.isalpha()]
+    if sum(1 for w in words if any(c.isalpha() for c in w)) < 3 or not letters \
+            or not all(c.isupper() for c in letters if c.isupper() or c.islower()):
+        return text
+    small = stop_words(language)
+    title = LANGUAGES.get(language, Language(language)).title_case_headlines
+    countries = {alias for aliases in settings.section("checks")["country_aliases"].get(language, {}).values()
+                 for alias in aliases if alias.isupper()}  # 'US' is a stop word and a country
+    recased = []
+    for position, word in enumerate(words):
+        bare = word.strip(".,;:!?\"'“”‘’()[]-–—")
+        if bare in countries or len(bare) == 2 and bare.lower() not in small \
+                or len(bare) == 3 and not any(c in "AEIOUÁÉÍÓÚÂÊÔÃÕ" for c in bare):
+            recased.append(word)  # an acronym: EU, UK, STF, BBC
+        elif position == 0 or (title and bare.lower() not in small):
+            recased.append(word[:1] + word[1:].lower())
+        else:
+            recased.append(word.lower())
+    return " ".join(recased)

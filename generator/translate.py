@@ -31,7 +31,7 @@ from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import describe, is_whole_build_failure
-from .languages import PIVOT
+from .languages import PIVOT, uncapitalized
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import BuildReport, LocalizedArticle, Problem, Summary
@@ -163,6 +163,8 @@ class Translator:
         what still fails is declined."""
         variety = self.portuguese if model.to_code == "pt" else None
         counts = Counter[str]()
+        # what the model reads (and the checks compare with): a headline in capitals recased
+        source = {text: uncapitalized(text, model.from_code) for text in texts}
 
         def judged(text: str, output: str | None, retried: bool, chosen: bool = False) -> tuple[Verdict, bool, bool]:
             """(verdict, whether it was repaired, whether it was normalized); the verdict's
@@ -171,8 +173,8 @@ class Translator:
                 return Verdict(None, (MODEL_FAILED,), retried), False, False
             try:
                 normalized = normalize(output, variety) if variety else output
-                repaired = repair(text, normalized, model.from_code, model.to_code)
-                failed = tuple(problems(text, repaired, model.from_code, model.to_code))
+                repaired = repair(source[text], normalized, model.from_code, model.to_code)
+                failed = tuple(problems(source[text], repaired, model.from_code, model.to_code))
             except Exception as exc:  # a check that fails on a text declines it: the original is shown
                 if is_whole_build_failure(exc):
                     raise
@@ -188,7 +190,8 @@ class Translator:
                 counts["normalized"] += was_normalized
 
         verdicts: dict[str, Verdict] = {}
-        for text, output in zip(texts, self._run(model, texts, self.decoding, pair), strict=True):
+        for text, output in zip(texts, self._run(model, [source[t] for t in texts], self.decoding, pair),
+                                strict=True):
             keep(text, judged(text, output, False))
         for step, decoding in enumerate((self.safer_decoding, *self.choice_decodings)):
             # Only the retry tries again a text the model failed on.
@@ -196,7 +199,8 @@ class Translator:
                      and (step == 0 or verdict.reasons != (MODEL_FAILED,))]
             if not again:
                 break
-            for text, hypotheses in zip(again, self._run(model, again, decoding, pair, candidates_batch), strict=True):
+            outputs = self._run(model, [source[t] for t in again], decoding, pair, candidates_batch)
+            for text, hypotheses in zip(again, outputs, strict=True):
                 # the best-scored candidate that passes every check; after the retry, only a passing one
                 ranked = sorted(dict(hypotheses or []).items(), key=lambda pair: -pair[1])
                 results = (judged(text, candidate, True, chosen=step > 0 or rank > 0)

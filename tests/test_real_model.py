@@ -51,3 +51,10 @@ def test_portuguese_pages_read_as_portuguese(portuguese_pages):
         for sentence in sentences:
             counted = words(sentence)
             assert sum(w in PORTUGUESE for w in counted) > sum(w in ENGLISH for w in counted), sentence
+
+
+def test_a_headline_in_capitals_is_translated_as_a_headline(portuguese_pages):
+    # The sample's 'ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA' came back half in English in
+    # capitals ('ISLAMIC STATE THREATENS A ATTACKS EM RUSSIA') before it was recased for the model.
+    headings = [line for page in portuguese_pages for line in page.splitlines() if line.startswith("# ")]
+    assert "# Estado Islâmico ameaça ataques na Rússia" in headings

@@ -127,3 +127,18 @@ def test_a_failed_sentence_is_remembered_not_retried(models, tmp_path):
     again = Translator(models, cache, Decoding(), threads=1)
     assert again.translate([too_long], "en", "pt") == {too_long: None}
     assert again.translated == 0 and again.declined == {("en->pt", "model"): 1}
+
+
+@pytest.mark.parametrize("text, language, recased", [
+    ("ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA", "en", "Islamic State Threatens to Attacks in Russia"),
+    ("THE EU AND THE US SIGN A TRADE DEAL", "en", "The EU and the US Sign a Trade Deal"),  # acronyms, a country
+    ("BBC CHIEF QUITS", "en", "BBC Chief Quits"),
+    ("GOVERNO ANUNCIA CORTE DE GASTOS", "pt", "Governo anuncia corte de gastos"),  # sentence case
+    ("STF JULGA RECURSO HOJE", "pt", "STF julga recurso hoje"),
+    ("Normal text, Not Shouted.", "en", "Normal text, Not Shouted."),
+    ("A 10% RISE", "en", "A 10% RISE"),  # too short to tell a headline from an acronym
+])
+def test_a_headline_in_capitals_reaches_the_model_in_the_case_of_its_language(text, language, recased):
+    from generator.languages import uncapitalized
+
+    assert uncapitalized(text, language) == recased
