@@ -184,10 +184,11 @@ def uncapitalized(text: str, language: str) -> str:
     a vowel (STF, BBC) and a country's short form (US) stay in capitals.
     Any other text as it is: 'ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA' came back from the
     en -> pt model as 'ISLAMIC STATE THREATENS A ATTACKS EM RUSSIA'."""
+    # every text translated passes here: the first lower-case letter ends it
+    if any(c.islower() for c in text) or not any(c.isupper() for c in text):
+        return text
     words = text.split(" ")
-    letters = [c for c in text if c.isalpha()]
-    if sum(1 for w in words if any(c.isalpha() for c in w)) < 3 or not letters \
-            or not all(c.isupper() for c in letters if c.isupper() or c.islower()):
+    if sum(1 for w in words if any(c.isalpha() for c in w)) < 3:
         return text
     small = stop_words(language)
     title = LANGUAGES.get(language, Language(language)).title_case_headlines

@@ -43,7 +43,7 @@ from typing import Any
 
 from . import settings
 from .cache import Cache, cache_key
-from .entities import OUTLETS, collection_aliases, display_name, find_entities, fold, is_place, topics
+from .entities import MAX_TAGS, OUTLETS, collection_aliases, display_name, find_entities, fold, is_place, topics
 from .entities import safe_tag as _safe_name
 from .faults import failed, result_or_failure
 from .languages import ENGLISH_NAMES, PIVOT, split_words, stop_words
@@ -58,7 +58,6 @@ ENTITY_WEIGHT: float = _RULES["entity_weight"]
 UNDATED_MARGIN: float = _RULES["undated_margin"]
 SPECIFIC_WORDS: int = _RULES["specific_words"]
 COMMON_ENTITY_SHARE: float = _RULES["common_entity_share"]
-MAX_TAGS: int = _RULES["max_tags"]
 MAX_RELATED: int = _RULES["max_related"]
 STORY_DAYS: int = _RULES["story_days"]
 MAX_STORY_ARTICLES: int = _RULES["max_story_articles"]
@@ -315,6 +314,16 @@ def _canonical(counts: dict[str, int], aliases: dict[str, str]) -> dict[str, int
     return dict(merged)
 
 
+def _summed_by_group(scores: dict[int, float], group_of: dict[int, int]) -> dict[int, float]:
+    """An item's pair ``scores`` summed over the groups (stories, threads) of the items already
+    placed: what placing it compares."""
+    totals: dict[int, float] = defaultdict(float)
+    for other, score in scores.items():
+        if other in group_of:
+            totals[group_of[other]] += score
+    return totals
+
+
 def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESHOLD,
                   cache: Cache | None = None, problems: list[Problem] | None = None) -> Digest:
     """Stories (events), newest story first, and each article's related articles (the others
@@ -332,10 +341,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     story_of: dict[int, int] = {}
     for i in order:
         day = dated[i]
-        totals: dict[int, float] = defaultdict(float)
-        for j, score in neighbours[i].items():
-            if j in story_of:
-                totals[story_of[j]] += score
+        totals = _summed_by_group(neighbours[i], story_of)
         best, best_score = None, threshold
         for story, total in sorted(totals.items()):
             # The cosine with the story's centroid, the pair scores standing for dot products:
@@ -472,10 +478,7 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
     threads: list[list[int]] = []
     thread_of: dict[int, int] = {}
     for s in sorted(range(len(stories)), key=lambda s: (days[s], stories[s].id)):
-        totals: dict[int, float] = defaultdict(float)
-        for t, score in neighbours[s].items():
-            if t in thread_of:
-                totals[thread_of[t]] += score
+        totals = _summed_by_group(neighbours[s], thread_of)
         best, best_score = None, THREAD_THRESHOLD
         for thread, summed in sorted(totals.items()):
             recent = sum(1 for t in threads[thread] if days[s] - days[t] <= THREAD_DAYS)

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import settings as tunables
+from . import settings
 from .argos import (
     Decoding,
     ShippedModel,
@@ -217,12 +217,12 @@ class Translator:
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
-        settings = {"model": model.identity, "decoding": self.decoding.options(),
-                    "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
-                    "rules": tunables.digest("checks", "language"),
-                    "choice": [d.options() for d in self.choice_decodings],
-                    "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
-        keys = {t: cache_key("translation", **settings, text=t) for t in texts}
+        keyed = {"model": model.identity, "decoding": self.decoding.options(),
+                 "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
+                 "rules": settings.digest("checks", "language"),
+                 "choice": [d.options() for d in self.choice_decodings],
+                 "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
+        keys = {t: cache_key("translation", **keyed, text=t) for t in texts}
         cached = {t: self.cache.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
         verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}
