@@ -371,9 +371,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
         (building / "index.html").write_text(index, encoding="utf-8")
         _swap_in(building, site_dir)  # ``building`` now holds the previous site
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
-        usage = budget.measure(site_dir)
-        budget.save(config, usage)
-        progress.say(f"[budget] site: {budget.describe(budget.status(config, usage))}")
+        budget.save(config, budget.measure(site_dir))  # the build report says how close to the budget
         _retire(building, work_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)
