@@ -291,13 +291,15 @@ NUMBER_WORDS = frozenset(_NUMBER_WORDS.split())
 
 def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], opens_sentence: bool) -> bool:
     """A word that stands before a name without being part of it: a stop word (not a number
-    word) capitalized because it opens a sentence ("The Bank of England"; anywhere else,
-    a capitalized stop word is the name's: "New York"), a title or role, a month or weekday
+    word) capitalized because it opens a sentence ("The Bank of England") or in lower case
+    ("Presidente do Supremo"; anywhere else a capitalized stop word is the name's: "New
+    York"), a title or role, a month or weekday
     ("In March Lord Goldsmith"), "ex-", or a compound modifier ("Paris-based LVMH", "Fly-half
     Andy Goode")."""
     folded = fold(word)
     head, hyphen, tail = word.partition("-")
-    return (opens_sentence and folded in ignored and folded not in NUMBER_WORDS) or folded in TITLES \
+    return ((opens_sentence or word[:1].islower()) and folded in ignored and folded not in NUMBER_WORDS) \
+        or folded in TITLES \
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 

@@ -481,6 +481,8 @@ def test_a_capitalized_stop_word_inside_a_sentence_is_part_of_the_name():
     assert {"name:new york marathon", "name:new york", "name:the hague", "name:bank of england",
             "name:liverpool"} <= set(found.counts)  # a sentence after a quotation opens after its mark
     assert "name:york" not in found.counts and "name:york marathon" not in found.counts
+    pt = entities.find_entities("STF", "Ele citou a Presidente do Supremo Tribunal Federal ontem.", "pt")
+    assert set(pt.counts) == {"name:supremo tribunal federal"}  # a lower-case stop word is no name's
 
 
 def test_an_acronym_of_one_article_does_not_stand_for_a_name_across_the_collection():
