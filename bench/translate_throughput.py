@@ -5,7 +5,8 @@
    and the whole stage as a build runs it (Translator, a fresh cache: checks, repairs, the retry's
    n-best, the n-best choice for the few sentences the retry does not rescue, the Portuguese
    variety), with and without the choice;
-2. raw CTranslate2 ``translate_batch``, 2 jobs x 1 thread (the reference ceiling);
+2. raw CTranslate2 ``translate_batch``, 2 jobs x 1 thread (the reference ceiling), without and
+   (when the package has one) with its vocabulary shortlist (``use_vmap``), the stage's setting;
 3. argostranslate's own ``translate()`` called once per summary (3 sentences), as a naive
    integration would, with argostranslate's default beam size (4) unless --argos-beam.
 
@@ -101,10 +102,10 @@ def main() -> None:
     tokens = [tokenizer.encode(s) for s in sentences]
     half = (len(tokens) + 1) // 2
 
-    def raw_batch(chunk):
-        return raw.translate_batch(chunk, max_batch_size=32, beam_size=args.beam)
+    def raw_two_jobs(shortlist: bool = False):
+        def raw_batch(chunk):
+            return raw.translate_batch(chunk, max_batch_size=32, beam_size=args.beam, use_vmap=shortlist)
 
-    def raw_two_jobs():
         with ThreadPoolExecutor(2) as pool:
             return list(pool.map(raw_batch, [tokens[:half], tokens[half:]]))
 
@@ -113,6 +114,7 @@ def main() -> None:
     # round is its least disturbed one, and the ratios are taken from those.
     methods = {
         "raw translate_batch (2 jobs x 1 thread)": raw_two_jobs,
+        **({"raw translate_batch with the shortlist": lambda: raw_two_jobs(True)} if model.shortlist else {}),
         "polydigest translate stage": lambda: model.translate(sentences, decoding, cores),
         "stage with checks, retry, n-best choice": lambda: whole_stage("full"),
         "stage with checks and retry, no choice": lambda: whole_stage("no-choice", choice_decodings=()),
@@ -128,7 +130,8 @@ def main() -> None:
             cpu[name].append(time.process_time() - started)
     translator, without_choice = outcome["stage with checks, retry, n-best choice"], \
         outcome["stage with checks and retry, no choice"]
-    raw_seconds, stage_seconds, checked_seconds, no_choice_seconds = (min(v) for v in seconds.values())
+    raw_seconds, stage_seconds, checked_seconds, no_choice_seconds = (
+        min(seconds[name]) for name in methods if name != "raw translate_batch with the shortlist")
 
     argos_seconds = 0.0
     if not args.skip_argostranslate:
@@ -152,6 +155,11 @@ def main() -> None:
     print("CPU ratios (raw / method): " + ", ".join(f"{name.split(' (')[0]} {raw_cpu / min(spent):.2f}x"
                                                   for name, spent in cpu.items()))
     print(f"stage / raw translate_batch     = {raw_seconds / stage_seconds:.2f}x  (goal >= 0.9)")
+    if model.shortlist:  # what the checks and retries cost on top of the same decoding
+        shortlist_cpu = min(cpu["raw translate_batch with the shortlist"])
+        whole = min(cpu["stage with checks, retry, n-best choice"])
+        print(f"raw with the shortlist / raw = {raw_cpu / shortlist_cpu:.2f}x; "
+              f"the whole stage / raw with the shortlist = {shortlist_cpu / whole:.2f}x (CPU)")
     print(f"stage with checks and choice / raw = {raw_seconds / checked_seconds:.2f}x  (goal >= 0.9; "
           f"{translator.retried} retried, {translator.chosen} chosen, {sum(translator.declined.values())} declined)")
     print(f"stage with checks and retry, no choice / raw = {raw_seconds / no_choice_seconds:.2f}x  "

@@ -188,6 +188,10 @@ class TranslationModel:
     sha256: str
     archive: Path | None = None
     """The .argosmodel it was installed from (sent to Dask workers)."""
+    shortlist: bool = False
+    """The package holds a vocabulary map (``model/vmap.txt``, the teacher's lexical shortlist):
+    each step scores ~1,000 likely target tokens instead of 32,000, 1.6 times faster on news
+    with 589 of 600 sentences unchanged (tools/distill/shortlist.py)."""
     _package: Any = field(default=None, repr=False)
     _translator: Any = field(default=None, repr=False)
 
@@ -196,7 +200,8 @@ class TranslationModel:
         package = import_argostranslate().package.Package(path)
         stamp = path / ".polydigest-source.json"
         sha = json.loads(stamp.read_text())["sha256"] if stamp.exists() else file_sha256(path / "model" / "model.bin")
-        return cls(path, package.from_code, package.to_code, sha, _package=package)
+        return cls(path, package.from_code, package.to_code, sha, shortlist=(path / "model" / "vmap.txt").is_file(),
+                   _package=package)
 
     @property
     def identity(self) -> str:
@@ -243,7 +248,7 @@ class TranslationModel:
 
             ctranslate2.set_random_seed(26)
         translator = self.translator(threads)
-        options = {**decoding.options(), "max_batch_size": 0}
+        options = {**decoding.options(), "max_batch_size": 0, "use_vmap": self.shortlist}
         pending = []
         try:
             for start in range(0, len(order), size):

@@ -1,0 +1,49 @@
+"""The shipped models decode over the teacher's lexical shortlist (CTranslate2's vocabulary map)."""
+
+import struct
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from generator.argos import Decoding, TranslationModel, import_argostranslate, install_package
+
+sys.path.insert(0, str(REPO / "tools" / "distill"))
+from shortlist import vocabulary_map  # noqa: E402
+
+
+def marian_shortlist(always: int, targets: list[list[int]]) -> bytes:
+    """A Marian binary shortlist: header, one offset per source token (+1), the target ids."""
+    offsets, ids = [0], []
+    for row in targets:
+        ids += row
+        offsets.append(len(ids))
+    return (struct.pack("<6Q", 0, 0, always, 50, len(offsets), len(ids))
+            + struct.pack(f"<{len(offsets)}Q", *offsets) + struct.pack(f"<{len(ids)}I", *ids))
+
+
+def test_a_marian_shortlist_becomes_the_vocabulary_map_ctranslate2_reads():
+    vocabulary = ["</s>", "<unk>", "▁casa", "▁house", "▁a"]
+    written = vocabulary_map(marian_shortlist(2, [[], [], [], [2, 4], [4]]), vocabulary)
+    # the empty source lists the tokens always allowed; a token without candidates has no line
+    assert written.splitlines() == ["\t</s> <unk>", "▁house\t▁casa ▁a", "▁a\t▁a"]
+
+
+def test_a_shortlist_for_another_vocabulary_is_refused():
+    with pytest.raises(SystemExit, match="vocabulary of 3 tokens, not 5"):
+        vocabulary_map(marian_shortlist(2, [[0], [1], [2]]), ["</s>", "<unk>", "a", "b", "c"])
+
+
+@pytest.mark.parametrize("pair", ["en_pt", "pt_en"])
+def test_the_shipped_models_translate_over_their_shortlist(pair):
+    work = Path(tempfile.mkdtemp(prefix="shortlist-"))
+    import_argostranslate(work)
+    model = TranslationModel.open(install_package(REPO / "models" / f"translate-{pair}.argosmodel", work / "p"))
+    assert model.shortlist
+    sentence = {"en_pt": "The house was sold for $2m on Monday.",
+                "pt_en": "A casa foi vendida por R$ 2 milhões na segunda-feira."}[pair]
+    translation = model.translate([sentence], Decoding(), 1)[0]
+    assert "2" in translation
+    assert ("casa" if pair == "en_pt" else "house") in translation.lower()
