@@ -31,10 +31,10 @@ from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import describe, is_whole_build_failure
-from .languages import PIVOT, uncapitalized
+from .languages import PIVOT, headline_case, uncapitalized
 from .memory import release_memory
 from .progress import SILENT, Progress
-from .records import BuildReport, LocalizedArticle, Problem, Summary
+from .records import Article, BuildReport, LocalizedArticle, Problem, Summary
 from .variety import normalize
 
 PIVOT_LANGUAGE = PIVOT  # settings.toml: the [language.<code>] block with pivot = true
@@ -263,6 +263,13 @@ class Translator:
         return {text: verdict.translation for text, verdict in self.verdicts(texts, source, target).items()}
 
 
+def headline_source(article: Article) -> str:
+    """What the models read of an article's headline: one in capitals or title case in the case
+    its own text writes each word (languages.headline_case; 'Dollar Gains On Greenspan Speech'
+    -> 'Dollar gains on Greenspan speech'), any other as written. Measured by bench/headlines.py."""
+    return headline_case(article.title, article.text, article.language)
+
+
 def translate_texts(config: Config, texts: list[str], source: str, target: str) -> tuple[list[Verdict], Translator]:
     """Verdicts for ``texts`` in order, along the same path as a build: the project's models,
     routing through English, the cache and the checks (``polydigest translate``)."""
@@ -318,7 +325,8 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None) for s in group
                 ]
                 continue
-            texts = [s.article.title for s in group] + [sentence for s in group for sentence in s.sentences]
+            headlines = [headline_source(s.article) for s in group]  # what the model reads of each title
+            texts = headlines + [sentence for s in group for sentence in s.sentences]
             try:
                 verdicts = translator.verdicts(texts, source, target)
             except MissingTranslation as exc:
@@ -331,8 +339,8 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            for s in group:
-                title = verdicts[s.article.title].translation
+            for s, headline in zip(group, headlines, strict=True):
+                title = verdicts[headline].translation
                 item = LocalizedArticle(
                     s, target, title or s.article.title,
                     tuple(verdicts[t].translation or t for t in s.sentences),  # the original where declined
@@ -340,7 +348,7 @@ def localize(
                     original_sentences=tuple(i for i, t in enumerate(s.sentences) if verdicts[t].translation is None),
                 )
                 localized[target].append(item)
-                declined = [t for t in (s.article.title, *s.sentences) if verdicts[t].translation is None]
+                declined = [t for t in (headline, *s.sentences) if verdicts[t].translation is None]
                 if declined:
                     reasons = "; ".join(dict.fromkeys(r for t in declined for r in verdicts[t].reasons))
                     shown_in_original.append(Problem(

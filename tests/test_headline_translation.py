@@ -1,0 +1,108 @@
+"""Headlines in capitals or title case reach the models in the case of running text (issue #26),
+recased as their own article writes each word; measured by bench/headlines.py."""
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+from generator.argos import Decoding, TranslationModel, install_package
+from generator.cache import Cache
+from generator.languages import headline_case, is_styled_headline
+from generator.records import Article, Summary
+from generator.translate import Translator, headline_source, localize
+
+GREENSPAN = ("The dollar has hit its highest level against the euro in almost three months after the Federal "
+             "Reserve head said the US trade deficit is set to stabilise. Alan Greenspan highlighted the "
+             "government's willingness to curb spending. The dollar's gains came after his speech in London.")
+LULA = ("O ex-presidente Lula disse nesta terça-feira que vai recorrer da decisão. Segundo Lula, o governo "
+        "corta gastos sem ouvir o Congresso em São Paulo.")
+
+
+@pytest.mark.parametrize("title, text, language, recased", [
+    # each word as the article writes it: names keep their capitals, common words lose theirs
+    ("Dollar Gains On Greenspan Speech", GREENSPAN, "en", "Dollar gains on Greenspan speech"),
+    ("DOLLAR GAINS ON GREENSPAN SPEECH", GREENSPAN, "en", "Dollar gains on Greenspan speech"),
+    ("LULA DIZ QUE GOVERNO CORTA GASTOS EM SÃO PAULO", LULA, "pt", "Lula diz que governo corta gastos em São Paulo"),
+    # a word the text writes in another form: its stem ('stabilise' for 'Stabilises')
+    ("US Deficit Stabilises, Greenspan Says", GREENSPAN, "en", "US deficit stabilises, Greenspan says"),
+    # an acronym the text writes in brackets; a line of the text in capitals tells nothing
+    ("REFORMA TEM DE SER FEITA, DIZ DIRETOR DA OCDE",
+     "O diretor da Organização para a Cooperação (OCDE) disse que a reforma tem de ser feita.\n\nAVISO: REFORMA JÁ",
+     "pt", "Reforma tem de ser feita, diz diretor da OCDE"),
+    # in capitals, a word the text lacks is in lower case but acronyms (EU, US)
+    ("THE EU AND THE US SIGN A TRADE DEAL", "", "en", "The EU and the US sign a trade deal"),
+    # a row of names in title case, and headlines in sentence case, stay as written
+    ("Bristol City 2-1 Milton Keynes", "City beat the Dons.", "en", "Bristol City 2-1 Milton Keynes"),
+    ("Dollar gains on Greenspan speech", GREENSPAN, "en", "Dollar gains on Greenspan speech"),
+    ("Lloyd's of London head chides FSA", "", "en", "Lloyd's of London head chides FSA"),
+])
+def test_a_styled_headline_is_recased_as_its_article_writes_each_word(title, text, language, recased):
+    assert headline_case(title, text, language) == recased
+
+
+def test_only_capitals_and_title_case_are_styled():
+    assert is_styled_headline("Dollar Gains On Greenspan Speech")
+    assert is_styled_headline("DOLLAR GAINS ON GREENSPAN SPEECH")
+    assert not is_styled_headline("Dollar gains on Greenspan speech")
+    assert not is_styled_headline("UK GDP")  # too short to tell
+
+
+@pytest.fixture(scope="module")
+def real_models(tmp_path_factory):
+    packages = tmp_path_factory.mktemp("packages")
+    models = {}
+    for pair in ("en_pt", "pt_en"):
+        model = TranslationModel.open(install_package(REPO / "models" / f"translate-{pair}.argosmodel", packages))
+        models[(model.from_code, model.to_code)] = model
+    return models
+
+
+def _article(title: str, text: str, language: str) -> Article:
+    return Article("a", "a.txt", title, (text,), language, dt.date(2024, 1, 1), False)
+
+
+BROADBAND = ("Sales of broadband connections soared in 2004, a report said. The number of homes with broadband "
+             "doubled, and prices fell as the market grew.")
+BOLSONARO = ("O eleitor de Bolsonaro é o mais ativo nas redes sociais, segundo pesquisa do Datafolha. A ministra "
+             "Cármen Lúcia manteve os processos da Lava Jato durante o recesso.")
+
+
+def _localized_title(article: Article, target: str, models, tmp_path) -> str:
+    """The article's title on the ``target`` site, through the build's path (localize)."""
+    translator = Translator(models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    pages = localize([Summary(article, ())], [target], translator, progress=translator.progress, shown_in_original=[])
+    assert not pages[target][0].original_title
+    return pages[target][0].title
+
+
+@pytest.mark.parametrize("title", ["Broadband Soars in 2004", "BROADBAND SOARS IN 2004"])
+def test_a_title_case_headline_comes_back_as_a_portuguese_headline(real_models, tmp_path, title):
+    # As written, the model read the capitalized words as names: 'Broadband Soars em 2004'.
+    translated = _localized_title(_article(title, BROADBAND, "en"), "pt", real_models, tmp_path)
+    assert translated.startswith("Banda larga") and "Soars" not in translated, translated
+
+
+@pytest.mark.parametrize("title, names", [
+    # sentence case alone (languages.uncapitalized) gave 'Pocketing player is the most active in the nets,
+    # says datafolha' and '... maintains active processes of jet lava'
+    ("ELEITOR DE BOLSONARO É O MAIS ATIVO NAS REDES, DIZ DATAFOLHA", ["Bolsonaro", "Datafolha"]),
+    ("CÁRMEN, DURANTE RECESSO, MANTÉM ATIVOS PROCESSOS DA LAVA JATO", ["Cármen", "Lava Jato"]),
+])
+def test_a_headline_in_capitals_keeps_the_names_its_article_writes(real_models, tmp_path, title, names):
+    article = _article(title, BOLSONARO, "pt")
+    assert all(name in headline_source(article) for name in names)
+    translated = _localized_title(article, "en", real_models, tmp_path)
+    assert all(name in translated for name in names), translated
+
+
+@pytest.mark.slow  # reads the shared corpus and loads both models
+def test_the_headline_bench_runs_on_a_few_headlines():
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "headlines.py"), "--headlines", "3",
+                           "--styles", "capitals", "--examples", "1"],
+                          capture_output=True, text=True, timeout=300, check=True)
+    assert "en-pt: 3 headlines of the report half" in done.stdout
+    assert "pt-en: 3 headlines of the report half (3 the article's own)" in done.stdout
+    assert "capitals  after" in done.stdout
