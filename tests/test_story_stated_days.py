@@ -1,0 +1,65 @@
+"""Undated articles that state their event's day ("nesta quarta-feira (14)"): the day one names
+first, named by the other too, stands in for the dates they do not state (#25)."""
+
+import datetime as dt
+
+import pytest
+
+from generator import stories
+from generator.records import Article, LocalizedArticle, Summary
+
+
+def _item(slug, title, text, date=None, language="pt"):
+    article = Article(slug=slug, source_file=f"{slug}.txt", title=title, paragraphs=(text,), language=language,
+                      date=date or dt.date(2024, 6, 1), date_is_stand_in=date is None)
+    sentences = tuple(text.split(". ")[:2])
+    return LocalizedArticle(Summary(article, sentences), language, title, sentences, None)
+
+
+FILLER = [_item(f"filler-{n}", f"Assunto{n} em pauta", f"Palavra{n}a palavra{n}b palavra{n}c aconteceu em Lugar{n}. "
+                f"Representantes da Agencia{n} falaram sobre item{n} e coisa{n}.", dt.date(2024, 5, 6))
+          for n in range(30)]
+ARREST = ("A Polícia Federal prendeu o empresário Joaquim Barreto Nunes em Campinas {day}, na Operação Ferrugem. "
+          "Segundo a Polícia Federal, Joaquim Barreto Nunes desviou R$ 48,7 milhões de contratos da Prefeitura de "
+          "Campinas. A defesa de Joaquim Barreto Nunes disse que vai recorrer.")
+REPORT = ("O empresário Joaquim Barreto Nunes foi preso {day} pela Polícia Federal em Campinas. A Operação Ferrugem "
+          "apura desvios de R$ 48,7 milhões em contratos da Prefeitura de Campinas. Advogados do empresário "
+          "criticaram a prisão e falaram em abuso. O prefeito não comentou o caso.")
+
+
+def _pair(first_day, second_day, date=None):
+    """The pair's score and whether it is one story, among unrelated articles."""
+    items = [_item("a", "PF prende empresário em Campinas", ARREST.format(day=first_day), date),
+             _item("b", "Empresário é preso pela PF", REPORT.format(day=second_day), date), *FILLER]
+    together = any({"a", "b"} <= set(story.slugs) for story in stories.group_stories(items).stories)
+    return stories.similarities(items)[(0, 1)], together
+
+
+def test_stated_days_are_weekdays_with_their_day_of_the_month_in_the_order_first_named():
+    text = ("Ele foi solto nesta sexta-feira (16), dois dias depois da prisão na quarta-feira (14). No sábado, 17, "
+            "volta a depor; na sexta-feira (16) o juiz decidiu. Na quinta-feira (1º) e na terça-feira (20/07) também. "
+            "No domingo 17 pessoas foram ouvidas; na segunda-feira o caso segue.")
+    assert stories.stated_days(text, "pt") == ["4:16", "2:14", "5:17", "3:1", "1:20"]
+    assert stories.stated_days("Ebbers testified on Tuesday 15 March. On Saturday, 3, he rested. Chelsea won on "
+                               "Sunday 3-1 and on Monday.", "en") == ["1:15", "5:3"]
+    assert stories.stated_days("No weekday here (14).", "xx-unknown") == []
+
+
+def test_undated_reports_that_name_the_same_event_day_need_less_than_other_undated_pairs():
+    dated, _ = _pair("nesta quarta-feira (14)", "na quarta-feira (14)", dt.date(2024, 5, 6))
+    one_day, together = _pair("nesta quarta-feira (14)", "na quarta-feira (14)")
+    weekday_only, apart = _pair("nesta quarta-feira", "na quarta-feira")
+    assert one_day == pytest.approx(dated - stories.STATED_DAY_MARGIN)
+    assert weekday_only == pytest.approx(dated - stories.UNDATED_MARGIN)
+    threshold = stories.EVENT_THRESHOLD
+    assert threshold + stories.STATED_DAY_MARGIN <= dated < threshold + stories.UNDATED_MARGIN  # the rule decides
+    assert together and not apart
+
+
+def test_a_day_both_name_only_in_the_background_is_not_the_event_day():
+    """The release on Friday and the hearing on Monday both recall Wednesday's arrest: two events."""
+    released = "nesta sexta-feira (16), dois dias depois de ser detido na quarta-feira (14)"
+    heard = "nesta segunda-feira (19), depois de ser detido na quarta-feira (14)"
+    dated, _ = _pair(released, heard, dt.date(2024, 5, 6))
+    score, together = _pair(released, heard)
+    assert score == pytest.approx(dated - stories.UNDATED_MARGIN) and not together
