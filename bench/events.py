@@ -4,6 +4,7 @@ recall, and the share of near misses merged, on the tuning half and the held-out
 
     .venv/bin/python bench/events.py [--background 600] [--grid] [--threads] [--before]
     .venv/bin/python bench/events.py --labels bench/labels/events.tsv --labels bench/labels/events-fresh.tsv
+    .venv/bin/python bench/events.py --pairs tune   # that split's same-event and near-miss pair scores
     .venv/bin/python bench/events.py --time      # the stories stage on all 5,213 corpus articles
     .venv/bin/python bench/events.py --time --articles 10000  # on bench/archive.py's archive of 10,000
     .venv/bin/python bench/events.py --topics    # the 60 most frequent topics per language
@@ -132,6 +133,8 @@ def main() -> None:
                         help="a label file to score (repeatable; default bench/labels/events.tsv)")
     parser.add_argument("--errors", action="append", default=[], metavar="SPLIT",
                         help="also list that split's same-event pairs split and different-event pairs merged")
+    parser.add_argument("--pairs", action="append", default=[], metavar="SPLIT",
+                        help="also print that split's same-event and near-miss pair scores, and their distributions")
     parser.add_argument("--background", type=int, default=600, help="unlabelled articles added (default 600)")
     parser.add_argument("--grid", action="store_true", help="also score a grid of thresholds and weights")
     parser.add_argument("--threads", action="store_true", help="also score a grid of thread thresholds and windows")
@@ -191,6 +194,8 @@ def main() -> None:
     titles = {item.summary.article.slug: item.title for item in items}
     for split in args.errors:
         show_errors(digest, halves[split], titles)
+    for split in args.pairs:
+        show_pairs(items, halves[split], memo)
 
     def thread_report(name: str, digest: stories.Digest, splits: tuple[str, ...] = tuple(halves)) -> None:
         threads: dict[str, list[str]] = defaultdict(list)
@@ -216,6 +221,7 @@ def main() -> None:
         # labels measure the threshold an undated pair needs (EVENT_THRESHOLD + UNDATED_MARGIN),
         # not EVENT_THRESHOLD alone: the grid varies the margin and the entity weight.
         defaults = (stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN)
+        defaults_day = stories.STATED_DAY_MARGIN
         for weight in (0.5, 0.6, 0.7, 0.8):
             stories.ENTITY_WEIGHT = weight
             for margin in (0.05, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22):
@@ -223,6 +229,12 @@ def main() -> None:
                 groups = [list(s.slugs) for s in stories.group_stories(items, cache=memo).stories]
                 report(f"undated {stories.EVENT_THRESHOLD + margin:.2f} w {weight:.1f}", groups, ("tune",))
         stories.EVENT_THRESHOLD, stories.ENTITY_WEIGHT, stories.UNDATED_MARGIN = defaults
+        # An undated pair whose texts name one event day (stories._one_day) needs STATED_DAY_MARGIN instead.
+        for margin in (0.20, 0.15, 0.10, 0.05, 0.0):
+            stories.STATED_DAY_MARGIN = margin
+            groups = [list(s.slugs) for s in stories.group_stories(items, cache=memo).stories]
+            report(f"stated day {stories.EVENT_THRESHOLD + margin:.2f}", groups, ("tune",))
+        stories.STATED_DAY_MARGIN = defaults_day
 
 
 def show_errors(digest: stories.Digest, labels: list[dict], titles: dict[str, str]) -> None:
@@ -238,6 +250,36 @@ def show_errors(digest: stories.Digest, labels: list[dict], titles: dict[str, st
             "merged near miss" if a["thread"] == b["thread"] or a["entities"] & b["entities"] else "merged unrelated")
         print(f"{kind}: {a['event']} / {b['event']} (stories of {size[story[a['id']]]} and {size[story[b['id']]]})"
               f"\n    {a['id']}: {titles[a['id']]}\n    {b['id']}: {titles[b['id']]}")
+
+
+def show_pairs(items: list[LocalizedArticle], labels: list[dict], memo: Memo) -> None:
+    """Every same-event and near-miss pair of ``labels`` in one language, highest score first: its
+    score as placing sees it (undated margin taken off; 0 when not scored), whether the texts name
+    one event day (the smaller margin applies), and each kind's distribution."""
+    index = {item.article.slug: i for i, item in enumerate(items)}
+    scores = stories.similarities(items, memo)
+    features = stories._features_of(items, memo, [])
+    pairs: dict[str, list[tuple[float, str]]] = {"same event": [], "near miss": []}
+    for a, b in itertools.combinations(labels, 2):
+        if a["corpus"] != b["corpus"]:
+            continue
+        near = a["thread"] == b["thread"] or a["entities"] & b["entities"]
+        kind = "same event" if a["event"] == b["event"] else "near miss" if near else None
+        if kind:
+            i, j = sorted((index[a["id"]], index[b["id"]]))
+            day = stories._one_day(tuple(features[i]["days"]), tuple(features[j]["days"]))
+            pairs[kind].append((scores.get((i, j), 0.0), f"{a['event']} / {b['event']}{'  (one day)' if day else ''}"))
+    for kind, found in pairs.items():
+        found.sort(key=lambda pair: -pair[0])
+        for score, name in found:
+            print(f"  {kind:10} {score:5.2f}  {name}")
+    for kind, found in pairs.items():
+        values = sorted(score for score, _ in found)
+        if values:
+            quantiles = " ".join(f"{q:.0%} {values[min(len(values) - 1, int(q * len(values)))]:.2f}"
+                                 for q in (0.1, 0.25, 0.5, 0.75, 0.9))
+            joined = sum(score >= stories.EVENT_THRESHOLD for score in values)
+            print(f"{kind}: {len(values)} pairs, {joined} at least {stories.EVENT_THRESHOLD:.2f}; {quantiles}")
 
 
 class Memo:
