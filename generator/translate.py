@@ -126,7 +126,8 @@ class Translator:
     chosen: int = 0
     """Sentences published from the n-best choice: not the retry's best-scored candidate."""
     repaired: int = 0
-    """Published outputs whose currency was put back or corrected (checks.repair) before the checks."""
+    """Published outputs whose currency was put back or corrected, or a quotation's closing mark
+    (checks.repair), before the checks."""
     normalized: int = 0
     """Portuguese outputs with a word of the other variety rewritten (variety.py)."""
     declined: Counter = field(default_factory=Counter)

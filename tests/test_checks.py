@@ -218,3 +218,16 @@ def test_an_ambiguous_currency_is_left_for_the_checks_to_decline():
     translation = "Os lucros subiram para 2,4 bilhões de euros (3,1 bilhões de dólares; 2,9 bilhões de euros)."
     assert checks.repair_currency(source, translation, "en", "pt") == translation
     assert [checks.reason_kind(r) for r in checks.problems(source, translation, "en", "pt")] == ["currency"]
+
+
+@pytest.mark.parametrize("source, translation, repaired", [
+    # a quotation opened with a single mark and closed with a double one (BBC headlines)
+    ("Blair 'damaged' by Blunkett row", "Blair 'damaged\" por Blunkett row", "Blair 'damaged' por Blunkett row"),
+    ("T-Mobile bets on 'pocket office'", "T-Mobile aposta em 'pocket office\"", "T-Mobile aposta em 'pocket office'"),
+    # quotation marks the translation writes as a pair, or a source with no quotation in single marks: as written
+    ("Economy 'strong' in election year", "Economia \"forte\" no ano eleitoral", "Economia \"forte\" no ano eleitoral"),
+    ("He said \"it's fine\"", "Ele disse 'it's fine\"", "Ele disse 'it's fine\""),
+    ("Lloyd's of London's 'bad year'", "O 'ano ruim\" do Lloyd's", "O 'ano ruim' do Lloyd's"),
+])
+def test_a_quotation_closed_with_the_other_mark_is_closed_with_its_own(source, translation, repaired):
+    assert checks.repair(source, translation, "en", "pt") == repaired

@@ -106,3 +106,10 @@ def test_the_headline_bench_runs_on_a_few_headlines():
     assert "en-pt: 3 headlines of the report half" in done.stdout
     assert "pt-en: 3 headlines of the report half (3 the article's own)" in done.stdout
     assert "capitals  after" in done.stdout
+
+
+def test_a_quoted_word_of_a_headline_keeps_its_quotation_marks(real_models, tmp_path):
+    # The en -> pt model closed the BBC's single marks with a double one: "Blair 'damaged\" por ..."
+    translated = _localized_title(_article("Blair 'damaged' by Blunkett row", "Tony Blair was damaged by the row.",
+                                           "en"), "pt", real_models, tmp_path)
+    assert "'damaged'" in translated, translated
