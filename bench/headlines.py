@@ -203,10 +203,11 @@ def main() -> None:
                 start = time.perf_counter()
                 outputs = run(name, items, model, reverse, work)
                 results[name] = (outputs, time.perf_counter() - start)
+            first_shown = [o or i.headline for o, i in zip(results[runs[0]][0], items, strict=True)]
             for name, (outputs, seconds) in results.items():
-                shown = [o or i.headline for o, i in zip(outputs, items, strict=True)]
+                shown = [o or i.headline for o, i in zip(outputs, items, strict=True)]  # what a reader gets
                 declined = sum(o is None for o in outputs)
-                changed = sum(a != b for a, b in zip(shown, results[runs[0]][0], strict=True))
+                changed = sum(a != b for a, b in zip(shown, first_shown, strict=True))
                 score = f"{chrf(shown, refs):12.1f}" if refs else f"{'-':>12}"
                 kinds = ""
                 if refs and not all(own):
