@@ -19,6 +19,7 @@ Person and organization names are shown as written, in every language.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -239,6 +240,13 @@ class Entities:
     names: dict[str, str]
     """Entity key -> the name as the article writes it (its longest form)."""
     in_title: frozenset[str]
+    defined: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Acronym key -> the key of the name the article spells it out as, "Partido dos
+    Trabalhadores (PT)": ``collection_aliases`` reads an acronym as the name it is defined as."""
+
+
+# An acronym in brackets right after a name: its definition ("Supremo Tribunal Federal (STF)").
+_DEFINED = re.compile(r"\s*\(([A-Z]{2,6})\)")
 
 
 def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
@@ -308,6 +316,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     lowercase_words = {fold(w) for w in set(re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text))}
     ignored = stop_words(language)
     mentions: list[tuple[str, bool]] = []  # (name as written, in title)
+    definitions: list[tuple[str, str]] = []  # (acronym, the name before it), generic names too ("Polícia Federal")
     for source, is_title in ((title, True), (text, False)):
         for sentence_start, chunk in _chunks(source):
             for match in _NAME.finditer(chunk):
@@ -330,6 +339,9 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     name = " ".join(words)
                     if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
                         mentions.append((name, is_title))
+                bracket = _DEFINED.match(chunk, match.end())
+                if bracket:
+                    definitions.append((bracket.group(1), match.group(0)))
     # Aliases: full names first (longest), then acronyms and single words that abbreviate them.
     full_names = sorted({n for n, _ in mentions if " " in n}, key=lambda n: (-len(n.split()), n))
     cldr = _cldr_names()
@@ -364,7 +376,16 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             names[key] = shown
         if is_title:
             in_title.add(key)
-    return Entities(dict(counts), names, frozenset(in_title))
+    defined: dict[str, str] = {}
+    for acronym, run in definitions:
+        words = run.split()
+        for start in range(len(words) - 1):  # the end of the run that the acronym spells ("Presidente do | STF")
+            if "".join(w[0] for w in words[start:] if w[0].isupper()) == acronym and words[start][0].isupper():
+                folded = fold(" ".join(words[start:]))
+                if folded not in cldr:
+                    defined[f"name:{fold(acronym)}"] = f"name:{folded}"
+                break
+    return Entities(dict(counts), names, frozenset(in_title), defined)
 
 
 _BEFORE_SENTENCE = " \t\"'“”‘’«»([—–-"  # a sentence after a quotation starts after its closing mark
@@ -392,12 +413,17 @@ def safe_tag(tag: str) -> str | None:
     return tag if _SAFE_TAG.match(tag) else None
 
 
-def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
+def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | None = None) -> dict[str, str]:
     """Across a collection: a one-word name that is part of longer names ("Lula", "Temer") ->
     the longer name most articles use for it ("Luiz Inácio Lula da Silva"), when that one is
     used by at least half of the articles naming such a longer name and by two articles or
-    more. ``frequency`` is entity key -> number of articles naming it; CLDR keys are left as
-    they are."""
+    more; an acronym two articles or more use -> the name the collection's articles define it as
+    most often ("Partido dos Trabalhadores (PT)"; ``defined``: acronym key -> Counter of name
+    keys), when that name is one of the collection's. An acronym no article defines stands for
+    no name: of all the names with its initials, the most frequent was often another ("PF",
+    Polícia Federal, read as Papa Francisco; "GM" as George Michael). ``frequency`` is entity
+    key -> number of articles naming it; CLDR keys are left as they are."""
+    defined = defined or {}
     names = {key: key[5:].split() for key in frequency if key.startswith("name:")}
     by_word: dict[str, list[str]] = {}
     for key, words in names.items():
@@ -419,12 +445,6 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
         best = max(candidates, key=lambda c: (frequency[c], len(names[c]), c))
         if frequency[best] >= 2 and 2 * frequency[best] >= sum(frequency[c] for c in candidates):
             aliases[key] = best
-    by_initials: dict[str, list[str]] = {}
-    for key, words in names.items():
-        if len(words) > 1:
-            initials = "".join(w[0] for w in words if w not in _PARTICLES)
-            if 2 <= len(initials) <= 5:
-                by_initials.setdefault(initials, []).append(key)
     for key, words in names.items():
         if key in aliases or len(words) != 1:
             continue
@@ -432,14 +452,12 @@ def collection_aliases(frequency: dict[str, int]) -> dict[str, str]:
         singular = f"name:{word[:-3]}y" if word.endswith("ies") else f"name:{word[:-1]}" if word.endswith("s") else ""
         if singular in names and frequency[singular] >= frequency[key]:  # "Oscars" -> "Oscar", not "Santos" -> "Santo"
             aliases[key] = aliases.get(singular, singular)
-        elif 2 <= len(word) <= 5 and frequency[key] >= 2:
+        elif 2 <= len(word) <= 5 and frequency[key] >= 2 and key in defined:
             # an acronym -> the name it abbreviates ("PT" -> "Partido dos Trabalhadores"); one article's
             # acronym is not enough (a real build read Athletics Kenya's "KA" as Kingfisher Airlines)
-            spelled = by_initials.get(word)
+            spelled = [name for name in defined[key] if name in names and name != key]
             if spelled:
-                best = max(spelled, key=lambda c: (frequency[c], c))
-                if frequency[best] >= 2:
-                    aliases[key] = best
+                aliases[key] = max(spelled, key=lambda name: (defined[key][name], frequency[name], name))
     for key in list(aliases):  # to the end of a chain ("Lula" -> "Lula da Silva" -> the full name)
         seen = {key}
         while aliases[key] in aliases and aliases[key] not in seen:

@@ -72,7 +72,7 @@ THREAD_SHARED: int = _RULES["thread_shared"]
 SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
-TERMS_VERSION = 8  # bump when _terms, the features or extract_tags change: it invalidates their cached results
+TERMS_VERSION = 9  # bump when _terms, the features or extract_tags change: it invalidates their cached results
 
 
 @dataclass(frozen=True)
@@ -218,13 +218,14 @@ def _evidence(title: str, text: str, language: str, source_name: str) -> dict[st
     return counts
 
 
-def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str]]:
+def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str] | dict[str, str]]:
     article = item.article
     return {"terms": dict(_terms(_pivot_text(item), item.language, _stemmer(item.language))),
             "words": dict(_terms(f"{article.title} {article.text}", article.language, _stemmer(article.language),
                                  _TEXT_WORD.findall)),
             "evidence": _evidence(article.title, article.text, article.language, article.source_name),
-            "days": stated_days(f"{article.title}\n{article.text}", article.language)}
+            "days": stated_days(f"{article.title}\n{article.text}", article.language),
+            "defined": _entities_of(article.title, article.text, article.language).defined}
 
 
 def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem]) -> list[dict]:
@@ -244,7 +245,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
         value = found[str(i)]
         if isinstance(value, str):
             _report(item, value, problems)
-            value = {"terms": {}, "words": {}, "evidence": {}, "days": []}
+            value = {"terms": {}, "words": {}, "evidence": {}, "days": [], "defined": {}}
         features.append(value)
     return features
 
@@ -308,7 +309,7 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     days = [item.article.date.toordinal() for item in items]
     specific = max(50, COMMON_ENTITY_SHARE * n)
     languages = [item.article.language for item in items]
-    aliases = _aliases_by_language([f["evidence"] for f in features], languages)
+    aliases = _aliases_by_language([f["evidence"] for f in features], languages, [f["defined"] for f in features])
     evidence = [_canonical(f["evidence"], aliases[language]) for f, language in zip(features, languages, strict=True)]
     entity_vectors, entity_frequency = _weighted(evidence, lambda df: 2 <= df <= specific)
     entity = _dot_products(entity_vectors, days, lambda df: 2 <= df <= specific, entity_frequency)
@@ -349,14 +350,20 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     return scores, entity_vectors
 
 
-def _aliases_by_language(keys: list[Iterable[str]], languages: list[str]) -> dict[str, dict[str, str]]:
+def _aliases_by_language(keys: list[Iterable[str]], languages: list[str],
+                         defined: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     """``collection_aliases`` among the articles of each language: a short name stands for the
     longer one its own language's articles use ("MG" in Portuguese news is Minas Gerais, not the
-    English news' "MG Rover"; "GM" is not "Gilmar Mendes" in English)."""
+    English news' "MG Rover"; "GM" is not "Gilmar Mendes" in English), an acronym for the name
+    they define it as (``defined``: each article's acronym key -> name key)."""
     frequency: dict[str, Counter] = defaultdict(Counter)
-    for article_keys, language in zip(keys, languages, strict=True):
+    definitions: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for article_keys, language, article_defined in zip(keys, languages, defined, strict=True):
         frequency[language].update(key for key in set(article_keys) if key.startswith("name:"))
-    return defaultdict(dict, {language: collection_aliases(counts) for language, counts in frequency.items()})
+        for acronym, name in article_defined.items():
+            definitions[language][acronym][name] += 1
+    return defaultdict(dict, {language: collection_aliases(counts, definitions[language])
+                              for language, counts in frequency.items()})
 
 
 def _canonical(counts: dict[str, int], aliases: dict[str, str]) -> dict[str, int]:
@@ -599,11 +606,13 @@ PIVOT_FOR_STORIES = PIVOT  # every article has a summary in the pivot when it is
 CANDIDATE_TAGS = 2 * MAX_TAGS  # kept per article, so that merging names across articles still leaves MAX_TAGS
 
 
-def extract_tags(title: str, text: str, language: str) -> tuple[tuple[str, str], ...]:
-    """An article's topic candidates, most mentioned first: (entity key, name as written)."""
+def extract_tags(title: str, text: str, language: str) -> dict[str, Any]:
+    """An article's topic candidates, most mentioned first: "tags", (entity key, name as
+    written); and "defined", the acronyms it spells out (acronym key -> name key)."""
     entities = _entities_of(title, text, language)
     entities = dataclasses.replace(entities, counts={k: c for k, c in entities.counts.items() if k[5:] not in OUTLETS})
-    return tuple((key, entities.names.get(key, key)) for key in topics(entities, CANDIDATE_TAGS))
+    return {"tags": [(key, entities.names.get(key, key)) for key in topics(entities, CANDIDATE_TAGS)],
+            "defined": entities.defined}
 
 
 def tag_articles(
@@ -627,19 +636,21 @@ def tag_articles(
             for slug, a in by_slug.items()}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
     candidates: dict[str, list[tuple[str, str]]] = {}
+    defined: dict[str, dict[str, str]] = {}
     for summary in summaries:
         slug = summary.article.slug
         if isinstance(found[slug], str):
             problems.append(Problem(summary.article.source_file,
                                     failed("stories", found[slug], "published with no topics")))
-            candidates[slug] = []
+            candidates[slug], defined[slug] = [], {}
             continue
         own = fold(" ".join(summary.article.source_name.split()))
-        candidates[slug] = [(key, shown) for key, shown in found[slug] if key[5:] != own]
+        candidates[slug] = [(key, shown) for key, shown in found[slug]["tags"] if key[5:] != own]
+        defined[slug] = found[slug]["defined"]
     language_of = {slug: article.language for slug, article in by_slug.items()}
     slugs = list(candidates)
     aliases_in = _aliases_by_language([[key for key, _ in candidates[slug]] for slug in slugs],
-                                      [language_of[slug] for slug in slugs])
+                                      [language_of[slug] for slug in slugs], [defined[slug] for slug in slugs])
     shown_as: dict[str, Counter] = defaultdict(Counter)  # the spellings of each entity, most used first
     chosen: dict[str, list[str]] = {}
     for slug, pairs in candidates.items():

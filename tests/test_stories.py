@@ -123,6 +123,7 @@ def test_a_story_of_several_articles_has_a_summary_page_in_every_language(digest
 import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
+from collections import Counter  # noqa: E402
 
 from generator import entities, stories  # noqa: E402
 from generator.outlets import count_outlets, outlet_key  # noqa: E402
@@ -298,9 +299,10 @@ def test_a_run_of_capitalized_words_is_split_into_the_names_it_holds():
     pt = entities.find_entities("STF Gilmar Mendes", "O presidente da Câmara dos Deputados Eduardo Cunha falou. "
                                 "O ministro do STF Gilmar Mendes respondeu a Eduardo Cunha.", "pt")
     assert {"name:eduardo cunha", "name:gilmar mendes"} <= set(pt.counts)
+    defined = {"name:pt": Counter({"name:partido dos trabalhadores": 1})}
     assert entities.collection_aliases({"name:pt": 3, "name:partido dos trabalhadores": 2, "name:tories": 2,
-                                        "name:tory": 5}) == {"name:pt": "name:partido dos trabalhadores",
-                                                             "name:tories": "name:tory"}
+                                        "name:tory": 5}, defined) == {"name:pt": "name:partido dos trabalhadores",
+                                                                      "name:tories": "name:tory"}
 
 
 # --- Threads (events of one ongoing subject) and the story summary across articles ---
@@ -487,7 +489,33 @@ def test_a_capitalized_stop_word_inside_a_sentence_is_part_of_the_name():
 
 def test_an_acronym_of_one_article_does_not_stand_for_a_name_across_the_collection():
     frequency = {"name:ka": 1, "name:kingfisher airlines": 3, "name:pt": 4, "name:partido trabalhadores": 2}
-    assert entities.collection_aliases(frequency) == {"name:pt": "name:partido trabalhadores"}
+    defined = {"name:ka": Counter({"name:kingfisher airlines": 1}),
+               "name:pt": Counter({"name:partido trabalhadores": 2})}
+    assert entities.collection_aliases(frequency, defined) == {"name:pt": "name:partido trabalhadores"}
+
+
+def test_an_acronym_stands_for_the_name_articles_define_it_as_never_for_another_with_its_initials():
+    """A real build tagged 63 Polícia Federal ("PF") articles "Papa Francisco", and General Motors'
+    ("GM") profit warnings "George Michael": the most frequent names with those initials."""
+    found = entities.find_entities("PT e PF", "O presidente do Partido dos Trabalhadores (PT) falou. A Polícia "
+                                   "Federal (PF) prendeu o tesoureiro do PT. A PF não comentou.", "pt")
+    assert found.defined == {"name:pt": "name:partido dos trabalhadores", "name:pf": "name:policia federal"}
+    pope = [_item(f"papa-{n}", "Papa Francisco visita o Chile", "O Papa Francisco chegou ao Chile. "
+                  "Papa Francisco rezou uma missa.", dt.date(2024, 5, 6), language="pt") for n in range(3)]
+    police = [_item(f"pf-{n}", "PF prende tesoureiro do PT", "A Polícia Federal (PF) prendeu o tesoureiro do "
+                    "Partido dos Trabalhadores (PT). Segundo a PF, o PT recebeu propina.", dt.date(2024, 5, 6),
+                    language="pt") for n in range(2)]
+    raids = [_item(f"pf-raid-{n}", "PF faz operação contra o PT", "A PF fez buscas na sede do PT. A PF levou "
+                   "documentos do PT.", dt.date(2024, 5, 6), language="pt") for n in range(2)]
+    singer = [_item(f"wham-{n}", "George Michael sings", "George Michael sang. George Michael smiled.",
+                    dt.date(2024, 5, 6)) for n in range(3)]
+    cars = [_item(f"gm-{n}", "GM warns on profits", "GM cut its forecast. GM shares fell.", dt.date(2024, 5, 6))
+            for n in range(2)]
+    items = pope + police + raids + singer + cars
+    tagged = {item.article.slug: item.tags
+              for item in stories.tag_articles([item.summary for item in items], {"en": items}, None, [])["en"]}
+    assert tagged["pf-raid-0"] == ("PF", "Partido dos Trabalhadores")
+    assert tagged["gm-0"] == ("GM",) and tagged["papa-0"] == ("Papa Francisco", "Chile")
 
 
 def test_events_that_share_only_places_are_no_thread():
