@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 15
+RULES_VERSION = 16  # 16: place names of the other Portuguese (variety.py, from CLDR)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ this), so the table below is short and lexical: word pairs whose European form i
 Brazilian news usage, each from the differences listed in the Acordo Ortográfico de 1990
 (spellings: "facto", "contacto", "registo", the acute accent of "económico" where Brazil
 writes a circumflex) or from everyday vocabulary known to differ (transport, football,
-telephones: "autocarro"/"ônibus", "golo"/"gol", "telemóvel"/"celular"). Words are replaced
-whole, in lower case or capitalized, never inside another word.
+telephones: "autocarro"/"ônibus", "golo"/"gol", "telemóvel"/"celular"). Names of countries and
+cities come from CLDR (Babel's ``pt`` and ``pt_PT``: "Quénia"/"Quênia", "Moscovo"/"Moscou").
+Words are replaced whole, in lower case or capitalized, never inside another word.
 """
 
 from __future__ import annotations
@@ -70,13 +71,40 @@ _ENDINGS: tuple[tuple[str, str], ...] = (
 
 
 @functools.cache
+def _place_names() -> tuple[tuple[str, str], ...]:
+    """(European, Brazilian) names of territories and time-zone cities where CLDR's ``pt_PT``
+    and ``pt`` differ as spellings of one name: not where one's words are among the other's ("Salvador" is
+    El Salvador in Portugal, a city in Brazil), the European one is the English name ("Madrid":
+    Real Madrid keeps it), or the two begin differently (another name: "Ilhas Falkland")."""
+    from babel import Locale
+
+    brazilian, european, english = Locale("pt"), Locale("pt", "PT"), Locale("en")
+    candidates = [(european.territories.get(code), name, english.territories.get(code))
+                  for code, name in brazilian.territories.items()
+                  if code.isalpha() and not code.startswith(("X", "Q"))]  # X*, Q*: private-use codes
+    candidates += [(european.time_zones.get(zone, {}).get("city"), names.get("city"),
+                    english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " "))
+                   for zone, names in brazilian.time_zones.items() if not zone.startswith("Etc/")]
+    pairs: dict[str, str] = {}
+    for pt_pt, pt_br, in_english in candidates:
+        if not pt_pt or not pt_br or pt_pt == pt_br or pt_pt.casefold() == (in_english or "").casefold():
+            continue
+        words_pt, words_br = set(pt_pt.casefold().split()), set(pt_br.casefold().split())
+        if words_pt <= words_br or words_br <= words_pt:
+            continue
+        if pt_pt[0].casefold() == pt_br[0].casefold():
+            pairs.setdefault(pt_pt, pt_br)
+    return tuple(sorted(pairs.items()))
+
+
+@functools.cache
 def _table(variety: str) -> tuple[re.Pattern, dict[str, str]]:
     """One pattern of the words to replace in ``variety``'s site, and their replacements."""
     if variety == "pt-BR":
-        words = {pt: br for pt, br, _ in _PAIRS}
+        words = {pt: br for pt, br, _ in _PAIRS} | dict(_place_names())
         endings = dict(_ENDINGS)
     elif variety == "pt-PT":
-        words = {br: pt for pt, br, reversible in _PAIRS if reversible}
+        words = {br: pt for pt, br, reversible in _PAIRS if reversible} | {br: pt for pt, br in _place_names()}
         endings = {}  # "ônico" is Brazilian, but "-ônio" (Antônio) may be a name: words only
     else:
         raise ValueError(f"unknown Portuguese variety {variety!r}: expected one of {', '.join(VARIETIES)}")

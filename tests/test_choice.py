@@ -154,3 +154,15 @@ def test_a_conversion_is_not_put_back_where_its_scale_differs_or_its_number_is_t
 ])
 def test_an_amount_is_left_alone_where_its_number_does_not_say_which(source, translation):
     assert checks.repair_amounts(source, translation, "en", "pt") == translation
+
+
+@pytest.mark.parametrize("european, brazilian", [
+    ("O Quénia e a Polónia", "O Quênia e a Polônia"),
+    ("Moscovo, Teerão e o Irão", "Moscou, Teerã e o Irã"),
+    ("em Nova Iorque", "em Nova York"),
+    # Salvador is El Salvador in Portugal and a Brazilian city; Madrid is Real Madrid's name
+    ("o Real Madrid em Salvador", "o Real Madrid em Salvador"),
+])
+def test_place_names_are_written_as_in_the_sites_variety(european, brazilian):
+    assert variety.normalize(european, "pt-BR") == brazilian
+    assert variety.normalize(brazilian, "pt-PT") == european
