@@ -140,7 +140,8 @@ def _item(slug, title, text, date=None, language="en", added=dt.date(2024, 6, 1)
 FILLER = [_item(f"filler-{n}", f"Topic{n} news", f"Word{n}a word{n}b word{n}c happened in Place{n}. "
                 f"Officials of Agency{n} spoke about item{n} and thing{n}.", dt.date(2024, 5, 6)) for n in range(30)]
 MERGER = ("Acme Steel agrees takeover by Borealis Metals for $4.2bn. The board of Acme Steel accepted the "
-          "4.2bn offer from Borealis Metals on Monday. Shareholders of Acme Steel will receive 310 pence a share.")
+          "4.2bn offer from Borealis Metals on Monday. Shareholders of Acme Steel will receive 310 pence a share, "
+          "Ivan Dorn said.")
 
 
 def _groups(digest):
@@ -308,11 +309,11 @@ def test_a_run_of_capitalized_words_is_split_into_the_names_it_holds():
 # --- Threads (events of one ongoing subject) and the story summary across articles ---
 
 SAGA = ["Borealis Metals makes an offer for Acme Steel. The board of Acme Steel will study the Borealis Metals bid. "
-        "Acme Steel shares rose.",
+        "Acme Steel shares rose, Ivan Dorn said.",
         "Acme Steel rejects the Borealis Metals offer. The Acme Steel board said the Borealis Metals bid was too low. "
-        "Borealis Metals may return.",
+        "Borealis Metals may return, Ivan Dorn said.",
         "Borealis Metals raises its Acme Steel bid. The new Borealis Metals offer values Acme Steel higher. "
-        "Acme Steel will meet on Friday."]
+        "Acme Steel will meet Ivan Dorn on Friday."]
 
 
 def _saga(days=(1, 9, 20), start=dt.date(2024, 5, 1)):
@@ -523,12 +524,12 @@ def test_events_that_share_only_places_are_no_thread():
     items = [_item(slug, slug, "Text.", dt.date(2024, 5, day)) for slug, day in (("a", 1), ("b", 3), ("c", 5))]
     stories_ = [stories.Story((item.article.slug,), item.article.slug) for item in items]
     place = {"name:london": 0.6, "country:GB": 0.5}
-    vectors = [{**place, "name:reuters": 0.6}, {**place, "name:crossrail": 0.5, "name:network rail": 0.4},
-               {**place, "name:crossrail": 0.5, "name:network rail": 0.5}]
+    crossrail = {"name:crossrail": 0.5, "name:network rail": 0.4, "name:transport for london": 0.4}
+    vectors = [{**place, "name:reuters": 0.6}, {**place, **crossrail}, {**place, **crossrail, "name:network rail": 0.5}]
     assert entities.is_place("name:london") and entities.is_place("name:nova york")  # tz database, CLDR
     assert not entities.is_place("name:wall street")
     threads = stories.group_threads([[0], [1], [2]], stories_, items, vectors)
-    assert [t.stories for t in threads] == [("b", "c")]  # two shared names that are no places
+    assert [t.stories for t in threads] == [("b", "c")]  # three shared names that are no places
 
 
 def test_a_party_nickname_is_the_party():
