@@ -13,7 +13,8 @@ Verdicts: event, thread (one ongoing subject: right to join), different (wrong t
 The 584 pairs were judged blind to the rule: every pair of stories in one thread of the rule of
 2026-12-05 (thread_threshold 0.4, thread_shared 2) and 160 random other pairs sharing two main
 entities; split by pair number (even: tune, odd: report). A rule that joins pairs outside that
-pool is scored on the judged ones only: the "judged" column says how many of its joins were.
+pool is scored on the judged ones only: compare the pairs of stories it threads (the first line)
+with the judged pairs it joins.
 
     .venv/bin/python bench/thread_pairs.py [--dir /tmp/polydigest-bench-threads]
 """
