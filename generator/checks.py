@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import settings
 
-RULES_VERSION = 16  # 16: place names of the other Portuguese (variety.py, from CLDR)
+RULES_VERSION = 17  # 16: place names of the other Portuguese (variety.py, from CLDR); 17: times, decades
 
 
 @dataclass(frozen=True)
@@ -77,17 +77,36 @@ def _clock_forms(source: str, number: str) -> list[str]:
     return []
 
 
+def _decade_forms(source: str, number: str) -> list[str]:
+    """A decade written by its last two digits ('nos anos 50') may come back whole ('the 1950s'),
+    and a whole one ('the 1960s') may come back short ('os anos 60'); [] when it is no decade."""
+    if len(number) == 2 and re.search(rf"\banos\s+{number}\b|'{number}s\b|\b{number}s\b", source):
+        return [f"19{number}", f"20{number}"]
+    if len(number) == 4 and number[:2] in ("19", "20") and re.search(rf"\b{number}s\b", source):
+        return [number[2:]]
+    return []
+
+
 def missing_numbers(source: str, translation: str) -> list[str]:
     """Numbers of the source that the translation lacks (counted with multiplicity). A round
     number may trade zero groups for a word, either way: '28,000' is kept by '28 mil' or
-    '28 thousand', and 'R$ 500 mil' by 'R$ 500,000'; an hour may change clocks ('17h' is '5pm')."""
+    '28 thousand', and 'R$ 500 mil' by 'R$ 500,000'; an hour may change clocks ('17h' is '5pm'),
+    a time its separator ('11h30' is '11.30') and a decade its century ('anos 50' is '1950s')."""
     found = numbers(translation)
     missing = []
-    for number in sorted((numbers(source) - found).elements()):
+    source_numbers = numbers(source)
+    for hour, minutes in re.findall(r"(?<![\d.,])(\d{1,2})h(\d\d)(?!\d)", source):
+        parts = [numbers(hour), numbers(minutes)]  # as numbers() counts them: no leading zeros
+        joined = f"{int(hour)}{minutes}"
+        if found[joined] > 0 and all(source_numbers[next(iter(part))] > 0 for part in parts):
+            found[joined] -= 1
+            source_numbers -= parts[0] + parts[1]
+    for number in sorted((source_numbers - found).elements()):
         shorter = [number[:-3 * k] for k in range(1, len(number) // 3 + 1) if number.endswith("000" * k)]
         longer = [n for n in found if n != number and n.startswith(number) and set(n[len(number):]) == {"0"}
                   and (len(n) - len(number)) % 3 == 0]
-        match = next((n for n in shorter + longer + _clock_forms(source, number) if n and found[n] > 0), None)
+        match = next((n for n in shorter + longer + _clock_forms(source, number) + _decade_forms(source, number)
+                      if n and found[n] > 0), None)
         if match is None:
             missing.append(number)
         else:

@@ -79,6 +79,11 @@ def test_each_check_catches_its_failure(source, translation, kind):
     # words in capitals, not acronyms: emphasis carried over in capitals, a drop capital
     ("E falou o SENHOR a Moisés, dizendo que viria.", "And the LORD spoke to Moses, saying he would come."),
     ("NO ano em que morreu o rei Uzias, eu vi o Senhor.", "In the year when King Uzziah died, I saw the Lord."),
+    # a time's separator and a decade's century (a real build declined both)
+    ("Dilma chegou ao hospital por volta das 11h30 e almoçou com Lula.",
+     "Dilma arrived at the hospital around 11.30 and had lunch with Lula."),
+    ("Aprendi cedo, ainda na minha infância, nos anos 50, a ser do contra.",
+     "I learned early, still in my childhood, in the 1950s, to be against."),
 ])
 def test_faithful_portuguese_to_english_translations_pass_every_check(source, translation):
     assert checks.problems(source, translation, "pt", "en") == []
@@ -89,6 +94,9 @@ def test_faithful_portuguese_to_english_translations_pass_every_check(source, tr
     ("He flew to England on Monday.", "Ele voou na segunda-feira.", ("en", "pt"), "country"),
     ("Ele chegou às 17h45 de sábado.", "He arrived at 6:45 p.m. on Saturday.", ("pt", "en"), "number"),
     ("Morreram 23 homens em 11 cidades.", "Men died in 11 cities.", ("pt", "en"), "number"),  # 23 h-omens: no hour
+    ("Ele chegou às 11h30.", "He arrived at 11.45.", ("pt", "en"), "number"),
+    ("Nos anos 50, ele cantava.", "In the 1960s, he sang.", ("pt", "en"), "number"),
+    ("The band began in the 1960s.", "A banda começou nos anos 70.", ("en", "pt"), "number"),
     ("A decisão da PGR saiu ontem.", "The decision of the RMP came out yesterday.", ("pt", "en"), "name"),
 ])
 def test_what_the_relaxed_rules_still_catch(source, translation, languages, lost):
