@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -228,8 +229,27 @@ class TranslationModel:
         return [hypotheses[0][0] for hypotheses in self.candidates(sentences, decoding, threads)]
 
     def candidates(self, sentences: list[str], decoding: Decoding, threads: int) -> list[list[tuple[str, float]]]:
-        """Up to ``decoding.num_hypotheses`` translations of each sentence, best first, with
-        the model's score (log-probability per token; higher is better).
+        """Up to ``decoding.num_hypotheses`` translations of each sentence, best first, with the
+        model's score. A sentence of more than ``LONG_SENTENCE_WORDS`` is translated clause by
+        clause where it has clauses (``clauses``): the small models stop early or loop on very long
+        input. Its n-th candidate joins its clauses' n-th ones."""
+        pieces = [clauses(sentence) if len(sentence.split()) > LONG_SENTENCE_WORDS else [(sentence, "")]
+                  for sentence in sentences]
+        flat = self._candidates([text for parts in pieces for text, _ in parts], decoding, threads)
+        outputs, at = [], 0
+        for parts in pieces:
+            found = flat[at:at + len(parts)]
+            at += len(parts)
+            if len(parts) == 1:
+                outputs.append(found[0])
+                continue
+            outputs.append([("".join(text + glue for (text, _), (_, glue) in zip(ranked, parts, strict=True)),
+                             sum(score for _, score in ranked) / len(ranked))
+                            for ranked in zip(*found, strict=False)])
+        return outputs
+
+    def _candidates(self, sentences: list[str], decoding: Decoding, threads: int) -> list[list[tuple[str, float]]]:
+        """The candidates of each sentence (scores: log-probability per token; higher is better).
 
         Sentences are sorted by length into batches (little padding), all queued at once so
         every replica works, and each batch may decode at most ``decoding_limit`` of its longest
@@ -274,6 +294,23 @@ class TranslationModel:
                 hypotheses.append((text.strip(), score))
             outputs.append(hypotheses)
         return outputs
+
+
+LONG_SENTENCE_WORDS = 50
+"""Words above which a sentence is translated clause by clause:
+the models learned on sentences of 4-80 words, and Brazilian news runs a lead of 70 words
+together with semicolons and dashes."""
+_CLAUSE_END = re.compile(r"(?<=\S)( ?; | [–—-] )(?=\S)")
+
+
+def clauses(sentence: str) -> list[tuple[str, str]]:
+    """(clause, the separator after it) of a long sentence, split at semicolons and spaced
+    dashes; [(sentence, "")] when it has none."""
+    parts = _CLAUSE_END.split(sentence)
+    if len(parts) == 1:
+        return [(sentence, "")]
+    texts, glues = parts[0::2], parts[1::2] + [""]
+    return [(text, glue) for text, glue in zip(texts, glues, strict=True)]
 
 
 OUTPUT_TOKENS_PER_SOURCE_TOKEN = 3

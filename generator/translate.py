@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from . import settings
 from .argos import (
+    LONG_SENTENCE_WORDS,
     Decoding,
     ShippedModel,
     TranslationModel,
@@ -218,7 +219,7 @@ class Translator:
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
-        keyed = {"model": model.identity, "decoding": self.decoding.options(),
+        keyed = {"model": model.identity, "decoding": self.decoding.options(), "clauses": LONG_SENTENCE_WORDS,
                  "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
                  "rules": settings.digest("checks", "language"),
                  "choice": [d.options() for d in self.choice_decodings],

@@ -1,4 +1,4 @@
-"""The shipped models decode over the teacher's lexical shortlist (CTranslate2's vocabulary map)."""
+"""The shipped models: decoding over the teacher's lexical shortlist, long sentences clause by clause."""
 
 import struct
 import sys
@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from generator.argos import Decoding, TranslationModel, import_argostranslate, install_package
+from generator.argos import (
+    LONG_SENTENCE_WORDS,
+    Decoding,
+    TranslationModel,
+    clauses,
+    import_argostranslate,
+    install_package,
+)
 
 sys.path.insert(0, str(REPO / "tools" / "distill"))
 from shortlist import vocabulary_map  # noqa: E402
@@ -47,3 +54,27 @@ def test_the_shipped_models_translate_over_their_shortlist(pair):
     translation = model.translate([sentence], Decoding(), 1)[0]
     assert "2" in translation
     assert ("casa" if pair == "en_pt" else "house") in translation.lower()
+
+
+def test_a_long_sentence_is_split_at_its_clauses_and_joined_with_their_separators():
+    sentence = "Lula ainda é réu em 4 ações – uma nas mãos de Moro ; e alvo de uma denúncia"
+    assert clauses(sentence) == [("Lula ainda é réu em 4 ações", " – "), ("uma nas mãos de Moro", " ; "),
+                                 ("e alvo de uma denúncia", "")]
+    assert clauses("Sem separador, só vírgulas, e um hífen em ex-presidente.") == [
+        ("Sem separador, só vírgulas, e um hífen em ex-presidente.", "")]
+
+
+def test_a_long_brazilian_lead_is_translated_to_its_end():
+    # A real build showed this 70-word lead in Portuguese: translated whole, the model stopped
+    # before its last clause ('name: JBS lost'); clause by clause, every clause comes back.
+    work = Path(tempfile.mkdtemp(prefix="clauses-"))
+    import_argostranslate(work)
+    model = TranslationModel.open(install_package(REPO / "models" / "translate-pt_en.argosmodel", work / "p"))
+    lead = ("Condenado a 9 anos e 6 meses de prisão por corrupção passiva e lavagem de dinheiro de R$ 2,25 milhões "
+            "no caso triplex, o ex-presidente Lula ainda é réu em 4 ações penais – uma nas mãos do juiz federal "
+            "Sérgio Moro e três sob análise de Vallisney de Oliveira, da 10a Vara do Distrito Federal -, e alvo de "
+            "uma denúncia no âmbito da Lava Jato ; requerimentos de investigação da Procuradoria-Geral da "
+            "República com base nas delações da Odebrecht e inquérito baseado na colaboração de executivos da JBS.")
+    assert len(lead.split()) > LONG_SENTENCE_WORDS
+    translation = model.translate([lead], Decoding(), 1)[0]
+    assert "JBS" in translation and "2.25" in translation and translation.count(" – ") == 1
