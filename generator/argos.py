@@ -210,14 +210,15 @@ class TranslationModel:
 
     def translator(self, threads: int):
         if self._translator is None:
-            import ctranslate2
-
-            # Several single-threaded replicas beat one multi-threaded one on sentence batches.
-            self._translator = ctranslate2.Translator(
-                str(self.path / "model"), device="cpu", compute_type="int8",
-                inter_threads=threads, intra_threads=1,
-            )
+            self._translator = self._load(threads)
         return self._translator
+
+    def _load(self, threads: int):
+        import ctranslate2
+
+        # Several single-threaded replicas beat one multi-threaded one on sentence batches.
+        return ctranslate2.Translator(str(self.path / "model"), device="cpu", compute_type="int8",
+                                      inter_threads=threads, intra_threads=1)
 
     def unload(self) -> None:
         """Free the CTranslate2 model (about 60 MB); the next translation loads it again."""
@@ -263,11 +264,14 @@ class TranslationModel:
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
         # Batches of up to 32, but small jobs (a retry of a few sentences) split so every replica works.
         size = max(1, min(32, -(-len(tokens) // threads)))
-        if decoding.sampling_topk > 1:  # the same samples on every run
+        translator = self.translator(threads)
+        if decoding.sampling_topk > 1:
             import ctranslate2
 
+            # The same samples on every run: a replica seeds its generator when it starts, so the
+            # seed takes a new one, and a single replica samples the batches in order.
             ctranslate2.set_random_seed(26)
-        translator = self.translator(threads)
+            translator = self._load(1)
         options = {**decoding.options(), "max_batch_size": 0, "use_vmap": self.shortlist}
         pending = []
         try:

@@ -78,3 +78,16 @@ def test_a_long_brazilian_lead_is_translated_to_its_end():
     assert len(lead.split()) > LONG_SENTENCE_WORDS
     translation = model.translate([lead], Decoding(), 1)[0]
     assert "JBS" in translation and "2.25" in translation and translation.count(" – ") == 1
+
+
+def test_the_n_best_choices_samples_are_the_same_on_every_run():
+    # Each replica seeds its generator when it starts: re-seeding a running translator gave
+    # other samples on every call, so a rebuild could publish another choice.
+    from generator.translate import CHOICE_DECODINGS
+
+    work = Path(tempfile.mkdtemp(prefix="samples-"))
+    import_argostranslate(work)
+    model = TranslationModel.open(install_package(REPO / "models" / "translate-en_pt.argosmodel", work / "p"))
+    sentences = [f"The {n} ministers met in London on Monday and agreed a plan worth £{n}bn." for n in range(2, 12)]
+    first = model.candidates(sentences, CHOICE_DECODINGS[0], 2)
+    assert all(model.candidates(sentences, CHOICE_DECODINGS[0], 2) == first for _ in range(3))
