@@ -336,10 +336,11 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str,
     if undated:
         title = escape_text(label(lang, "undated_title"))
         index.append(f"- [{title}](undated.md) ({len(undated)})")
-        page = [f"# {title}", "", escape_text(label(lang, "undated_intro")), ""]
-        for story in undated:
-            page += _story_lines(story, lang, "../", links)
-        files["editions/undated.md"] = "\n".join(page)
+        # every article the build cannot date lands here: a page of PAGE_SIZE stories, older ones
+        # on numbered pages (a 30,000-article archive made it a 6 MB page)
+        head = [f"# {title}", "", escape_text(label(lang, "undated_intro")), ""]
+        files.update(paginated("editions/undated.md", head,
+                               ["\n".join(_story_lines(story, lang, "../", links)) for story in undated], lang))
     if len(days) > EDITION_DAYS:
         index += ["", f"**{escape_text(label(lang, 'earlier_editions'))}:** " + " · ".join(
             f"[{year}]({year}.md)" for year in sorted(years, reverse=True)), ""]

@@ -568,3 +568,18 @@ def test_stories_merge_when_their_centroids_are_close_though_each_pair_is_below_
     days_apart = stories._merge_close_stories([[0, 1], [2]], [0.8, 0.0], [(10, 10), (20, 20)],
                                               {0: 0, 1: 0, 2: 1}, neighbours, 0.65)
     assert days_apart == [[0, 1], [2]]  # stated dates further apart than STORY_DAYS never merge
+
+
+def test_the_undated_edition_is_a_page_of_page_size_stories_and_older_ones_on_numbered_pages():
+    # Every article the build cannot date lands in this edition: at 30,000 archive articles it
+    # had become one 6 MB page.
+    from generator.render import PAGE_SIZE, render_editions
+
+    undated = [[_item(f"u-{n:03}", f"Undated news {n}", f"Text {n}. More {n}.")] for n in range(2 * PAGE_SIZE + 5)]
+    files = render_editions(undated, "en")
+    pages = sorted(path for path in files if path.startswith("editions/undated"))
+    assert pages == ["editions/undated.1.md", "editions/undated.2.md", "editions/undated.md"]
+    shown = [re.findall(r"\(\.\./articles/(u-\d+)\.md\)", files[page]) for page in pages]
+    assert all(len(set(slugs)) <= PAGE_SIZE for slugs in shown)
+    assert sorted({slug for slugs in shown for slug in slugs}) == [f"u-{n:03}" for n in range(2 * PAGE_SIZE + 5)]
+    assert "(undated.2.md)" in files["editions/undated.md"]
