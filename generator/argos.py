@@ -264,7 +264,6 @@ class TranslationModel:
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
         # Batches of up to 32, but small jobs (a retry of a few sentences) split so every replica works.
         size = max(1, min(32, -(-len(tokens) // threads)))
-        translator = self.translator(threads)
         if decoding.sampling_topk > 1:
             import ctranslate2
 
@@ -272,6 +271,8 @@ class TranslationModel:
             # seed takes a new one, and a single replica samples the batches in order.
             ctranslate2.set_random_seed(26)
             translator = self._load(1)
+        else:
+            translator = self.translator(threads)
         options = {**decoding.options(), "max_batch_size": 0, "use_vmap": self.shortlist}
         pending = []
         try:
