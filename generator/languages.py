@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,12 +241,16 @@ def is_styled_headline(text: str) -> bool:
 
 
 @functools.cache
-def _stemmer(language: str):
-    """The language's Snowball stemmer (NLTK, no data files), else the word as it is."""
-    from nltk.stem.snowball import SnowballStemmer
+def stemmer(language: str) -> Callable[[str], str]:
+    """The language's stemmer (sumy's: Snowball for most, no data files), remembering each word's
+    stem (news reuses its vocabulary); where sumy has none, the word in lower case."""
+    from sumy.nlp.stemmers import Stemmer
 
-    name = ENGLISH_NAMES.get(language)
-    return SnowballStemmer(name).stem if name in SnowballStemmer.languages else (lambda word: word)
+    try:
+        stem = Stemmer(ENGLISH_NAMES[language])
+    except (KeyError, LookupError):
+        return str.lower
+    return functools.lru_cache(maxsize=200_000)(stem)
 
 
 @dataclass(frozen=True)
@@ -263,7 +268,7 @@ class WrittenCase:
         spellings = self.spellings.get(word.lower())
         if spellings:
             return spellings.most_common(1)[0][0]
-        stem = _stemmer(self.language)
+        stem = stemmer(self.language)
         wanted = stem(word.lower())
         lower = sum((times if spelling[0].islower() else -times)
                     for key, spellings in self.spellings.items() if key[:3] == wanted[:3] and stem(key) == wanted

@@ -49,7 +49,7 @@ from .cache import Cache, cache_key
 from .entities import MAX_TAGS, OUTLETS, collection_aliases, display_name, find_entities, fold, is_place, topics
 from .entities import safe_tag as _safe_name
 from .faults import failed, result_or_failure
-from .languages import ENGLISH_NAMES, PIVOT, split_words, stop_words
+from .languages import PIVOT, split_words, stemmer, stop_words
 from .records import LocalizedArticle, Problem, Summary
 from .translate import Translator
 
@@ -108,18 +108,6 @@ class Digest:
     """Per story of two articles or more: its summary, as (article slug, index of one of that
     article's summary sentences), in the order shown. The same in every language: each site
     shows that article's sentence as localized (translated by the translate stage)."""
-
-
-@functools.cache
-def _stemmer(language: str):
-    """The language's stemmer, remembering each word's stem (news reuses its vocabulary)."""
-    from sumy.nlp.stemmers import Stemmer
-
-    try:
-        stemmer = Stemmer(ENGLISH_NAMES.get(language, language))
-    except LookupError:
-        return str.lower
-    return functools.lru_cache(maxsize=200_000)(stemmer)
 
 
 def _terms(text: str, language: str, stem, words: Callable[[str], list[str]] = split_words) -> Counter:
@@ -220,8 +208,8 @@ def _evidence(title: str, text: str, language: str, source_name: str) -> dict[st
 
 def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str] | dict[str, str]]:
     article = item.article
-    return {"terms": dict(_terms(_pivot_text(item), item.language, _stemmer(item.language))),
-            "words": dict(_terms(f"{article.title} {article.text}", article.language, _stemmer(article.language),
+    return {"terms": dict(_terms(_pivot_text(item), item.language, stemmer(item.language))),
+            "words": dict(_terms(f"{article.title} {article.text}", article.language, stemmer(article.language),
                                  _TEXT_WORD.findall)),
             "evidence": _evidence(article.title, article.text, article.language, article.source_name),
             "days": stated_days(f"{article.title}\n{article.text}", article.language),
@@ -554,7 +542,7 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
 
 
 def _content_words(sentence: str, language: str) -> Counter:
-    return _terms(sentence, language, _stemmer(language))
+    return _terms(sentence, language, stemmer(language))
 
 
 def story_summary(items: list[LocalizedArticle]) -> tuple[tuple[str, int], ...]:

@@ -22,7 +22,7 @@ from . import settings
 from .cache import Cache, cache_key
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import failed, result_or_failure
-from .languages import ENGLISH_NAMES, LANGUAGES, OfflineTokenizer, stop_words, word_count
+from .languages import ENGLISH_NAMES, LANGUAGES, OfflineTokenizer, stemmer, stop_words, word_count
 from .progress import SILENT, Progress
 from .records import Article, Problem, Summary
 
@@ -37,15 +37,6 @@ def sumy_knows(language: str) -> bool:
     """Whether sumy has a stemmer and stop words for the language (else words are compared
     as written and the summary is the lead sentences: see ``select_sentences``)."""
     return language in ENGLISH_NAMES and bool(stop_words(language))
-
-
-def _stemmer(language: str):
-    from sumy.nlp.stemmers import Stemmer, null_stemmer
-
-    try:
-        return Stemmer(ENGLISH_NAMES[language])
-    except (KeyError, LookupError):
-        return null_stemmer  # sumy has no stemmer for it: words are compared as written
 
 
 # The default summarizer, "lead": news puts what matters first, so the first sentences
@@ -280,7 +271,7 @@ class SumySummarizer(Summarizer):
         import importlib
 
         module, name = self.sumy_class.rsplit(".", 1)
-        summarizer = getattr(importlib.import_module(f"sumy.summarizers.{module}"), name)(_stemmer(language))
+        summarizer = getattr(importlib.import_module(f"sumy.summarizers.{module}"), name)(stemmer(language))
         summarizer.stop_words = stop_words(language)
         return summarizer
 
@@ -301,7 +292,7 @@ class EdmundsonSummarizer(SumySummarizer):
         from sumy.summarizers.edmundson import EdmundsonSummarizer as Edmundson
 
         # Title and location methods need no hand-made cue-word lists.
-        summarizer = Edmundson(_stemmer(language), cue_weight=0.0, key_weight=0.0, title_weight=1.0,
+        summarizer = Edmundson(stemmer(language), cue_weight=0.0, key_weight=0.0, title_weight=1.0,
                                location_weight=1.0)
         summarizer.null_words = stop_words(language)
         return summarizer
