@@ -3,9 +3,8 @@
 - **Events (stories).** Two articles are compared by the TF-IDF cosine of their texts and by
   the named entities and figures of their own text (generator/entities.py: aliases merged,
   countries by CLDR code, so a Portuguese and an English article name "EUA" and "US" alike). The
-  texts are the articles' own whole texts (their ``SPECIFIC_WORDS`` heaviest words: an event's
-  reports share its details, a thread's other events only its background) when the two are in
-  one language, else their title and summary in one pivot language (English when it is a site
+  texts are the articles' own whole texts (every word but the commonest: an event's reports share
+  its details, a thread's other events only its background) when the two are in one language, else their title and summary in one pivot language (English when it is a site
   language, else the default one: every article has a summary there, original or translated).
   The pair's score is ``(1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * entities``; a pair that
   shares no specific evidence (an entity few articles name, or a figure) scores 0: generic words
@@ -60,7 +59,6 @@ RELATED_THRESHOLD = EVENT_THRESHOLD  # bench/related.py's name for it
 ENTITY_WEIGHT: float = _RULES["entity_weight"]
 UNDATED_MARGIN: float = _RULES["undated_margin"]
 STATED_DAY_MARGIN: float = _RULES["stated_day_margin"]
-SPECIFIC_WORDS: int = _RULES["specific_words"]
 COMMON_ENTITY_SHARE: float = _RULES["common_entity_share"]
 MAX_RELATED: int = _RULES["max_related"]
 STORY_DAYS: int = _RULES["story_days"]
@@ -314,13 +312,12 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     # notice, a fixture), a pair's text stands in for the entities it cannot share.
     rare = max(3, n // 200)
     rare_pairs = _dot_products(term_vectors, days, lambda df: 2 <= df <= rare, term_frequency)
-    # Two articles in one language are compared by their whole texts (an event's reports share
-    # its details throughout, a thread's other events share only its background): by the
-    # SPECIFIC_WORDS heaviest words of each, which are its details and cost no more to compare
-    # than a summary; across languages, by their summaries in the pivot language.
+    # Two articles in one language are compared by their whole texts (an event's reports share its
+    # details throughout, a thread's other events share only its background: all of a text's words
+    # told the labelled events apart better than its 20, 50 or 100 heaviest); across languages, by
+    # their summaries in the pivot language.
     word_vectors, word_frequency = _weighted([f["words"] for f in features], lambda df: True)
-    word_vectors = [_unit(dict(sorted(((t, w) for t, w in vector.items() if word_frequency[t] <= too_common),
-                                      key=lambda pair: (-pair[1], pair[0]))[:SPECIFIC_WORDS]))
+    word_vectors = [_unit({t: w for t, w in vector.items() if word_frequency[t] <= too_common})
                     for vector in word_vectors]
     undated = [item.article.date_is_stand_in for item in items]
     stated = [tuple(f["days"]) for f in features]

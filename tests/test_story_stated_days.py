@@ -24,7 +24,9 @@ ARREST = ("A Polícia Federal prendeu o empresário Joaquim Barreto Nunes em Cam
           "Campinas. A defesa de Joaquim Barreto Nunes disse que vai recorrer.")
 REPORT = ("O empresário Joaquim Barreto Nunes foi preso {day} pela Polícia Federal em Campinas. A Operação Ferrugem "
           "apura desvios de R$ 48,7 milhões em contratos da Prefeitura de Campinas. Advogados do empresário "
-          "criticaram a prisão e falaram em abuso. O prefeito não comentou o caso.")
+          "criticaram a prisão e falaram em abuso. O prefeito não comentou o caso, e vereadores da oposição pediram "
+          "uma comissão de inquérito na Câmara Municipal. Moradores do bairro acompanharam a "
+          "movimentação diante do prédio, no centro da cidade, durante toda a manhã.")
 
 
 def _pair(first_day, second_day, date=None):
