@@ -4,8 +4,9 @@
   the named entities and figures of their own text (generator/entities.py: aliases merged,
   countries by CLDR code, so a Portuguese and an English article name "EUA" and "US" alike). The
   texts are the articles' own whole texts (every word but the commonest: an event's reports share
-  its details, a thread's other events only its background) when the two are in one language, else their title and summary in one pivot language (English when it is a site
-  language, else the default one: every article has a summary there, original or translated).
+  its details, a thread's other events only its background) when the two are in one language,
+  else their title and summary in one pivot language (English when it is a site language, else
+  the default one: every article has a summary there, original or translated).
   The pair's score is ``(1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * entities``; a pair that
   shares no specific evidence (an entity few articles name, or a figure) scores 0: generic words
   ("profits", "shares") do not make an event. Only articles at most ``STORY_DAYS`` apart are
