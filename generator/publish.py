@@ -148,12 +148,20 @@ def root_index(languages: list[str]) -> str:
 """
 
 
+ARTICLE_PAGES = "articles/{*/index,*}.html"
+"""The pages Pagefind reads: the article pages, ``articles/<slug>/index.html`` with directory
+URLs and ``articles/<slug>.html`` without (``use_directory_urls: false`` in mkdocs.yml). Only
+they mark text ``data-pagefind-body`` (theme/partials/content.html), so the index is the one
+reading every page gives, for less memory and time (at 30,000 articles 2,081 -> 1,670 MB)."""
+
+
 def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
     """Pagefind's index of one language site, in ``site/pagefind/``. The language is forced:
     the page's ``<html lang>`` is Material's interface language, English where Material has
     no translation, and the stemmer must be the articles' language."""
     return subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", lang, "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", ARTICLE_PAGES,
+         "--force-language", lang, "--silent"],
         capture_output=True, text=True,
     )
 
