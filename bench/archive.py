@@ -132,7 +132,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def search_downloads(site: Path, languages: list[str]) -> dict[str, tuple[int, int, float]]:
-    """Per language and query: bytes fetched from pagefind/, results, seconds to the first result."""
+    """Per language and query: bytes fetched from pagefind/ (the newest shard's index, all a first
+    search loads; older shards' folders are pagefind-<n>/, searched on request), results,
+    seconds to the first result."""
     import time
 
     from playwright.sync_api import sync_playwright

@@ -19,6 +19,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,16 @@ English and Portuguese: Material's and Pagefind's files 0.5 MB in 14 files, then
 2.6 files per article (its page, its search fragment, its share of the lists and the index)."""
 
 
+def search_folder(shard: int) -> str:
+    """The folder, in a language site, of its search shard ``shard`` (publish.index_search):
+    ``pagefind`` for shard 0, the newest articles, the index a search loads first."""
+    return "pagefind" if shard == 0 else f"pagefind-{shard}"
+
+
+def is_search_folder(name: str) -> bool:
+    return re.fullmatch(r"pagefind(-[1-9][0-9]*)?", name) is not None
+
+
 def _article_page(relative: tuple[str, ...]) -> bool:
     """``<lang>/articles/<slug>/index.html``: an article's page (render.py's layout)."""
     return (len(relative) == 4 and relative[1] == "articles" and relative[3] == "index.html"
@@ -66,7 +77,7 @@ def measure(site_dir: Path) -> SiteUsage:
     total = files = pages = page_bytes = fragments = fragment_bytes = fixed_bytes = fixed_files = 0
     for folder, _, names in os.walk(site_dir):
         relative = Path(folder).relative_to(site_dir).parts
-        is_fragment_folder = relative[1:] == ("pagefind", "fragment")
+        is_fragment_folder = len(relative) == 3 and is_search_folder(relative[1]) and relative[2] == "fragment"
         for name in names:
             size = os.stat(os.path.join(folder, name)).st_size
             total, files = total + size, files + 1

@@ -177,6 +177,12 @@ class Config:
         0, "Keep the published site within this many files (0: no budget), e.g. 20000 for Cloudflare Pages; the "
         "same retention rule as site_budget_bytes.", check=_at_least(0),
     )
+    search_shard_articles: int = _option(
+        10_000, "A language's search index is cut into shards of this many article pages, newest first: a "
+        "search covers the newest shard and offers the older ones on request, so Pagefind's memory and a "
+        "first search's download stay bounded as the archive grows (a site this small has one index).",
+        check=_at_least(1),
+    )
 
     def path(self, value: Path) -> Path:
         """Resolve one of the path options against the project folder (symbolic links too)."""

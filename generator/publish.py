@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
         # Titled here, not taken from each page: a build in place reads only the changed pages.
         "nav": [{message(lang, key): page} for key, page in NAV],
         "extra": {
+            "search_older": message(lang, "older"),  # the search's button to older articles
             "alternate": [
                 {"name": language_title(other, other), "link": f"../{other}/", "lang": other}
                 for other in languages
@@ -154,24 +156,82 @@ URLs and ``articles/<slug>.html`` without (``use_directory_urls: false`` in mkdo
 they mark text ``data-pagefind-body`` (theme/partials/content.html), so the index is the one
 reading every page gives, for less memory and time (at 30,000 articles 2,081 -> 1,670 MB)."""
 
+SHARDS_FILE = "shards.json"
+"""In a language's first search folder: the folders of its older shards, newest first, which
+the search UI (theme/assets/javascripts/polydigest-search.js) offers to search on request."""
 
-def index_search(site: Path, lang: str) -> subprocess.CompletedProcess:
-    """Pagefind's index of one language site, in ``site/pagefind/``. The language is forced:
-    the page's ``<html lang>`` is Material's interface language, English where Material has
-    no translation, and the stemmer must be the articles' language."""
-    return subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", ARTICLE_PAGES,
-         "--force-language", lang, "--silent"],
-        capture_output=True, text=True,
-    )
+
+def articles_newest_first(docs: Path) -> list[str]:
+    """A language's article pages (their Markdown, relative to ``docs``), newest first: by the
+    date in their front matter (render.render_post writes it; it is what marks an article
+    page), then by slug, descending."""
+    dated = []
+    for page in (docs / "articles").glob("*.md"):
+        with page.open(encoding="utf-8") as markdown:
+            for line in itertools.islice(markdown, 1, None):  # after the front matter's opening "---"
+                if line.rstrip("\n") == "---":
+                    break
+                if line.startswith("date: "):
+                    dated.append((line[len("date: "):].strip(), page.stem))
+                    break
+    return [f"articles/{slug}.md" for _, slug in sorted(dated, reverse=True)]
+
+
+def search_shards(docs: Path, shard_articles: int) -> list[list[str]]:
+    """A language's article pages in blocks of ``shard_articles``, the newest first; one block
+    (empty when there are no articles) when they fit in one."""
+    pages = articles_newest_first(docs)
+    return [pages[start:start + shard_articles] for start in range(0, len(pages), shard_articles)] or [[]]
+
+
+@contextlib.contextmanager
+def _pages_only(site: Path, pages: list[str], directory_urls: bool, work_dir: Path) -> Iterator[Path]:
+    """A folder next to ``site`` holding only ``pages`` of it (hard links, at their paths in
+    the site): one shard for Pagefind to read. (A glob naming the pages fails above ~270 KB,
+    ~9,000 pages.) Deleted afterwards without waiting, as a previous site is (``_retire``)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-shard-", dir=site.parent))
+    paths.mark(folder)  # a leftover of a killed build is removed by the next
+    try:
+        for page in pages:
+            output = page_output(page, directory_urls)
+            (folder / output).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site / output, folder / output)
+        yield folder
+    finally:
+        _retire(folder, work_dir)
+
+
+def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls: bool, work_dir: Path
+                 ) -> subprocess.CompletedProcess:
+    """Pagefind's index of one language site, one bundle per shard of its article pages (as
+    ``search_shards`` cuts them) in ``site/<budget.search_folder(shard)>/``: Pagefind's memory
+    grows with the pages it reads, so a run per shard bounds it. One shard is read from the
+    site itself. The language is forced: the page's ``<html lang>`` is Material's interface
+    language, English where Material has no translation, and the stemmer must be the
+    articles' language."""
+    for shard, pages in enumerate(shards):
+        pages_only = contextlib.nullcontext(site) if len(shards) == 1 else \
+            _pages_only(site, pages, directory_urls, work_dir)
+        with pages_only as root:
+            indexing = subprocess.run(
+                [sys.executable, "-m", "pagefind", "--site", str(root), "--glob", ARTICLE_PAGES,
+                 "--output-path", str(site / budget.search_folder(shard)), "--force-language", lang, "--silent"],
+                capture_output=True, text=True,
+            )
+        if indexing.returncode != 0:
+            return indexing
+    older = [budget.search_folder(shard) for shard in range(1, len(shards))]
+    (site / budget.search_folder(0) / SHARDS_FILE).write_text(json.dumps(older))
+    return indexing
 
 
 UNUSED_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "assets/javascripts/*.map",
                 "assets/stylesheets/*.map", "pagefind/pagefind-ui.*", "pagefind/pagefind-component-ui.*",
-                "pagefind/pagefind-modular-ui.*", "pagefind/pagefind-worker.js")
+                "pagefind/pagefind-modular-ui.*", "pagefind/pagefind-worker.js", "pagefind-*/*.js", "pagefind-*/*.css")
 """What Material and Pagefind copy into every language site that a polydigest page never loads:
 lunr's search (Pagefind replaces it), source maps, Pagefind's own UIs (polydigest-search.js
-is the UI) and its worker (searches run in the page). ~2.8 MB in ~45 files per language."""
+is the UI) and its worker (searches run in the page). ~2.8 MB in ~45 files per language. An
+older shard's scripts too: the first shard's pagefind.js searches every shard."""
 
 
 def remove_unused_files(site: Path) -> None:
@@ -188,7 +248,9 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
     """One language: a fresh build, or (with ``current``, the language's current site) a build
     in place over a copy of it, where the pages whose Markdown is ``gone`` are removed."""
     if current is not None:
-        shutil.copytree(current, site, copy_function=copy, ignore=shutil.ignore_patterns("pagefind"))
+        shutil.copytree(current, site, copy_function=copy,  # not the search shards: Pagefind makes them anew
+                        ignore=lambda folder, names: [name for name in names if budget.is_search_folder(name)]
+                        if Path(folder) == current else [])
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
     # folder variables should anything have set them.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
@@ -249,10 +311,12 @@ def _copy_for_in_place(parent: dict) -> Callable[[str, str], object]:
     return shutil.copy2
 
 
-def page_output(page: str) -> Path:
-    """Where MkDocs writes a Markdown page (directory URLs), relative to the site."""
+def page_output(page: str, directory_urls: bool = True) -> Path:
+    """Where MkDocs writes a Markdown page, relative to the site (``use_directory_urls``)."""
     relative = Path(page).with_suffix("")
-    return relative.parent / "index.html" if relative.name == "index" else relative / "index.html"
+    if not directory_urls or relative.name == "index":
+        return relative.with_suffix(".html")
+    return relative / "index.html"
 
 
 def remove_stale_pages(site: Path, gone: list[str]) -> None:
@@ -305,8 +369,9 @@ def site_is_current(config: Config, languages: list[str]) -> bool:
 def publish(config: Config, languages: list[str], progress: Progress = SILENT) -> list[str]:
     """Build every changed language into a fresh folder and swap it in as ``site_dir``.
 
-    A language whose inputs did not change since the last successful build is carried
-    over from the current site (hard links, no copy). One whose Markdown changed but not
+    A language whose inputs (and ``search_shard_articles``) did not change since the last
+    successful build is carried over from the current site (hard links, no copy). One whose
+    Markdown or shard size changed but not
     its setup (``setup_fingerprint``) starts from a copy of its current site, and MkDocs
     rebuilds only the pages whose Markdown is newer than their HTML (write_tree leaves
     unchanged files untouched); stale pages are removed. Anything else is built afresh.
@@ -323,20 +388,21 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
         if paths.is_claimed(stale):  # left by a killed build (we hold the build lock), or not yet removed
             shutil.rmtree(stale, ignore_errors=True)
     parent = read_parent(config.path(config.mkdocs_config))
+    directory_urls = parent.get("use_directory_urls", True) is not False
     state: dict[str, dict] = {}
     plans: dict[str, str] = {}  # language -> "keep", "in place" or "afresh"
     for lang in languages:
         derived = derived_config(config, parent, lang, languages, site_dir)
         docs = config.path(config.docs_dir) / lang
         state[lang] = {"setup": setup_fingerprint(config, derived), "docs": docs_fingerprint(docs),
-                       "pages": markdown_pages(docs)}
+                       "pages": markdown_pages(docs), "search_shard_articles": config.search_shard_articles}
         before: dict = previous[lang] if isinstance(previous.get(lang), dict) else {}
         if not ((site_dir / lang / "index.html").is_file() and before.get("setup") == state[lang]["setup"]):
             plans[lang] = "afresh"
-        elif before.get("docs") == state[lang]["docs"]:
+        elif all(before.get(key) == state[lang][key] for key in ("docs", "search_shard_articles")):
             plans[lang] = "keep"
         else:  # in place only with directory URLs, the layout page_output knows
-            plans[lang] = "in place" if parent.get("use_directory_urls", True) is not False else "afresh"
+            plans[lang] = "in place" if directory_urls else "afresh"
     index = root_index(languages)
     if set(plans.values()) == {"keep"} and (site_dir / "index.html").is_file() \
             and (site_dir / "index.html").read_text() == index:
@@ -369,7 +435,8 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
         # Pagefind after every MkDocs build, one language at a time with nothing else running: it
         # uses more than one core already and ~880 MB at 10,000 articles (two MkDocs ~340 MB each).
         for done, (lang, *_) in enumerate([] if failures else to_build, 1):
-            indexing = index_search(building / lang, lang)
+            shards = search_shards(config.path(config.docs_dir) / lang, config.search_shard_articles)
+            indexing = index_search(building / lang, lang, shards, directory_urls, work_dir)
             if indexing.returncode != 0:
                 failures.append(f"[{lang}] search indexing failed:\n{(indexing.stdout + indexing.stderr).strip()}")
             remove_unused_files(building / lang)

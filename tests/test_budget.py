@@ -139,3 +139,17 @@ def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_m
         assert "m01-0 report (m01-0.txt)" in january.lower()  # still listed: its title and source
     assert budget.measure(site) == usage
     assert json.loads((config.path(config.work_dir) / budget.USAGE_FILE).read_text()) == dataclasses.asdict(usage)
+
+
+def test_every_search_shards_fragments_count_as_the_articles(tmp_path):
+    """An article's search fragment is in its shard's folder (publish.index_search): the
+    newest shard's pagefind/ or an older one's pagefind-<n>/; Pagefind's scripts are fixed."""
+    site = tmp_path / "site"
+    files = {"en/articles/a1/index.html": 100, "en/articles/a2/index.html": 100, "en/pagefind/pagefind.js": 40,
+             "en/pagefind/fragment/a1.pf_fragment": 10, "en/pagefind-1/fragment/a2.pf_fragment": 10,
+             "en/pagefind-1/pagefind-entry.json": 5, "en/pagefind-x/fragment/other.pf_fragment": 1}
+    for path, size in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(b"x" * size)
+    assert budget.measure(site) == budget.SiteUsage(bytes=266, files=7, article_pages=2, article_bytes=220,
+                                                    article_files=4, fixed_bytes=40, fixed_files=1)

@@ -5,7 +5,10 @@
 // page load. Keys as in Material: "/", "s" or "f" open the search, Escape closes it, arrow
 // keys move through the results, Enter opens one. The header's search button (a label
 // Material's CSS styles) opens it with Enter or Space too, says whether it is open
-// (aria-expanded), and gets the focus back when Escape closes the search.
+// (aria-expanded), and gets the focus back when Escape closes the search. A large archive's
+// index is cut into shards, newest articles first (publish.index_search): a search covers the
+// first, and a button after its results ("Older") searches the next shard and adds its
+// results to the list; each shard is fetched only when asked for.
 (function () {
   "use strict";
   var button = document.querySelector("[data-pd-search-button]");
@@ -39,6 +42,8 @@
     required: "" });
   var meta = element("div", { "class": "md-search-result__meta", "aria-live": "polite" }, [texts.pdPlaceholder]);
   var list = element("ol", { "class": "md-search-result__list", role: "presentation" });
+  var olderButton = element("button", { type: "button", "class": "md-button" }, [texts.pdOlder]);
+  var older = element("div", { "class": "md-typeset pd-search-older", hidden: "" }, [olderButton]);
   // not name="search": Material would fetch its lunr index for a form of that name
   var form = element("form", { "class": "md-search__form" }, [
     input,
@@ -53,22 +58,36 @@
       form,
       element("div", { "class": "md-search__output" }, [
         element("div", { "class": "md-search__scrollwrap", tabindex: "0", "data-md-scrollfix": "" }, [
-          element("div", { "class": "md-search-result" }, [meta, list])])])])]);
+          element("div", { "class": "md-search-result" }, [meta, list, older])])])])]);
   button.after(root);
   var base = new URL(texts.pdBase + "/", window.location.href);
+  // noWorker: searching in the page's own thread spares the reader pagefind-worker.js
+  // (41 KB, a seventh of a first search's download at 10,000 articles).
+  var OPTIONS = { baseUrl: base.pathname, excerptLength: 24, highlightParam: "h", noWorker: true };
   var pagefind = null;
+  var olderFolders = null; // the older shards' folders, newest first (pagefind/shards.json)
+  var olderShards = {}; // folder -> its Pagefind instance, made by the first shard's pagefind.js
   var shown = 10;
 
   function engine() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (module) {
-        // noWorker: searching in the page's own thread spares the reader pagefind-worker.js
-        // (41 KB, a seventh of a first search's download at 10,000 articles).
-        return module.options({ baseUrl: base.pathname, excerptLength: 24, highlightParam: "h", noWorker: true })
-          .then(function () { return module; });
+        return module.options(OPTIONS).then(function () { return module; });
       });
+      olderFolders = fetch(new URL("pagefind/shards.json", base).href)
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .catch(function () { return []; });
     }
     return pagefind;
+  }
+
+  function olderShard(folder) {
+    if (!olderShards[folder]) {
+      olderShards[folder] = engine().then(function (module) {
+        return module.createInstance(Object.assign({ basePath: new URL(folder + "/", base).pathname }, OPTIONS));
+      });
+    }
+    return olderShards[folder];
   }
 
   // Only Pagefind's <mark> survives: any other "<" becomes text.
@@ -81,26 +100,59 @@
     return n === 1 ? texts.pdOne : texts.pdOther.replace("#", String(n));
   }
 
-  function show(results, total) {
+  function resultItem(result) {
+    var item = document.createElement("li");
+    item.className = "md-search-result__item";
+    var link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = result.url;
+    link.tabIndex = -1;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var title = document.createElement("h1");
+    title.textContent = (result.meta && result.meta.title) || result.url;
+    var text = document.createElement("p");
+    text.innerHTML = excerptHtml(result.excerpt || "");
+    article.append(title, text);
+    link.append(article);
+    item.append(link);
+    return item;
+  }
+
+  // The query shown, its results' count and the older shards left to search for it.
+  var shownQuery = null;
+
+  function offerOlder() {
+    older.hidden = !(shownQuery && shownQuery.folders.length);
+  }
+
+  function show(query, results, total, folders) {
+    shownQuery = { query: query, total: total, folders: folders };
     meta.textContent = count(total);
-    list.replaceChildren.apply(list, results.map(function (result) {
-      var item = document.createElement("li");
-      item.className = "md-search-result__item";
-      var link = document.createElement("a");
-      link.className = "md-search-result__link";
-      link.href = result.url;
-      link.tabIndex = -1;
-      var article = document.createElement("article");
-      article.className = "md-search-result__article md-typeset";
-      var title = document.createElement("h1");
-      title.textContent = (result.meta && result.meta.title) || result.url;
-      var text = document.createElement("p");
-      text.innerHTML = excerptHtml(result.excerpt || "");
-      article.append(title, text);
-      link.append(article);
-      item.append(link);
-      return item;
-    }));
+    list.replaceChildren.apply(list, results.map(resultItem));
+    offerOlder();
+  }
+
+  // The next older shard's results after the list; the keyboard's focus goes to the first.
+  function searchOlder() {
+    var searched = shownQuery;
+    if (!searched || !searched.folders.length || searched.searching) return;
+    searched.searching = true;
+    olderShard(searched.folders[0]).then(function (shard) { return shard.search(searched.query); }).then(function (found) {
+      return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); })).then(function (data) {
+        if (searched !== shownQuery) return;
+        searched.total += found.results.length;
+        searched.folders = searched.folders.slice(1);
+        meta.textContent = count(searched.total);
+        var items = data.map(resultItem);
+        list.append.apply(list, items);
+        offerOlder();
+        if (items.length) items[0].firstChild.focus();
+        else if (older.hidden) input.focus();
+      });
+    }).catch(function (error) {
+      console.warn("polydigest search:", error);
+    }).then(function () { searched.searching = false; });
   }
 
   var asked = 0;
@@ -108,15 +160,18 @@
     var query = input.value.trim();
     var ask = ++asked;
     if (!query) {
+      shownQuery = null;
       meta.textContent = texts.pdPlaceholder;
       list.replaceChildren();
+      offerOlder();
       return;
     }
     engine().then(function (module) { return module.debouncedSearch(query, {}, 120); }).then(function (found) {
       if (!found || ask !== asked) return null; // a newer keystroke took over
-      return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); })).then(function (data) {
-        if (ask === asked) show(data, found.results.length);
-      });
+      return Promise.all([olderFolders, Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }))])
+        .then(function (done) {
+          if (ask === asked) show(query, done[1], found.results.length, done[0]);
+        });
     }).catch(function (error) {
       meta.textContent = texts.pdNone;
       console.warn("polydigest search:", error);
@@ -155,7 +210,8 @@
   }
 
   function move(step) {
-    var links = Array.prototype.slice.call(list.querySelectorAll("a.md-search-result__link"));
+    var links = Array.prototype.slice.call(
+      root.querySelectorAll("a.md-search-result__link, .pd-search-older:not([hidden]) button"));
     if (!links.length) return;
     var at = links.indexOf(document.activeElement);
     var next = at < 0 ? (step > 0 ? 0 : links.length - 1) : at + step;
@@ -164,6 +220,7 @@
   }
 
   input.addEventListener("input", search);
+  olderButton.addEventListener("click", searchOlder);
   input.addEventListener("focus", function () { setOpen(true); engine(); });
   form.addEventListener("reset", function () { setTimeout(search, 0); });
   form.addEventListener("submit", function (event) {
