@@ -179,7 +179,11 @@ def articles_newest_first(docs: Path) -> list[str]:
 
 def search_shards(docs: Path, shard_articles: int) -> list[list[str]]:
     """A language's article pages in blocks of ``shard_articles``, the newest first; one block
-    (empty when there are no articles) when they fit in one."""
+    (empty when there are no articles) when they fit in one. Their dates are read only when
+    they do not: one shard is indexed from the site as it is, in no order."""
+    pages = [f"articles/{page.name}" for page in (docs / "articles").glob("*.md")]
+    if len(pages) <= shard_articles:
+        return [pages]
     pages = articles_newest_first(docs)
     return [pages[start:start + shard_articles] for start in range(0, len(pages), shard_articles)] or [[]]
 

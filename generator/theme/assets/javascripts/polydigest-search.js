@@ -126,6 +126,11 @@
     older.hidden = !(shownQuery && shownQuery.folders.length);
   }
 
+  // The data (title, address, excerpt) of the results shown of a search's ``found``.
+  function firstResults(found) {
+    return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }));
+  }
+
   function show(query, results, total, folders) {
     shownQuery = { query: query, total: total, folders: folders };
     meta.textContent = count(total);
@@ -139,7 +144,7 @@
     if (!searched || !searched.folders.length || searched.searching) return;
     searched.searching = true;
     olderShard(searched.folders[0]).then(function (shard) { return shard.search(searched.query); }).then(function (found) {
-      return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); })).then(function (data) {
+      return firstResults(found).then(function (data) {
         if (searched !== shownQuery) return;
         searched.total += found.results.length;
         searched.folders = searched.folders.slice(1);
@@ -168,7 +173,7 @@
     }
     engine().then(function (module) { return module.debouncedSearch(query, {}, 120); }).then(function (found) {
       if (!found || ask !== asked) return null; // a newer keystroke took over
-      return Promise.all([olderFolders, Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }))])
+      return Promise.all([olderFolders, firstResults(found)])
         .then(function (done) {
           if (ask === asked) show(query, done[1], found.results.length, done[0]);
         });
