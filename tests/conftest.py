@@ -216,11 +216,12 @@ def write_docs(project: Path, overrides: dict | None = None):
     return core.write_docs(load_config(project, overrides), SILENT)
 
 
-def search_documents(language_site: Path) -> list[dict]:
-    """What Pagefind indexed in one language site: its fragments, one per page (url,
-    content, meta.title), read back from the gzipped files a browser downloads."""
+def search_documents(language_site: Path, folder: str = "pagefind") -> list[dict]:
+    """What Pagefind indexed in one language site (in one search shard's ``folder``): its
+    fragments, one per page (url, content, meta.title), read back from the gzipped files a
+    browser downloads."""
     documents = []
-    for fragment in sorted((language_site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((language_site / folder / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         documents.append(json.loads(data.removeprefix(b"pagefind_dcd")))
     return documents

@@ -4,7 +4,6 @@ covers the newest shard, the "Older" button after its results searches the next 
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from pathlib import Path
@@ -27,9 +26,7 @@ def _page(site: Path, path: str, template: str) -> None:
 
 def _shard_slugs(site: Path, folder: str) -> list[str]:
     """The slugs of the articles in one shard's bundle, read back from its fragments."""
-    urls = [json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-            for fragment in (site / folder / "fragment").glob("*.pf_fragment")]
-    return sorted(url.split("/")[2].removesuffix(".html") for url in urls)
+    return sorted(document["url"].split("/")[2].removesuffix(".html") for document in search_documents(site, folder))
 
 
 def test_pagefind_reads_the_article_pages_in_both_url_layouts(tmp_path):
