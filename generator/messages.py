@@ -42,7 +42,7 @@ MESSAGES = {
     "story_articles": "Articles of this story",
     "thread_title": "Timeline: {subject}",
     "thread_intro": "The events of this ongoing story, oldest first; each links to its newest article.",
-    "thread_link": "Timeline: {count} events",
+    "thread_link": "Timeline of this subject",
     "editions_title": "Daily editions",
     "editions_intro": "The stories of each day, newest day first.",
     "edition_title": "Edition of {date}",

@@ -382,7 +382,8 @@ def _event_day(group: list[LocalizedArticle]) -> dt.date | None:
 
 def story_links(digest: Digest, by_slug: dict[str, LocalizedArticle], lang: str) -> dict[str, list[tuple[str, str]]]:
     """Per article: (text, path from the language's root) of its story's summary page (a story
-    of two articles or more) and of its thread's timeline (a thread of two stories or more)."""
+    of two articles or more) and of its thread's timeline (a thread of two stories or more; the
+    link names no count of events, or every page of a thread would change as it grows)."""
     threads = _threads_shown(digest, by_slug)
     links: dict[str, list[tuple[str, str]]] = {}
     for story, group in _present_stories(digest, by_slug):
@@ -390,8 +391,7 @@ def story_links(digest: Digest, by_slug: dict[str, LocalizedArticle], lang: str)
         if len(group) > 1:
             found.append((label(lang, "story_summary"), f"{STORIES_DIR}/{story.id}.md"))
         if story.thread in threads:
-            found.append((label(lang, "thread_link", count=str(len(threads[story.thread]))),
-                          f"{THREADS_DIR}/{story.thread}.md"))
+            found.append((label(lang, "thread_link"), f"{THREADS_DIR}/{story.thread}.md"))
         if found:
             for item in group:
                 links[item.article.slug] = found
@@ -413,10 +413,11 @@ def _counted(group: list[LocalizedArticle], lang: str) -> str:
 
 
 def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequence[tuple[str, int]], lang: str,
-                      thread: tuple[str, int] | None = None) -> str:
+                      thread: str | None = None) -> str:
     """``stories/<id>.md``: a story of two articles or more: its summary across its articles
     (each sentence as this site shows it, followed by its outlet, linking to its article), its
-    articles, and its thread's timeline (``thread``: (id, number of stories))."""
+    articles, and a link to its thread's timeline (``thread``: its id). The link names no count of
+    events: an old page would change each time its thread grows (issue #29: the daily build)."""
     lead = group[0]
     by_slug = {item.article.slug: item for item in group}
     date = _event_day(group)
@@ -435,8 +436,7 @@ def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequ
     lines += ["", f"## {escape_text(label(lang, 'story_articles'))}", ""]
     lines += [f"{_dated_link(item, lang)} ({escape_text(_source_label(item))})" for item in group] + [""]
     if thread:
-        text = label(lang, "thread_link", count=str(thread[1]))
-        lines += [f"[{escape_text(text)}](../{THREADS_DIR}/{thread[0]}.md)", ""]
+        lines += [f"[{escape_text(label(lang, 'thread_link'))}](../{THREADS_DIR}/{thread}.md)", ""]
     return "\n".join(lines)
 
 
@@ -474,9 +474,9 @@ def render_story_pages(digest: Digest, by_slug: dict[str, LocalizedArticle], lan
     files = {}
     for story, group in _present_stories(digest, by_slug):
         if len(group) > 1:
-            thread = (story.thread, len(threads[story.thread])) if story.thread in threads else None
-            files[f"{STORIES_DIR}/{story.id}.md"] = render_story_page(
-                story, group, digest.summaries.get(story.id, ()), lang, thread)
+            thread = story.thread if story.thread in threads else None
+            files[f"{STORIES_DIR}/{story.id}.md"] = render_story_page(story, group, digest.summaries.get(story.id, ()),
+                                                                      lang, thread)
     for thread_id, events in threads.items():
         files.update(render_thread_page(thread_id, events, lang))
     return files

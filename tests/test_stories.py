@@ -380,7 +380,8 @@ def test_thread_timeline_story_page_and_their_links_in_every_language(monkeypatc
     assert len(thread.stories) == 4 and thread.stories[0] == "saga-0"
     story = next(s for s in digest.stories if "m-a" in s.slugs)
     assert story.thread == "saga-0" and story.id == "m-a"
-    for lang, word in (("en", "Timeline"), ("pt", "Cronologia")):
+    for lang, word, link in (("en", "Timeline", "Timeline of this subject"),
+                             ("pt", "Cronologia", "Cronologia deste assunto")):
         # In Portuguese, the merger's sentences are shown in English (as a failed translation would be).
         items = [dataclasses.replace(i, language=lang, original_sentences=tuple(range(len(i.sentences))))
                  if lang != "en" else i for i in [*saga, *merger, *FILLER]]
@@ -397,7 +398,7 @@ def test_thread_timeline_story_page_and_their_links_in_every_language(monkeypatc
         if lang == "pt":  # shown in the original language: marked so
             assert all(line.startswith('- <span lang="en">') for line in picked)
         home = files["index.md"]
-        assert "(stories/m-a.md)" in home and f"[{word}: 4 " in home and "(threads/saga-0.md)" in home
+        assert "(stories/m-a.md)" in home and f"[{link}](threads/saga-0.md)" in home and "(threads/saga-0.md)" in home
         for slug in ("m-a", "saga-1"):
             assert "(../threads/saga-0.md)" in files[f"articles/{slug}.md"]
         assert "(../stories/m-a.md)" in files["articles/m-b.md"]
@@ -409,6 +410,21 @@ def test_thread_timeline_story_page_and_their_links_in_every_language(monkeypatc
     files = _site([*saga, *merger, *FILLER], digest, "en")
     assert re.findall(r"articles/([\w-]+)\.md", files["threads/saga-0.md"]) == ["saga-1", "saga-2", "m-b"]
     assert re.findall(r"articles/([\w-]+)\.md", files["threads/saga-0.1.md"]) == ["saga-0", "saga-1", "saga-2"]
+
+
+def test_an_article_page_stays_the_same_when_its_thread_gains_an_event():
+    # The daily build re-renders (and MkDocs rebuilds) only pages whose Markdown changed: a count
+    # of events in the timeline link changed every page of a growing thread (issue #29).
+    saga = _saga()
+    merger = [_item("m-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 27), source_name="Gazette"),
+              _item("m-b", "Borealis buys Acme Steel", MERGER, dt.date(2024, 5, 28), source_name="Herald")]
+    three = stories.group_stories([*saga, *FILLER])
+    four = stories.group_stories([*saga, *merger, *FILLER])
+    assert [len(t.stories) for t in three.threads] == [3] and [len(t.stories) for t in four.threads] == [4]
+    before, after = _site([*saga, *FILLER], three, "en"), _site([*saga, *merger, *FILLER], four, "en")
+    for slug in ("saga-0", "saga-1", "saga-2"):
+        assert "(../threads/saga-0.md)" in before[f"articles/{slug}.md"]
+        assert before[f"articles/{slug}.md"] == after[f"articles/{slug}.md"]
 
 
 def test_story_summary_text_never_becomes_markup():
