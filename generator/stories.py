@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from . import settings
 from .cache import Cache, cache_key
 from .entities import MAX_TAGS, OUTLETS, collection_aliases, display_name, find_entities, fold, is_place, topics
@@ -217,25 +219,37 @@ def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str] | 
             "defined": _entities_of(article.title, article.text, article.language).defined}
 
 
+# Features are looked up and computed this many articles at a time, so that only one block's
+# whole-text word counts are held as dictionaries (a few KB an article; the collection's are kept
+# as arrays of word numbers: 30,000 articles' dictionaries were ~1 GB).
+FEATURES_BLOCK = 1000
+
+
 def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem]) -> list[dict]:
     """Each article's features, cached by its texts; an article whose features cannot be
-    found has none (and is in ``problems``)."""
+    found has none (and is in ``problems``). Its whole text's "words" are (word numbers, counts),
+    numbered in first-seen order across ``items``."""
     def compute(indices: list[str]) -> dict[str, dict | str]:
         return {i: result_or_failure(_features, items[int(i)]) for i in indices}
 
-    keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
-                              original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode()).hexdigest(),
-                              source=item.article.source_name, version=TERMS_VERSION,
-                              rules=settings.digest("stories", "language"))
-            for i, item in enumerate(items)}
-    found = cache.lookup(keys, compute) if cache else compute(list(keys))
+    vocabulary: dict[str, int] = {}
     features = []
-    for i, item in enumerate(items):
-        value = found[str(i)]
-        if isinstance(value, str):
-            _report(item, value, problems)
-            value = {"terms": {}, "words": {}, "evidence": {}, "days": [], "defined": {}}
-        features.append(value)
+    for start in range(0, len(items), FEATURES_BLOCK):
+        keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
+                                  original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode())
+                                  .hexdigest(), source=item.article.source_name, version=TERMS_VERSION,
+                                  rules=settings.digest("stories", "language"))
+                for i, item in enumerate(items[start:start + FEATURES_BLOCK], start)}
+        found = cache.lookup(keys, compute) if cache else compute(list(keys))
+        for name in keys:
+            value = found[name]
+            if isinstance(value, str):
+                _report(items[int(name)], value, problems)
+                value = {"terms": {}, "words": {}, "evidence": {}, "days": [], "defined": {}}
+            words = value["words"]
+            features.append({**value, "words": (
+                np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), np.int32, len(words)),
+                np.fromiter(words.values(), np.float64, len(words)))})
     return features
 
 
@@ -252,9 +266,38 @@ def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tupl
     return vectors, document_frequency
 
 
-def _unit(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-    return {k: w / norm for k, w in vector.items()}
+def _text_vectors(words: list[tuple[np.ndarray, np.ndarray]], too_common: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Unit TF-IDF vectors of whole texts ((word numbers, counts) each, as _features_of gives
+    them) over the words at most ``too_common`` of them use: (word numbers, weights)."""
+    numbers = [ids for ids, _ in words]
+    frequency = np.bincount(np.concatenate(numbers), minlength=1) if numbers else np.zeros(1, np.int64)
+    inverse = np.log(1 + len(words) / np.maximum(frequency, 1))
+    vectors = []
+    for ids, counts in words:
+        kept = frequency[ids] <= too_common
+        ids = ids[kept]
+        weights = (1 + np.log(counts[kept])) * inverse[ids]
+        vectors.append((ids, weights / (math.sqrt(weights @ weights) or 1.0)))
+    return vectors
+
+
+def _text_cosines(pairs: Iterable[tuple[int, int]], vectors: list[tuple[np.ndarray, np.ndarray]]
+                  ) -> dict[tuple[int, int], float]:
+    """The dot products of ``pairs`` of ``vectors`` (from _text_vectors): each first article's
+    vector spread over all the words once, the others' weights gathered from it."""
+    partners: dict[int, list[int]] = defaultdict(list)
+    for i, j in pairs:
+        partners[i].append(j)
+    size = 1 + max((int(ids.max()) for ids, _ in vectors if len(ids)), default=0)
+    spread = np.zeros(size)
+    cosines = {}
+    for i, others in partners.items():
+        ids, weights = vectors[i]
+        spread[ids] = weights
+        for j in others:
+            cosines[(i, j)] = float(spread[vectors[j][0]] @ vectors[j][1])
+        spread[ids] = 0.0
+    return cosines
 
 
 def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Callable[[int], bool],
@@ -294,6 +337,7 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
         return {}, []
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
+    _entities_of.cache_clear()  # the features hold what was needed of them (topics came first)
     n = len(items)
     days = [item.article.date.toordinal() for item in items]
     specific = max(50, COMMON_ENTITY_SHARE * n)
@@ -317,16 +361,20 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     # details throughout, a thread's other events share only its background: all of a text's words
     # told the labelled events apart better than its 20, 50 or 100 heaviest); across languages, by
     # their summaries in the pivot language.
-    word_vectors, word_frequency = _weighted([f["words"] for f in features], lambda df: True)
-    word_vectors = [_unit({t: w for t, w in vector.items() if word_frequency[t] <= too_common})
-                    for vector in word_vectors]
+    word_vectors = _text_vectors([f["words"] for f in features], too_common)
     undated = [item.article.date_is_stand_in for item in items]
     stated = [tuple(f["days"]) for f in features]
+    del features  # the whole texts' counts: only their vectors are needed now
+    candidates = entity.keys() | rare_pairs.keys()
+    same_language = _text_cosines(((i, j) for i, j in candidates if languages[i] == languages[j]), word_vectors)
     scores = {}
-    for (i, j) in entity.keys() | rare_pairs.keys():
-        vectors = word_vectors if languages[i] == languages[j] else term_vectors
-        a, b = (vectors[i], vectors[j]) if len(vectors[i]) <= len(vectors[j]) else (vectors[j], vectors[i])
-        text = sum(w * b[t] for t, w in a.items() if t in b)
+    for (i, j) in candidates:
+        if (i, j) in same_language:
+            text = same_language[(i, j)]
+        else:
+            a, b = (term_vectors[i], term_vectors[j]) if len(term_vectors[i]) <= len(term_vectors[j]) \
+                else (term_vectors[j], term_vectors[i])
+            text = sum(w * b[t] for t, w in a.items() if t in b)
         shared = entity.get((i, j), text if not entity_vectors[i] or not entity_vectors[j] else 0.0)
         score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
         if undated[i] or undated[j]:
@@ -376,7 +424,6 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     """Stories (events), newest story first, and each article's related articles (the others
     of its story, most similar first). Every article is in exactly one story."""
     scores, entity_vectors = _compare(items, cache, problems)
-    _entities_of.cache_clear()
     neighbours: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), score in scores.items():
         neighbours[i][j] = score
