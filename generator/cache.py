@@ -19,6 +19,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# Keys a query asks for (SQLite allows 32,766 parameters since 3.32, 999 before).
+_BATCH = 900
 # "PDG1": marks the file as a polydigest cache of this schema.
 _APPLICATION_ID = 0x50444731
 
@@ -71,6 +73,18 @@ class Cache:
         self.hits += 1
         return json.loads(row[0])
 
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The cached values of ``keys`` (those found), ``_BATCH`` keys a query: one query per
+        key cost a daily build at 30,000 articles ~15 s of SQLite calls (410,000 of them)."""
+        found: dict[str, Any] = {}
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start:start + _BATCH]
+            rows = self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(batch))})",
+                                    batch).fetchall()
+            found.update((key, json.loads(value)) for key, value in rows)
+        self.hits += len(found)
+        return found
+
     def put_many(self, items: dict[str, Any]) -> None:
         """Store results in one transaction: all of them or, if killed, none."""
         with self._db:
@@ -81,7 +95,8 @@ class Cache:
 
     def lookup(self, keys: dict[str, str], compute: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
         """Values by name: cached ones, and for the rest ``compute(names)``, stored for next time."""
-        found = {name: self.get(key) for name, key in keys.items()}
+        cached = self.get_many(list(dict.fromkeys(keys.values())))
+        found = {name: cached.get(key) for name, key in keys.items()}
         missing = [name for name, value in found.items() if value is None]
         if missing:
             fresh = compute(missing)

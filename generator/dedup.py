@@ -4,7 +4,8 @@ Near-identical texts are found without comparing every pair: each text's 5-word 
 are summarized by a MinHash signature, and texts whose signatures agree on a whole band
 (locality-sensitive hashing) become candidates, checked exactly. The work grows with the
 number of articles, not with its square, and signatures are cached by text, so a rebuild
-hashes only new texts.
+hashes only new texts; so are the exact checks' verdicts, by pair of texts, so a rebuild checks
+only pairs it has not seen.
 """
 
 from __future__ import annotations
@@ -72,12 +73,15 @@ def near_identical(own: np.ndarray, other: np.ndarray) -> bool:
     return shared >= NEAR_DUPLICATE * min(len(own), len(other))
 
 
-def _signatures(articles: list[Article], cache: Cache | None) -> list[np.ndarray]:
+def _text_digest(article: Article) -> str:
+    return hashlib.sha256(article.text.encode()).hexdigest()
+
+
+def _signatures(articles: list[Article], digests: list[str], cache: Cache | None) -> list[np.ndarray]:
     def compute(indices: list[str]) -> dict[str, list[int]]:
         return {i: signature(shingles(articles[int(i)].text)).tolist() for i in indices}
 
-    keys = {str(i): cache_key("minhash", text=hashlib.sha256(a.text.encode()).hexdigest(), bands=BANDS, rows=ROWS)
-            for i, a in enumerate(articles)}
+    keys = {str(i): cache_key("minhash", text=digest, bands=BANDS, rows=ROWS) for i, digest in enumerate(digests)}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
     return [np.array(found[str(i)], dtype=np.uint64) for i in range(len(articles))]
 
@@ -94,7 +98,10 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     buckets: dict[bytes, list[int]] = {}
     signatures: list[np.ndarray] = []  # of the kept articles
     problems = []
-    for article, sig in zip(ranked, _signatures(ranked, cache), strict=True):
+    digests = [_text_digest(article) for article in ranked]
+    kept_digests: list[str] = []
+    verdicts: dict[str, bool] = {}  # exact checks made in this build, cached at the end
+    for article, digest, sig in zip(ranked, digests, _signatures(ranked, digests, cache), strict=True):
         bands = _bands(sig)
         url = canonical_url(article.source_url)
         winner, why = (by_url.get(url), "same URL") if url else (None, "")
@@ -105,9 +112,14 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
                     shared[index] = shared.get(index, 0) + 1
             likely = [i for i in sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CHECKED]
                       if np.count_nonzero(sig == signatures[i]) >= MIN_AGREEMENT * len(sig)]
-            own = shingles(article.text) if likely else np.zeros(0, dtype=np.uint64)
+            own: np.ndarray | None = None  # the article's shingles, once a pair not seen before needs them
             for index in likely:
-                if near_identical(own, shingles(kept[index].text)):
+                key = cache_key("near-identical", texts=sorted((digest, kept_digests[index])), share=NEAR_DUPLICATE)
+                verdict = cache.get(key) if cache else None
+                if verdict is None:
+                    own = shingles(article.text) if own is None else own
+                    verdict = verdicts[key] = near_identical(own, shingles(kept[index].text))
+                if verdict:
                     winner, why = kept[index], "near-identical text"
                     break
         if winner is not None:
@@ -117,8 +129,11 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
         for band in bands:
             buckets.setdefault(band, []).append(len(kept))
         kept.append(article)
+        kept_digests.append(digest)
         signatures.append(sig)
         if url:
             by_url[url] = article
+    if cache and verdicts:
+        cache.put_many(verdicts)
     order = {a.source_file: n for n, a in enumerate(articles)}
     return sorted(kept, key=lambda a: order[a.source_file]), problems

@@ -388,7 +388,8 @@ def summarize_all(
         )
         for article in articles
     }
-    results = {article.slug: cache.get(keys[article.slug]) for article in articles}
+    found = cache.get_many(list(keys.values()))
+    results = {article.slug: found.get(keys[article.slug]) for article in articles}
     missing = [article for article in articles if results[article.slug] is None]
     done = len(articles) - len(missing)
     for start in range(0, len(missing), _CHUNK):

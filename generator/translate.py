@@ -225,7 +225,8 @@ class Translator:
                  "choice": [d.options() for d in self.choice_decodings],
                  "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
         keys = {t: cache_key("translation", **keyed, text=t) for t in texts}
-        cached = {t: self.cache.get(k) for t, k in keys.items()}
+        found = self.cache.get_many(list(keys.values()))
+        cached = {t: found.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
         verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}
         if todo:
