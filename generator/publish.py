@@ -11,17 +11,18 @@ language built, so a failed or killed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import html
-import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from .errors import PublishError
 from .languages import right_to_left
 from .messages import language_title, message
 from .progress import SILENT, Progress
+from .render import SEARCH_TEXT_END
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 HOOKS = Path(__file__).parent / "mkdocs_hooks.py"
@@ -161,31 +163,96 @@ SHARDS_FILE = "shards.json"
 the search UI (theme/assets/javascripts/polydigest-search.js) offers to search on request."""
 
 
-def articles_newest_first(docs: Path) -> list[str]:
-    """A language's article pages (their Markdown, relative to ``docs``), newest first: by the
-    date in their front matter (render.render_post writes it; it is what marks an article
-    page), then by slug, descending."""
-    dated = []
+SHARD_ROLLOVER = 1.5
+"""The open shard (the newest articles, from the last cut on) is cut when it holds more than
+this many times ``search_shard_articles``: after a cut it keeps over half a shard."""
+
+
+FINGERPRINT_FILE = "pages.sha256"
+"""In a search bundle: the fingerprint of the pages it was indexed from (``shard_fingerprint``),
+kept with the bundle so that it holds whatever becomes of ``site-state.json``."""
+
+
+def read_articles(docs: Path) -> dict[str, tuple[str, str]]:
+    """A language's article pages (their Markdown, relative to ``docs``), each with its date,
+    as its front matter has it (render.render_post writes it, a stand-in for an undated
+    article; it is what marks an article page), and a digest of its searchable text: its
+    Markdown up to render.SEARCH_TEXT_END, all the search index holds of it (its related
+    links, its story's links change without it)."""
+    articles = {}
     for page in (docs / "articles").glob("*.md"):
+        date, digest, front_matter = None, hashlib.sha256(), False
         with page.open(encoding="utf-8") as markdown:
-            for line in itertools.islice(markdown, 1, None):  # after the front matter's opening "---"
+            for number, line in enumerate(markdown):
+                if line.rstrip("\n") == SEARCH_TEXT_END:
+                    break
+                digest.update(line.encode())
                 if line.rstrip("\n") == "---":
-                    break
-                if line.startswith("date: "):
-                    dated.append((line[len("date: "):].strip(), page.stem))
-                    break
-    return [f"articles/{slug}.md" for _, slug in sorted(dated, reverse=True)]
+                    front_matter = number == 0
+                elif front_matter and date is None and line.startswith("date: "):
+                    date = line[len("date: "):].strip()
+        if date is not None:
+            articles[f"articles/{page.name}"] = (date, digest.hexdigest())
+    return articles
 
 
-def search_shards(docs: Path, shard_articles: int) -> list[list[str]]:
-    """A language's article pages in blocks of ``shard_articles``, the newest first; one block
-    (empty when there are no articles) when they fit in one. Their dates are read only when
-    they do not: one shard is indexed from the site as it is, in no order."""
+def cut_shards(cuts: list[str], dates: list[str], shard_articles: int) -> list[str]:
+    """``cuts`` (each the first day of a newer shard, oldest first), extended while the open
+    shard, the articles dated from the last cut on, holds more than ``SHARD_ROLLOVER`` shards:
+    its oldest whole days holding at most ``shard_articles`` articles (its oldest day alone
+    when that holds more) become a closed shard. A cut depends only on days complete when it
+    is made, so from no cuts this gives the cuts of a site that grew in date order."""
+    days = Counter(date for date in dates if not cuts or date >= cuts[-1])
+    ordered = sorted(days)
+    cuts, start, open_articles = list(cuts), 0, sum(days.values())
+    while open_articles > SHARD_ROLLOVER * shard_articles and start + 1 < len(ordered):
+        end, closed = start + 1, days[ordered[start]]
+        while end + 1 < len(ordered) and closed + days[ordered[end]] <= shard_articles:
+            closed += days[ordered[end]]
+            end += 1
+        cuts.append(ordered[end])
+        start, open_articles = end, open_articles - closed
+    return cuts
+
+
+def search_shards(docs: Path, shard_articles: int, cuts: list[str]
+                  ) -> tuple[list[list[str]], list[str], dict[str, tuple[str, str]] | None]:
+    """A language's article pages in shards, the newest first, the cuts between them and its
+    articles as ``read_articles`` reads them: ``cuts`` extended (``cut_shards``), each page in
+    the shard whose dates hold its date (an old-dated one in a closed shard), empty shards
+    left out. A closed shard grown above ``SHARD_ROLLOVER`` shards over more than one day
+    makes every cut anew. One shard (empty when there are no articles) when they fit in one:
+    then the articles are not read (None), the shard is indexed from the site as it is."""
     pages = [f"articles/{page.name}" for page in (docs / "articles").glob("*.md")]
-    if len(pages) <= shard_articles:
-        return [pages]
-    pages = articles_newest_first(docs)
-    return [pages[start:start + shard_articles] for start in range(0, len(pages), shard_articles)] or [[]]
+    if not cuts and len(pages) <= SHARD_ROLLOVER * shard_articles:
+        return [pages], [], None
+    articles = read_articles(docs)
+    dates = [date for date, _ in articles.values()]
+    cuts = cut_shards(cuts, dates, shard_articles)
+    shards = _by_cuts(articles, cuts)
+    if any(len(shard) > SHARD_ROLLOVER * shard_articles and len({articles[page][0] for page in shard}) > 1
+           for shard in shards[:-1]):  # a large backfill: cut as a site built afresh is, bounding Pagefind
+        cuts = cut_shards([], dates, shard_articles)
+        shards = _by_cuts(articles, cuts)
+    return [shard for shard in reversed(shards) if shard] or [[]], cuts, articles
+
+
+def _by_cuts(articles: dict[str, tuple[str, str]], cuts: list[str]) -> list[list[str]]:
+    """The pages of ``articles`` in the shards ``cuts`` make, the oldest first."""
+    shards: list[list[str]] = [[] for _ in range(len(cuts) + 1)]
+    for page, (date, _) in sorted(articles.items()):
+        shards[bisect.bisect_right(cuts, date)].append(page)
+    return shards
+
+
+def shard_fingerprint(pages: list[str], articles: dict[str, tuple[str, str]], first: bool) -> str:
+    """What a shard's bundle is indexed from: its pages with their searchable text
+    (``read_articles``; with the same setup, MkDocs makes the same HTML of it), and whether it
+    is the first shard, whose folder keeps Pagefind's scripts."""
+    digest = hashlib.sha256(b"first" if first else b"older")
+    for page in sorted(pages):
+        digest.update(f"\0{page}\0{articles[page][1]}".encode())
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -205,15 +272,20 @@ def _pages_only(site: Path, pages: list[str], directory_urls: bool, work_dir: Pa
         _retire(folder, work_dir)
 
 
-def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls: bool, work_dir: Path
-                 ) -> subprocess.CompletedProcess:
+def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls: bool, work_dir: Path,
+                 carried: Mapping[int, Path] | None = None) -> subprocess.CompletedProcess:
     """Pagefind's index of one language site, one bundle per shard of its article pages (as
     ``search_shards`` cuts them) in ``site/<budget.search_folder(shard)>/``: Pagefind's memory
     grows with the pages it reads, so a run per shard bounds it. One shard is read from the
     site itself. The language is forced: the page's ``<html lang>`` is Material's interface
     language, English where Material has no translation, and the stemmer must be the
-    articles' language."""
+    articles' language. A shard in ``carried`` is not indexed: its bundle there, indexed from
+    the same pages, is linked in."""
+    indexing = subprocess.CompletedProcess([], 0, "", "")
     for shard, pages in enumerate(shards):
+        if carried and shard in carried:
+            shutil.copytree(carried[shard], site / budget.search_folder(shard), copy_function=os.link)
+            continue
         pages_only = contextlib.nullcontext(site) if len(shards) == 1 else \
             _pages_only(site, pages, directory_urls, work_dir)
         with pages_only as root:
@@ -225,8 +297,37 @@ def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls:
         if indexing.returncode != 0:
             return indexing
     older = [budget.search_folder(shard) for shard in range(1, len(shards))]
-    (site / budget.search_folder(0) / SHARDS_FILE).write_text(json.dumps(older))
+    shards_file = site / budget.search_folder(0) / SHARDS_FILE
+    shards_file.unlink(missing_ok=True)  # carried, it is a link to the current site's
+    shards_file.write_text(json.dumps(older))
     return indexing
+
+
+def index_language(site: Path, lang: str, docs: Path, shard_articles: int, remembered: dict,
+                   current: Path | None, directory_urls: bool, work_dir: Path
+                   ) -> tuple[subprocess.CompletedProcess, dict, list[str]]:
+    """One language site's search (``index_search``), its shards cut at the cuts
+    ``remembered`` (``site-state.json``'s ``search`` of the language's last build) when made
+    for the same ``shard_articles``. A shard is indexed only when no bundle of ``current``
+    (the language's current site; None: index every shard) holds its fingerprint
+    (``shard_fingerprint``, in the bundle's ``FINGERPRINT_FILE``); one shard whose articles
+    were not read (``search_shards``) always is. Returns Pagefind's result, what to remember
+    (the shard size and the cuts) and the folders indexed."""
+    cuts = remembered.get("cuts") if remembered.get("shard_articles") == shard_articles else []
+    if not (isinstance(cuts, list) and all(isinstance(cut, str) for cut in cuts) and cuts == sorted(cuts)):
+        cuts = []
+    shards, cuts, articles = search_shards(docs, shard_articles, cuts)
+    fingerprints = [shard_fingerprint(pages, articles, shard == 0) for shard, pages in enumerate(shards)] \
+        if articles is not None else []
+    bundles = {(folder / FINGERPRINT_FILE).read_text(): folder for folder in (current.iterdir() if current else [])
+               if budget.is_search_folder(folder.name) and (folder / FINGERPRINT_FILE).is_file()}
+    carried = {shard: bundles[fingerprint] for shard, fingerprint in enumerate(fingerprints) if fingerprint in bundles}
+    indexing = index_search(site, lang, shards, directory_urls, work_dir, carried)
+    indexed = [shard for shard in range(len(shards)) if shard not in carried]
+    if indexing.returncode == 0 and fingerprints:
+        for shard in indexed:
+            (site / budget.search_folder(shard) / FINGERPRINT_FILE).write_text(fingerprints[shard])
+    return indexing, {"shard_articles": shard_articles, "cuts": cuts}, [budget.search_folder(s) for s in indexed]
 
 
 UNUSED_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "assets/javascripts/*.map",
@@ -252,7 +353,7 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
     """One language: a fresh build, or (with ``current``, the language's current site) a build
     in place over a copy of it, where the pages whose Markdown is ``gone`` are removed."""
     if current is not None:
-        shutil.copytree(current, site, copy_function=copy,  # not the search shards: Pagefind makes them anew
+        shutil.copytree(current, site, copy_function=copy,  # not the search bundles: index_language makes or links them
                         ignore=lambda folder, names: [name for name in names if budget.is_search_folder(name)]
                         if Path(folder) == current else [])
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
@@ -378,7 +479,8 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
     Markdown or shard size changed but not
     its setup (``setup_fingerprint``) starts from a copy of its current site, and MkDocs
     rebuilds only the pages whose Markdown is newer than their HTML (write_tree leaves
-    unchanged files untouched); stale pages are removed. Anything else is built afresh.
+    unchanged files untouched); stale pages are removed; only the search shards whose
+    articles changed are indexed again (``index_language``). Anything else is built afresh.
     Returns the languages built."""
     site_dir = config.path(config.site_dir)
     paths.claim(site_dir, "site_dir")
@@ -405,6 +507,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
             plans[lang] = "afresh"
         elif all(before.get(key) == state[lang][key] for key in ("docs", "search_shard_articles")):
             plans[lang] = "keep"
+            state[lang]["search"] = before.get("search", {})
         else:  # in place only with directory URLs, the layout page_output knows
             plans[lang] = "in place" if directory_urls else "afresh"
     index = root_index(languages)
@@ -438,13 +541,15 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
                 progress.step("mkdocs", done, len(to_build), f"languages ({what})")
         # Pagefind after every MkDocs build, one language at a time with nothing else running: it
         # uses more than one core already and ~880 MB at 10,000 articles (two MkDocs ~340 MB each).
-        for done, (lang, *_) in enumerate([] if failures else to_build, 1):
-            shards = search_shards(config.path(config.docs_dir) / lang, config.search_shard_articles)
-            indexing = index_search(building / lang, lang, shards, directory_urls, work_dir)
+        for done, (lang, _, site, current, *_) in enumerate([] if failures else to_build, 1):
+            remembered = previous[lang].get("search") if current is not None else None
+            indexing, state[lang]["search"], indexed = index_language(
+                site, lang, config.path(config.docs_dir) / lang, config.search_shard_articles,
+                remembered if isinstance(remembered, dict) else {}, current, directory_urls, work_dir)
             if indexing.returncode != 0:
                 failures.append(f"[{lang}] search indexing failed:\n{(indexing.stdout + indexing.stderr).strip()}")
-            remove_unused_files(building / lang)
-            progress.step("search", done, len(to_build), f"languages indexed ({lang})")
+            remove_unused_files(site)
+            progress.step("search", done, len(to_build), f"languages indexed ({lang}: {', '.join(indexed) or 'none'})")
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")

@@ -1,6 +1,7 @@
 """Search indexes (publish.index_search): what Pagefind reads of a language site, and a large
-archive's index cut into shards, newest articles first, searched in Chromium: a first search
-covers the newest shard, the "Older" button after its results searches the next one."""
+archive's index cut into shards by date that stay put (publish.index_language indexes again
+only those whose articles changed), searched in Chromium: a first search covers the newest
+shard, the "Older" button after its results searches the next one."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from pathlib import Path
 
 import pytest
 from conftest import make_project, run_build_cli, search_documents
+from hypothesis import given
+from hypothesis import strategies as st
 from test_browser import axe, axe_violations, browser, open_search, serve, visit  # noqa: F401 - fixtures
 
-from generator.publish import index_search
+from generator.publish import cut_shards, index_language, index_search, remove_unused_files
+from generator.render import SEARCH_TEXT_END
 
 ARTICLE = '<html><body><h1>{title}</h1><div data-pagefind-body><h1>{title}</h1><p>text</p></div></body></html>'
 LIST = "<html><body><h1>{title}</h1><p>text</p></body></html>"
@@ -57,10 +61,152 @@ def test_each_shard_is_a_bundle_of_its_own_pages(tmp_path, directory_urls):
     assert not list(tmp_path.glob("site-search-shard-*"))  # the shards' folders of links are gone
 
 
-# Five articles on five days, each naming the council and a word of its own; by two a shard,
-# the newest first: [comet, tulip], [violin, glacier], [harbour].
+def test_the_open_shard_is_cut_above_one_and_a_half_shards_at_a_day_boundary():
+    """Of the open shard's oldest whole days, those holding at most a shard become a closed
+    one (a day of more alone); all of a day go to one side; one day is never cut."""
+    day = [f"2024-05-0{d}" for d in range(10)]
+    assert cut_shards([], [day[1], day[2], day[3]], 2) == []  # three: one and a half shards of two
+    assert cut_shards([], [day[1], day[2], day[3], day[4]], 2) == [day[3]]
+    assert cut_shards([], [day[1], day[2], day[2], day[3]], 2) == [day[2]]  # day 2 stays whole, open
+    assert cut_shards([], [day[1]] * 5, 2) == []
+    assert cut_shards([], [day[1]] * 5 + [day[2]], 2) == [day[2]]
+    assert cut_shards([day[3]], [day[1]] * 9 + [day[3], day[4], day[5]], 2) == [day[3]]  # closed ones stay put
+    assert cut_shards([], [day[d] for d in range(1, 10)], 2) == [day[3], day[5], day[7]]
+
+
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=25), st.integers(1, 4), st.integers(1, 3))
+def test_cutting_from_scratch_gives_the_cuts_of_a_site_grown_day_by_day(per_day, shard_articles, days_a_build):
+    dates = [f"2024-{1 + day // 28:02}-{1 + day % 28:02}" for day, count in enumerate(per_day) for _ in range(count)]
+    cuts: list[str] = []
+    for end in range(days_a_build, len(per_day) + days_a_build, days_a_build):
+        cuts = cut_shards(cuts, dates[:sum(per_day[:end])], shard_articles)
+    assert cuts == cut_shards([], dates, shard_articles)
+
+
+class Language:
+    """A language's Markdown and site as publish leaves them (each article's page, its date in
+    its front matter), built again as publish does in place: a new site of the same pages
+    whose search is ``index_language``'s, from the last one's."""
+
+    def __init__(self, root: Path, shard_articles: int = 2):
+        self.root, self.shard_articles, self.docs = root, shard_articles, root / "docs"
+        self.site: Path | None = None
+        self.remembered: dict = {}
+        self.builds = 0
+
+    def add(self, word: str, day: int, summary: str = "A summary.", related: str = "") -> None:
+        (self.docs / "articles").mkdir(parents=True, exist_ok=True)
+        (self.docs / "articles" / f"{word}.md").write_text(
+            f"---\ntitle: {word}\ndate: 2024-05-{day:02}\n---\n\n# {word}\n\n{summary}\n\n{SEARCH_TEXT_END}\n\n"
+            f"{related}")
+
+    def build(self, afresh: bool = False) -> list[str]:
+        """The folders indexed."""
+        self.builds += 1
+        site = self.root / f"site-{self.builds}"
+        for page in (self.docs / "articles").glob("*.md"):
+            _page(site, f"articles/{page.stem}/index.html", ARTICLE)
+        current = None if afresh else self.site
+        indexing, self.remembered, indexed = index_language(site, "en", self.docs, self.shard_articles,
+                                                            {} if afresh else self.remembered, current, True, self.root)
+        assert indexing.returncode == 0, indexing.stderr
+        remove_unused_files(site)
+        self.site = site
+        return indexed
+
+    def shards(self) -> list[list[str]]:
+        """Each bundle's articles, newest shard first, as a search reaches them."""
+        assert self.site is not None
+        folders = ["pagefind", *json.loads((self.site / "pagefind" / "shards.json").read_text())]
+        assert sorted(path.name for path in self.site.iterdir() if path.name.startswith("pagefind")) == sorted(folders)
+        return [_shard_slugs(self.site, folder) for folder in folders]
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {str(path.relative_to(folder)): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.fixture
+def grown(tmp_path) -> Language:
+    """Four articles on four days in shards of two: the oldest two closed, the open two."""
+    language = Language(tmp_path)
+    for day, word in enumerate(["harbour", "glacier", "violin", "tulip"], 1):
+        language.add(word, day)
+    assert language.build() == ["pagefind", "pagefind-1"]
+    assert language.shards() == [["tulip", "violin"], ["glacier", "harbour"]]
+    assert language.remembered == {"shard_articles": 2, "cuts": ["2024-05-03"]}
+    return language
+
+
+def test_a_newer_article_reindexes_only_the_open_shard(grown):
+    before = grown.site
+    grown.add("comet", 5)
+    assert grown.build() == ["pagefind"]
+    assert grown.shards() == [["comet", "tulip", "violin"], ["glacier", "harbour"]]
+    assert _inodes(grown.site / "pagefind-1") == _inodes(before / "pagefind-1")  # linked, not indexed
+
+
+def test_an_old_dated_article_reindexes_only_its_closed_shard(grown):
+    before = grown.site
+    shards_file = (before / "pagefind" / "shards.json").read_text()
+    grown.add("anchor", 1)
+    assert grown.build() == ["pagefind-1"]
+    assert grown.shards() == [["tulip", "violin"], ["anchor", "glacier", "harbour"]]
+    assert grown.remembered["cuts"] == ["2024-05-03"]
+    carried = _inodes(grown.site / "pagefind")
+    assert carried.pop("shards.json") != _inodes(before / "pagefind")["shards.json"]  # rewritten, not through a link
+    assert carried.items() < _inodes(before / "pagefind").items()
+    assert (before / "pagefind" / "shards.json").read_text() == shards_file
+
+
+def test_a_large_backfill_makes_the_cuts_of_a_site_built_afresh(grown):
+    """A closed shard grown above one and a half shards (two old-dated articles more) would
+    make Pagefind's memory grow with backfills: every cut is made anew."""
+    grown.add("anchor", 1)
+    grown.add("beacon", 2)
+    assert grown.build() == ["pagefind-1", "pagefind-2"]  # the open shard is the same
+    assert grown.shards() == [["tulip", "violin"], ["beacon", "glacier"], ["anchor", "harbour"]]
+    grown_cuts = grown.remembered["cuts"]
+    grown.build(afresh=True)
+    assert grown.remembered["cuts"] == grown_cuts == ["2024-05-02", "2024-05-03"]
+
+
+def test_only_a_change_to_an_articles_searchable_text_reindexes_its_shard(grown):
+    """Its related links (after render.SEARCH_TEXT_END) change as newer articles come: not indexed."""
+    assert grown.build() == []
+    grown.add("glacier", 2, related="Related: [comet](comet.md)")
+    assert grown.build() == []
+    grown.add("glacier", 2, summary="A corrected summary.")
+    assert grown.build() == ["pagefind-1"]
+
+
+def test_an_open_shard_above_one_and_a_half_shards_rolls_over_into_a_closed_one(grown):
+    before = grown.site
+    grown.add("comet", 5)
+    grown.build()
+    grown.add("lantern", 6)
+    assert grown.build() == ["pagefind", "pagefind-1"]
+    assert grown.shards() == [["comet", "lantern"], ["tulip", "violin"], ["glacier", "harbour"]]
+    assert grown.remembered["cuts"] == ["2024-05-03", "2024-05-05"]
+    assert _inodes(grown.site / "pagefind-2") == _inodes(before / "pagefind-1")  # renamed, still the same files
+
+
+def test_a_site_built_afresh_has_the_cuts_of_the_grown_one(grown):
+    for day, word in enumerate(["comet", "lantern", "meadow", "orchid"], 5):
+        grown.add(word, day)
+        grown.build()
+    grown_shards, grown_cuts = grown.shards(), grown.remembered["cuts"]
+    assert len(grown_shards) == 4
+    assert grown.build(afresh=True) == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
+    assert (grown.shards(), grown.remembered["cuts"]) == (grown_shards, grown_cuts)
+    assert sorted(slug for shard in grown_shards for slug in shard) == sorted(
+        page.stem for page in (grown.docs / "articles").glob("*.md"))  # each article in one shard
+
+
+# Five articles on five days, each naming the council and a word of its own; in shards of two
+# (the open one cut above three), the newest first: [comet, tulip, violin], [glacier, harbour].
 DAYS = {"harbour": 1, "glacier": 2, "violin": 3, "tulip": 4, "comet": 5}
-SHARDS = [["comet", "tulip"], ["violin", "glacier"], ["harbour"]]
+SHARDS = [["comet", "tulip", "violin"], ["glacier", "harbour"]]
 BODIES = {
     "harbour": "Dock workers repaired the harbour wall after the storm. Fishing boats may leave again on Friday.",
     "glacier": "Scientists measured the glacier retreating faster than expected. Hikers were warned about rockfalls.",
@@ -70,19 +216,56 @@ BODIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def sharded_site(tmp_path_factory, tiny_models, serve):  # noqa: F811 - serve is a fixture
-    """An English site of five dated articles, its search in shards of two, built and served."""
-    seeds = tmp_path_factory.mktemp("shard-seeds")
-    for word, day in DAYS.items():
-        (seeds / f"{word}.txt").write_text(f"The Council and the {word.title()}\nPublished: 2024-05-0{day}\n\n"
-                                           f"The council discussed the {word}. {BODIES[word]}\n")
-    project = make_project(tmp_path_factory.mktemp("shards") / "project", tiny_models, seeds=seeds, languages="en")
+def _seed(seeds: Path, word: str, date: str) -> None:
+    body = BODIES.get(word, f"Residents asked about the {word} at the meeting. A decision is expected soon.")
+    (seeds / f"{word}.txt").write_text(f"The Council and the {word.title()}\nPublished: {date}\n\n"
+                                       f"The council discussed the {word}. {body}\n")
+
+
+def _sharded_project(root: Path, models: Path, days: dict[str, int]) -> Path:
+    """An English project of dated articles (a word and its day of May 2024), its search in
+    shards of two, built."""
+    seeds = root / "seeds-given"
+    seeds.mkdir(parents=True)
+    for word, day in days.items():
+        _seed(seeds, word, f"2024-05-{day:02}")
+    project = make_project(root / "project", models, seeds=seeds, languages="en")
     with (project / "polydigest.toml").open("a") as options:
         options.write("search_shard_articles = 2\n")
     result = run_build_cli(project)
     assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory, tiny_models, serve):  # noqa: F811 - serve is a fixture
+    """An English site of five dated articles, its search in shards of two, built and served."""
+    project = _sharded_project(tmp_path_factory.mktemp("shards"), tiny_models, DAYS)
     return project / "site" / "en", serve(project / "site")
+
+
+@pytest.mark.slow
+def test_a_build_in_place_indexes_only_the_shards_whose_articles_changed(tmp_path, tiny_models):
+    """Through publish: a newer article is indexed into the open shard alone, an old-dated one
+    into its closed shard alone; the other bundle is the current site's files, linked."""
+    project = _sharded_project(tmp_path, tiny_models, {word: day for word, day in DAYS.items() if word != "comet"})
+    site = project / "site" / "en"
+    closed = _inodes(site / "pagefind-1")
+    _seed(project / "seeds", "comet", "2024-05-05")
+    result = run_build_cli(project)
+    assert result.returncode == 0, result.stderr
+    assert _inodes(site / "pagefind-1") == closed
+    opened = _inodes(site / "pagefind")
+    _seed(project / "seeds", "anchor", "2024-04-30")
+    result = run_build_cli(project)
+    assert result.returncode == 0, result.stderr
+    assert {name: inode for name, inode in _inodes(site / "pagefind").items() if name != "shards.json"}.items() \
+        < opened.items()
+    assert _inodes(site / "pagefind-1") != closed
+    state = json.loads((project / ".polydigest" / "site-state.json").read_text())
+    assert state["en"]["search"] == {"shard_articles": 2, "cuts": ["2024-05-03"]}
+    assert [_shard_slugs(site, folder) for folder in ("pagefind", "pagefind-1")] \
+        == [["comet", "tulip", "violin"], ["anchor", "glacier", "harbour"]]
 
 
 def _slug_of(word: str, site: Path) -> str:
@@ -92,7 +275,7 @@ def _slug_of(word: str, site: Path) -> str:
 @pytest.mark.browser
 def test_a_shard_of_the_newest_articles_then_older_ones_by_date(sharded_site):
     site, _ = sharded_site
-    folders = ["pagefind", "pagefind-1", "pagefind-2"]
+    folders = ["pagefind", "pagefind-1"]
     assert sorted(path.name for path in site.iterdir() if path.name.startswith("pagefind")) == folders
     assert json.loads((site / "pagefind" / "shards.json").read_text()) == folders[1:]
     for folder, words in zip(folders, SHARDS, strict=True):
@@ -118,7 +301,7 @@ def _titles(page) -> list[str]:
 def test_older_articles_are_searched_on_request_with_the_keyboard(sharded_site, visit, axe):  # noqa: F811
     """The first search fetches the newest shard only; "Older" (reached with the arrow keys,
     pressed with Enter) adds the next shard's results and takes the focus to the first; the
-    oldest shard's article opens with the searched word highlighted; axe finds nothing."""
+    first of the oldest shard's results opens with the searched word highlighted; axe finds nothing."""
     site, base = sharded_site
     v = visit()
     v.context.add_init_script(script=axe)
@@ -126,7 +309,7 @@ def test_older_articles_are_searched_on_request_with_the_keyboard(sharded_site, 
     v.page.on("response", lambda response: fetched.append(response.url))
     v.page.goto(f"{base}/en/", wait_until="networkidle")
     open_search(v.page, "council")
-    assert sorted(_titles(v.page)) == ["The Council and the Comet", "The Council and the Tulip"]
+    assert sorted(_titles(v.page)) == [f"The Council and the {word.title()}" for word in sorted(SHARDS[0])]
     assert not [url for url in fetched if re.search(r"/pagefind-\d+/", url)]
     older = v.page.get_by_role("button", name="Older")
     assert older.is_visible()
@@ -147,7 +330,7 @@ def test_older_articles_are_searched_on_request_with_the_keyboard(sharded_site, 
     assert not older.is_visible()
     assert v.page.locator(".md-search-result__meta").text_content().startswith("5")
     with v.page.expect_navigation():
-        v.page.keyboard.press("Enter")  # the focus is on the oldest shard's result
-    assert f"/en/articles/{_slug_of('harbour', site)}/" in v.page.url
+        v.page.keyboard.press("Enter")  # the focus is on the oldest shard's first result
+    assert f"/en/articles/{_slug_of(titles[before].rsplit(' ', 1)[-1].lower(), site)}/" in v.page.url
     v.page.wait_for_selector("mark.pagefind-highlight", timeout=10000)
     assert v.errors == [] and v.foreign == []
