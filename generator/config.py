@@ -178,9 +178,11 @@ class Config:
         "same retention rule as site_budget_bytes.", check=_at_least(0),
     )
     search_shard_articles: int = _option(
-        10_000, "A language's search index is cut into shards of this many article pages, newest first: a "
+        10_000, "A language's search index is cut by date into shards of about this many article pages (the "
+        "newest one, growing, up to 1.5 times as many before its oldest days become a shard of their own): a "
         "search covers the newest shard and offers the older ones on request, so Pagefind's memory and a "
-        "first search's download stay bounded as the archive grows (a site this small has one index).",
+        "first search's download stay bounded as the archive grows, and a daily build indexes only the "
+        "shards whose articles changed (a site of up to 1.5 times this many articles has one index).",
         check=_at_least(1),
     )
 
