@@ -75,14 +75,12 @@ _MARKUP_CHARACTERS = set("\\`*_{}[]()<>#+-!|~&^=")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 
-# Each as its numeric character reference: str.translate, since a substitution calling Python for
-# each character found was 13 s of a 30,000-article daily build's rendering.
-_AS_REFERENCES = {ord(character): f"&#{ord(character)};" for character in _MARKUP_CHARACTERS}
+_MARKUP = re.compile("[" + re.escape("".join(sorted(_MARKUP_CHARACTERS))) + "]")
 
 
 def escape_text(text: str) -> str:
     """Inline text that renders as exactly these characters, never as markup."""
-    return " ".join(text.split()).translate(_AS_REFERENCES)
+    return _MARKUP.sub(lambda match: f"&#{ord(match.group())};", " ".join(text.split()))
 
 
 def escape_paragraph(text: str) -> str:
