@@ -39,6 +39,7 @@ import json
 import random
 import subprocess
 import sys
+import threading
 import time
 import types
 from collections import Counter, defaultdict
@@ -296,19 +297,38 @@ class Memo:
         return {name: self.values[key] for name, key in keys.items()}
 
 
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def time_stage(items: list[LocalizedArticle]) -> None:
     """The stories stage as a build runs it (topics, then grouping), cold: no cache. Wall time,
-    and the process's CPU time (the stage runs in one process: on a shared machine, its CPU time
-    is what it costs)."""
+    the process's CPU time (the stage runs in one process: on a shared machine, its CPU time
+    is what it costs) and how much its resident memory grew at most (sampled every 50 ms)."""
+    before, peak, running = _resident_mb(), [0.0], [True]
+
+    def sample() -> None:
+        while running[0]:
+            peak[0] = max(peak[0], _resident_mb())
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     start, start_cpu = time.perf_counter(), time.process_time()
     summaries = [item.summary for item in items]
     tagged = stories.tag_articles(summaries, {"en": items}, None, [])
     middle = time.perf_counter()
     digest = stories.group_stories(tagged["en"])
     end, end_cpu = time.perf_counter(), time.process_time()
+    running[0] = False
+    sampler.join()
     sizes = Counter(len(s.slugs) for s in digest.stories)
     print(f"stories stage on {len(items)} articles: {end - start:.1f} s, CPU {end_cpu - start_cpu:.1f} s "
-          f"(topics {middle - start:.1f} s, grouping {end - middle:.1f} s); {len(digest.stories)} stories, "
+          f"(topics {middle - start:.1f} s, grouping {end - middle:.1f} s), memory +{peak[0] - before:.0f} MB "
+          f"(from {before:.0f}); {len(digest.stories)} stories, "
           f"largest {max(sizes)}, "
           f"{sum(c for size, c in sizes.items() if size > 1)} of several; {len(digest.threads)} threads, "
           f"largest {max((len(t.stories) for t in digest.threads), default=0)} stories, "
