@@ -29,6 +29,7 @@ _RANDOM = np.random.default_rng(5_2024)  # fixed: the same signatures in every b
 _MULTIPLIERS = _RANDOM.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _RANDOM.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 _WORD_BASE = np.uint64(1_000_003)
+SHINGLING_VERSION = 1  # bump when shingles() changes: it invalidates cached signatures and verdicts
 MAX_CHECKED = _RULES["max_checked"]  # candidates checked exactly per article
 MIN_AGREEMENT = _RULES["min_agreement"]  # ... when their signatures agree this much
 
@@ -81,7 +82,8 @@ def _signatures(articles: list[Article], digests: list[str], cache: Cache | None
     def compute(indices: list[str]) -> dict[str, list[int]]:
         return {i: signature(shingles(articles[int(i)].text)).tolist() for i in indices}
 
-    keys = {str(i): cache_key("minhash", text=digest, bands=BANDS, rows=ROWS) for i, digest in enumerate(digests)}
+    keys = {str(i): cache_key("minhash", text=digest, bands=BANDS, rows=ROWS,
+                              shingling=SHINGLING_VERSION) for i, digest in enumerate(digests)}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
     return [np.array(found[str(i)], dtype=np.uint64) for i in range(len(articles))]
 
@@ -114,7 +116,8 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
                       if np.count_nonzero(sig == signatures[i]) >= MIN_AGREEMENT * len(sig)]
             own: np.ndarray | None = None  # the article's shingles, once a pair not seen before needs them
             for index in likely:
-                key = cache_key("near-identical", texts=sorted((digest, kept_digests[index])), share=NEAR_DUPLICATE)
+                key = cache_key("near-identical", texts=sorted((digest, kept_digests[index])),
+                                share=NEAR_DUPLICATE, shingling=SHINGLING_VERSION)
                 verdict = cache.get(key) if cache else None
                 if verdict is None:
                     own = shingles(article.text) if own is None else own
