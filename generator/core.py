@@ -190,7 +190,7 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
         pages = ((f"{lang}/{path}", content) for lang in languages
                  for path, content in render.render_language(localized[lang], lang, digest, report.problems,
-                                                             own_pages).items())
+                                                             own_pages, languages).items())
         count, written = render.write_tree(docs_dir, pages)
         progress.say(f"[render] {count} pages, {written} changed")
     return languages

@@ -4,11 +4,19 @@
 that holds a line break becomes one line break, which a browser renders the same (white
 space between words and tags stays white space) except inside ``<pre>``, ``<textarea>`` and
 ``<script>``, which are left as they are. ~2.9 KB of an article page's ~17 KB (issue #29).
+
+``on_page_content`` turns a link to ``ORIGINAL_PAGE`` + a language code (render.py writes it
+on a page whose article is in another language of the site) into a link to the page's
+twin in that language, as the language switcher links it.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
 
 _KEPT_AS_IS = re.compile(r"(<(pre|textarea|script)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
 _INDENTED_LINE_BREAK = re.compile(r"\s*\n\s*")
@@ -25,3 +33,19 @@ def without_indentation(html: str) -> str:
 
 def on_post_page(output: str, **_: object) -> str:
     return without_indentation(output)
+
+
+ORIGINAL_PAGE = "polydigest-original-page:"
+_ORIGINAL_PAGE_LINK = re.compile(f'href="{ORIGINAL_PAGE}([a-z]{{2,3}})"')
+
+
+def twin_page_links(html: str, page_url: str) -> str:
+    """``html`` of the page at ``page_url`` (relative to its language's root, as MkDocs gives
+    it) with each ``ORIGINAL_PAGE`` link made relative: up to the language's root, across to
+    the language named, down to the same page."""
+    up = "../" * page_url.count("/")
+    return _ORIGINAL_PAGE_LINK.sub(lambda match: f'href="{up}../{match[1]}/{page_url}"', html)
+
+
+def on_page_content(html: str, page: Page, **_: object) -> str:
+    return twin_page_links(html, page.url) if ORIGINAL_PAGE in html else html

@@ -51,6 +51,7 @@ from .faults import describe, failed, is_whole_build_failure
 from .languages import word_count
 from .messages import format_day, format_month, language_name, language_title
 from .messages import message as label
+from .mkdocs_hooks import ORIGINAL_PAGE
 from .records import Article, LocalizedArticle, Problem
 from .slugs import slugify
 from .stories import Digest, Story
@@ -145,9 +146,11 @@ words, and Pagefind's memory grows with words indexed: ~900 MB at 10,000 article
 
 def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = (),
                 topics_with_pages: frozenset[str] | set[str] = frozenset(),
-                story_links: Sequence[tuple[str, str]] = ()) -> str:
+                story_links: Sequence[tuple[str, str]] = (), original_on_site: bool = False) -> str:
     """An article's page; a topic in ``topics_with_pages`` links to its page; ``story_links``
-    ((text, path from the language's root)) to its story's summary and thread."""
+    ((text, path from the language's root)) to its story's summary and thread. With
+    ``original_on_site`` (the article's own language is another language of the site), the
+    page shows the opening of the original text and links the rest on that language's page."""
     article, lang = item.article, item.language
     original_language = language_name(article.language, lang)
     meta = {
@@ -201,18 +204,21 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
     # The original text is in the article's language: marked so when that is not the page's.
     if article.title != item.title or item.translated_from:
         lines += [f"    {in_language(f'**{escape_text(article.title)}**', article.language, lang)}", ""]
-    shown = original_excerpt(article.paragraphs) if url else list(article.paragraphs)
+    elsewhere = f"<{url}>" if url else f"{ORIGINAL_PAGE}{article.language}" if original_on_site else ""
+    shown = original_excerpt(article.paragraphs) if elsewhere else list(article.paragraphs)
     for paragraph in shown:
         lines += [f"    {in_language(escape_paragraph(paragraph), article.language, lang)}", ""]
-    if url and shown != list(article.paragraphs):
-        lines += [f"    [{escape_text(label(lang, 'read_original'))}](<{url}>)", ""]
+    if elsewhere and shown != list(article.paragraphs):
+        lines += [f"    [{escape_text(label(lang, 'read_original'))}]({elsewhere})", ""]
     return "\n".join(lines)
 
 
 ORIGINAL_EXCERPT_CHARACTERS = 800
 """An article whose original is linked shows this much of its original text (its opening, whole
 paragraphs, the last one cut at a space), then the link to the rest: its whole text was most of
-a median page (4.4 of 6.1 KB of the article at 1,000 real articles, issue #29). Without a link,
+a median page (4.4 of 6.1 KB of the article at 1,000 real articles, issue #29). The link is the
+source's address, else the article's page in its own language when the site has that language
+(an archive of files in three languages had each text whole on three pages). Without either,
 the page is the one place to read the original, and shows all of it."""
 
 
@@ -754,8 +760,10 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
 
 
 def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
-                    problems: list[Problem], own_pages: int | None = None) -> dict[str, str]:
-    """All files of one language, by path relative to ``docs/<lang>/``. An article that makes
+                    problems: list[Problem], own_pages: int | None = None,
+                    site_languages: Sequence[str] = ()) -> dict[str, str]:
+    """All files of one language, by path relative to ``docs/<lang>/``, of a site in
+    ``site_languages`` (where an article's original text is whole). An article that makes
     its page or any list fail to render is left out of the language's site, and reported in
     ``problems``; a failure no single article causes is a bug, and raised. With ``own_pages``
     (the size budget, budget.own_pages), only the newest ``own_pages`` articles have pages and
@@ -764,11 +772,11 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     items, folded = (items, []) if own_pages is None else (ordered[:own_pages], ordered[own_pages:])
     while True:
         try:
-            return _render_language(items, lang, digest, folded)
+            return _render_language(items, lang, digest, folded, site_languages)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
-            culprits = _failing_articles(items, lang, folded)
+            culprits = _failing_articles(items, lang, folded, site_languages)
             if not culprits:
                 raise
             for item, error in culprits.items():
@@ -778,8 +786,8 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
             folded = [item for item in folded if item not in culprits]
 
 
-def _failing_articles(items: list[LocalizedArticle], lang: str,
-                      folded: Sequence[LocalizedArticle] = ()) -> dict[LocalizedArticle, str]:
+def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence[LocalizedArticle] = (),
+                      site_languages: Sequence[str] = ()) -> dict[LocalizedArticle, str]:
     """The articles that fail to render on their own, as the one article of a site (or the one
     entry of its month's archive, when the budget folded it there), and why."""
     culprits = {}
@@ -788,7 +796,7 @@ def _failing_articles(items: list[LocalizedArticle], lang: str,
     alone += [([], Digest([], {}), (item,)) for item in folded]
     for own, digest, archived in alone:
         try:
-            _render_language(own, lang, digest, archived)
+            _render_language(own, lang, digest, archived, site_languages)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
@@ -797,7 +805,7 @@ def _failing_articles(items: list[LocalizedArticle], lang: str,
 
 
 def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
-                     folded: Sequence[LocalizedArticle] = ()) -> dict[str, str]:
+                     folded: Sequence[LocalizedArticle] = (), site_languages: Sequence[str] = ()) -> dict[str, str]:
     by_slug = {item.article.slug: item for item in items}
     grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]
@@ -817,8 +825,9 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     topics = topics_with_pages(items)
     for item in items:
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]
-        files[f"{BLOG_DIR}/{item.article.slug}.md"] = render_post(item, related, topics,
-                                                                  links.get(item.article.slug, []))
+        files[f"{BLOG_DIR}/{item.article.slug}.md"] = render_post(
+            item, related, topics, links.get(item.article.slug, []),
+            original_on_site=item.article.language != lang and item.article.language in site_languages)
     return files
 
 

@@ -367,7 +367,14 @@ def test_article_page_shows_summary_source_and_original_text(default_site, visit
         details = article.locator("details.quote")
         assert details.count() == 1 and details.get_attribute("open") is None  # collapsed
         details.locator("summary").click()
-        assert "Kremlin spokesman" in details.inner_text()
+        assert "Islamic State announced on Sunday" in details.inner_text()
+        if lang == "pt":  # the English original, whole on its English page, is linked from the others
+            assert "Kremlin spokesman" not in details.inner_text()
+            details.get_by_role("link", name="Ler o artigo original").click()
+            v.page.wait_for_load_state("networkidle")
+            assert v.page.url == f"{base}/en/articles/002-bafb978d1410a73f/"
+            v.page.locator("article details.quote summary").click()
+        assert "Kremlin spokesman" in v.page.locator("article details.quote").inner_text()
         shot(v.page, f"{lang}-article")
         v.page.goto(f"{base}/{lang}/", wait_until="networkidle")
         shot(v.page, f"{lang}-home")

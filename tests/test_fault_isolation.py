@@ -67,7 +67,7 @@ def poisoned(tmp_path, tiny_models, monkeypatch):
     monkeypatch.setattr(stories, "_terms", failing_for(  # the English summary (the tiny model upper-cases)
         "POISONSTORIES", stories._terms, lambda text, *_: text.upper()))
     monkeypatch.setattr(render, "render_post", failing_for(
-        "POISONRENDER", render.render_post, lambda item, *_: item.article.text))
+        "POISONRENDER", render.render_post, lambda item, *_, **__: item.article.text))
     return make_project(tmp_path / "project", tiny_models, seeds=seeds)
 
 
