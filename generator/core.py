@@ -21,6 +21,7 @@ from .errors import BuildError
 from .executor import Executor, make_executor, run_forked
 from .progress import Progress
 from .records import BuildReport, Problem
+from .rendered import RECORD_FILE, RenderedPages
 from .state import LastBuild, inputs_fingerprint
 
 log = logging.getLogger(__name__)
@@ -187,10 +188,12 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         docs_dir = config.path(config.docs_dir)
         paths.claim(docs_dir, "docs_dir")
         own_pages = budget.own_pages(config)  # None without a size budget: every article keeps its page
+        rendered = RenderedPages(config.path(config.work_dir) / RECORD_FILE, docs_dir)
         # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
         pages = ((f"{lang}/{path}", content) for lang in languages
                  for path, content in render.render_language(localized[lang], lang, digest, report.problems,
-                                                             own_pages, languages).items())
+                                                             own_pages, languages, rendered).items())
         count, written = render.write_tree(docs_dir, pages)
+        rendered.save()
         progress.say(f"[render] {count} pages, {written} changed")
     return languages

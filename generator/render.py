@@ -53,6 +53,7 @@ from .messages import format_day, format_month, language_name, language_title
 from .messages import message as label
 from .mkdocs_hooks import ORIGINAL_PAGE
 from .records import Article, LocalizedArticle, Problem
+from .rendered import RenderedPages
 from .slugs import slugify
 from .stories import Digest, Story
 
@@ -761,9 +762,11 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
 
 def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
                     problems: list[Problem], own_pages: int | None = None,
-                    site_languages: Sequence[str] = ()) -> dict[str, str]:
+                    site_languages: Sequence[str] = (), rendered: RenderedPages | None = None
+                    ) -> dict[str, str | None]:
     """All files of one language, by path relative to ``docs/<lang>/``, of a site in
-    ``site_languages`` (where an article's original text is whole). An article that makes
+    ``site_languages`` (where an article's original text is whole); with ``rendered`` (the
+    record of docs_dir's article pages), an article page it holds is None: kept as it is. An article that makes
     its page or any list fail to render is left out of the language's site, and reported in
     ``problems``; a failure no single article causes is a bug, and raised. With ``own_pages``
     (the size budget, budget.own_pages), only the newest ``own_pages`` articles have pages and
@@ -772,7 +775,7 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     items, folded = (items, []) if own_pages is None else (ordered[:own_pages], ordered[own_pages:])
     while True:
         try:
-            return _render_language(items, lang, digest, folded, site_languages)
+            return _render_language(items, lang, digest, folded, site_languages, rendered)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
@@ -805,12 +808,13 @@ def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence
 
 
 def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
-                     folded: Sequence[LocalizedArticle] = (), site_languages: Sequence[str] = ()) -> dict[str, str]:
+                     folded: Sequence[LocalizedArticle] = (), site_languages: Sequence[str] = (),
+                     rendered: RenderedPages | None = None) -> dict[str, str | None]:
     by_slug = {item.article.slug: item for item in items}
     grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]
     links = story_links(digest, by_slug, lang)
-    files = {
+    files: dict[str, str | None] = {
         "index.md": render_home(grouped, lang, links),
         **render_blog(items, lang, folded),
         "feed.xml": render_feed(grouped, lang),
@@ -824,16 +828,23 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     }
     topics = topics_with_pages(items)
     for item in items:
+        path = f"{BLOG_DIR}/{item.article.slug}.md"
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]
-        files[f"{BLOG_DIR}/{item.article.slug}.md"] = render_post(
-            item, related, topics, links.get(item.article.slug, []),
-            original_on_site=item.article.language != lang and item.article.language in site_languages)
+        story = links.get(item.article.slug, [])
+        on_site = item.article.language != lang and item.article.language in site_languages
+        if rendered is not None and rendered.holds(f"{lang}/{path}", rendered.page_key(
+                [item, *related], lang, sorted(tag_slug(tag) for tag in item.tags if tag_slug(tag) in topics),
+                story, on_site)):
+            files[path] = None
+        else:
+            files[path] = render_post(item, related, topics, story, original_on_site=on_site)
     return files
 
 
-def write_tree(root: Path, files: Iterable[tuple[str, str]]) -> tuple[int, int]:
+def write_tree(root: Path, files: Iterable[tuple[str, str | None]]) -> tuple[int, int]:
     """Make ``root`` hold exactly ``files`` ((relative path, content) pairs, taken one at a
-    time, so a caller can make them as they are written): unchanged files are not rewritten
+    time, so a caller can make them as they are written; content None: the file as it is):
+    unchanged files are not rewritten
     (their modification times stay, so nothing downstream sees a change), stale ones are
     removed (but for the marker that makes ``root`` polydigest's). Returns (files, written)."""
     wanted = {root / paths.MARKER}
@@ -841,6 +852,8 @@ def write_tree(root: Path, files: Iterable[tuple[str, str]]) -> tuple[int, int]:
     for relative, content in files:
         path = root / relative
         wanted.add(path)
+        if content is None:
+            continue
         data = content.encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
             continue
