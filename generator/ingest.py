@@ -249,15 +249,18 @@ class ParsedFiles:
                          stand_in=stand_in.isoformat(), code=self.code, default_language=config.default_language,
                          max_article_bytes=config.max_article_bytes, earliest_date=config.earliest_date)
 
-    def get(self, key: str) -> tuple[list[Article], list[Problem]] | None:
-        entry = self.cache.get(key)
-        until = dt.date.fromisoformat(entry["until"]) if entry and entry["until"] else None
-        if entry is None or (until and until < dt.date.today()):
-            return None
-        self._holds_until(until)
-        articles = [Article(**{**a, "paragraphs": tuple(a["paragraphs"]), "tags": tuple(a["tags"]),
-                               "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
-        return articles, [Problem(*problem) for problem in entry["problems"]]
+    def get_many(self, keys: list[str]) -> dict[str, tuple[list[Article], list[Problem]]]:
+        """The readings of ``keys`` that are cached and still hold today."""
+        found = {}
+        for key, entry in self.cache.get_many(keys).items():
+            until = dt.date.fromisoformat(entry["until"]) if entry["until"] else None
+            if until and until < dt.date.today():
+                continue
+            self._holds_until(until)
+            articles = [Article(**{**a, "paragraphs": tuple(a["paragraphs"]), "tags": tuple(a["tags"]),
+                                   "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
+            found[key] = (articles, [Problem(*problem) for problem in entry["problems"]])
+        return found
 
     def _holds_until(self, until: dt.date | None) -> None:
         if until and (self.valid_until is None or until < self.valid_until):
@@ -362,17 +365,22 @@ def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str,
     are read by ``executor`` (default: here), in batches, in their order."""
     parsed = readings or (ParsedFiles(cache) if cache else None)
     found: list[tuple[list[Article], list[Problem]] | None] = []
-    to_read: list[tuple[int, str | None, tuple[Path, str, dt.date]]] = []
+    readable: list[tuple[int, str | None, tuple[Path, str, dt.date]]] = []
     for path, name in entries:
         if refused := _refusal(path, name):
             found.append(([], [refused]))
         else:
             stand_in = _stand_in(path, added.get(name))
-            key = parsed.key(path, name, stand_in, config) if parsed else None
-            known = parsed.get(key) if parsed and key else None
-            if known is None:
-                to_read.append((len(found), key, (path, name, stand_in)))
-            found.append(known)
+            readable.append((len(found), parsed.key(path, name, stand_in, config) if parsed else None,
+                             (path, name, stand_in)))
+            found.append(None)
+    known = parsed.get_many([key for _, key, _ in readable if key]) if parsed else {}
+    to_read = []
+    for position, key, job in readable:
+        if key in known:
+            found[position] = known[key]
+        else:
+            to_read.append((position, key, job))
     jobs = [job for _, _, job in to_read]
     readings_done = [reading for batch in (executor or LocalExecutor()).map(
         read_batch, batches_of(jobs, READ_BATCH), processes=True, config=config) for reading in batch]
