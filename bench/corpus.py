@@ -143,12 +143,17 @@ def timed_build(project: Path, **options):
 STAGES = ("ingest", "summarize", "translate", "stories", "render", "mkdocs")
 
 
+PUBLISH_PARTS = ("mkdocs", "search", "measure")  # the mkdocs stage's parts (BuildReport.publish_seconds)
+
+
 def table_row(name: str, report) -> str:
     total = sum(report.seconds.values())
     stages = " ".join(f"{report.seconds.get(s, 0):9.1f}" for s in STAGES)
-    return (f"{name:24} {report.articles:6} {report.summarized:6} {report.translated:7} {stages} {total:9.1f}")
+    parts = "/".join(f"{report.publish_seconds.get(s, 0):.0f}" for s in PUBLISH_PARTS)
+    return (f"{name:24} {report.articles:6} {report.summarized:6} {report.translated:7} {stages} {total:9.1f}"
+            f"  {parts}")
 
 
 def table_header() -> str:
     stages = " ".join(f"{s:>9}" for s in STAGES)
-    return f"{'build':24} {'arts':>6} {'summ':>6} {'transl':>7} {stages} {'total s':>9}"
+    return f"{'build':24} {'arts':>6} {'summ':>6} {'transl':>7} {stages} {'total s':>9}  {'/'.join(PUBLISH_PARTS)}"

@@ -81,7 +81,7 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         last.forget()  # until this build succeeds
         languages, report, valid_until = _run_stages(config, report, progress)
         with _timed(report, "mkdocs"):
-            report.published = publish.publish(config, languages, progress)
+            report.published = publish.publish(config, languages, progress, report.publish_seconds)
             report.site = budget.site_report(config)
             site = config.path(config.site_dir)
             if report.published:

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -471,7 +472,8 @@ def site_is_current(config: Config, languages: list[str]) -> bool:
         for lang in languages)
 
 
-def publish(config: Config, languages: list[str], progress: Progress = SILENT) -> list[str]:
+def publish(config: Config, languages: list[str], progress: Progress = SILENT,
+            seconds: dict[str, float] | None = None) -> list[str]:
     """Build every changed language into a fresh folder and swap it in as ``site_dir``.
 
     A language whose inputs (and ``search_shard_articles``) did not change since the last
@@ -481,7 +483,9 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
     rebuilds only the pages whose Markdown is newer than their HTML (write_tree leaves
     unchanged files untouched); stale pages are removed; only the search shards whose
     articles changed are indexed again (``index_language``). Anything else is built afresh.
-    Returns the languages built."""
+    Returns the languages built; ``seconds`` gets the time of each part (BuildReport.publish_seconds)."""
+    seconds = seconds if seconds is not None else {}
+    started = time.perf_counter()
     site_dir = config.path(config.site_dir)
     paths.claim(site_dir, "site_dir")
     work_dir = config.path(config.work_dir)
@@ -539,6 +543,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
                     failures.append(f"[{lang}] mkdocs build failed:\n{output}")
                 what = f"{lang}, changed pages" if in_place else lang
                 progress.step("mkdocs", done, len(to_build), f"languages ({what})")
+        seconds["mkdocs"], started = time.perf_counter() - started, time.perf_counter()
         # Pagefind after every MkDocs build, one language at a time with nothing else running: it
         # uses more than one core already and ~880 MB at 10,000 articles (two MkDocs ~340 MB each).
         for done, (lang, _, site, current, *_) in enumerate([] if failures else to_build, 1):
@@ -550,12 +555,14 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT) -
                 failures.append(f"[{lang}] search indexing failed:\n{(indexing.stdout + indexing.stderr).strip()}")
             remove_unused_files(site)
             progress.step("search", done, len(to_build), f"languages indexed ({lang}: {', '.join(indexed) or 'none'})")
+        seconds["search"], started = time.perf_counter() - started, time.perf_counter()
         if failures:
             raise PublishError("\n".join(failures) + f"\nthe previous site in {site_dir} was left as it was")
         (building / "index.html").write_text(index, encoding="utf-8")
         _swap_in(building, site_dir)  # ``building`` now holds the previous site
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         budget.save(config, budget.measure(site_dir))  # the build report says how close to the budget
+        seconds["measure"] = time.perf_counter() - started
         _retire(building, work_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)

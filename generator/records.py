@@ -103,6 +103,9 @@ class BuildReport:
     published: list[str] = field(default_factory=list)
     """Languages MkDocs rebuilt; the others had not changed."""
     seconds: dict[str, float] = field(default_factory=dict)
+    publish_seconds: dict[str, float] = field(default_factory=dict)
+    """The "mkdocs" stage's parts: "mkdocs" (every language's MkDocs build, several at once),
+    "search" (Pagefind, one language at a time) and "measure" (the site's weight)."""
     problems: list[Problem] = field(default_factory=list)
     site: dict = field(default_factory=dict)
     """The published site's weight and the share of its size budget used (budget.site_report);
@@ -123,6 +126,7 @@ class BuildReport:
             "languages": self.languages,
             "published": self.published,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "publish_seconds": {k: round(v, 3) for k, v in self.publish_seconds.items()},
             "problems": [str(p) for p in self.problems],
             "site": self.site,
         }

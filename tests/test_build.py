@@ -105,6 +105,8 @@ def test_build_reports_its_work(sample_site):
     report = sample_site.report
     assert report["articles"] == 2 and report["summarized"] == 2 and report["translated"] > 0
     assert set(report["seconds"]) == {"ingest", "summarize", "translate", "stories", "render", "mkdocs"}
+    parts = report["publish_seconds"]  # where the mkdocs stage's time went
+    assert set(parts) == {"mkdocs", "search", "measure"} and sum(parts.values()) <= report["seconds"]["mkdocs"]
     assert "2 articles, 2 summarized" in sample_site.result.stderr
     assert "[mkdocs] 2/2" in sample_site.result.stderr  # progress
 
