@@ -285,7 +285,7 @@ def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls:
     indexing = subprocess.CompletedProcess([], 0, "", "")
     for shard, pages in enumerate(shards):
         if carried and shard in carried:
-            shutil.copytree(carried[shard], site / budget.search_folder(shard), copy_function=os.link)
+            paths.copy_tree(carried[shard], site / budget.search_folder(shard))
             continue
         pages_only = contextlib.nullcontext(site) if len(shards) == 1 else \
             _pages_only(site, pages, directory_urls, work_dir)
@@ -353,10 +353,8 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
                gone: list[str]) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
     in place over a copy of it, where the pages whose Markdown is ``gone`` are removed."""
-    if current is not None:
-        shutil.copytree(current, site, copy_function=copy,  # not the search bundles: index_language makes or links them
-                        ignore=lambda folder, names: [name for name in names if budget.is_search_folder(name)]
-                        if Path(folder) == current else [])
+    if current is not None:  # not the search bundles: index_language makes or links them
+        paths.copy_tree(current, site, budget.is_search_folder, copy)
     # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
     # folder variables should anything have set them.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
@@ -524,7 +522,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
         to_build = []
         for lang, plan in plans.items():
             if plan == "keep":
-                shutil.copytree(site_dir / lang, building / lang, copy_function=os.link)
+                paths.copy_tree(site_dir / lang, building / lang)
                 continue
             path = configs_dir / f"{lang}.yml"
             derived = derived_config(config, parent, lang, languages, building)

@@ -146,3 +146,34 @@ def test_a_report_elsewhere_is_written_whole(tmp_path):
     paths.write_file(target, '{"articles": 2}\n')
     assert target == tmp_path / "report.json" and target.read_text() == '{"articles": 2}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def _tree(root):
+    (root / "articles" / "a").mkdir(parents=True)
+    (root / "articles" / "a" / "index.html").write_text("A")
+    (root / "index.html").write_text("home")
+    (root / "pagefind").mkdir()
+    (root / "pagefind" / "pagefind.js").write_text("js")
+
+
+def _linked_copy_is_right(source, target):
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == [
+        "articles", "articles/a", "articles/a/index.html", "index.html"]
+    assert (target / "articles/a/index.html").stat().st_ino == (source / "articles/a/index.html").stat().st_ino
+
+
+def test_a_copy_of_a_site_is_made_of_hard_links_without_the_entries_left_out(tmp_path):
+    from generator.paths import copy_tree
+
+    _tree(tmp_path / "site")
+    copy_tree(tmp_path / "site", tmp_path / "copy", lambda name: name == "pagefind")
+    _linked_copy_is_right(tmp_path / "site", tmp_path / "copy")
+
+
+def test_a_copy_of_a_site_is_made_without_cp_where_there_is_none(tmp_path, monkeypatch):
+    from generator.paths import copy_tree
+
+    _tree(tmp_path / "site")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))  # a system without cp (as Windows)
+    copy_tree(tmp_path / "site", tmp_path / "copy", lambda name: name == "pagefind")
+    _linked_copy_is_right(tmp_path / "site", tmp_path / "copy")
