@@ -336,6 +336,23 @@ def test_events_of_one_subject_form_a_thread_in_date_order_and_others_do_not():
     assert by_slug["saga-late"].thread is None and by_slug["lone"].thread is None  # months later; another subject
 
 
+def test_news_months_later_leaves_an_old_thread_as_it_was():
+    # Entities are weighed by the articles of their own time: 60 later reports naming Acme Steel and
+    # Borealis Metals (too common for the whole collection then) must not undo May's thread, or a
+    # daily build would move old stories in and out of threads and change their pages.
+    later = [_item(f"later-{n}", f"Acme Steel note {n}", f"Acme Steel and Borealis Metals met Supplier{n} in "
+                   f"Town{n}. Item{n} was discussed.", dt.date(2024, 9, 1) + dt.timedelta(days=n % 20))
+             for n in range(60)]
+
+    def saga_threads(items):
+        digest = stories.group_stories(items)
+        return [(t.id, t.stories) for t in digest.threads if t.id.startswith("saga")]
+
+    alone = saga_threads([*_saga(), *FILLER])
+    assert alone == [("saga-0", ("saga-0", "saga-1", "saga-2"))]
+    assert saga_threads([*_saga(), *FILLER, *later]) == alone
+
+
 def test_a_story_summary_takes_central_sentences_across_outlets_without_repeating_itself():
     a = _item("sum-a", "Storm hits Port Harbor", "x", dt.date(2024, 5, 6), source_name="Gazette")
     b = _item("sum-b", "Port Harbor flooded", "x", dt.date(2024, 5, 6), source_name="Herald")
