@@ -42,9 +42,9 @@ _ORIGINAL_PAGE_LINK = re.compile(f'href="{ORIGINAL_PAGE}([a-z]{{2,3}})"')
 def twin_page_links(html: str, page_url: str) -> str:
     """``html`` of the page at ``page_url`` (relative to its language's root, as MkDocs gives
     it) with each ``ORIGINAL_PAGE`` link made relative: up to the language's root, across to
-    the language named, down to the same page."""
+    the language named, down to the same page; marked as leading to a page in that language."""
     up = "../" * page_url.count("/")
-    return _ORIGINAL_PAGE_LINK.sub(lambda match: f'href="{up}../{match[1]}/{page_url}"', html)
+    return _ORIGINAL_PAGE_LINK.sub(lambda match: f'href="{up}../{match[1]}/{page_url}" hreflang="{match[1]}"', html)
 
 
 def on_page_content(html: str, page: Page, **_: object) -> str:

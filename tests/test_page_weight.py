@@ -93,7 +93,7 @@ def test_a_link_to_the_original_page_leads_to_the_same_page_in_the_original_lang
     from generator.mkdocs_hooks import twin_page_links
 
     html = '<p><a href="polydigest-original-page:en">Read</a> <a href="polydigest-original-page:&quot;x">No</a></p>'
-    assert twin_page_links(html, page_url) == (f'<p><a href="{twin}">Read</a> '
+    assert twin_page_links(html, page_url) == (f'<p><a href="{twin}" hreflang="en">Read</a> '
                                                '<a href="polydigest-original-page:&quot;x">No</a></p>')
 
 
