@@ -4,8 +4,8 @@ size and modification time its file had then (issue #29: at 30,000 articles, a d
 made ~96,000 article pages again to change ~1,000 of them).
 
 A page is kept as it is only when its inputs digest the same, the render code is the same
-(``code_fingerprint``: polydigest's sources, messages and settings, the versions of Python and
-of the libraries that shape the output) and
+(``state.code_fingerprint``: polydigest's files, the versions of Python and of the libraries
+that shape the output) and
 its file is still the one written (same size and time), so a hand-edited or deleted file is
 made again. The record is saved after the pages are written; a build that stops before that
 leaves the previous record, whose files no longer match what changed.
@@ -17,31 +17,13 @@ import dataclasses
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Callable, Iterable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .records import Article, LocalizedArticle, Summary
-from .state import LIBRARIES
+from .state import code_fingerprint
 
 RECORD_FILE = "rendered-pages.json"  # in the work folder
-PACKAGE = Path(__file__).parent
-
-
-def code_fingerprint() -> str:
-    """Everything besides its inputs that a page's Markdown depends on: polydigest's code,
-    messages and settings, Python's version and those of the libraries that shape the output
-    (Babel's dates and language names among them)."""
-    digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(p for pattern in ("**/*.py", "**/*.mo", "**/*.po", "*.toml") for p in PACKAGE.glob(pattern)):
-        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=?".encode())
-    return digest.hexdigest()
 
 
 class RenderedPages:

