@@ -253,23 +253,30 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     return features
 
 
+def _unit_tf_idf(counts: dict[str, int], frequency: Counter, n: int, keep: Callable[[int], bool]) -> dict[str, float]:
+    """The unit TF-IDF vector of ``counts`` among ``n`` articles of document ``frequency``, over
+    the features whose frequency ``keep`` allows."""
+    weights = {k: (1 + math.log(f)) * math.log(1 + n / frequency[k]) for k, f in counts.items() if keep(frequency[k])}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {k: w / norm for k, w in weights.items() if w > 0}
+
+
+def _specific(n: int) -> Callable[[int], bool]:
+    """Among ``n`` articles: named by two at least, and by at most COMMON_ENTITY_SHARE of them (and 50)."""
+    most = max(50, COMMON_ENTITY_SHARE * n)
+    return lambda frequency: 2 <= frequency <= most
+
+
 def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tuple[list[dict[str, float]], Counter]:
     """Unit TF-IDF vectors of ``counts`` over the features whose document frequency ``keep`` allows."""
     document_frequency = Counter(key for c in counts for key in c)
-    n = len(counts)
-    vectors = []
-    for c in counts:
-        weights = {k: (1 + math.log(f)) * math.log(1 + n / document_frequency[k])
-                   for k, f in c.items() if keep(document_frequency[k])}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append({k: w / norm for k, w in weights.items() if w > 0})
-    return vectors, document_frequency
+    return [_unit_tf_idf(c, document_frequency, len(counts), keep) for c in counts], document_frequency
 
 
 def _weights_of_their_time(counts: list[dict[str, int]], days: list[int], window: int) -> list[dict[str, float]]:
-    """Unit TF-IDF vectors of ``counts`` over their specific features (as ``_compare``'s, at most
-    COMMON_ENTITY_SHARE of the articles and 50, at least 2), each article's frequencies counted
-    among the articles at most ``window`` days from its own: the weights of its time. Articles
+    """Unit TF-IDF vectors of ``counts`` over their ``_specific`` features, each article's
+    frequencies counted among the articles at most ``window`` days from its own: the weights
+    of its time. Articles
     added later than that leave them as they are, so a daily build does not move old stories
     in or out of threads (with the whole collection's frequencies, a day of 300 articles moved
     ~1 % of a 10,000-article archive's old stories, and their pages changed)."""
@@ -287,14 +294,10 @@ def _weights_of_their_time(counts: list[dict[str, int]], days: list[int], window
             frequency.subtract(counts[order[oldest]].keys())
             oldest += 1
         n = end - oldest
-        specific = max(50, COMMON_ENTITY_SHARE * n)
+        keep = _specific(n)
         last = first
         while last < len(order) and days[order[last]] == day:
-            i = order[last]
-            weights = {k: (1 + math.log(f)) * math.log(1 + n / frequency[k])
-                       for k, f in counts[i].items() if 2 <= frequency[k] <= specific}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            vectors[i] = {k: w / norm for k, w in weights.items() if w > 0}
+            vectors[order[last]] = _unit_tf_idf(counts[order[last]], frequency, n, keep)
             last += 1
         first = last
     return vectors
@@ -375,12 +378,12 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     _entities_of.cache_clear()  # the features hold what was needed of them (topics came first)
     n = len(items)
     days = [item.article.date.toordinal() for item in items]
-    specific = max(50, COMMON_ENTITY_SHARE * n)
+    specific = _specific(n)
     languages = [item.article.language for item in items]
     aliases = _aliases_by_language([f["evidence"] for f in features], languages, [f["defined"] for f in features])
     evidence = [_canonical(f["evidence"], aliases[language]) for f, language in zip(features, languages, strict=True)]
-    entity_vectors, entity_frequency = _weighted(evidence, lambda df: 2 <= df <= specific)
-    entity = _dot_products(entity_vectors, days, lambda df: 2 <= df <= specific, entity_frequency)
+    entity_vectors, entity_frequency = _weighted(evidence, specific)
+    entity = _dot_products(entity_vectors, days, specific, entity_frequency)
     # Only pairs that share specific evidence are scored (from the entities' postings): scoring
     # every pair of a day that shares a word would be quadratic in the day's articles.
     # A term in more than a fifth of a large collection says little about which articles
