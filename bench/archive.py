@@ -176,6 +176,13 @@ def site_weight(site: Path, articles: int, languages: list[str]) -> dict[str, fl
             "files_per": usage.files / per, "median_page_kb": statistics.median(pages) / 1024 if pages else 0.0}
 
 
+def print_peak(name: str, memory: PeakMemory) -> None:
+    print(f"peak memory (PSS), {name}: all processes together {memory.total:.0f} MB, "
+          f"the largest one {memory.largest:.0f} MB")
+    for stage, (stage_total, processes) in memory.by_stage.items():
+        print(f"    {stage:10} {stage_total:5.0f} MB: {processes}", flush=True)
+
+
 def run_size(args: argparse.Namespace, articles: int) -> dict:
     """One archive size: a cold build, a no-op rebuild and one more day, each printed in full."""
     options = {"languages": args.languages}
@@ -183,27 +190,25 @@ def run_size(args: argparse.Namespace, articles: int) -> dict:
     project = make_archive(folder, articles)
     for language in args.stand_in:
         add_stand_in_models(project, language)
+    print(f"{articles} articles, then {args.add} more, x {len(args.languages.split(','))} languages "
+          f"({args.languages})"
+          + (f"; stand-in models (copies of en<->pt) for {', '.join(args.stand_in)}" if args.stand_in else ""))
+    print(table_header())
+    # Each row as soon as its build ends: at 100,000 articles the cold build alone takes hours.
     with PeakMemory() as cold_memory:
         cold = timed_build(project, **options)
+    print(table_row("cold", cold))
+    print_peak("cold build", cold_memory)
     noop = timed_build(project, **options)
+    print(table_row("no-op rebuild", noop), flush=True)
     write_archive_day(project / "seeds", articles, args.add)
     with PeakMemory() as daily_memory:
         daily = timed_build(project, **options)
-
-    print(f"{articles} articles, then {args.add} more, x {len(cold.languages)} languages "
-          f"({', '.join(cold.languages)})"
-          + (f"; stand-in models (copies of en<->pt) for {', '.join(args.stand_in)}" if args.stand_in else ""))
-    print(table_header())
-    for name, report in (("cold", cold), ("no-op rebuild", noop), (f"+{args.add} articles", daily)):
-        print(table_row(name, report))
+    print(table_row(f"+{args.add} articles", daily))
+    print_peak(f"+{args.add} articles", daily_memory)
     total = sum(cold.seconds.values())
     print(f"no-op / cold = {sum(noop.seconds.values()) / total:.3f}; "
           f"+{args.add} / cold = {sum(daily.seconds.values()) / total:.3f}")
-    for name, memory in (("cold build", cold_memory), (f"+{args.add} articles", daily_memory)):
-        print(f"peak memory (PSS), {name}: all processes together {memory.total:.0f} MB, "
-              f"the largest one {memory.largest:.0f} MB")
-        for stage, (stage_total, processes) in memory.by_stage.items():
-            print(f"    {stage:10} {stage_total:5.0f} MB: {processes}")
     site = project / "site"
     for lang in cold.languages:
         print(f"[{lang}] largest pages: " + ", ".join(f"{path} {size / 1024:.0f} KB"
