@@ -156,11 +156,12 @@ class Config:
     fetch_timeout: int = _option(20, "'polydigest fetch': seconds allowed for one request, redirects included.",
                                  check=_at_least(1))
     allow_private_networks: bool = _option(
-        False, "'polydigest fetch': also connect to this machine and private networks: loopback (127.0.0.1, ::1), "
-        "RFC 1918 and fc00::/7 addresses, link-local ones including 169.254.169.254 (a cloud machine's metadata "
-        "service, which hands out its credentials), CGNAT, NAT64 and reserved addresses. Off, a feed, redirect or "
-        "page at such an address is refused: a feed could otherwise redirect fetch to an internal page and the "
-        "next build would publish it. Turn on only when your feeds live on your own network and you trust them.",
+        False, "'polydigest fetch' and 'models add': also connect to this machine and private networks: loopback "
+        "(127.0.0.1, ::1), RFC 1918 and fc00::/7 addresses, link-local ones including 169.254.169.254 (a cloud "
+        "machine's metadata service, which hands out its credentials), CGNAT, NAT64 and reserved addresses. Off, a "
+        "feed, redirect, page, package index or package at such an address is refused: a feed could otherwise "
+        "redirect fetch to an internal page and the next build would publish it. Turn on only when your feeds or "
+        "package index live on your own network and you trust them.",
         flag="--allow-private-networks",
     )
     max_feed_bytes: int = _option(10_000_000, "'polydigest fetch': a larger feed is reported as failed.",
@@ -235,7 +236,8 @@ def option_docs() -> list[tuple[str, str, Any]]:
 
 
 FETCH_ONLY_OPTIONS = ("allow_private_networks",)
-"""Options with a flag that only 'polydigest fetch' reads: no build command shows them."""
+"""Options with a flag that only the commands that download ('fetch', 'models add') read: no build command
+shows them."""
 
 
 def add_options(parser: argparse.ArgumentParser, names: tuple[str, ...] | None = None) -> None:

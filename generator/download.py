@@ -34,6 +34,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import __version__
@@ -311,17 +312,20 @@ def check_url(url: str) -> str:
 
 
 def get(url: str, *, max_bytes: int, timeout: float, headers: dict[str, str] | None = None,
-        allow_private_networks: bool = False) -> Response:
+        allow_private_networks: bool = False, sink: Callable[[bytes], None] | None = None,
+        idle: float | None = None) -> Response:
     """GET ``url``. A 304 comes back as a Response with status 304 and no body; other
     failures (DNS, a refused address, refused connection, timeout, HTTP errors, too large, too
     many redirects, a redirect from https to http) raise DownloadError with the reason.
-    ``timeout`` is for the whole request, redirects included. Unless
-    ``allow_private_networks``, every connection (each redirect's too) goes to global unicast
-    addresses only (see ``refusal``)."""
+    ``timeout`` is for the whole request, redirects included; ``idle``, when given, bounds each
+    wait for data within it. Unless ``allow_private_networks``, every connection (each
+    redirect's too) goes to global unicast addresses only (see ``refusal``). With ``sink``, the
+    body is handed to it as it arrives instead of being kept (large files)."""
     current = check_url(url)
     deadline = time.monotonic() + timeout  # for the whole request: a trickling server is cut off too
     for _ in range(MAX_REDIRECTS + 1):
-        response = _get_once(current, headers or {}, max_bytes, timeout, deadline, allow_private_networks)
+        response = _get_once(current, headers or {}, max_bytes, (timeout, deadline, idle), allow_private_networks,
+                             sink)
         location = response.headers.get("location") if response.status in REDIRECTS else None
         if not location:
             return response
@@ -338,10 +342,12 @@ def get(url: str, *, max_bytes: int, timeout: float, headers: dict[str, str] | N
 _UNSAFE_IN_TARGET = re.compile(r"[^\x21-\x7e]")
 
 
-def _get_once(url: str, headers: dict[str, str], max_bytes: int, timeout: float, deadline: float,
-              allow_private_networks: bool) -> Response:
-    """One request on a new connection: a Response for 2xx (with its body), for 304 and for a
-    redirect (without); else DownloadError."""
+def _get_once(url: str, headers: dict[str, str], max_bytes: int, limits: tuple[float, float, float | None],
+              allow_private_networks: bool, sink: Callable[[bytes], None] | None) -> Response:
+    """One request on a new connection: a Response for 2xx (with its body, unless ``sink``
+    took it), for 304 and for a redirect (without); else DownloadError. ``limits``: the
+    request's timeout, its deadline and the longest wait for data (see ``get``)."""
+    timeout, deadline, idle = limits
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     try:
@@ -368,7 +374,8 @@ def _get_once(url: str, headers: dict[str, str], max_bytes: int, timeout: float,
             raise DownloadError(f"cannot connect: {exc}") from None
         # Socket timeouts bound each wait; the watchdog bounds their sum (a server sending a
         # byte a second never trips them): at the deadline it shuts the connection.
-        watchdog = threading.Timer(_remaining(deadline, timeout), _expire, (expired, connection.sock))
+        sock = connection.sock  # http.client drops it from the connection once a response closes it
+        watchdog = threading.Timer(_remaining(deadline, timeout), _expire, (expired, sock))
         watchdog.daemon = True
         watchdog.start()
         try:
@@ -378,7 +385,7 @@ def _get_once(url: str, headers: dict[str, str], max_bytes: int, timeout: float,
                 return Response(url, reply.status, b"", _headers(reply))
             if not 200 <= reply.status < 300:
                 raise DownloadError(f"HTTP {reply.status} {reply.reason}")
-            body = _read_capped(reply, connection.sock, max_bytes, deadline, timeout)
+            body = _read_capped(reply, sock, max_bytes, limits, sink)
             if expired.is_set():  # the watchdog's shutdown looks like the end of the body
                 raise TimeoutError
             if reply.length:  # http.client counts a Content-Length down: the body ended early
@@ -417,18 +424,29 @@ def _headers(reply: http.client.HTTPResponse) -> dict[str, str]:
     return {k.lower(): v for k, v in reply.getheaders()}
 
 
-def _read_capped(reply: http.client.HTTPResponse, sock: socket.socket | None, max_bytes: int, deadline: float,
-                 timeout: float) -> bytes:
+def _read_capped(reply: http.client.HTTPResponse, sock: socket.socket | None, max_bytes: int,
+                 limits: tuple[float, float, float | None], sink: Callable[[bytes], None] | None) -> bytes:
+    timeout, deadline, idle = limits
     chunks: list[bytes] = []
     size = 0
     while True:
-        left = _remaining(deadline, timeout)
+        wait = _remaining(deadline, timeout)
+        if idle is not None and idle < wait:
+            wait = idle
         if sock is not None:
-            sock.settimeout(left)
-        chunk = reply.read1(65536)  # what one read from the socket gave: the deadline is checked in between
+            sock.settimeout(wait)
+        try:
+            chunk = reply.read1(65536)  # what one read from the socket gave: the deadline is checked in between
+        except TimeoutError:
+            if wait == idle:
+                raise DownloadError(f"no data for {idle:g} s") from None
+            raise
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
             raise DownloadError(f"larger than {max_bytes:,} bytes")
-        chunks.append(chunk)
+        if sink is None:
+            chunks.append(chunk)
+        else:
+            sink(chunk)

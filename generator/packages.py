@@ -13,12 +13,11 @@ import os
 import shutil
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import download as http
 from . import paths
 from .argos import import_argostranslate, install_package, load_models, package_metadata, package_name
 from .config import Config, is_language_code
@@ -27,7 +26,9 @@ from .messages import language_name
 from .translate import PIVOT_LANGUAGE, find_route
 
 _DOWNLOAD_LIMIT = 2_000_000_000  # bytes; no real Argos package comes near it
+_INDEX_LIMIT = 50_000_000  # bytes; the official index is about 100 KB
 _TIMEOUT = 30  # seconds without data before a download is given up
+_DOWNLOAD_SECONDS = 3600  # for one package, from the first byte asked to the last
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,17 @@ def default_index_url(config: Config) -> str:
     return import_argostranslate(config.path(config.work_dir)).settings.remote_package_index
 
 
-def fetch_index(url: str) -> list[IndexEntry]:
+def fetch_index(url: str, allow_private_networks: bool = False) -> list[IndexEntry]:
+    """The index's translation packages. Its address, and those of the links it lists, pass
+    fetch's check (``download.refusal``): an index could otherwise send ``models add`` to a
+    machine of the private network, or to a cloud machine's metadata service."""
     try:
-        with urllib.request.urlopen(url, timeout=_TIMEOUT) as response:
-            data = json.loads(response.read(50_000_000))
-    except (urllib.error.URLError, OSError) as exc:
+        data = json.loads(http.get(url, max_bytes=_INDEX_LIMIT, timeout=_TIMEOUT,
+                                   allow_private_networks=allow_private_networks).body)
+    except http.DownloadError as exc:
         raise ModelError(
-            f"cannot reach the package index {url} ({getattr(exc, 'reason', exc)}): this machine seems to be "
-            "offline. Download the .argosmodel files on a machine with internet access, then run "
-            "'polydigest models add FILE…'."
+            f"cannot get the package index {url} ({exc}). If this machine is offline, download the .argosmodel "
+            "files on a machine with internet access, then run 'polydigest models add FILE…'."
         ) from None
     except ValueError as exc:
         raise ModelError(f"the package index {url} is not valid JSON: {exc}") from None
@@ -88,32 +91,31 @@ def _print_progress(name: str) -> Callable[[int, int | None], None]:
     return show
 
 
-def download(entry: IndexEntry, destination: Path, progress: Callable[[int, int | None], None]) -> None:
+def download(entry: IndexEntry, destination: Path, progress: Callable[[int, int | None], None],
+             allow_private_networks: bool = False) -> None:
     """Download a package to ``destination`` (a temporary file), checking size and checksum
-    when the index gives them. Raises ModelError; the caller removes the temporary file."""
+    when the index gives them, each link's address as ``fetch_index`` does. Raises ModelError;
+    the caller removes the temporary file."""
     errors = []
     for link in entry.links:
-        if not link.startswith(("http://", "https://")):
-            errors.append(f"{link}: not an http(s) link")
-            continue
+        digest = hashlib.sha256()
         try:
-            with urllib.request.urlopen(link, timeout=_TIMEOUT) as response, destination.open("wb") as out:
-                total = entry.size or int(response.headers.get("Content-Length") or 0) or None
-                digest, done = hashlib.sha256(), 0
-                while block := response.read(1 << 16):
-                    done += len(block)
-                    if done > _DOWNLOAD_LIMIT or (entry.size and done > entry.size):
-                        raise ModelError(f"{link}: larger than announced; refused")
+            with destination.open("wb") as out:
+                def keep(block: bytes, digest=digest, out=out) -> None:
                     digest.update(block)
                     out.write(block)
-                    progress(done, total)
-            if total and done != total:
-                raise ModelError(f"{link}: download interrupted ({done:,} of {total:,} bytes)")
+                    progress(out.tell(), entry.size)
+
+                http.get(link, max_bytes=entry.size or _DOWNLOAD_LIMIT, timeout=_DOWNLOAD_SECONDS, idle=_TIMEOUT,
+                         allow_private_networks=allow_private_networks, sink=keep)
+                done = out.tell()
+            if entry.size and done != entry.size:
+                raise ModelError(f"{link}: {done:,} bytes where the index announced {entry.size:,}; refused")
             if entry.sha256 and digest.hexdigest() != entry.sha256.lower():
                 raise ModelError(f"{link}: checksum mismatch (expected {entry.sha256}, got {digest.hexdigest()})")
             return
-        except (urllib.error.URLError, OSError) as exc:
-            errors.append(f"{link}: {getattr(exc, 'reason', exc)}")
+        except http.DownloadError as exc:
+            errors.append(f"{link}: {exc}")
         except ModelError as exc:
             errors.append(str(exc))
     raise ModelError(f"could not download {package_name(entry.from_code, entry.to_code)}: " + "; ".join(errors))
@@ -164,7 +166,7 @@ def add_languages(config: Config, languages: list[str], index_url: str,
     """Download and install what is needed to translate between each language and the
     site languages (directly, else through English). Returns the pairs added."""
     installed = load_models(config)
-    index = {(e.from_code, e.to_code): e for e in fetch_index(index_url)}
+    index = {(e.from_code, e.to_code): e for e in fetch_index(index_url, config.allow_private_networks)}
     wanted: list[tuple[str, str]] = []
     for language in languages:
         site = list(dict.fromkeys(config.languages + [language]))
@@ -187,7 +189,7 @@ def add_languages(config: Config, languages: list[str], index_url: str,
         entry = index[pair]
         with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
             file = Path(scratch) / f"{package_name(*pair)}.argosmodel"
-            download(entry, file, progress_factory(file.name))
+            download(entry, file, progress_factory(file.name), config.allow_private_networks)
             added += add_files(config, [file])
     return added
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import download
 from generator.config import load_config
 from generator.fetch import Fetcher, parse_feed, summary_line
 from generator.ingest import read_folder
@@ -206,6 +207,20 @@ def test_the_timeout_is_for_the_whole_request_even_when_bytes_keep_trickling_in(
     (result,) = fetcher(tmp_path, timeout=1).run([f"{server}{path}"])
     assert (result.status, result.error) == ("failed", "no answer within 1 s")
     assert time.monotonic() - started < 2.5  # the server would go on for 4 s
+
+
+def test_a_large_body_goes_to_its_sink_as_it_arrives_and_a_stalled_one_is_cut_off(server):
+    """What ``models add`` downloads packages with: no body kept in memory, and a wait for data
+    bounded within a long whole-request timeout."""
+    chunks: list[bytes] = []
+    response = download.get(f"{server}/big.xml", max_bytes=10_000_000, timeout=10, sink=chunks.append,
+                            allow_private_networks=True)
+    assert response.body == b"" and sum(map(len, chunks)) == 40 * 16 * 4096 and len(chunks) > 1
+    started = time.monotonic()
+    with pytest.raises(download.DownloadError, match=r"no data for 0.1 s"):
+        download.get(f"{server}/trickle-body.xml", max_bytes=100, timeout=10, idle=0.1, sink=chunks.append,
+                     allow_private_networks=True)
+    assert time.monotonic() - started < 2
 
 
 def test_atom_feeds_are_read_too(tmp_path, server):

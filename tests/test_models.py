@@ -88,7 +88,8 @@ def nothing_installed(project: Path) -> bool:
 
 def test_add_language_downloads_installs_and_the_build_uses_it(tmp_path, tiny_models, index_server, capsys):
     project = make_project(tmp_path / "p", tiny_models)
-    assert main(["models", "add", "xx", "--project", str(project), "--index", f"{index_server.url}/index.json"]) == 0
+    assert main(["models", "add", "xx", "--project", str(project), "--index", f"{index_server.url}/index.json",
+                 "--allow-private-networks"]) == 0
     out = capsys.readouterr()
     assert "added en->xx, xx->en" in out.out and "add it to 'languages'" in out.out
     assert "[##############################]" in out.err  # the progress bar
@@ -103,13 +104,14 @@ def test_add_language_downloads_installs_and_the_build_uses_it(tmp_path, tiny_mo
 
 
 @pytest.mark.parametrize("mode, message", [
-    ("interrupted", "download interrupted"),
+    ("interrupted", "closed"),
     ("bad-checksum", "checksum mismatch"),
 ])
 def test_failed_download_installs_nothing_and_says_why(tmp_path, tiny_models, index_server, capsys, mode, message):
     project = make_project(tmp_path / "p", tiny_models)
     index_server.mode = mode
-    assert main(["models", "add", "xx", "--project", str(project), "--index", f"{index_server.url}/index.json"]) == 2
+    assert main(["models", "add", "xx", "--project", str(project), "--index", f"{index_server.url}/index.json",
+                 "--allow-private-networks"]) == 2
     assert message in capsys.readouterr().err
     assert nothing_installed(project)
     assert not [p for p in (project / ".polydigest").iterdir() if p.name.startswith("tmp")]
@@ -117,10 +119,34 @@ def test_failed_download_installs_nothing_and_says_why(tmp_path, tiny_models, in
 
 def test_unreachable_index_says_offline_and_points_to_add_file(tmp_path, tiny_models, capsys):
     project = make_project(tmp_path / "p", tiny_models)
-    assert main(["models", "add", "xx", "--project", str(project), "--index", "http://127.0.0.1:9/index.json"]) == 2
+    assert main(["models", "add", "xx", "--project", str(project), "--index", "http://127.0.0.1:9/index.json",
+                 "--allow-private-networks"]) == 2
     err = capsys.readouterr().err
-    assert "seems to be offline" in err and "polydigest models add FILE" in err
+    assert "cannot connect" in err and "offline" in err and "polydigest models add FILE" in err
     assert nothing_installed(project)
+
+
+def test_index_on_this_machine_is_refused_unless_allowed(tmp_path, tiny_models, index_server, capsys):
+    """fetch's address guard: an index (or a link it lists) could send models add to a private
+    machine or a cloud metadata service."""
+    project = make_project(tmp_path / "p", tiny_models)
+    assert main(["models", "add", "xx", "--project", str(project), "--index", f"{index_server.url}/index.json"]) == 2
+    err = capsys.readouterr().err
+    assert "refused: 127.0.0.1 is a loopback address" in err and "--allow-private-networks" in err
+    assert nothing_installed(project)
+
+
+def test_package_link_to_the_metadata_service_is_refused_before_any_connection(tmp_path, index_server):
+    """Each link an index lists passes the same check as the index (the address is a literal:
+    it is refused before any packet leaves)."""
+    from generator import packages
+
+    entries = packages.fetch_index(f"{index_server.url}/index.json", allow_private_networks=True)
+    entry = next(e for e in entries if e.to_code == "xx")
+    hostile = packages.IndexEntry(entry.from_code, entry.to_code, entry.version,
+                                  ("http://169.254.169.254/latest/meta-data/",), entry.size, entry.sha256)
+    with pytest.raises(packages.ModelError, match="169.254.169.254 is a link-local address"):
+        packages.download(hostile, tmp_path / "x.argosmodel", lambda done, total: None)
 
 
 def test_add_file_copies_and_installs_and_remove_undoes_it(tmp_path, tiny_models, xx_packages, capsys):

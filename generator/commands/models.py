@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from .. import packages
-from ..config import language_code, load_config
+from ..config import add_options, language_code
 from ..errors import ConfigError, ModelError
-from . import Subcommands
+from . import Subcommands, load
 
 
 def add_parser(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -25,18 +25,20 @@ def add_parser(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         "add", parents=[common], help="add .argosmodel FILEs, or download the models for language codes (e.g. de)",
         description="With .argosmodel files: validate, copy into the model folder and install them. With language "
         "codes: look up the pairs between each language and the site languages (directly, or through English) "
-        "in the Argos package index, download them with size and checksum checks, and install them.",
+        "in the Argos package index, download them with size and checksum checks, and install them. As with "
+        "fetch, the index and its links must not be on this machine or a private network unless you allow it.",
     )
     add.add_argument("items", nargs="+", metavar="FILE|LANG")
     add.add_argument("--index", metavar="URL",
                      help="package index URL (default: model_index_url, or the official Argos index)")
+    add_options(add, ("allow_private_networks",))
     remove = actions.add_parser("remove", parents=[common], help="remove the package of a pair such as de-en")
     remove.add_argument("pair", metavar="PAIR")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args.project)
+    config = load(args)
     if args.models_command == "list":
         print(packages.describe(config))
     elif args.models_command == "remove":
