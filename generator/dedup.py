@@ -10,6 +10,7 @@ only pairs it has not seen.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import zlib
@@ -65,8 +66,13 @@ def signature(own: np.ndarray) -> np.ndarray:
     return hashed.min(axis=0)
 
 
+_BAND_NUMBERS = [bytes([band]) for band in range(BANDS)]
+
+
 def _bands(sig: np.ndarray) -> list[bytes]:
-    return [bytes([band]) + sig[band * ROWS : (band + 1) * ROWS].tobytes() for band in range(BANDS)]
+    whole = sig.tobytes()
+    size = ROWS * sig.itemsize
+    return [number + whole[band * size:(band + 1) * size] for band, number in enumerate(_BAND_NUMBERS)]
 
 
 def near_identical(own: np.ndarray, other: np.ndarray) -> bool:
@@ -79,13 +85,16 @@ def _text_digest(article: Article) -> str:
 
 
 def _signatures(articles: list[Article], digests: list[str], cache: Cache | None) -> list[np.ndarray]:
-    def compute(indices: list[str]) -> dict[str, list[int]]:
-        return {i: signature(shingles(articles[int(i)].text)).tolist() for i in indices}
+    """Each text's signature, cached as base64 of its bytes: a list of numbers took the JSON
+    decoder most of the time a rebuild spent in dedup."""
+    def compute(indices: list[str]) -> dict[str, str]:
+        return {i: base64.b64encode(signature(shingles(articles[int(i)].text)).tobytes()).decode()
+                for i in indices}
 
-    keys = {str(i): cache_key("minhash", text=digest, bands=BANDS, rows=ROWS,
-                              shingling=SHINGLING_VERSION) for i, digest in enumerate(digests)}
+    keys = {str(i): cache_key("minhash", text=digest, bands=BANDS, rows=ROWS, shingling=SHINGLING_VERSION,
+                              stored="base64") for i, digest in enumerate(digests)}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
-    return [np.array(found[str(i)], dtype=np.uint64) for i in range(len(articles))]
+    return [np.frombuffer(base64.b64decode(found[str(i)]), dtype=np.uint64) for i in range(len(articles))]
 
 
 def deduplicate(articles: list[Article], cache: Cache | None = None,
@@ -115,10 +124,11 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
             likely = [i for i in sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CHECKED]
                       if np.count_nonzero(sig == signatures[i]) >= MIN_AGREEMENT * len(sig)]
             own: np.ndarray | None = None  # the article's shingles, once a pair not seen before needs them
-            for index in likely:
-                key = cache_key("near-identical", texts=sorted((digest, kept_digests[index])),
-                                share=NEAR_DUPLICATE, shingling=SHINGLING_VERSION)
-                verdict = cache.get(key) if cache else None
+            keys = [cache_key("near-identical", texts=sorted((digest, kept_digests[index])),
+                              share=NEAR_DUPLICATE, shingling=SHINGLING_VERSION) for index in likely]
+            known = cache.get_many(keys) if cache and keys else {}  # one query an article, not one a pair
+            for index, key in zip(likely, keys, strict=True):
+                verdict = known.get(key)
                 if verdict is None:
                     own = shingles(article.text) if own is None else own
                     verdict = verdicts[key] = near_identical(own, shingles(kept[index].text))
