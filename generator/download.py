@@ -46,6 +46,8 @@ USER_AGENT = f"polydigest/{__version__} (+https://github.com/polydigest; feed re
 HOW_TO_ALLOW = "to fetch from your own network: --allow-private-networks, or allow_private_networks = true"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Sink = Callable[[bytes, int | None], None]
+"""Takes a body as it arrives: each chunk, and the length the answer announced."""
 
 
 class DownloadError(InputError):
@@ -312,7 +314,7 @@ def check_url(url: str) -> str:
 
 
 def get(url: str, *, max_bytes: int, timeout: float, headers: dict[str, str] | None = None,
-        allow_private_networks: bool = False, sink: Callable[[bytes], None] | None = None,
+        allow_private_networks: bool = False, sink: Sink | None = None,
         idle: float | None = None) -> Response:
     """GET ``url``. A 304 comes back as a Response with status 304 and no body; other
     failures (DNS, a refused address, refused connection, timeout, HTTP errors, too large, too
@@ -320,7 +322,8 @@ def get(url: str, *, max_bytes: int, timeout: float, headers: dict[str, str] | N
     ``timeout`` is for the whole request, redirects included; ``idle``, when given, bounds each
     wait for data within it. Unless ``allow_private_networks``, every connection (each
     redirect's too) goes to global unicast addresses only (see ``refusal``). With ``sink``, the
-    body is handed to it as it arrives instead of being kept (large files)."""
+    body is handed to it as it arrives instead of being kept (large files), with the length the
+    answer announced (None without a Content-Length)."""
     current = check_url(url)
     deadline = time.monotonic() + timeout  # for the whole request: a trickling server is cut off too
     for _ in range(MAX_REDIRECTS + 1):
@@ -343,7 +346,7 @@ _UNSAFE_IN_TARGET = re.compile(r"[^\x21-\x7e]")
 
 
 def _get_once(url: str, headers: dict[str, str], max_bytes: int, limits: tuple[float, float, float | None],
-              allow_private_networks: bool, sink: Callable[[bytes], None] | None) -> Response:
+              allow_private_networks: bool, sink: Sink | None) -> Response:
     """One request on a new connection: a Response for 2xx (with its body, unless ``sink``
     took it), for 304 and for a redirect (without); else DownloadError. ``limits``: the
     request's timeout, its deadline and the longest wait for data (see ``get``)."""
@@ -425,10 +428,11 @@ def _headers(reply: http.client.HTTPResponse) -> dict[str, str]:
 
 
 def _read_capped(reply: http.client.HTTPResponse, sock: socket.socket | None, max_bytes: int,
-                 limits: tuple[float, float, float | None], sink: Callable[[bytes], None] | None) -> bytes:
+                 limits: tuple[float, float, float | None], sink: Sink | None) -> bytes:
     timeout, deadline, idle = limits
     chunks: list[bytes] = []
     size = 0
+    announced = reply.length  # http.client's reading of Content-Length, before it counts down
     while True:
         wait = _remaining(deadline, timeout)
         if idle is not None and idle < wait:
@@ -449,4 +453,4 @@ def _read_capped(reply: http.client.HTTPResponse, sock: socket.socket | None, ma
         if sink is None:
             chunks.append(chunk)
         else:
-            sink(chunk)
+            sink(chunk, announced)

@@ -101,10 +101,10 @@ def download(entry: IndexEntry, destination: Path, progress: Callable[[int, int 
         digest = hashlib.sha256()
         try:
             with destination.open("wb") as out:
-                def keep(block: bytes, digest=digest, out=out) -> None:
+                def keep(block: bytes, announced: int | None, digest=digest, out=out) -> None:
                     digest.update(block)
                     out.write(block)
-                    progress(out.tell(), entry.size)
+                    progress(out.tell(), entry.size or announced)
 
                 http.get(link, max_bytes=entry.size or _DOWNLOAD_LIMIT, timeout=_DOWNLOAD_SECONDS, idle=_TIMEOUT,
                          allow_private_networks=allow_private_networks, sink=keep)

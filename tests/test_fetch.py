@@ -213,12 +213,19 @@ def test_a_large_body_goes_to_its_sink_as_it_arrives_and_a_stalled_one_is_cut_of
     """What ``models add`` downloads packages with: no body kept in memory, and a wait for data
     bounded within a long whole-request timeout."""
     chunks: list[bytes] = []
-    response = download.get(f"{server}/big.xml", max_bytes=10_000_000, timeout=10, sink=chunks.append,
+    announced: set[int | None] = set()
+
+    def keep(chunk: bytes, length: int | None) -> None:
+        chunks.append(chunk)
+        announced.add(length)
+
+    response = download.get(f"{server}/big.xml", max_bytes=10_000_000, timeout=10, sink=keep,
                             allow_private_networks=True)
     assert response.body == b"" and sum(map(len, chunks)) == 40 * 16 * 4096 and len(chunks) > 1
+    assert announced == {None}  # the server sends no Content-Length
     started = time.monotonic()
     with pytest.raises(download.DownloadError, match=r"no data for 0.1 s"):
-        download.get(f"{server}/trickle-body.xml", max_bytes=100, timeout=10, idle=0.1, sink=chunks.append,
+        download.get(f"{server}/trickle-body.xml", max_bytes=100, timeout=10, idle=0.1, sink=keep,
                      allow_private_networks=True)
     assert time.monotonic() - started < 2
 
