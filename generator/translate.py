@@ -75,6 +75,7 @@ def missing_pair_message(source: str, target: str) -> str:
 
 
 TRANSLATION_BATCH = 256  # sentences per task: seconds of work, against milliseconds of scheduling
+CACHED_EVERY = 4096  # sentences: their verdicts are cached together, so a killed build loses at most this many
 
 
 @dataclass(frozen=True)
@@ -136,15 +137,18 @@ class Translator:
     progress: Progress = SILENT
 
     def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str,
-             function=translate_batch) -> list:
+             function=translate_batch, span: tuple[int, int] | None = None) -> list:
         """Outputs in order; None for a text the model itself fails on. A failing batch is
-        split in halves until the failing texts are found."""
+        split in halves until the failing texts are found. ``span``: (texts before these, texts
+        in all) for the progress shown, when these are a part of a pair's texts."""
         remote = self.executor.remote
         handle = self.executor.share(model.identity, lambda: ShippedModel.of(model)) if remote else model
         batches = batches_of(texts, TRANSLATION_BATCH)
+        before, total = span or (0, len(texts))
 
-        def report(done: int, total: int) -> None:
-            self.progress.step("translate", min(done * TRANSLATION_BATCH, len(texts)), len(texts), f"sentences {pair}")
+        def report(done: int, _: int) -> None:
+            self.progress.step("translate", before + min(done * TRANSLATION_BATCH, len(texts)), total,
+                               f"sentences {pair}")
 
         try:
             return [output for batch in self.executor.map(function, batches, model=handle, decoding=decoding,
@@ -159,10 +163,11 @@ class Translator:
             return (self._run(model, texts[:middle], decoding, pair, function)
                     + self._run(model, texts[middle:], decoding, pair, function))
 
-    def _judge(self, model: TranslationModel, texts: list[str], pair: str) -> dict[str, Verdict]:
+    def _judge(self, model: TranslationModel, texts: list[str], pair: str,
+               span: tuple[int, int] | None = None) -> dict[str, Verdict]:
         """Translate, write Portuguese in the site's variety, repair currencies, check; retry
         the failures once with safer decoding (its n-best), then choose among further candidates;
-        what still fails is declined."""
+        what still fails is declined. ``span``: as ``_run``'s."""
         variety = self.portuguese if model.to_code == "pt" else None
         counts = Counter[str]()
         # what the model reads (and the checks compare with): a headline in capitals recased
@@ -192,7 +197,7 @@ class Translator:
                 counts["normalized"] += was_normalized
 
         verdicts: dict[str, Verdict] = {}
-        for text, output in zip(texts, self._run(model, [source[t] for t in texts], self.decoding, pair),
+        for text, output in zip(texts, self._run(model, [source[t] for t in texts], self.decoding, pair, span=span),
                                 strict=True):
             keep(text, judged(text, output, False))
         for step, decoding in enumerate((self.safer_decoding, *self.choice_decodings)):
@@ -229,19 +234,23 @@ class Translator:
         cached = {t: found.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
         verdicts = {t: Verdict.from_cached(v) for t, v in cached.items() if v is not None}
-        if todo:
-            try:
-                fresh = self._judge(model, todo, pair)
-            finally:
+        try:
+            # In parts, each cached when done: a cold build of a large archive translates for an
+            # hour, and one killed at its end kept nothing when all was cached at once.
+            for start in range(0, len(todo), CACHED_EVERY):
+                part = todo[start:start + CACHED_EVERY]
+                fresh = self._judge(model, part, pair, (start, len(todo)))
+                self.cache.put_many({keys[t]: v.as_cached() for t, v in fresh.items()})
+                self.translated += len(part)
+                self.retried += sum(v.retried for v in fresh.values())
+                self.chosen += sum(v.chosen for v in fresh.values())
+                verdicts.update(fresh)
+        finally:
+            if todo:
                 # One model in memory at a time (each is ~60 MB loaded, four were held together
                 # to the end of the build); loading one again takes a fraction of a second.
                 model.unload()
                 release_memory()
-            self.cache.put_many({keys[t]: v.as_cached() for t, v in fresh.items()})
-            self.translated += len(todo)
-            self.retried += sum(v.retried for v in fresh.values())
-            self.chosen += sum(v.chosen for v in fresh.values())
-            verdicts.update(fresh)
         for text in texts:
             verdict = verdicts[text]
             if verdict.translation is None:

@@ -185,6 +185,35 @@ def test_an_error_of_the_machinery_is_never_cached_as_a_verdict(tiny_models, tmp
     assert healthy.translated == 1  # nothing had been cached for it
 
 
+class _FailsOnThirdPart(LocalExecutor):
+    """Stands in for the executor: out of memory on the third part of a pair's sentences (a
+    machine running out of memory an hour into a cold build cannot be provoked on demand)."""
+
+    def __init__(self):
+        super().__init__()
+        self.first_passes = 0
+
+    def map(self, function, *args, **kwargs):
+        if function is translate.translate_batch:
+            self.first_passes += 1
+            if self.first_passes == 3:
+                raise MemoryError("std::bad_alloc")
+        return super().map(function, *args, **kwargs)
+
+
+def test_a_build_killed_while_translating_keeps_the_parts_it_finished(tiny_models, tmp_path, monkeypatch):
+    monkeypatch.setattr(translate, "CACHED_EVERY", 2)
+    model = _open(tiny_models / "translate-en_pt.argosmodel", tmp_path)
+    cache = Cache(tmp_path / "c.sqlite")
+    sentences = [f"Rain number {n}." for n in "abcdef"]
+    dying = Translator({("en", "pt"): model}, cache, Decoding(), threads=1, executor=_FailsOnThirdPart())
+    with pytest.raises(MemoryError):
+        dying.translate(sentences, "en", "pt")
+    again = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    assert again.translate(sentences, "en", "pt") == {s: s.upper() for s in sentences}
+    assert again.translated == 2  # the two parts done before the failure were cached
+
+
 @pytest.mark.slow  # builds a site: the mark is on the page MkDocs writes
 def test_declined_sentence_is_shown_in_the_original_and_marked_in_the_page_language(tmp_path, tiny_models,
                                                                                   digit_changer):
