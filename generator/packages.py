@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import download as http
 from . import paths
 from .argos import import_argostranslate, install_package, load_models, package_metadata, package_name
 from .config import Config, is_language_code
+from .download import DownloadError, get
 from .errors import InvalidModelPackage, ModelError
 from .messages import language_name
 from .translate import PIVOT_LANGUAGE, find_route
@@ -53,9 +53,9 @@ def fetch_index(url: str, allow_private_networks: bool = False) -> list[IndexEnt
     fetch's check (``download.refusal``): an index could otherwise send ``models add`` to a
     machine of the private network, or to a cloud machine's metadata service."""
     try:
-        data = json.loads(http.get(url, max_bytes=_INDEX_LIMIT, timeout=_TIMEOUT,
+        data = json.loads(get(url, max_bytes=_INDEX_LIMIT, timeout=_TIMEOUT,
                                    allow_private_networks=allow_private_networks).body)
-    except http.DownloadError as exc:
+    except DownloadError as exc:
         raise ModelError(
             f"cannot get the package index {url} ({exc}). If this machine is offline, download the .argosmodel "
             "files on a machine with internet access, then run 'polydigest models add FILE…'."
@@ -106,7 +106,7 @@ def download(entry: IndexEntry, destination: Path, progress: Callable[[int, int 
                     out.write(block)
                     progress(out.tell(), entry.size or announced)
 
-                http.get(link, max_bytes=entry.size or _DOWNLOAD_LIMIT, timeout=_DOWNLOAD_SECONDS, idle=_TIMEOUT,
+                get(link, max_bytes=entry.size or _DOWNLOAD_LIMIT, timeout=_DOWNLOAD_SECONDS, idle=_TIMEOUT,
                          allow_private_networks=allow_private_networks, sink=keep)
                 done = out.tell()
             if entry.size and done != entry.size:
@@ -114,7 +114,7 @@ def download(entry: IndexEntry, destination: Path, progress: Callable[[int, int 
             if entry.sha256 and digest.hexdigest() != entry.sha256.lower():
                 raise ModelError(f"{link}: checksum mismatch (expected {entry.sha256}, got {digest.hexdigest()})")
             return
-        except http.DownloadError as exc:
+        except DownloadError as exc:
             errors.append(f"{link}: {exc}")
         except ModelError as exc:
             errors.append(str(exc))
