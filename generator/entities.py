@@ -153,14 +153,17 @@ def fold(text: str) -> str:
 
 @functools.cache
 def _cldr_names() -> dict[str, str]:
-    """Folded name -> 'country:XX' / 'language:xx' from Babel, in every known language."""
+    """Folded name -> 'country:XX' (a CLDR territory: country, territory or region such as
+    'country:150', Europe) / 'language:xx' from Babel, in every known language."""
     from babel import Locale
 
     names: dict[str, str] = {}
     for code in CLDR_LANGUAGES:
         locale = Locale.parse(code)
         for key, name in locale.territories.items():
-            if key.isalpha() and len(key) == 2:  # countries and territories, not regions (001, 419)
+            # countries and territories, and the regions news names (150 Europe, 419 Latin America:
+            # a Portuguese page showed 'Europe'); not 001, 'world', a common word
+            if (key.isalpha() and len(key) == 2) or (key.isdigit() and key != "001"):
                 names.setdefault(fold(name), f"country:{key}")
         for key, name in locale.languages.items():
             if key.isalpha() and 2 <= len(key) <= 3:
