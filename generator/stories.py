@@ -73,7 +73,8 @@ THREAD_SHARED: int = _RULES["thread_shared"]
 SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
-TERMS_VERSION = 10  # 10: CLDR regions (Europe) are places; bump when _terms, the features or extract_tags change: it invalidates their cached results
+# bump when _terms, the features or extract_tags change: it invalidates their cached results
+TERMS_VERSION = 10  # 10: CLDR regions (Europe) are places
 
 
 @dataclass(frozen=True)

@@ -486,8 +486,8 @@ def test_a_country_topic_on_a_site_in_a_language_cldr_does_not_know_gets_its_eng
 def test_a_continent_or_region_is_a_place_named_by_cldr_in_each_language_and_the_world_is_no_topic():
     from generator.entities import display_name, find_entities, is_place
 
-    found = find_entities("Europe and Latin America talk trade", "Talks between Europe and Latin America went on. Europe "
-                          "wants a deal. The world watched.", "en")
+    text = "Talks between Europe and Latin America went on. Europe wants a deal. The world watched."
+    found = find_entities("Europe and Latin America talk trade", text, "en")
     assert set(found.counts) == {"country:150", "country:419"}  # no 'name:world'
     assert all(is_place(key) for key in found.counts)  # where, not what: threads do not count them
     assert [display_name(key, "", "pt") for key in ("country:150", "country:419")] == ["Europa", "América Latina"]
