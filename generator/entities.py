@@ -132,8 +132,10 @@ DEMONYMS = {
     "CL": "chilean chileno chilena chilenos",
     "EU": "european europeu europeia europeus",
 }
-# Common short forms CLDR does not list as a name.
-SHORT_FORMS = {"us": "US", "usa": "US", "u.s.": "US", "eua": "US", "uk": "GB", "u.k.": "GB", "britain": "GB",
+# Common short forms CLDR does not list as a name ("America" is the US in news, as the checks'
+# country_aliases say; CLDR's Spanish names the Americas so).
+SHORT_FORMS = {"us": "US", "usa": "US", "u.s.": "US", "eua": "US", "america": "US", "uk": "GB", "u.k.": "GB",
+               "britain": "GB",
                "great britain": "GB", "england": "GB-ENG", "wales": "GB-WLS", "scotland": "GB-SCT",
                "eu": "EU", "ue": "EU", "uniao europeia": "EU", "european union": "EU", "holland": "NL"}
 # Other names of one organisation that no rule ties together (a nickname is neither its acronym

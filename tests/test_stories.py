@@ -491,6 +491,7 @@ def test_a_continent_or_region_is_a_place_named_by_cldr_in_each_language_and_the
     assert set(found.counts) == {"country:150", "country:419"}  # no 'name:world'
     assert all(is_place(key) for key in found.counts)  # where, not what: threads do not count them
     assert [display_name(key, "", "pt") for key in ("country:150", "country:419")] == ["Europa", "América Latina"]
+    assert "country:US" in find_entities("Obama in America", "Obama spoke in America. America said yes.", "en").counts
 
 
 # --- Event evidence: whole texts, cleaner names, aliases within one language ---
