@@ -235,7 +235,7 @@ def option_docs() -> list[tuple[str, str, Any]]:
     return [(f.name, f.metadata["doc"], _default(f)) for f in dataclasses.fields(Config)]
 
 
-FETCH_ONLY_OPTIONS = ("allow_private_networks",)
+DOWNLOAD_ONLY_OPTIONS = ("allow_private_networks",)
 """Options with a flag that only the commands that download ('fetch', 'models add') read: no build command
 shows them."""
 
@@ -247,7 +247,7 @@ def add_options(parser: argparse.ArgumentParser, names: tuple[str, ...] | None =
     for option in dataclasses.fields(Config):
         meta = option.metadata
         if meta["flag"] is None or (option.name not in names if names is not None
-                                    else option.name in FETCH_ONLY_OPTIONS):
+                                    else option.name in DOWNLOAD_ONLY_OPTIONS):
             continue
         default = _default(option)
         shown = ",".join(default) if isinstance(default, list) else (default if default != "" else "none")
