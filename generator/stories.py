@@ -277,10 +277,10 @@ def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tupl
 def _weights_of_their_time(counts: list[dict[str, int]], days: list[int], window: int) -> list[dict[str, float]]:
     """Unit TF-IDF vectors of ``counts`` over their ``_specific`` features, each article's
     frequencies counted among the articles at most ``window`` days from its own: the weights
-    of its time. Articles
-    added later than that leave them as they are, so a daily build does not move old stories
-    in or out of threads (with the whole collection's frequencies, a day of 300 articles moved
-    ~1 % of a 10,000-article archive's old stories, and their pages changed)."""
+    of its time. Articles added later than that leave them as they are, so a daily build does
+    not move old stories in or out of threads (with the whole collection's frequencies, a day
+    of 300 articles moved ~1 % of a 10,000-article archive's old stories, and their pages
+    changed)."""
     order = sorted(range(len(counts)), key=lambda i: days[i])
     frequency: Counter = Counter()
     vectors: list[dict[str, float]] = [{} for _ in counts]
