@@ -18,13 +18,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .filehashes import walk_files
 
 USAGE_FILE = "site-usage.json"  # in the work folder: the last published site's measure
 
@@ -73,25 +72,11 @@ def _fixed(relative: tuple[str, ...]) -> bool:
     return len(relative) == 1 or relative[1] == "assets" or (relative[1] == "pagefind" and len(relative) == 3)
 
 
-def _files(top: str) -> Iterator[tuple[tuple[str, ...], str, int]]:
-    """(folder parts relative to ``top``, name, size) of every file below ``top``. A plain
-    scandir walk: a site has a folder per page (130,000 at 30,000 articles), and os.walk with a
-    Path per folder took most of the time of measuring one."""
-    folders: list[tuple[str, tuple[str, ...]]] = [(top, ())]
-    while folders:
-        folder, relative = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, (*relative, entry.name)))
-                else:
-                    yield relative, entry.name, entry.stat(follow_symlinks=False).st_size
-
-
 def measure(site_dir: Path) -> SiteUsage:
     """The weight of the site in ``site_dir`` (site/<lang>/…, one folder per language)."""
     total = files = pages = page_bytes = fragments = fragment_bytes = fixed_bytes = fixed_files = 0
-    for relative, name, size in _files(str(site_dir)) if site_dir.is_dir() else ():
+    for relative, entry in walk_files(str(site_dir)) if site_dir.is_dir() else ():
+        name, size = entry.name, entry.stat(follow_symlinks=False).st_size
         total, files = total + size, files + 1
         if len(relative) == 3 and relative[2] == "fragment" and is_search_folder(relative[1]):
             fragments, fragment_bytes = fragments + 1, fragment_bytes + size  # Pagefind indexes article pages alone

@@ -22,7 +22,7 @@ from .executor import Executor, make_executor, run_forked
 from .progress import Progress
 from .records import BuildReport, Problem
 from .rendered import RECORD_FILE, RenderedPages
-from .state import LastBuild, inputs_fingerprint
+from .state import LastBuild, inputs_fingerprint, seed_hashes
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _stages(config: Config, report: BuildReport, progress: Progress
     the seeds' readings hold)."""
     cache = Cache(config.path(config.work_dir) / "cache.sqlite")
     executor = make_executor(config.scheduler, config.cpu_count, config.scheduler_timeout)
-    readings = ingest.ParsedFiles(cache)
+    readings = ingest.ParsedFiles(cache, seed_hashes(config))
     try:
         languages = _write_docs(config, cache, executor, report, progress, readings)
     finally:

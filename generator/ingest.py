@@ -49,6 +49,7 @@ from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import contained
+from .filehashes import FileHashes, walk_files
 from .languages import detect_language, word_count
 from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
@@ -232,8 +233,10 @@ class ParsedFiles:
 
     _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "settings.toml")
 
-    def __init__(self, cache: Cache):
+    def __init__(self, cache: Cache, hashes: FileHashes | None = None):
         self.cache = cache
+        self.hashes = hashes
+        """The seeds' content hashes kept between builds (state.seed_hashes); without, files are hashed."""
         self.pending: dict[str, dict] = {}
         self.valid_until: dt.date | None = None
         """The last day every reading handed out holds (None: no end)."""
@@ -243,9 +246,11 @@ class ParsedFiles:
         self.code = digest.hexdigest()
 
     def key(self, path: Path, name: str, stand_in: dt.date, config: Config) -> str | None:
-        if path.stat().st_size > config.max_article_bytes:
+        stat = path.stat()
+        if stat.st_size > config.max_article_bytes:
             return None  # not hashed: the reader refuses it without reading it
-        return cache_key("parsed-file", content=hashlib.sha256(path.read_bytes()).hexdigest(), name=name,
+        content = self.hashes.sha256(name, path, stat) if self.hashes else hashlib.sha256(path.read_bytes()).hexdigest()
+        return cache_key("parsed-file", content=content, name=name,
                          stand_in=stand_in.isoformat(), code=self.code, default_language=config.default_language,
                          max_article_bytes=config.max_article_bytes, earliest_date=config.earliest_date)
 
@@ -318,9 +323,11 @@ def ingest(config: Config, cache: Cache | None = None, readings: ParsedFiles | N
 
 
 def seed_files(folder: Path) -> list[tuple[Path, str]]:
-    """(path, name relative to ``folder``) of every file a build considers, in order."""
-    entries = sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
-    return [(path, str(path.relative_to(folder))) for path in entries]
+    """(path, name relative to ``folder``) of every file (or symbolic link) a build considers,
+    in the order of their names' folder parts."""
+    found = sorted((*relative, entry.name) for relative, entry in walk_files(str(folder))
+                   if not entry.name.startswith(".") and (entry.is_symlink() or entry.is_file()))
+    return [(folder.joinpath(*parts), "/".join(parts)) for parts in found]
 
 
 def read_folder(folder: Path, config: Config, cache: Cache | None = None, readings: ParsedFiles | None = None,

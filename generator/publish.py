@@ -32,6 +32,7 @@ import yaml
 from . import budget, paths
 from .config import Config
 from .errors import PublishError
+from .filehashes import HASHES_DIR, FileHashes, walk_files
 from .languages import right_to_left
 from .messages import language_title, message
 from .progress import SILENT, Progress
@@ -388,12 +389,18 @@ def setup_fingerprint(config: Config, derived: dict) -> str:
     return digest.hexdigest()
 
 
-def docs_fingerprint(docs: Path) -> str:
-    return _hash_tree(hashlib.sha256(), docs).hexdigest()
-
-
-def markdown_pages(docs: Path) -> list[str]:
-    return sorted(str(page.relative_to(docs)) for page in docs.rglob("*.md"))
+def docs_state(config: Config, lang: str) -> tuple[str, list[str]]:
+    """A language's Markdown folder: the fingerprint of its files (names and contents) and its
+    pages (the .md files, by name), hashing only the files changed since the last look."""
+    docs = config.path(config.docs_dir) / lang
+    listed = sorted(("/".join((*relative, entry.name)), entry)
+                    for relative, entry in (walk_files(str(docs)) if docs.is_dir() else ()) if entry.is_file())
+    hashes = FileHashes(config.path(config.work_dir) / HASHES_DIR / f"docs-{lang}.json")
+    digest = hashlib.sha256()
+    for name, entry in listed:
+        digest.update(f"{name}\0{hashes.sha256(name, entry.path, entry.stat())}\0".encode())
+    hashes.save()
+    return digest.hexdigest(), [name for name, _ in listed if name.endswith(".md")]
 
 
 def _hash_tree(digest, root: Path):  # noqa: ANN001, ANN202 - a hashlib object
@@ -466,7 +473,7 @@ def site_is_current(config: Config, languages: list[str]) -> bool:
     state = _site_state(config.path(config.work_dir) / STATE_FILE)
     return (site_dir / "index.html").is_file() and all(
         isinstance(state.get(lang), dict) and (site_dir / lang / "index.html").is_file()
-        and state[lang].get("docs") == docs_fingerprint(config.path(config.docs_dir) / lang)
+        and state[lang].get("docs") == docs_state(config, lang)[0]
         for lang in languages)
 
 
@@ -501,9 +508,9 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
     plans: dict[str, str] = {}  # language -> "keep", "in place" or "afresh"
     for lang in languages:
         derived = derived_config(config, parent, lang, languages, site_dir)
-        docs = config.path(config.docs_dir) / lang
-        state[lang] = {"setup": setup_fingerprint(config, derived), "docs": docs_fingerprint(docs),
-                       "pages": markdown_pages(docs), "search_shard_articles": config.search_shard_articles}
+        fingerprint, pages = docs_state(config, lang)
+        state[lang] = {"setup": setup_fingerprint(config, derived), "docs": fingerprint,
+                       "pages": pages, "search_shard_articles": config.search_shard_articles}
         before: dict = previous[lang] if isinstance(previous.get(lang), dict) else {}
         if not ((site_dir / lang / "index.html").is_file() and before.get("setup") == state[lang]["setup"]):
             plans[lang] = "afresh"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .config import Config
 from .dates import git_added_dates
+from .filehashes import HASHES_DIR, FileHashes
 from .ingest import seed_files
 from .records import BuildReport, Problem
 
@@ -62,16 +63,23 @@ def inputs_fingerprint(config: Config) -> str:
     add("mkdocs.yml", mkdocs_yml.read_bytes().hex() if mkdocs_yml.is_file() else None)
     seeds = config.path(config.seeds_dir)
     added = git_added_dates(seeds) if seeds.is_dir() else {}
+    hashes = seed_hashes(config)
     for path, name in seed_files(seeds) if seeds.is_dir() else []:
         if path.is_symlink():
             add("seed", name, "symlink")
             continue
         stat = path.stat()
         stand_in = added.get(name) or dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).date()
-        content = hashlib.sha256(path.read_bytes()).hexdigest() if stat.st_size <= config.max_article_bytes \
+        content = hashes.sha256(name, path, stat) if stat.st_size <= config.max_article_bytes \
             else (stat.st_size, stat.st_mtime_ns)
         add("seed", name, stand_in, content)
+    hashes.save()
     return digest.hexdigest()
+
+
+def seed_hashes(config: Config) -> FileHashes:
+    """The seeds' content hashes, kept between builds (a no-op build reads no seed again)."""
+    return FileHashes(config.path(config.work_dir) / HASHES_DIR / "seeds.json")
 
 
 class LastBuild:

@@ -1,0 +1,94 @@
+"""generator.filehashes: a file is read again only when its stat says it may have changed."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import filehashes
+from generator.filehashes import FileHashes, walk_files
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The names of the files whose content FileHashes reads."""
+    read: list[str] = []
+    real = filehashes.content
+
+    def counted(path: str | Path) -> bytes:
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(filehashes, "content", counted)
+    return read
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path, monkeypatch, reads):
+    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)  # the file below was written a moment ago
+    page = tmp_path / "page.md"
+    page.write_bytes(b"# A page\n")
+    first = FileHashes(tmp_path / "record.json")
+    assert first.sha256("page.md", page) == _sha(b"# A page\n")
+    first.save()
+    assert FileHashes(tmp_path / "record.json").sha256("page.md", page) == _sha(b"# A page\n")
+    assert reads == ["page.md"]
+
+
+def test_a_rewritten_file_is_read_again_though_its_size_and_modification_time_are_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)
+    page = tmp_path / "page.md"
+    page.write_bytes(b"before")
+    hashes = FileHashes(tmp_path / "record.json")
+    hashes.sha256("page.md", page)
+    hashes.save()
+    mtime = page.stat().st_mtime_ns
+    page.write_bytes(b"after!")
+    os.utime(page, ns=(mtime, mtime))  # its change time still moves: only the system sets it
+    assert FileHashes(tmp_path / "record.json").sha256("page.md", page) == _sha(b"after!")
+
+
+def test_a_file_changed_less_than_the_time_resolution_ago_is_not_trusted_next_time(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_bytes(b"just written")
+    hashes = FileHashes(tmp_path / "record.json")
+    assert hashes.sha256("page.md", page) == _sha(b"just written")
+    hashes.save()
+    assert not (tmp_path / "record.json").exists()  # nothing settled to keep
+
+
+def test_files_no_longer_asked_about_leave_the_record(tmp_path, monkeypatch, reads):
+    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)
+    for name in ("kept.md", "gone.md"):
+        (tmp_path / name).write_text(name)
+    hashes = FileHashes(tmp_path / "record.json")
+    for name in ("kept.md", "gone.md"):
+        hashes.sha256(name, tmp_path / name)
+    hashes.save()
+    (tmp_path / "gone.md").unlink()
+    again = FileHashes(tmp_path / "record.json")
+    again.sha256("kept.md", tmp_path / "kept.md")
+    again.save()
+    (tmp_path / "gone.md").write_text("gone.md")  # back, with another stat: read again
+    FileHashes(tmp_path / "record.json").sha256("gone.md", tmp_path / "gone.md")
+    assert reads == ["kept.md", "gone.md", "gone.md"]
+
+
+def test_an_unreadable_record_means_every_file_is_read(tmp_path, reads):
+    (tmp_path / "record.json").write_text("{not json")
+    (tmp_path / "page.md").write_text("text")
+    assert FileHashes(tmp_path / "record.json").sha256("page.md", tmp_path / "page.md") == _sha(b"text")
+    assert reads == ["page.md"]
+
+
+def test_the_walk_lists_every_file_below_the_folder_with_its_folders(tmp_path):
+    (tmp_path / "en" / "articles").mkdir(parents=True)
+    (tmp_path / "en" / "articles" / "a.md").write_text("a")
+    (tmp_path / "index.md").write_text("i")
+    (tmp_path / "en" / "link.md").symlink_to(tmp_path / "index.md")
+    assert sorted((parts, entry.name) for parts, entry in walk_files(str(tmp_path))) == [
+        ((), "index.md"), (("en",), "link.md"), (("en", "articles"), "a.md")]
