@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -206,3 +209,13 @@ def test_build_with_a_missing_language_suggests_the_exact_command(tmp_path, tiny
     project = make_project(tmp_path / "p", tiny_models)
     assert main(["build", "--project", str(project), "--languages", "en,pt,de", "-q"]) == 2
     assert "Run 'polydigest models add de'" in capsys.readouterr().err
+
+
+def test_argostranslate_imported_without_a_work_folder_leaves_no_scratch_folder(tmp_path):
+    """A process with no project (a Dask worker, a test) gives Argos a scratch folder: gone when it exits."""
+    done = subprocess.run([sys.executable, "-c", "from generator import argos; import os; "
+                           "argos.import_argostranslate(); print(os.listdir(os.environ['TMPDIR']))"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("['argos-")  # it had one while it ran
+    assert list(tmp_path.iterdir()) == []
