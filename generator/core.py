@@ -68,11 +68,12 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     with build_lock(config):
         for name in ("docs_dir", "site_dir"):  # before any stage runs, so a refusal writes nothing
             paths.check_claimable(config.path(getattr(config, name)), name)
-        with _timed(report, "ingest"):
+        with _timed(report, "ingest"):  # a no-op build's whole cost: its inputs and its outputs checked
             last = LastBuild(config.path(config.work_dir))
             fingerprint = inputs_fingerprint(config)
             unchanged = last.unchanged(fingerprint)
-        if unchanged and publish.site_is_current(config, unchanged.languages):
+            current = unchanged is not None and publish.site_is_current(config, unchanged.languages)
+        if unchanged and current:
             progress.say("[build] nothing changed since the last build (seeds, options, models, mkdocs.yml "
                          "and polydigest are the same): the site is up to date")
             unchanged.seconds = report.seconds

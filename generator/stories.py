@@ -429,6 +429,7 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
             score -= STATED_DAY_MARGIN if _one_day(stated[i], stated[j]) else UNDATED_MARGIN
         if score > 0:
             scores[(i, j)] = score
+    del entity, rare_pairs, same_language, candidates  # half a million pairs each at 30,000 articles
     return scores, _weights_of_their_time(evidence, days, THREAD_DAYS)
 
 
@@ -474,6 +475,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     for (i, j), score in scores.items():
         neighbours[i][j] = score
         neighbours[j][i] = score
+    del scores  # the neighbours hold them
     dated = [None if item.article.date_is_stand_in else item.article.date.toordinal() for item in items]
     order = sorted(range(len(items)), key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
     members: list[list[int]] = []
