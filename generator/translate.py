@@ -26,7 +26,7 @@ from .argos import (
     package_name,
     translate_batch,
 )
-from .cache import Cache, cache_key
+from .cache import Cache, cache_keys
 from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair
 from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
@@ -229,7 +229,7 @@ class Translator:
                  "rules": settings.digest("checks", "language"),
                  "choice": [d.options() for d in self.choice_decodings],
                  "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
-        keys = {t: cache_key("translation", **keyed, text=t) for t in texts}
+        keys = dict(zip(texts, cache_keys("translation", "text", texts, **keyed), strict=True))
         found = self.cache.get_many(list(keys.values()))
         cached = {t: found.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]

@@ -1,4 +1,4 @@
-from generator.cache import Cache, cache_key
+from generator.cache import Cache, cache_key, cache_keys
 
 
 def test_results_survive_reopening_and_count_hits(tmp_path):
@@ -35,3 +35,10 @@ def test_foreign_sqlite_database_is_not_trusted(tmp_path):
     db.commit()
     db.close()
     assert Cache(path).get("k") is None
+
+
+def test_keys_made_together_are_the_keys_made_one_by_one():
+    texts = ["Plain text.", 'A "quoted" one, with \\ and \n a line break', "Ação é notícia — ‘já’", "", "\x00x"]
+    options = {"model": "abc", "decoding": {"beam_size": 1, "options": [1, 2]}, "variety": None, "zeta": "z"}
+    assert cache_keys("translation", "text", texts, **options) == [
+        cache_key("translation", **options, text=text) for text in texts]
