@@ -62,7 +62,7 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
     """Turn the seeds folder into the site. Returns what was done; raises BuildError. When
     nothing changed since the last successful build, returns that build's report (with no
-    work done) and touches nothing."""
+    work done) and touches nothing but the record of the files' hashes (filehashes.py)."""
     progress = progress or Progress()
     report = BuildReport()
     with build_lock(config):

@@ -27,11 +27,15 @@ def walk_files(top: str) -> Iterator[tuple[tuple[str, ...], os.DirEntry]]:
     """(folder parts relative to ``top``, entry) of every file (or symbolic link) below ``top``,
     in no particular order. A plain scandir walk: a site or docs tree has a folder per page
     (130,000 at 30,000 articles), and os.walk or Path.rglob with a Path per entry took most of
-    the time of listing one."""
+    the time of listing one. A folder that cannot be read is passed over, as Path.rglob does."""
     folders: list[tuple[str, tuple[str, ...]]] = [(top, ())]
     while folders:
         folder, relative = folders.pop()
-        with os.scandir(folder) as entries:
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, (*relative, entry.name)))
@@ -64,7 +68,7 @@ class FileHashes:
         stat = stat or os.stat(path)
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self._known.get(name)
-        if isinstance(known, list) and known[:4] == stamp:
+        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
             digest = known[4]
         else:  # read after the stat: a change in between leaves a stamp that will not match next time
             digest = hashlib.sha256(content(path)).hexdigest()

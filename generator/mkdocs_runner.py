@@ -16,8 +16,9 @@ it was. publish.py uses hard links only when no other plugin that might write fi
 MkDocs renders every page before it writes any, so a language site's HTML was all in memory at
 once (1,037 MB at 30,000 articles, ~2.9 GB at 100,000). Here each page is rendered, written and
 let go in turn (224 MB at 30,000, the same files): nothing polydigest turns on needs another
-page's HTML. A plugin might (one that gathers pages' content to use before the first page is
-written), so with any plugin on besides polydigest's hooks, MkDocs' own order is kept.
+page's HTML. A plugin or a maintainer's hook might (one that gathers pages' content to use
+before the first page is written, or in its last event), so with any plugin or hook on besides
+polydigest's hooks, MkDocs' own order is kept.
 
 With ``POLYDIGEST_REFUSE_MKDOCS`` set to a file name, nothing is built: the call is noted in
 that file and the build fails. The test suite sets it for every test that is not marked as
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
+POLYDIGEST_HOOKS = os.path.realpath(Path(__file__).with_name("mkdocs_hooks.py"))
 REFUSE_MKDOCS = "POLYDIGEST_REFUSE_MKDOCS"
 
 
@@ -91,11 +93,15 @@ def _one_page_at_a_time(build_module: Any, config: MkDocsConfig) -> None:  # noq
     """Render each page just before MkDocs writes it and drop its Markdown and HTML once written,
     when every plugin on is polydigest's hooks (see the module's docstring). MkDocs' two steps
     are private functions of mkdocs.commands.build (1.6): if a release renames them, its own
-    order stays."""
+    order stays. Theme and extra templates (404.html, the sitemap) are then rendered before any
+    page: they read no page's content, and the navigation's titles are the derived config's."""
+    def off(plugin: object) -> bool:  # a hook is a module, with no config
+        return getattr(plugin, "config", {}).get("enabled", True) is False
+
     if not (hasattr(build_module, "_populate_page") and hasattr(build_module, "_build_page")
-            and all(name in config.hooks or getattr(plugin.config, "enabled", True) is False
+            and all(os.path.realpath(name) == POLYDIGEST_HOOKS or off(plugin)
                     for name, plugin in config.plugins.items())):
-        return
+        return  # a maintainer's hook or plugin may gather pages: MkDocs' own order
     populate, write = build_module._populate_page, build_module._build_page
     files: list[Files] = []
 

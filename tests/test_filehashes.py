@@ -92,3 +92,19 @@ def test_the_walk_lists_every_file_below_the_folder_with_its_folders(tmp_path):
     (tmp_path / "en" / "link.md").symlink_to(tmp_path / "index.md")
     assert sorted((parts, entry.name) for parts, entry in walk_files(str(tmp_path))) == [
         ((), "index.md"), (("en",), "link.md"), (("en", "articles"), "a.md")]
+
+
+def test_the_walk_passes_over_a_folder_it_cannot_read(tmp_path, monkeypatch):
+    (tmp_path / "readable").mkdir()
+    (tmp_path / "readable" / "a.md").write_text("a")
+    (tmp_path / "lost+found").mkdir()
+    (tmp_path / "lost+found" / "b.md").write_text("b")
+    real = os.scandir
+
+    def refusing(path):  # as root (the tests here), a folder's mode does not refuse: its scan does
+        if str(path).endswith("lost+found"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(filehashes.os, "scandir", refusing)
+    assert [(parts, entry.name) for parts, entry in walk_files(str(tmp_path))] == [(("readable",), "a.md")]
