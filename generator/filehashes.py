@@ -55,19 +55,22 @@ class FileHashes:
 
     def __init__(self, record: Path):
         self.record = record
-        self._known: dict[str, list] = {}
-        with contextlib.suppress(OSError, ValueError):  # none yet, or unreadable: every file is read
-            known = json.loads(record.read_text(encoding="utf-8"))
-            if isinstance(known, dict):
-                self._known = known
+        self.whole = record.with_name(f"{record.stem}-whole.json")
+        """The last ``fingerprint``: the stamp of the whole folder and the answer."""
+        self._known: dict[str, list] | None = None  # read when first needed
         self._kept: dict[str, list] = {}
         self._settled_before = time.time_ns() - SETTLED_NS  # earlier than any stat taken later: safe
+
+    def _files(self) -> dict[str, list]:
+        if self._known is None:
+            self._known = _read_json(self.record)  # none yet, or unreadable: every file is read
+        return self._known
 
     def sha256(self, name: str, path: str | Path, stat: os.stat_result | None = None) -> str:
         """The SHA-256 (hex) of ``path``'s content; ``stat`` is its stat when the caller has it."""
         stat = stat or os.stat(path)
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-        known = self._known.get(name)
+        known = self._files().get(name)
         if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
             digest = known[4]
         else:  # read after the stat: a change in between leaves a stamp that will not match next time
@@ -77,10 +80,45 @@ class FileHashes:
         return digest
 
     def save(self) -> None:
-        if self._kept == self._known:
+        if self._kept == self._files():
             return
-        self.record.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.record.with_name(self.record.name + ".tmp")
-        temporary.write_text(json.dumps(self._kept, separators=(",", ":")), encoding="utf-8")
-        temporary.replace(self.record)
+        _write_json(self.record, self._kept)
         self._known = dict(self._kept)
+
+    def fingerprint(self, files: list[tuple[str, str, os.stat_result]]) -> str:
+        """The SHA-256 over each of ``files`` (name, path, stat, in a fixed order): its name and its
+        content's hash; the record is saved. When every file is settled and the stamps of them all
+        are what they were last time, the answer is last time's, with no file's record read (a
+        language's 124,000 pages at 100,000 articles: the record alone is 18 MB of JSON)."""
+        stamps = hashlib.sha256()
+        settled = True
+        for name, _, stat in files:
+            stamps.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
+            settled = settled and max(stat.st_mtime_ns, stat.st_ctime_ns) < self._settled_before
+        last = _read_json(self.whole)
+        if settled and last.get("stamps") == stamps.hexdigest() and isinstance(last.get("fingerprint"), str):
+            return last["fingerprint"]
+        digest = hashlib.sha256()
+        for name, path, stat in files:
+            digest.update(f"{name}\0{self.sha256(name, path, stat)}\0".encode())
+        self.save()
+        if settled:
+            _write_json(self.whole, {"stamps": stamps.hexdigest(), "fingerprint": digest.hexdigest()})
+        else:
+            self.whole.unlink(missing_ok=True)
+        return digest.hexdigest()
+
+
+def _read_json(path: Path) -> dict:
+    with contextlib.suppress(OSError, ValueError):
+        found = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(found, dict):
+            return found
+    return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    temporary.replace(path)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import warnings
 from pathlib import Path
 
@@ -322,12 +323,17 @@ def ingest(config: Config, cache: Cache | None = None, readings: ParsedFiles | N
     return read_folder(seeds, config, cache, readings, executor)
 
 
-def seed_files(folder: Path) -> list[tuple[Path, str]]:
-    """(path, name relative to ``folder``) of every file (or symbolic link) a build considers,
-    in the order of their names' folder parts."""
-    found = sorted((*relative, entry.name) for relative, entry in walk_files(str(folder))
+def seed_entries(folder: Path) -> list[tuple[str, os.DirEntry]]:
+    """(name relative to ``folder``, directory entry) of every file (or symbolic link) a build
+    considers, in the order of their names' folder parts."""
+    found = sorted(((*relative, entry.name), entry) for relative, entry in walk_files(str(folder))
                    if not entry.name.startswith(".") and (entry.is_symlink() or entry.is_file()))
-    return [(folder.joinpath(*parts), "/".join(parts)) for parts in found]
+    return [("/".join(parts), entry) for parts, entry in found]
+
+
+def seed_files(folder: Path) -> list[tuple[Path, str]]:
+    """(path, name relative to ``folder``) of every file a build considers (``seed_entries``)."""
+    return [(Path(entry.path), name) for name, entry in seed_entries(folder)]
 
 
 def read_folder(folder: Path, config: Config, cache: Cache | None = None, readings: ParsedFiles | None = None,

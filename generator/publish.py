@@ -396,11 +396,8 @@ def docs_state(config: Config, lang: str) -> tuple[str, list[str]]:
     listed = sorted(("/".join((*relative, entry.name)), entry)
                     for relative, entry in (walk_files(str(docs)) if docs.is_dir() else ()) if entry.is_file())
     hashes = FileHashes(config.path(config.work_dir) / HASHES_DIR / f"docs-{lang}.json")
-    digest = hashlib.sha256()
-    for name, entry in listed:
-        digest.update(f"{name}\0{hashes.sha256(name, entry.path, entry.stat())}\0".encode())
-    hashes.save()
-    return digest.hexdigest(), [name for name, _ in listed if name.endswith(".md")]
+    fingerprint = hashes.fingerprint([(name, entry.path, entry.stat()) for name, entry in listed])
+    return fingerprint, [name for name, _ in listed if name.endswith(".md")]
 
 
 def _hash_tree(digest, root: Path):  # noqa: ANN001, ANN202 - a hashlib object

@@ -22,7 +22,7 @@ from pathlib import Path
 from .config import Config
 from .dates import git_added_dates
 from .filehashes import HASHES_DIR, FileHashes
-from .ingest import seed_files
+from .ingest import seed_entries
 from .records import BuildReport, Problem
 
 PACKAGE = Path(__file__).parent
@@ -63,17 +63,19 @@ def inputs_fingerprint(config: Config) -> str:
     add("mkdocs.yml", mkdocs_yml.read_bytes().hex() if mkdocs_yml.is_file() else None)
     seeds = config.path(config.seeds_dir)
     added = git_added_dates(seeds) if seeds.is_dir() else {}
-    hashes = seed_hashes(config)
-    for path, name in seed_files(seeds) if seeds.is_dir() else []:
-        if path.is_symlink():
+    hashed = []  # the seeds whose content is read: the others are refused unread
+    for name, entry in seed_entries(seeds) if seeds.is_dir() else []:
+        if entry.is_symlink():
             add("seed", name, "symlink")
             continue
-        stat = path.stat()
+        stat = entry.stat()
         stand_in = added.get(name) or dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).date()
-        content = hashes.sha256(name, path, stat) if stat.st_size <= config.max_article_bytes \
-            else (stat.st_size, stat.st_mtime_ns)
-        add("seed", name, stand_in, content)
-    hashes.save()
+        if stat.st_size <= config.max_article_bytes:
+            hashed.append((name, entry.path, stat))
+            add("seed", name, stand_in)
+        else:
+            add("seed", name, stand_in, (stat.st_size, stat.st_mtime_ns))
+    add("seed contents", seed_hashes(config).fingerprint(hashed))
     return digest.hexdigest()
 
 

@@ -108,3 +108,41 @@ def test_the_walk_passes_over_a_folder_it_cannot_read(tmp_path, monkeypatch):
 
     monkeypatch.setattr(filehashes.os, "scandir", refusing)
     assert [(parts, entry.name) for parts, entry in walk_files(str(tmp_path))] == [(("readable",), "a.md")]
+
+
+def _listing(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+    return sorted((entry.name, entry.path, entry.stat()) for _, entry in walk_files(str(folder)))
+
+
+def test_an_unchanged_folder_is_answered_from_its_whole_stamp_without_its_files_record(tmp_path, monkeypatch, reads):
+    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a.md", "b.md"):
+        (folder / name).write_text(name)
+    first = FileHashes(tmp_path / "record.json").fingerprint(_listing(folder))
+    (tmp_path / "record.json").unlink()  # a look at any file now would read it again
+    assert FileHashes(tmp_path / "record.json").fingerprint(_listing(folder)) == first
+    assert reads == ["a.md", "b.md"]
+
+
+def test_a_file_rewritten_in_a_settled_folder_changes_its_fingerprint(tmp_path, monkeypatch):
+    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a.md", "b.md"):
+        (folder / name).write_text(name)
+    before = FileHashes(tmp_path / "record.json").fingerprint(_listing(folder))
+    mtime = (folder / "b.md").stat().st_mtime_ns
+    (folder / "b.md").write_text("B.md")
+    os.utime(folder / "b.md", ns=(mtime, mtime))
+    after = FileHashes(tmp_path / "record.json").fingerprint(_listing(folder))
+    assert after != before
+    assert after == FileHashes(tmp_path / "fresh.json").fingerprint(_listing(folder))
+
+
+def test_a_folder_with_a_file_just_changed_is_not_answered_from_its_whole_stamp(tmp_path):
+    (tmp_path / "a.md").write_text("a")
+    hashes = FileHashes(tmp_path / "record.json")
+    hashes.fingerprint([("a.md", str(tmp_path / "a.md"), (tmp_path / "a.md").stat())])
+    assert not hashes.whole.exists()
