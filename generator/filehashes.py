@@ -87,26 +87,38 @@ class FileHashes:
 
     def fingerprint(self, files: list[tuple[str, str, os.stat_result]]) -> str:
         """The SHA-256 over each of ``files`` (name, path, stat, in a fixed order): its name and its
-        content's hash; the record is saved. When every file is settled and the stamps of them all
-        are what they were last time, the answer is last time's, with no file's record read (a
-        language's 124,000 pages at 100,000 articles: the record alone is 18 MB of JSON)."""
+        content's hash; the record is saved. When the stamps of them all are what they were last
+        time, the answer is last time's, with no file's record read (a language's 124,000 pages at
+        100,000 articles: the record alone is 18 MB of JSON): only the files that had not settled
+        then (written just before, as a build's pages are) are read again and compared."""
         stamps = hashlib.sha256()
-        settled = True
-        for name, _, stat in files:
+        unsettled = []
+        for name, path, stat in files:
             stamps.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
-            settled = settled and max(stat.st_mtime_ns, stat.st_ctime_ns) < self._settled_before
+            if max(stat.st_mtime_ns, stat.st_ctime_ns) >= self._settled_before:
+                unsettled.append((name, path))
         last = _read_json(self.whole)
-        if settled and last.get("stamps") == stamps.hexdigest() and isinstance(last.get("fingerprint"), str):
+        recheck = last.get("unsettled")  # the same stamps: the same files, and these were unsettled then
+        if last.get("stamps") == stamps.hexdigest() and isinstance(last.get("fingerprint"), str) \
+                and isinstance(recheck, dict) and self._same_contents(recheck, files):
             return last["fingerprint"]
         digest = hashlib.sha256()
+        hashes = {}
         for name, path, stat in files:
-            digest.update(f"{name}\0{self.sha256(name, path, stat)}\0".encode())
+            hashes[name] = self.sha256(name, path, stat)
+            digest.update(f"{name}\0{hashes[name]}\0".encode())
         self.save()
-        if settled:
-            _write_json(self.whole, {"stamps": stamps.hexdigest(), "fingerprint": digest.hexdigest()})
-        else:
-            self.whole.unlink(missing_ok=True)
+        _write_json(self.whole, {"stamps": stamps.hexdigest(), "fingerprint": digest.hexdigest(),
+                                 "unsettled": {name: hashes[name] for name, _ in unsettled}})
         return digest.hexdigest()
+
+    @staticmethod
+    def _same_contents(hashes: dict[str, str], files: list[tuple[str, str, os.stat_result]]) -> bool:
+        if not hashes:
+            return True
+        paths = {name: path for name, path, _ in files}
+        return all(name in paths and hashlib.sha256(content(paths[name])).hexdigest() == digest
+                   for name, digest in hashes.items())
 
 
 def _read_json(path: Path) -> dict:
