@@ -6,7 +6,9 @@ in the page cache, on every build, even one with nothing to do. As git's index d
 file's hash is kept with its stat (size, modification and change times, inode): a file whose
 stat is what it was is not read again. A stamp taken less than ``SETTLED_NS`` after the file
 last changed is not kept (a second change within the file system's time resolution would
-leave the stat as it was), so that file is read again next time.
+leave the stat as it was), so that file is read again next time. A folder asked about as a
+whole (``FileHashes.fingerprint``) also keeps one stamp of all its files' stats: while that is
+unchanged, its answer stands and only the files that had not settled are read again.
 """
 
 from __future__ import annotations
