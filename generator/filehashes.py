@@ -103,6 +103,9 @@ class FileHashes:
         recheck = last.get("unsettled")  # the same stamps: the same files, and these were unsettled then
         if last.get("stamps") == stamps.hexdigest() and isinstance(last.get("fingerprint"), str) \
                 and isinstance(recheck, dict) and self._same_contents(recheck, files):
+            still = {name: recheck[name] for name, _ in unsettled if name in recheck}
+            if still != recheck:  # settled since, their contents just compared: their stamps stand now
+                _write_json(self.whole, {**last, "unsettled": still})
             return last["fingerprint"]
         digest = hashlib.sha256()
         hashes = {}

@@ -150,3 +150,14 @@ def test_a_file_just_written_is_read_and_compared_again_when_the_folder_is_answe
     assert reads == ["a.md", "a.md"]  # its stamp alone is not trusted
     page.write_text("rewritten")  # as if within the time resolution: the stat given is the old one
     assert FileHashes(tmp_path / "record.json").fingerprint(listing) != first
+
+
+def test_a_file_compared_again_once_settled_is_trusted_by_its_stamp_from_then_on(tmp_path, monkeypatch, reads):
+    page = tmp_path / "a.md"
+    page.write_text("as written")
+    listing = [("a.md", str(page), page.stat())]
+    FileHashes(tmp_path / "record.json").fingerprint(listing)  # just written: kept to compare again
+    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)  # later: it has settled
+    first = FileHashes(tmp_path / "record.json").fingerprint(listing)
+    assert FileHashes(tmp_path / "record.json").fingerprint(listing) == first
+    assert reads == ["a.md", "a.md"]  # written, then compared once more; not a third time
