@@ -114,12 +114,18 @@ def _listing(folder: Path) -> list[tuple[str, str, os.stat_result]]:
     return sorted((entry.name, entry.path, entry.stat()) for _, entry in walk_files(str(folder)))
 
 
-def test_an_unchanged_folder_is_answered_from_its_whole_stamp_without_its_files_record(tmp_path, monkeypatch, reads):
+def _settled_folder(tmp_path: Path, monkeypatch) -> Path:
+    """docs/ with a.md and b.md, taken as settled though just written."""
     monkeypatch.setattr(filehashes, "SETTLED_NS", 0)
     folder = tmp_path / "docs"
     folder.mkdir()
     for name in ("a.md", "b.md"):
         (folder / name).write_text(name)
+    return folder
+
+
+def test_an_unchanged_folder_is_answered_from_its_whole_stamp_without_its_files_record(tmp_path, monkeypatch, reads):
+    folder = _settled_folder(tmp_path, monkeypatch)
     first = FileHashes(tmp_path / "record.json").fingerprint(_listing(folder))
     (tmp_path / "record.json").unlink()  # a look at any file now would read it again
     assert FileHashes(tmp_path / "record.json").fingerprint(_listing(folder)) == first
@@ -127,11 +133,7 @@ def test_an_unchanged_folder_is_answered_from_its_whole_stamp_without_its_files_
 
 
 def test_a_file_rewritten_in_a_settled_folder_changes_its_fingerprint(tmp_path, monkeypatch):
-    monkeypatch.setattr(filehashes, "SETTLED_NS", 0)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name in ("a.md", "b.md"):
-        (folder / name).write_text(name)
+    folder = _settled_folder(tmp_path, monkeypatch)
     before = FileHashes(tmp_path / "record.json").fingerprint(_listing(folder))
     mtime = (folder / "b.md").stat().st_mtime_ns
     (folder / "b.md").write_text("B.md")
