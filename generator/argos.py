@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ from typing import Any
 from . import paths
 from .config import Config, is_language_code
 from .errors import ExecutorError, InvalidModelPackage, ModelFailure
+from .filehashes import file_sha256
 from .memory import relax_allocator
 
 log = logging.getLogger(__name__)
@@ -86,14 +86,6 @@ def import_argostranslate(work_dir: Path | None = None):
                 else:
                     os.environ[name] = value
     return sys.modules["argostranslate"]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_name(from_code: str, to_code: str) -> str:

@@ -45,9 +45,13 @@ def walk_files(top: str) -> Iterator[tuple[tuple[str, ...], os.DirEntry]]:
                     yield relative, entry
 
 
-def content(path: str | Path) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 (hex) of a file's content, read a MB at a time (a model file is ~60 MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class FileHashes:
@@ -73,10 +77,8 @@ class FileHashes:
         stat = stat or os.stat(path)
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self._files().get(name)
-        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
-            digest = known[4]
-        else:  # read after the stat: a change in between leaves a stamp that will not match next time
-            digest = hashlib.sha256(content(path)).hexdigest()
+        # read after the stat: a change in between leaves a stamp that will not match next time
+        digest = known[4] if isinstance(known, list) and len(known) == 5 and known[:4] == stamp else file_sha256(path)
         if max(stat.st_mtime_ns, stat.st_ctime_ns) < self._settled_before:
             self._kept[name] = [*stamp, digest]
         return digest
@@ -122,7 +124,7 @@ class FileHashes:
         if not hashes:
             return True
         paths = {name: path for name, path, _ in files}
-        return all(name in paths and hashlib.sha256(content(paths[name])).hexdigest() == digest
+        return all(name in paths and file_sha256(paths[name]) == digest
                    for name, digest in hashes.items())
 
 

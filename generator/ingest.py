@@ -50,7 +50,7 @@ from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import contained
-from .filehashes import FileHashes, walk_files
+from .filehashes import FileHashes, file_sha256, walk_files
 from .languages import detect_language, word_count
 from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
@@ -250,7 +250,7 @@ class ParsedFiles:
         stat = path.stat()
         if stat.st_size > config.max_article_bytes:
             return None  # not hashed: the reader refuses it without reading it
-        content = self.hashes.sha256(name, path, stat) if self.hashes else hashlib.sha256(path.read_bytes()).hexdigest()
+        content = self.hashes.sha256(name, path, stat) if self.hashes else file_sha256(path)
         return cache_key("parsed-file", content=content, name=name,
                          stand_in=stand_in.isoformat(), code=self.code, default_language=config.default_language,
                          max_article_bytes=config.max_article_bytes, earliest_date=config.earliest_date)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import Config
 from .dates import git_added_dates
-from .filehashes import HASHES_DIR, FileHashes
+from .filehashes import HASHES_DIR, FileHashes, file_sha256
 from .ingest import seed_entries
 from .records import BuildReport, Problem
 
@@ -37,7 +37,7 @@ def code_fingerprint() -> str:
     of the libraries that shape its output; read once a process (a forked stage inherits it)."""
     digest = hashlib.sha256(sys.version.encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(f"{path.relative_to(PACKAGE)}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode())
+        digest.update(f"{path.relative_to(PACKAGE)}\0{file_sha256(path)}\0".encode())
     for name in LIBRARIES:
         try:
             digest.update(f"{name}={version(name)}\0".encode())

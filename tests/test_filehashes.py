@@ -14,13 +14,13 @@ from generator.filehashes import FileHashes, walk_files
 def reads(monkeypatch):
     """The names of the files whose content FileHashes reads."""
     read: list[str] = []
-    real = filehashes.content
+    real = filehashes.file_sha256
 
-    def counted(path: str | Path) -> bytes:
+    def counted(path: str | Path) -> str:
         read.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(filehashes, "content", counted)
+    monkeypatch.setattr(filehashes, "file_sha256", counted)
     return read
 
 
