@@ -64,12 +64,11 @@ _ARGOS_FOLDERS = {"ARGOS_PACKAGES_DIR": "packages", "XDG_DATA_HOME": "data", "XD
 def import_argostranslate(work_dir: Path | None = None):
     """The ``argostranslate`` module, imported with its folders inside the project's work
     folder (or a scratch folder, removed as the process exits): it reads these variables once,
-    at import, and creates its folders there. They are set for the import only, so MkDocs and other subprocesses never
-    inherit them."""
+    at import, and creates its folders there. They are set for the import only, so MkDocs and
+    other subprocesses never inherit them."""
     if "argostranslate.package" not in sys.modules:
         if work_dir is not None:
             paths.claim(work_dir, "work_dir")
-        if work_dir is not None:
             base = work_dir / "argos"
         else:  # a scratch folder for this process, removed as it exits
             base = Path(tempfile.mkdtemp(prefix="argos-", dir=_worker_directory()))
