@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 SETTLED_NS = 2_000_000_000  # the coarsest common file time resolution (FAT: 2 s)
@@ -43,6 +43,13 @@ def walk_files(top: str) -> Iterator[tuple[tuple[str, ...], os.DirEntry]]:
                     folders.append((entry.path, (*relative, entry.name)))
                 else:
                     yield relative, entry
+
+
+def files_by_name(top: Path, keep: Callable[[os.DirEntry], bool]) -> list[tuple[str, os.DirEntry]]:
+    """(name relative to ``top``, directory entry) of the files below ``top`` that ``keep``
+    accepts, in the order of their names' folder parts."""
+    found = sorted(((*relative, entry.name), entry) for relative, entry in walk_files(str(top)) if keep(entry))
+    return [("/".join(parts), entry) for parts, entry in found]
 
 
 def file_sha256(path: str | Path) -> str:

@@ -50,7 +50,7 @@ from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import contained
-from .filehashes import FileHashes, file_sha256, walk_files
+from .filehashes import FileHashes, file_sha256, files_by_name
 from .languages import detect_language, word_count
 from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
@@ -326,9 +326,8 @@ def ingest(config: Config, cache: Cache | None = None, readings: ParsedFiles | N
 def seed_entries(folder: Path) -> list[tuple[str, os.DirEntry]]:
     """(name relative to ``folder``, directory entry) of every file (or symbolic link) a build
     considers, in the order of their names' folder parts."""
-    found = sorted(((*relative, entry.name), entry) for relative, entry in walk_files(str(folder))
-                   if not entry.name.startswith(".") and (entry.is_symlink() or entry.is_file()))
-    return [("/".join(parts), entry) for parts, entry in found]
+    return files_by_name(folder, lambda entry: not entry.name.startswith(".")
+                         and (entry.is_symlink() or entry.is_file()))
 
 
 def seed_files(folder: Path) -> list[tuple[Path, str]]:

@@ -32,7 +32,7 @@ import yaml
 from . import budget, paths
 from .config import Config
 from .errors import PublishError
-from .filehashes import HASHES_DIR, FileHashes, walk_files
+from .filehashes import HASHES_DIR, FileHashes, files_by_name
 from .languages import right_to_left
 from .messages import language_title, message
 from .progress import SILENT, Progress
@@ -393,8 +393,7 @@ def docs_state(config: Config, lang: str) -> tuple[str, list[str]]:
     """A language's Markdown folder: the fingerprint of its files (names and contents) and its
     pages (the .md files, by name), hashing only the files changed since the last look."""
     docs = config.path(config.docs_dir) / lang
-    listed = sorted(("/".join((*relative, entry.name)), entry)
-                    for relative, entry in (walk_files(str(docs)) if docs.is_dir() else ()) if entry.is_file())
+    listed = files_by_name(docs, lambda entry: entry.is_file())
     hashes = FileHashes(config.path(config.work_dir) / HASHES_DIR / f"docs-{lang}.json")
     fingerprint = hashes.fingerprint([(name, entry.path, entry.stat()) for name, entry in listed])
     return fingerprint, [name for name, _ in listed if name.endswith(".md")]
