@@ -82,6 +82,9 @@ deputado deputada juiz juiza tecnico atacante meia zagueiro goleiro ex vice dele
 segundo apos ainda mas nao sim para com sobre entre
 """
 TITLES = frozenset(_TITLE_WORDS.split())
+# Titles that also open companies' names ("General Motors", "General Electric"): a title only
+# when the name after it is also written alone ("General Musharraf … Musharraf said").
+COMPANY_TITLES = frozenset({"general"})
 
 # Acronyms of things, not of entities.
 GENERIC_ACRONYMS = frozenset({"TV", "CEO", "GDP", "PIB", "DNA", "DJ", "CD", "DVD", "SMS", "PC", "AM", "PM", "OK",
@@ -316,6 +319,15 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
+def _written_alone(titled: list[str], text: str) -> bool:
+    """Whether the last word of ``titled`` (a title and a name) is in ``text`` more often than
+    ``titled`` itself: a person named again by surname ("General Musharraf … Musharraf said"),
+    not a company ("General Motors" names no "Motors")."""
+    def count(words: str) -> int:
+        return len(re.findall(rf"\b{re.escape(words)}\b", text))
+    return count(titled[-1]) > count(" ".join(titled))
+
+
 def find_entities(title: str, text: str, language: str) -> Entities:
     """The article's entities, their aliases merged (see the module's documentation)."""
     lowercase_words = {fold(w) for w in set(re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text))}
@@ -331,7 +343,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     first_piece = False
                     opens = at_start
                     while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
-                            and _is_prefix(words[0], ignored, _calendar_words(language), opens):
+                            and _is_prefix(words[0], ignored, _calendar_words(language), opens) \
+                            and not (fold(words[0]) in COMPANY_TITLES and not _written_alone(words, text)):
                         words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
                         opens = False  # the next word is capitalized for its name: "But New York", "In The Hague"
                     while words and fold(words[-1]) in _TRAILING:

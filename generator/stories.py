@@ -75,7 +75,7 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 10  # 10: CLDR regions (Europe) are places
+TERMS_VERSION = 11  # 11: "General Motors" is a name, not "Motors" under a title
 
 
 @dataclass(frozen=True)

@@ -521,6 +521,13 @@ def test_names_lose_the_months_modifiers_and_roles_before_them_and_keep_their_nu
     assert {"name:casa civil", "name:jose dirceu"} <= set(pt.counts)
 
 
+def test_general_is_a_title_before_a_person_named_again_and_part_of_a_company_name():
+    found = entities.find_entities("GM pays Fiat", "General Motors will pay Fiat. General Motors shares rose. "
+                                   "General Electric agreed. General Musharraf spoke and Musharraf left.", "en")
+    assert {"name:general motors", "name:general electric", "name:musharraf"} <= set(found.counts)
+    assert "name:motors" not in found.counts and "name:general musharraf" not in found.counts
+
+
 def test_a_capitalized_stop_word_inside_a_sentence_is_part_of_the_name():
     found = entities.find_entities("Marathon", "She won the New York Marathon. But New York said no. "
                                    "In The Hague judges met. The Bank of England waited. He called it \"a shared "
