@@ -36,7 +36,7 @@ def cache_key(kind: str, **parts: Any) -> str:
 _PLACE = "\x00polydigest: one value\x00"
 
 
-def cache_keys(kind: str, name: str, values: Iterable[str], **parts: Any) -> list[str]:
+def cache_keys(kind: str, name: str, values: Iterable[Any], **parts: Any) -> list[str]:
     """``cache_key(kind, **parts, name=value)`` for each of ``values``, the parts they share
     serialized once: a daily build of a large archive asks for every sentence's translation,
     and serializing the same options again for each took a fifth of its lookups' time."""

@@ -11,6 +11,7 @@ outputs are written in the site's one variety (variety.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,6 +89,8 @@ class Verdict:
     retried: bool = False
     chosen: bool = False
     """The translation is a candidate of the n-best choice, not the retry's best-scored one."""
+    declined_by: tuple[str, str] | None = None
+    """Where the translation is None: the pair whose step declined it and the text its model read."""
 
     def as_cached(self) -> dict:
         return {"translation": self.translation, "reasons": list(self.reasons), "retried": self.retried,
@@ -100,7 +103,7 @@ class Verdict:
     def then(self, step: Verdict) -> Verdict:
         """This verdict followed by the next step of a pivot route."""
         return Verdict(step.translation, self.reasons + step.reasons, self.retried or step.retried,
-                       self.chosen or step.chosen)
+                       self.chosen or step.chosen, step.declined_by)
 
 
 @dataclass
@@ -132,9 +135,28 @@ class Translator:
     (checks.repair), before the checks."""
     normalized: int = 0
     """Portuguese outputs with a word of the other variety rewritten (variety.py)."""
-    declined: Counter = field(default_factory=Counter)
-    """Sentences shown in the original, by (pair, check that failed)."""
     progress: Progress = SILENT
+    _declined: set[tuple[str, str, str]] = field(default_factory=set)
+    """(pair, check that failed, text its model read) of every text declined."""
+
+    @property
+    def declined(self) -> Counter:
+        """Texts shown in the original, by (pair, check that failed): each text once however
+        often it was asked for (in each site language's route, cached or translated)."""
+        return Counter((pair, kind) for pair, kind, _ in self._declined)
+
+    def _count_declined(self, verdict: Verdict) -> None:
+        if verdict.declined_by is not None:
+            pair, text = verdict.declined_by
+            self._declined.update((pair, reason_kind(reason), text) for reason in verdict.reasons)
+
+    def _cache_options(self, model: TranslationModel) -> dict:
+        """What a cached verdict of ``model`` depends on besides its text."""
+        return {"model": model.identity, "decoding": self.decoding.options(), "clauses": LONG_SENTENCE_WORDS,
+                "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
+                "rules": settings.digest("checks", "language"),
+                "choice": [d.options() for d in self.choice_decodings],
+                "variety": self.portuguese if model.to_code == "pt" else None}
 
     def _run(self, model: TranslationModel, texts: list[str], decoding: Decoding, pair: str,
              function=translate_batch, span: tuple[int, int] | None = None) -> list:
@@ -224,12 +246,7 @@ class Translator:
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
-        keyed = {"model": model.identity, "decoding": self.decoding.options(), "clauses": LONG_SENTENCE_WORDS,
-                 "retry": self.safer_decoding.options(), "checks": RULES_VERSION,
-                 "rules": settings.digest("checks", "language"),
-                 "choice": [d.options() for d in self.choice_decodings],
-                 "variety": self.portuguese if model.to_code == "pt" else None}  # once, not per text
-        keys = dict(zip(texts, cache_keys("translation", "text", texts, **keyed), strict=True))
+        keys = dict(zip(texts, cache_keys("translation", "text", texts, **self._cache_options(model)), strict=True))
         found = self.cache.get_many(list(keys.values()))
         cached = {t: found.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]
@@ -252,17 +269,20 @@ class Translator:
                 model.unload()
                 release_memory()
         for text in texts:
-            verdict = verdicts[text]
-            if verdict.translation is None:
-                for kind in dict.fromkeys(reason_kind(r) for r in verdict.reasons):
-                    self.declined[(pair, kind)] += 1
+            if verdicts[text].translation is None:
+                verdicts[text] = dataclasses.replace(verdicts[text], declined_by=(pair, text))
+                self._count_declined(verdicts[text])
         return verdicts
 
-    def verdicts(self, texts: Iterable[str], source: str, target: str) -> dict[str, Verdict]:
-        """{text: Verdict} from ``source`` into ``target``, through English where needed."""
+    def _route(self, source: str, target: str) -> list[TranslationModel]:
         route = find_route(self.models, source, target)
         if route is None:
             raise MissingTranslation(missing_pair_message(source, target))
+        return route
+
+    def verdicts(self, texts: Iterable[str], source: str, target: str) -> dict[str, Verdict]:
+        """{text: Verdict} from ``source`` into ``target``, through English where needed."""
+        route = self._route(source, target)
         current = {t: Verdict(t) for t in texts}
         for model in route:
             step = self._step(model, [v.translation for v in current.values() if v.translation is not None])
@@ -270,9 +290,47 @@ class Translator:
                        for original, verdict in current.items()}
         return current
 
+    def article_verdicts(self, articles: list[tuple[str, ...]], source: str, target: str
+                         ) -> list[tuple[Verdict, ...]]:
+        """``verdicts`` of each article's texts (its headline and sentences), in order. What an
+        article's texts became is cached as one entry besides each sentence's: a day's build of a
+        large archive looked up each sentence of every article (1.2 million keys at 100,000)."""
+        options = [self._cache_options(model) for model in self._route(source, target)]
+        keys = cache_keys("localized-texts", "texts", articles, route=options)
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        missing = {key: texts for texts, key in zip(articles, keys, strict=True) if key not in found}
+        fresh = self.verdicts([text for texts in missing.values() for text in texts], source, target) \
+            if missing else {}
+        self.cache.put_many({key: _as_cached_texts([fresh[text] for text in texts]) for key, texts in missing.items()})
+        results = []
+        for texts, key in zip(articles, keys, strict=True):
+            if key in missing:
+                results.append(tuple(fresh[text] for text in texts))
+                continue
+            verdicts = _from_cached_texts(found[key])
+            for verdict in verdicts:
+                self._count_declined(verdict)
+            results.append(verdicts)
+        return results
+
     def translate(self, texts: Iterable[str], source: str, target: str) -> dict[str, str | None]:
         """{text: translation, or None where the checks declined it} from ``source`` into ``target``."""
         return {text: verdict.translation for text, verdict in self.verdicts(texts, source, target).items()}
+
+
+def _as_cached_texts(verdicts: list[Verdict]) -> dict:
+    """An article's verdicts as cached: the translations, and for each declined text why, by
+    position (what was retried or chosen is counted when translated, not again)."""
+    return {"translations": [v.translation for v in verdicts],
+            "declined": {str(i): [list(v.reasons), list(v.declined_by or ())] for i, v in enumerate(verdicts)
+                         if v.translation is None}}
+
+
+def _from_cached_texts(value: dict) -> tuple[Verdict, ...]:
+    declined = value["declined"]
+    return tuple(Verdict(translation) if str(i) not in declined else
+                 Verdict(None, tuple(declined[str(i)][0]), declined_by=tuple(declined[str(i)][1]) or None)
+                 for i, translation in enumerate(value["translations"]))
 
 
 def headline_source(article: Article) -> str:
@@ -338,9 +396,9 @@ def localize(
                 ]
                 continue
             headlines = [headline_source(s.article) for s in group]  # what the model reads of each title
-            texts = headlines + [sentence for s in group for sentence in s.sentences]
             try:
-                verdicts = translator.verdicts(texts, source, target)
+                verdicts = translator.article_verdicts([(headline, *s.sentences) for headline, s
+                                                        in zip(headlines, group, strict=True)], source, target)
             except MissingTranslation as exc:
                 names = [s.article.source_file for s in group]
                 shown_in_original.append(Problem(
@@ -351,18 +409,18 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            for s, headline in zip(group, headlines, strict=True):
-                title = verdicts[headline].translation
+            for s, (title_verdict, *sentence_verdicts) in zip(group, verdicts, strict=True):
+                title = title_verdict.translation
                 item = LocalizedArticle(
                     s, target, title or s.article.title,
-                    tuple(verdicts[t].translation or t for t in s.sentences),  # the original where declined
-                    source, original_title=title is None,
-                    original_sentences=tuple(i for i, t in enumerate(s.sentences) if verdicts[t].translation is None),
+                    tuple(v.translation or t for t, v in zip(s.sentences, sentence_verdicts, strict=True)),
+                    source, original_title=title is None,  # the original where declined
+                    original_sentences=tuple(i for i, v in enumerate(sentence_verdicts) if v.translation is None),
                 )
                 localized[target].append(item)
-                declined = [t for t in (headline, *s.sentences) if verdicts[t].translation is None]
+                declined = [v for v in (title_verdict, *sentence_verdicts) if v.translation is None]
                 if declined:
-                    reasons = "; ".join(dict.fromkeys(r for t in declined for r in verdicts[t].reasons))
+                    reasons = "; ".join(dict.fromkeys(r for v in declined for r in v.reasons))
                     shown_in_original.append(Problem(
                         s.article.source_file, f"{len(declined)} text(s) shown in {source} on the {target} site: "
                         f"the translation failed the checks ({reasons})"))

@@ -167,6 +167,26 @@ def test_verdicts_are_cached_and_a_rule_change_checks_again(digit_changer, tmp_p
     assert changed.translated == 1
 
 
+def test_an_article_translated_before_is_read_from_one_entry_and_its_declined_texts_are_counted_once(
+        digit_changer, tmp_path):
+    model = _open(digit_changer, tmp_path)
+    cache = Cache(tmp_path / "c.sqlite")
+    articles = [("Sales rose", "Sales rose by 531.7 million.", "Shares fell."), ("Rain", "Sales rose by 531.7 million.")]
+    first = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    made = first.article_verdicts(articles, "en", "pt")
+    assert [[v.translation for v in verdicts] for verdicts in made] == [
+        [expected_translation("Sales rose"), None, expected_translation("Shares fell.")],
+        [expected_translation("Rain"), None]]
+    assert first.declined == {("en->pt", "number"): 1}  # one text, though two articles hold it
+    cache.hits = 0
+    again = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
+    def shown(results):  # what pages show and the report counts (retries are counted when made)
+        return [[(v.translation, v.reasons, v.declined_by) for v in verdicts] for verdicts in results]
+    assert shown(again.article_verdicts(articles, "en", "pt")) == shown(made)
+    assert cache.hits == 2 and again.translated == 0  # one entry an article, not one a sentence
+    assert again.declined == {("en->pt", "number"): 1}
+
+
 class _OutOfMemory(LocalExecutor):
     """Stands in for the executor: an out-of-memory error cannot be provoked on demand here."""
 
