@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 import uuid
 from collections import Counter
@@ -846,14 +847,15 @@ def write_tree(root: Path, files: Iterable[tuple[str, str | None]]) -> tuple[int
     time, so a caller can make them as they are written; content None: the file as it is):
     unchanged files are not rewritten
     (their modification times stay, so nothing downstream sees a change), stale ones are
-    removed (but for the marker that makes ``root`` polydigest's). Returns (files, written)."""
-    wanted = {root / paths.MARKER}
+    removed (but for the marker that makes ``root`` polydigest's), and the folders left empty.
+    Returns (files, written)."""
+    wanted = {paths.MARKER}
     written = 0
     for relative, content in files:
-        path = root / relative
-        wanted.add(path)
+        wanted.add(relative)
         if content is None:
             continue
+        path = root / relative
         data = content.encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
             continue
@@ -863,9 +865,27 @@ def write_tree(root: Path, files: Iterable[tuple[str, str | None]]) -> tuple[int
         temporary.replace(path)
         written += 1
     if root.is_dir():
-        for path in sorted(root.rglob("*"), reverse=True):
-            if path.is_file() and path not in wanted:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        _remove_unwanted(str(root), "", wanted)
     return len(wanted) - 1, written
+
+
+def _remove_unwanted(folder: str, prefix: str, wanted: set[str]) -> bool:
+    """Remove what is below ``folder`` (named ``prefix`` + its name relative to the root) and
+    not ``wanted``, and the folders that become empty; whether ``folder`` is now empty. Plain
+    scandir and strings: at 30,000 articles, Path.rglob over docs_dir's 230,000 entries took
+    a fifth of a day's render stage."""
+    empty = True
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        name = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if _remove_unwanted(entry.path, name + "/", wanted):
+                os.rmdir(entry.path)
+            else:
+                empty = False
+        elif name in wanted:
+            empty = False
+        else:
+            os.unlink(entry.path)
+    return empty

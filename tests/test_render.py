@@ -76,6 +76,10 @@ def test_unchanged_files_are_not_rewritten_and_stale_ones_are_removed(tmp_path):
     assert write_tree(tmp_path, [("a.md", "A")]) == (1, 0)
     assert (tmp_path / "a.md").stat().st_mtime_ns == before
     assert not (tmp_path / "d").exists()
+    (tmp_path / ".polydigest-output").write_text("ours")
+    assert write_tree(tmp_path, [("e/f/g.md", "G"), ("e/h.md", "H")]) == (2, 2)
+    assert write_tree(tmp_path, [("e/h.md", None)]) == (1, 0)  # None: kept as it is
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [".polydigest-output", "e", "e/h.md"]
 
 
 def _storm_report(number: int, day: dt.date):
