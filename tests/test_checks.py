@@ -171,7 +171,8 @@ def test_an_article_translated_before_is_read_from_one_entry_and_its_declined_te
         digit_changer, tmp_path):
     model = _open(digit_changer, tmp_path)
     cache = Cache(tmp_path / "c.sqlite")
-    articles = [("Sales rose", "Sales rose by 531.7 million.", "Shares fell."), ("Rain", "Sales rose by 531.7 million.")]
+    declined = "Sales rose by 531.7 million."
+    articles = [("Sales rose", declined, "Shares fell."), ("Rain", declined)]
     first = Translator({("en", "pt"): model}, cache, Decoding(), threads=1)
     made = first.article_verdicts(articles, "en", "pt")
     assert [[v.translation for v in verdicts] for verdicts in made] == [
