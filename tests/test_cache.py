@@ -42,3 +42,34 @@ def test_keys_made_together_are_the_keys_made_one_by_one():
     options = {"model": "abc", "decoding": {"beam_size": 1, "options": [1, 2]}, "variety": None, "zeta": "z"}
     assert cache_keys("translation", "text", texts, **options) == [
         cache_key("translation", **options, text=text) for text in texts]
+
+
+def _damaged(path, entries=3000):
+    """A cache file of ``entries`` entries whose pages in the middle were overwritten; their keys."""
+    cache = Cache(path)
+    keys = [cache_key("t", n=n) for n in range(entries)]
+    cache.put_many(dict.fromkeys(keys, "x" * 200))
+    cache.close()
+    with open(path, "r+b") as handle:
+        handle.seek(path.stat().st_size // 2 // 4096 * 4096)
+        handle.write(b"\xff" * 4096 * 4)
+    return keys
+
+
+def test_a_cache_damaged_inside_is_rebuilt_when_a_query_meets_the_damage_and_the_query_still_answers(tmp_path):
+    path = tmp_path / "c.sqlite"
+    keys = _damaged(path)
+    cache = Cache(path)  # closed cleanly last time: opened without reading the whole file
+    assert not list(tmp_path.glob("c.sqlite.corrupt-*"))
+    assert cache.get_many(keys) == {}  # met the damage: a new file, where nothing is cached yet
+    assert len(list(tmp_path.glob("c.sqlite.corrupt-*"))) == 1
+    cache.put_many({"k": 1})
+    assert cache.get("k") == 1
+
+
+def test_a_cache_a_process_did_not_close_is_checked_whole_when_opened_next(tmp_path):
+    path = tmp_path / "c.sqlite"
+    _damaged(path)
+    (tmp_path / "c.sqlite.in-use").touch()  # as a killed build leaves it
+    Cache(path)
+    assert len(list(tmp_path.glob("c.sqlite.corrupt-*"))) == 1
