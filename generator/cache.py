@@ -6,7 +6,7 @@ ever invalidated by hand. SQLite transactions in WAL mode survive a killed build
 file that is corrupt or is not ours is moved aside and rebuilt, never trusted: one that is
 not ours is refused when opened, a damaged one when a query meets the damage (the
 operation is then done again on a new file), or when opened after a process that had it
-open did not close it (``PRAGMA quick_check``, which reads the whole file: 0.75 s warm and
+open did not close it (``PRAGMA quick_check``, which reads the whole file: 0.54-0.85 s warm and
 9.8 s from disk for a 30,000-article archive's 830 MB, on every build when it ran each time).
 """
 
