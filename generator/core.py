@@ -12,7 +12,7 @@ import fcntl
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from . import argos, budget, ingest, messages, paths, publish, render, stories, summarize, translate
 from .cache import Cache
@@ -190,11 +190,20 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         paths.claim(docs_dir, "docs_dir")
         own_pages = budget.own_pages(config)  # None without a size budget: every article keeps its page
         rendered = RenderedPages(config.path(config.work_dir) / RECORD_FILE, docs_dir)
-        # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
-        pages = ((f"{lang}/{path}", content) for lang in languages
-                 for path, content in render.render_language(localized[lang], lang, digest, report.problems,
-                                                             own_pages, languages, rendered).items())
-        count, written = render.write_tree(docs_dir, pages)
+        left_out: dict[str, set[str]] = {lang: set() for lang in languages}
+
+        def pages(originals_missing: Collection[str], problems: list[Problem]) -> Iterator[tuple[str, str | None]]:
+            # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
+            return ((f"{lang}/{path}", content) for lang in languages
+                    for path, content in render.render_language(localized[lang], lang, digest, problems, own_pages,
+                                                                languages, rendered, left_out[lang],
+                                                                originals_missing).items())
+        count, written = render.write_tree(docs_dir, pages((), report.problems))
+        language_of = {summary.article.slug: summary.article.language for summary in summaries}
+        missing = {slug for lang, slugs in left_out.items() for slug in slugs if language_of[slug] == lang}
+        if missing:  # rare: other languages' pages link to an original page that is not there
+            count, again = render.write_tree(docs_dir, pages(missing, []))  # its problems are reported
+            written += again
         rendered.save()
         progress.say(f"[render] {count} pages, {written} changed")
     return languages

@@ -39,7 +39,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -763,20 +763,22 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
 
 def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
                     problems: list[Problem], own_pages: int | None = None,
-                    site_languages: Sequence[str] = (), rendered: RenderedPages | None = None
+                    site_languages: Sequence[str] = (), rendered: RenderedPages | None = None,
+                    left_out: set[str] | None = None, originals_missing: Collection[str] = ()
                     ) -> dict[str, str | None]:
     """All files of one language, by path relative to ``docs/<lang>/``, of a site in
-    ``site_languages`` (where an article's original text is whole); with ``rendered`` (the
+    ``site_languages`` (where an article's original text is whole, but for the articles
+    ``originals_missing`` names: left out of their own language's site); with ``rendered`` (the
     record of docs_dir's article pages), an article page it holds is None: kept as it is. An article that makes
-    its page or any list fail to render is left out of the language's site, and reported in
-    ``problems``; a failure no single article causes is a bug, and raised. With ``own_pages``
+    its page or any list fail to render is left out of the language's site, reported in
+    ``problems`` and added to ``left_out``; a failure no single article causes is a bug, and raised. With ``own_pages``
     (the size budget, budget.own_pages), only the newest ``own_pages`` articles have pages and
     places in the lists; the older ones are on their month's archive page alone."""
     ordered = newest_first(items)
     items, folded = (items, []) if own_pages is None else (ordered[:own_pages], ordered[own_pages:])
     while True:
         try:
-            return _render_language(items, lang, digest, folded, site_languages, rendered)
+            return _render_language(items, lang, digest, folded, site_languages, rendered, originals_missing)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
@@ -786,6 +788,8 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
             for item, error in culprits.items():
                 problems.append(Problem(item.article.source_file,
                                         failed("render", error, f"left out of the {lang} site")))
+                if left_out is not None:
+                    left_out.add(item.article.slug)
             items = [item for item in items if item not in culprits]
             folded = [item for item in folded if item not in culprits]
 
@@ -810,7 +814,8 @@ def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence
 
 def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
                      folded: Sequence[LocalizedArticle] = (), site_languages: Sequence[str] = (),
-                     rendered: RenderedPages | None = None) -> dict[str, str | None]:
+                     rendered: RenderedPages | None = None, originals_missing: Collection[str] = ()
+                     ) -> dict[str, str | None]:
     by_slug = {item.article.slug: item for item in items}
     grouped = [[by_slug[slug] for slug in story.slugs if slug in by_slug] for story in digest.stories]
     grouped = [story for story in grouped if story]
@@ -832,7 +837,8 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
         path = f"{BLOG_DIR}/{item.article.slug}.md"
         related = [by_slug[slug] for slug in digest.related.get(item.article.slug, ()) if slug in by_slug]
         story = links.get(item.article.slug, [])
-        on_site = item.article.language != lang and item.article.language in site_languages
+        on_site = item.article.language != lang and item.article.language in site_languages \
+            and item.article.slug not in originals_missing
         if rendered is not None and rendered.holds(f"{lang}/{path}", rendered.page_key(
                 [item, *related], lang, sorted(tag_slug(tag) for tag in item.tags if tag_slug(tag) in topics),
                 story, on_site)):

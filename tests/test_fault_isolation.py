@@ -112,3 +112,32 @@ def test_a_full_disk_stops_the_build_and_keeps_the_previous_site(sample_project,
         build(load_config(project), SILENT)
     assert not isinstance(failure.value, PublishError) or "space" in str(failure.value)
     assert {p: p.read_bytes() for p in (project / "site").rglob("*.html")} == before
+
+
+def test_an_article_left_out_of_its_own_language_is_shown_whole_elsewhere_with_no_link_to_its_missing_page(
+        tmp_path, tiny_models, monkeypatch):
+    from generator.core import write_docs
+    from generator.mkdocs_hooks import ORIGINAL_PAGE
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n in range(2):  # longer than an excerpt: other languages' pages link to the whole text
+        more = "".join(f"\nThe {WORDS[(k + 5 * n) % 10]} committee of {PLACES[(k + 3 * n) % 10]} will report in the "
+                       f"{k + 2 + 20 * n}th week of work.\n" for k in range(10))
+        (seeds / f"article-{n}.txt").write_text(story("POISONOWN" if n else "", n) + more)
+    original = render.render_post
+
+    def render_post(item, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - wraps render_post
+        if "POISONOWN" in item.article.text and item.language == item.article.language:
+            raise RuntimeError("injected failure on its own language's page")
+        return original(item, *args, **kwargs)
+    monkeypatch.setattr(render, "render_post", render_post)
+    project = make_project(tmp_path / "project", tiny_models, seeds=seeds)
+    report = write_docs(load_config(project), SILENT)
+    assert ("article-1.txt: render failed (RuntimeError: injected failure on its own language's page); left out of "
+            "the en site") in [str(p) for p in report.problems]
+    docs = project / "docs"
+    assert not (docs / "en" / "articles" / "article-1.md").exists()
+    assert ORIGINAL_PAGE in (docs / "pt" / "articles" / "article-0.md").read_text()  # to the English page
+    elsewhere = (docs / "pt" / "articles" / "article-1.md").read_text()
+    assert ORIGINAL_PAGE not in elsewhere and "in the 31th week of work" in elsewhere  # the whole text instead
