@@ -106,7 +106,8 @@ def test_build_reports_its_work(sample_site):
     assert report["articles"] == 2 and report["summarized"] == 2 and report["translated"] > 0
     assert set(report["seconds"]) == {"ingest", "summarize", "translate", "stories", "render", "mkdocs"}
     parts = report["publish_seconds"]  # where the mkdocs stage's time went
-    assert set(parts) == {"mkdocs", "search", "measure"} and sum(parts.values()) <= report["seconds"]["mkdocs"]
+    # each time is rounded to the millisecond in the report: three parts may sum to 1.5 ms over their whole
+    assert set(parts) == {"mkdocs", "search", "measure"} and sum(parts.values()) <= report["seconds"]["mkdocs"] + 0.002
     assert "2 articles, 2 summarized" in sample_site.result.stderr
     assert "[mkdocs] 2/2" in sample_site.result.stderr  # progress
 
