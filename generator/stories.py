@@ -612,11 +612,12 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
         vectors.append({key: w / norm for key, w in main})
     days = [_story_day(group, items) for group in members]
     scores = _dot_products(vectors, days, lambda df: True, Counter(), THREAD_DAYS)
+    # places (London, the US, New York) say where, not what: a real build threaded "Weak dollar hits
+    # Reuters" with "Crossrail link 'to get go-ahead'" on London alone. Each story's once, not each pair's.
+    subjects = [frozenset(key for key in vector if not is_place(key)) for vector in vectors]
     neighbours: dict[int, dict[int, float]] = defaultdict(dict)
     for (a, b), score in scores.items():
-        # places (London, the US, New York) say where, not what: a real build threaded "Weak dollar
-        # hits Reuters" with "Crossrail link 'to get go-ahead'" on London alone
-        if sum(not is_place(key) for key in vectors[a].keys() & vectors[b].keys()) >= THREAD_SHARED:
+        if len(subjects[a] & subjects[b]) >= THREAD_SHARED:
             neighbours[a][b] = neighbours[b][a] = score
     threads: list[list[int]] = []
     thread_of: dict[int, int] = {}
