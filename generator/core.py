@@ -202,8 +202,11 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         language_of = {summary.article.slug: summary.article.language for summary in summaries}
         missing = {slug for lang, slugs in left_out.items() for slug in slugs if language_of[slug] == lang}
         if missing:  # rare: other languages' pages link to an original page that is not there
-            count, again = render.write_tree(docs_dir, pages(missing, []))  # its problems are reported
+            second: list[Problem] = []
+            count, again = render.write_tree(docs_dir, pages(missing, second))
             written += again
+            # the first pass's again, and any page that fails now that it shows the whole original
+            report.problems += [problem for problem in second if problem not in report.problems]
         rendered.save()
         progress.say(f"[render] {count} pages, {written} changed")
     return languages

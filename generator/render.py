@@ -782,7 +782,7 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
-            culprits = _failing_articles(items, lang, folded, site_languages)
+            culprits = _failing_articles(items, lang, folded, site_languages, originals_missing)
             if not culprits:
                 raise
             for item, error in culprits.items():
@@ -795,7 +795,8 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
 
 
 def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence[LocalizedArticle] = (),
-                      site_languages: Sequence[str] = ()) -> dict[LocalizedArticle, str]:
+                      site_languages: Sequence[str] = (), originals_missing: Collection[str] = ()
+                      ) -> dict[LocalizedArticle, str]:
     """The articles that fail to render on their own, as the one article of a site (or the one
     entry of its month's archive, when the budget folded it there), and why."""
     culprits = {}
@@ -804,7 +805,7 @@ def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence
     alone += [([], Digest([], {}), (item,)) for item in folded]
     for own, digest, archived in alone:
         try:
-            _render_language(own, lang, digest, archived, site_languages)
+            _render_language(own, lang, digest, archived, site_languages, originals_missing=originals_missing)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise

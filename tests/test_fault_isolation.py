@@ -141,3 +141,29 @@ def test_an_article_left_out_of_its_own_language_is_shown_whole_elsewhere_with_n
     assert ORIGINAL_PAGE in (docs / "pt" / "articles" / "article-0.md").read_text()  # to the English page
     elsewhere = (docs / "pt" / "articles" / "article-1.md").read_text()
     assert ORIGINAL_PAGE not in elsewhere and "in the 31th week of work" in elsewhere  # the whole text instead
+
+
+def test_a_page_that_fails_once_it_shows_the_whole_original_is_left_out_too_and_reported(
+        tmp_path, tiny_models, monkeypatch):
+    from generator.core import write_docs
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "article-0.txt").write_text(story("", 0))
+    (seeds / "article-1.txt").write_text(story("POISONWHOLE", 1) + "".join(
+        f"\nThe committee of {place} will report in the {k + 2}th week of work.\n" for k, place in enumerate(PLACES)))
+    original = render.render_post
+
+    def render_post(item, *args, original_on_site=False, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        if "POISONWHOLE" in item.article.text and not original_on_site:  # its own page, or the whole text
+            raise RuntimeError("injected failure on the whole text")
+        return original(item, *args, original_on_site=original_on_site, **kwargs)
+    monkeypatch.setattr(render, "render_post", render_post)
+    project = make_project(tmp_path / "project", tiny_models, seeds=seeds)
+    problems = [str(p) for p in write_docs(load_config(project), SILENT).problems]
+    for lang in ("en", "pt"):
+        assert (f"article-1.txt: render failed (RuntimeError: injected failure on the whole text); left out of the "
+                f"{lang} site") in problems
+        assert not (project / "docs" / lang / "articles" / "article-1.md").exists()
+        assert (project / "docs" / lang / "articles" / "article-0.md").exists()
+    assert len(problems) == len(set(problems))  # the first pass's problem is not reported twice
