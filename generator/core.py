@@ -190,20 +190,18 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         paths.claim(docs_dir, "docs_dir")
         own_pages = budget.own_pages(config)  # None without a size budget: every article keeps its page
         rendered = RenderedPages(config.path(config.work_dir) / RECORD_FILE, docs_dir)
-        left_out: dict[str, set[str]] = {lang: set() for lang in languages}
+        originals_left_out: set[str] = set()
 
         def pages(originals_missing: Collection[str], problems: list[Problem]) -> Iterator[tuple[str, str | None]]:
             # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
             return ((f"{lang}/{path}", content) for lang in languages
                     for path, content in render.render_language(localized[lang], lang, digest, problems, own_pages,
-                                                                languages, rendered, left_out[lang],
+                                                                languages, rendered, originals_left_out,
                                                                 originals_missing).items())
         count, written = render.write_tree(docs_dir, pages((), report.problems))
-        language_of = {summary.article.slug: summary.article.language for summary in summaries}
-        missing = {slug for lang, slugs in left_out.items() for slug in slugs if language_of[slug] == lang}
-        if missing:  # rare: other languages' pages link to an original page that is not there
+        if originals_left_out:  # rare: other languages' pages link to an original page that is not there
             second: list[Problem] = []
-            count, again = render.write_tree(docs_dir, pages(missing, second))
+            count, again = render.write_tree(docs_dir, pages(frozenset(originals_left_out), second))
             written += again
             # the first pass's again, and any page that fails now that it shows the whole original
             report.problems += [problem for problem in second if problem not in report.problems]

@@ -764,14 +764,15 @@ def newest_first(items: list[LocalizedArticle]) -> list[LocalizedArticle]:
 def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
                     problems: list[Problem], own_pages: int | None = None,
                     site_languages: Sequence[str] = (), rendered: RenderedPages | None = None,
-                    left_out: set[str] | None = None, originals_missing: Collection[str] = ()
+                    originals_left_out: set[str] | None = None, originals_missing: Collection[str] = ()
                     ) -> dict[str, str | None]:
     """All files of one language, by path relative to ``docs/<lang>/``, of a site in
     ``site_languages`` (where an article's original text is whole, but for the articles
     ``originals_missing`` names: left out of their own language's site); with ``rendered`` (the
     record of docs_dir's article pages), an article page it holds is None: kept as it is. An article that makes
-    its page or any list fail to render is left out of the language's site, reported in
-    ``problems`` and added to ``left_out``; a failure no single article causes is a bug, and raised. With ``own_pages``
+    its page or any list fail to render is left out of the language's site and reported in ``problems``
+    (and added to ``originals_left_out`` when this is its own language's site); a failure no single
+    article causes is a bug, and raised. With ``own_pages``
     (the size budget, budget.own_pages), only the newest ``own_pages`` articles have pages and
     places in the lists; the older ones are on their month's archive page alone."""
     ordered = newest_first(items)
@@ -788,8 +789,8 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
             for item, error in culprits.items():
                 problems.append(Problem(item.article.source_file,
                                         failed("render", error, f"left out of the {lang} site")))
-                if left_out is not None:
-                    left_out.add(item.article.slug)
+                if originals_left_out is not None and item.article.language == lang:
+                    originals_left_out.add(item.article.slug)
             items = [item for item in items if item not in culprits]
             folded = [item for item in folded if item not in culprits]
 
