@@ -40,6 +40,7 @@ import heapq
 import math
 import re
 import sys
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -326,61 +327,120 @@ def _text_vectors(words: list[tuple[np.ndarray, np.ndarray]], too_common: int) -
     return vectors
 
 
-def _text_cosines(pairs: Iterable[tuple[int, int]], vectors: list[tuple[np.ndarray, np.ndarray]]
-                  ) -> dict[tuple[int, int], float]:
-    """The dot products of ``pairs`` of ``vectors`` (from _text_vectors): each first article's
-    vector spread over all the words once, the others' weights gathered from it."""
-    partners: dict[int, list[int]] = defaultdict(list)
-    for i, j in pairs:
-        partners[i].append(j)
-    size = 1 + max((int(ids.max()) for ids, _ in vectors if len(ids)), default=0)
-    spread = np.zeros(size)
-    cosines = {}
-    for i, others in partners.items():
-        ids, weights = vectors[i]
+@dataclass(frozen=True)
+class _Pairs:
+    """Pairs of articles (or stories) with a value each, as arrays sorted by pair: a pair
+    ``(i, j)``, ``i < j``, is the number ``i * size + j``. A dictionary keyed by tuples takes
+    ~170 bytes a pair, and 100,000 articles score millions of pairs (the stage's peak memory)."""
+    keys: np.ndarray
+    values: np.ndarray
+    size: int
+
+    @property
+    def first(self) -> np.ndarray:
+        return self.keys // self.size
+
+    @property
+    def second(self) -> np.ndarray:
+        return self.keys % self.size
+
+    def lookup(self, keys: np.ndarray, default: np.ndarray | float = 0.0) -> np.ndarray:
+        """The values of ``keys``, ``default`` where a key is not a pair of these."""
+        result = np.broadcast_to(default, keys.shape).astype(np.float64)
+        position = np.searchsorted(self.keys, keys)
+        found = position < len(self.keys)
+        found[found] = self.keys[position[found]] == keys[found]
+        result[found] = self.values[position[found]]
+        return result
+
+    def plus(self, other: _Pairs) -> _Pairs:
+        """The pairs of both, values summed."""
+        keys, inverse = np.unique(np.concatenate([self.keys, other.keys]), return_inverse=True)
+        return _Pairs(keys, np.bincount(inverse, np.concatenate([self.values, other.values]), len(keys)), self.size)
+
+    def as_dict(self) -> dict[tuple[int, int], float]:
+        return dict(zip(zip(self.first.tolist(), self.second.tolist(), strict=True), self.values.tolist(),
+                        strict=True))
+
+
+def _text_cosines(first: np.ndarray, second: np.ndarray, vectors: list[tuple[np.ndarray, np.ndarray]]
+                  ) -> np.ndarray:
+    """The dot products of the pairs ``first[k], second[k]`` (sorted by ``first``) of ``vectors``
+    (from _text_vectors): each first article's vector spread over all the words once, the
+    others' weights gathered from it."""
+    cosines = np.zeros(len(first))
+    if not len(first):
+        return cosines
+    spread = np.zeros(1 + max((int(ids.max()) for ids, _ in vectors if len(ids)), default=0))
+    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(first)], strict=True):
+        ids, weights = vectors[int(first[start])]
         spread[ids] = weights
-        for j in others:
-            cosines[(i, j)] = float(spread[vectors[j][0]] @ vectors[j][1])
+        for k in range(start, end):
+            other = vectors[int(second[k])]
+            cosines[k] = spread[other[0]] @ other[1]
         spread[ids] = 0.0
     return cosines
 
 
+# Pair products are summed this many at a time (16 bytes each, and as much again to sum them).
+PRODUCTS_BLOCK = 1_000_000
+
+
 def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Callable[[int], bool],
-                  document_frequency: Counter, window: int = STORY_DAYS) -> dict[tuple[int, int], float]:
+                  document_frequency: Counter, window: int = STORY_DAYS) -> _Pairs:
     """Dot products of the pairs at most ``window`` days apart that share a feature ``sparse``
     allows (from postings lists sorted by day: the cost is that of each day's articles)."""
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    size = len(vectors)
+    numbers: dict[str, int] = {}
+    feature, article, weight = array("q"), array("q"), array("d")
     for index, vector in enumerate(vectors):
-        for key, weight in vector.items():
+        for key, value in vector.items():
             if sparse(document_frequency[key]):
-                postings[key].append((index, weight))
-    scores: dict[tuple[int, int], float] = defaultdict(float)
-    for entries in postings.values():
-        if len(entries) < 2:
-            continue
-        entries.sort(key=lambda entry: (days[entry[0]], entry[0]))
-        for a, (i, wi) in enumerate(entries):
-            for b in range(a + 1, len(entries)):
-                j, wj = entries[b]
-                if days[j] - days[i] > window:
-                    break
-                scores[(i, j) if i < j else (j, i)] += wi * wj
-    return scores
+                feature.append(numbers.setdefault(key, len(numbers)))
+                article.append(index)
+                weight.append(value)
+    features, articles, weights = np.frombuffer(feature, np.int64), np.frombuffer(article, np.int64), \
+        np.frombuffer(weight, np.float64)
+    if not len(features):
+        return _Pairs(np.zeros(0, np.int64), np.zeros(0), size)
+    day = np.asarray(days, np.int64)[articles]
+    order = np.lexsort((articles, day, features))  # each feature's postings, by day
+    features, articles, weights, day = features[order], articles[order], weights[order], day[order] - day.min()
+    position = features * (int(day.max()) + window + 1) + day
+    # each posting's partners: the later postings of its feature at most ``window`` days later
+    partners = np.searchsorted(position, position + window, side="right") - np.arange(len(position)) - 1
+    ends = np.cumsum(partners)
+    total = _Pairs(np.zeros(0, np.int64), np.zeros(0), size)
+    start = 0
+    while start < len(partners):  # postings whose products number at most PRODUCTS_BLOCK (or one posting's)
+        stop = max(int(np.searchsorted(ends, ends[start] - partners[start] + PRODUCTS_BLOCK, side="right")),
+                   start + 1)
+        count = partners[start:stop]
+        left = np.repeat(np.arange(start, stop), count)
+        right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
+        a, b = articles[left], articles[right]
+        # bincount adds each pair's products in the postings' order, as the sum of a loop would
+        keys, inverse = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_inverse=True)
+        block = _Pairs(keys, np.bincount(inverse, weights[left] * weights[right], len(keys)), size)
+        total = block if start == 0 else total.plus(block)
+        start = stop
+    return total
 
 
 def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
                  problems: list[Problem] | None = None) -> dict[tuple[int, int], float]:
     """The score of every pair of articles at most STORY_DAYS apart that shares a term or a
     specific entity (see the module's documentation); other pairs are left out."""
-    return _compare(items, cache, problems)[0]
+    return _compare(items, cache, problems)[0].as_dict()
 
 
 def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem] | None
-             ) -> tuple[dict[tuple[int, int], float], list[dict[str, float]]]:
+             ) -> tuple[_Pairs, list[dict[str, float]]]:
     """``similarities``, and each article's unit vector of specific evidence weighed in its time
     (``_weights_of_their_time``), which threads compare."""
     if not items:
-        return {}, []
+        return _Pairs(np.zeros(0, np.int64), np.zeros(0), 0), []
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
     _entities_of.cache_clear()  # the features hold what was needed of them (topics came first)
@@ -402,35 +462,36 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     # Rare terms are evidence too: for an article that names no specific entity (a short
     # notice, a fixture), a pair's text stands in for the entities it cannot share.
     rare = max(3, n // 200)
-    rare_pairs = _dot_products(term_vectors, days, lambda df: 2 <= df <= rare, term_frequency)
+    candidates = np.union1d(entity.keys, _dot_products(term_vectors, days, lambda df: 2 <= df <= rare,
+                                                       term_frequency).keys)
+    first, second = candidates // n, candidates % n
     # Two articles in one language are compared by their whole texts (an event's reports share its
     # details throughout, a thread's other events share only its background: all of a text's words
     # told the labelled events apart better than its 20, 50 or 100 heaviest); across languages, by
     # their summaries in the pivot language.
     word_vectors = _text_vectors([f["words"] for f in features], too_common)
-    undated = [item.article.date_is_stand_in for item in items]
     stated = [tuple(f["days"]) for f in features]
     del features  # the whole texts' counts: only their vectors are needed now
-    candidates = entity.keys() | rare_pairs.keys()
-    same_language = _text_cosines(((i, j) for i, j in candidates if languages[i] == languages[j]), word_vectors)
-    scores = {}
-    for (i, j) in candidates:
-        if (i, j) in same_language:
-            text = same_language[(i, j)]
-        else:
-            a, b = (term_vectors[i], term_vectors[j]) if len(term_vectors[i]) <= len(term_vectors[j]) \
-                else (term_vectors[j], term_vectors[i])
-            text = sum(w * b[t] for t, w in a.items() if t in b)
-        shared = entity.get((i, j), text if not entity_vectors[i] or not entity_vectors[j] else 0.0)
-        score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
-        if undated[i] or undated[j]:
-            # two articles that name one day (weekday and day of the month) are known to be
-            # close in time though their dates are not stated
-            score -= STATED_DAY_MARGIN if _one_day(stated[i], stated[j]) else UNDATED_MARGIN
-        if score > 0:
-            scores[(i, j)] = score
-    del entity, rare_pairs, same_language, candidates  # half a million pairs each at 30,000 articles
-    return scores, _weights_of_their_time(evidence, days, THREAD_DAYS)
+    language_numbers = {language: number for number, language in enumerate(dict.fromkeys(languages))}
+    language_of = np.array([language_numbers[language] for language in languages])
+    same = language_of[first] == language_of[second]
+    text = np.zeros(len(candidates))
+    text[same] = _text_cosines(first[same], second[same], word_vectors)
+    del word_vectors
+    for k in np.flatnonzero(~same).tolist():
+        a, b = term_vectors[first[k]], term_vectors[second[k]]
+        a, b = (a, b) if len(a) <= len(b) else (b, a)
+        text[k] = sum(w * b[t] for t, w in a.items() if t in b)
+    no_evidence = np.array([not vector for vector in entity_vectors])
+    shared = entity.lookup(candidates, np.where(no_evidence[first] | no_evidence[second], text, 0.0))
+    score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
+    undated = np.array([item.article.date_is_stand_in for item in items])
+    for k in np.flatnonzero(undated[first] | undated[second]).tolist():
+        # two articles that name one day (weekday and day of the month) are known to be
+        # close in time though their dates are not stated
+        score[k] -= STATED_DAY_MARGIN if _one_day(stated[first[k]], stated[second[k]]) else UNDATED_MARGIN
+    kept = score > 0
+    return _Pairs(candidates[kept], score[kept], n), _weights_of_their_time(evidence, days, THREAD_DAYS)
 
 
 def _aliases_by_language(keys: list[Iterable[str]], languages: list[str],
@@ -471,11 +532,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     """Stories (events), newest story first, and each article's related articles (the others
     of its story, most similar first). Every article is in exactly one story."""
     scores, thread_vectors = _compare(items, cache, problems)
-    neighbours: dict[int, dict[int, float]] = defaultdict(dict)
-    for (i, j), score in scores.items():
-        neighbours[i][j] = score
-        neighbours[j][i] = score
-    del scores  # the neighbours hold them
+    neighbours = _Neighbours(scores)
     dated = [None if item.article.date_is_stand_in else item.article.date.toordinal() for item in items]
     order = sorted(range(len(items)), key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
     members: list[list[int]] = []
@@ -484,7 +541,7 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     story_of: dict[int, int] = {}
     for i in order:
         day = dated[i]
-        totals = _summed_by_group(neighbours[i], story_of)
+        totals = _summed_by_group(neighbours.of(i), story_of)
         best, best_score = None, threshold
         for story, total in sorted(totals.items()):
             # The cosine with the story's centroid, the pair scores standing for dot products:
@@ -510,7 +567,8 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
             span = spans[best]
             spans[best] = (day, day) if span is None else (min(span[0], day), max(span[1], day))
 
-    members = _merge_close_stories(members, cohesion, spans, story_of, neighbours, threshold)
+    members = _merge_close_stories(members, cohesion, spans, story_of, scores, threshold)
+    del scores
 
     def newest(i: int):
         return (-items[i].article.date.toordinal(), items[i].article.slug)
@@ -524,7 +582,8 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
         stories.append(Story(tuple(items[i].article.slug for i in ordered), items[oldest].article.slug))
         if len(group) > 1:
             for i in group:
-                others = sorted((j for j in group if j != i), key=lambda j: (-neighbours[i].get(j, 0.0), newest(j)))
+                row = neighbours.of(i)
+                others = sorted((j for j in group if j != i), key=lambda j: (-row.get(j, 0.0), newest(j)))
                 related[items[i].article.slug] = tuple(items[j].article.slug for j in others[:MAX_RELATED])
             summaries[stories[-1].id] = story_summary([items[i] for i in ordered])
     threads = group_threads(members, stories, items, thread_vectors)
@@ -534,20 +593,35 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related, threads, summaries)
 
 
+class _Neighbours:
+    """Each article's scored pairs, one article at a time (CSR arrays: a dictionary of every
+    article's neighbours held each pair twice, ~340 bytes)."""
+
+    def __init__(self, pairs: _Pairs) -> None:
+        rows = np.concatenate([pairs.first, pairs.second])
+        order = np.argsort(rows, kind="stable")
+        self.others = np.concatenate([pairs.second, pairs.first])[order]
+        self.scores = np.concatenate([pairs.values, pairs.values])[order]
+        self.starts = np.searchsorted(rows[order], np.arange(pairs.size + 1))
+
+    def of(self, i: int) -> dict[int, float]:
+        start, end = self.starts[i], self.starts[i + 1]
+        return dict(zip(self.others[start:end].tolist(), self.scores[start:end].tolist(), strict=True))
+
+
 def _merge_close_stories(members: list[list[int]], cohesion: list[float], spans: list[tuple[int, int] | None],
-                         story_of: dict[int, int], neighbours: dict[int, dict[int, float]],
-                         threshold: float) -> list[list[int]]:
+                         story_of: dict[int, int], pairs: _Pairs, threshold: float) -> list[list[int]]:
     """Stories whose centroids are at least ``threshold`` close merged, closest first (centroid
     link between stories, as between an article and a story): placing articles one by one
     depends on their order, and two halves of one event may each have started a story before
     either could join the other."""
     links: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for i, row in neighbours.items():
-        for j, score in row.items():
-            a, b = story_of[i], story_of[j]
-            if i < j and a != b:
-                links[a][b] += score
-                links[b][a] += score
+    story = np.array([story_of[i] for i in range(pairs.size)], np.int64)
+    first, second = story[pairs.first], story[pairs.second]
+    across = first != second
+    for a, b, score in zip(first[across].tolist(), second[across].tolist(), pairs.values[across].tolist(), strict=True):
+        links[a][b] += score
+        links[b][a] += score
 
     def closeness(a: int, b: int) -> float:
         return links[a][b] / math.sqrt((len(members[a]) + 2 * cohesion[a]) * (len(members[b]) + 2 * cohesion[b]))
@@ -616,7 +690,7 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
     # Reuters" with "Crossrail link 'to get go-ahead'" on London alone. Each story's once, not each pair's.
     subjects = [frozenset(key for key in vector if not is_place(key)) for vector in vectors]
     neighbours: dict[int, dict[int, float]] = defaultdict(dict)
-    for (a, b), score in scores.items():
+    for a, b, score in zip(scores.first.tolist(), scores.second.tolist(), scores.values.tolist(), strict=True):
         if len(subjects[a] & subjects[b]) >= THREAD_SHARED:
             neighbours[a][b] = neighbours[b][a] = score
     threads: list[list[int]] = []

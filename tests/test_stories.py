@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import feedparser
+import numpy as np
 import pytest
 import yaml
 from conftest import REPO, make_project
@@ -609,15 +610,17 @@ def test_a_plural_name_is_its_singular_only_when_the_singular_is_the_more_used()
 def test_stories_merge_when_their_centroids_are_close_though_each_pair_is_below_the_threshold():
     # Two reports of one event (0.8 apart) and a third close to both (0.62 each): below the threshold
     # pair by pair and on average, but close to what the two share (1.24 / sqrt(2 + 2 * 0.8) = 0.654).
-    neighbours = {0: {1: 0.8, 2: 0.62}, 1: {0: 0.8, 2: 0.62}, 2: {0: 0.62, 1: 0.62}}
-    merged = stories._merge_close_stories([[0, 1], [2]], [0.8, 0.0], [None, None], {0: 0, 1: 0, 2: 1},
-                                          neighbours, 0.65)
+    def pairs(scores: dict[tuple[int, int], float]) -> stories._Pairs:
+        return stories._Pairs(np.array([i * 3 + j for i, j in scores]), np.array(list(scores.values())), 3)
+
+    close = pairs({(0, 1): 0.8, (0, 2): 0.62, (1, 2): 0.62})
+    merged = stories._merge_close_stories([[0, 1], [2]], [0.8, 0.0], [None, None], {0: 0, 1: 0, 2: 1}, close, 0.65)
     assert merged == [[0, 1, 2]]
-    apart = {0: {1: 0.8, 2: 0.55}, 1: {0: 0.8, 2: 0.55}, 2: {0: 0.55, 1: 0.55}}
+    apart = pairs({(0, 1): 0.8, (0, 2): 0.55, (1, 2): 0.55})
     assert stories._merge_close_stories([[0, 1], [2]], [0.8, 0.0], [None, None], {0: 0, 1: 0, 2: 1},
                                         apart, 0.65) == [[0, 1], [2]]
     days_apart = stories._merge_close_stories([[0, 1], [2]], [0.8, 0.0], [(10, 10), (20, 20)],
-                                              {0: 0, 1: 0, 2: 1}, neighbours, 0.65)
+                                              {0: 0, 1: 0, 2: 1}, close, 0.65)
     assert days_apart == [[0, 1], [2]]  # stated dates further apart than STORY_DAYS never merge
 
 
