@@ -107,13 +107,6 @@ class Cache:
             self._db = self._rebuild(exc)
             return operation(self._db)
 
-    def get(self, key: str) -> Any | None:
-        row = self._query(lambda db: db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone())
-        if row is None:
-            return None
-        self.hits += 1
-        return json.loads(row[0])
-
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         """The cached values of ``keys`` (those found), ``_BATCH`` keys a query: one query per
         key cost a daily build at 30,000 articles ~15 s of SQLite calls (410,000 of them)."""

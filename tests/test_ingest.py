@@ -192,7 +192,7 @@ def test_a_cached_reading_that_refused_a_late_date_is_good_only_until_the_day_be
     articles, problems = read_files([(path, "early.md")], config, {"early.md": dt.date(2024, 1, 1)}, readings=parsed)
     assert articles[0].date_is_stand_in and "after tomorrow" in str(problems[0])
     key = parsed.key(path, "early.md", dt.date(2024, 1, 1), config)
-    assert parsed.cache.get(key)["until"] == dt.date.today().isoformat()
+    assert parsed.cache.get_many([key])[key]["until"] == dt.date.today().isoformat()
 
 
 def test_files_read_in_parallel_processes_give_the_same_articles_and_problems_in_order(tmp_path):
