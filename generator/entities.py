@@ -23,7 +23,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from . import settings
@@ -206,18 +206,45 @@ _CITY_REGIONS = frozenset({"Africa", "America", "Asia", "Atlantic", "Australia",
 
 
 @functools.cache
-def _city_names() -> frozenset[str]:
-    """Folded names of the world's main cities: the time zone database's ("America/New_York")
-    and CLDR's names for them in every known language ("Nova York")."""
+def _city_zones() -> dict[str, frozenset[str]]:
+    """Folded names of the world's main cities -> the time zones named after them: the time
+    zone database's names ("America/New_York") and CLDR's names for them in every known
+    language ("Nova York")."""
     import zoneinfo
 
     from babel import Locale
 
-    cities = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zoneinfo.available_timezones()
-              if zone.split("/")[0] in _CITY_REGIONS}
+    zones: dict[str, set[str]] = defaultdict(set)
+    for zone in zoneinfo.available_timezones():
+        if zone.split("/")[0] in _CITY_REGIONS:
+            zones[fold(_zone_city(zone))].add(zone)
     for code in CLDR_LANGUAGES:
-        cities.update(names["city"] for names in Locale.parse(code).time_zones.values() if "city" in names)
-    return frozenset(fold(city) for city in cities)
+        for zone, names in Locale.parse(code).time_zones.items():
+            if "city" in names:
+                zones[fold(names["city"])].add(zone)
+    return {name: frozenset(found) for name, found in zones.items()}
+
+
+def _zone_city(zone: str) -> str:
+    """The city a time zone is named after, as its identifier writes it ("New York")."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@functools.cache
+def _city_names() -> frozenset[str]:
+    return frozenset(_city_zones())
+
+
+def _city_in(language: str, folded: str, shown: str) -> str:
+    """A city's name in ``language`` (CLDR's, else its time zone's: "London" is "Londres" in
+    Portuguese), or ``shown`` when that is how the article writes it anyway ("São Paulo" stays
+    São Paulo on an English page) or the name stands for several cities."""
+    zones = _city_zones().get(folded, frozenset())
+    if len(zones) != 1:
+        return shown
+    zone = next(iter(zones))
+    city = locale_of(language).time_zones.get(zone, {}).get("city") or _zone_city(zone)
+    return shown if fold(city) == fold(shown) else city
 
 
 def is_place(key: str) -> bool:
@@ -226,8 +253,8 @@ def is_place(key: str) -> bool:
 
 
 def display_name(key: str, shown: str, language: str) -> str:
-    """An entity as shown on a site in ``language``: CLDR's name for countries, territories and
-    languages; any other name as written (never translated)."""
+    """An entity as shown on a site in ``language``: CLDR's name for countries, territories,
+    languages and the world's main cities; any other name as written (never translated)."""
     kind, _, code = key.partition(":")
     if kind in ("country", "language") and code:
         if code in SUBDIVISIONS:
@@ -238,6 +265,8 @@ def display_name(key: str, shown: str, language: str) -> str:
             return {"pt": "União Europeia", "es": "Unión Europea", "fr": "Union européenne",
                     "de": "Europäische Union", "it": "Unione europea"}.get(language, "European Union")
         return table.get(code) or shown
+    if kind == "name":
+        return _city_in(language, code, shown)
     return shown
 
 

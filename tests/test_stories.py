@@ -495,6 +495,19 @@ def test_a_continent_or_region_is_a_place_named_by_cldr_in_each_language_and_the
     assert "country:US" in find_entities("Obama in America", "Obama spoke in America. America said yes.", "en").counts
 
 
+def test_a_main_city_topic_is_named_by_cldr_in_each_site_language_unless_written_so_already():
+    # A real build's Portuguese topics listed "London" (#25: no English left on a Portuguese page).
+    items = [_item("london-a", "London bus strike", "London buses stopped. In London the strike went on.",
+                   dt.date(2024, 5, 6), source_name="Herald"),
+             _item("sp-a", "Greve em São Paulo", "São Paulo parou. Em São Paulo a greve seguiu.", dt.date(2024, 5, 6),
+                   "pt", source_name="Folha")]
+    tagged = stories.tag_articles([item.summary for item in items], {"en": items, "pt": items}, None, [])
+    assert [item.tags for item in tagged["pt"]] == [("Londres",), ("São Paulo",)]
+    assert [item.tags for item in tagged["en"]] == [("London",), ("São Paulo",)]  # not the zone's "Sao Paulo"
+    assert entities.display_name("name:new york", "New York", "es") == "Nueva York"
+    assert entities.display_name("name:michel temer", "Michel Temer", "en") == "Michel Temer"  # no city: as written
+
+
 # --- Event evidence: whole texts, cleaner names, aliases within one language ---
 
 def test_reports_of_one_event_in_one_language_are_compared_by_their_whole_texts():
