@@ -353,11 +353,6 @@ class _Pairs:
         result[found] = self.values[position[found]]
         return result
 
-    def plus(self, other: _Pairs) -> _Pairs:
-        """The pairs of both, values summed."""
-        keys, inverse = np.unique(np.concatenate([self.keys, other.keys]), return_inverse=True)
-        return _Pairs(keys, np.bincount(inverse, np.concatenate([self.values, other.values]), len(keys)), self.size)
-
     def as_dict(self) -> dict[tuple[int, int], float]:
         return dict(zip(zip(self.first.tolist(), self.second.tolist(), strict=True), self.values.tolist(),
                         strict=True))
@@ -383,7 +378,7 @@ def _text_cosines(first: np.ndarray, second: np.ndarray, vectors: list[tuple[np.
     return cosines
 
 
-# Pair products are summed this many at a time (16 bytes each, and as much again to sum them).
+# Pair products are summed this many at a time (~100 bytes each in temporary arrays while they are).
 PRODUCTS_BLOCK = 1_000_000
 
 
@@ -420,10 +415,12 @@ def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Call
         left = np.repeat(np.arange(start, stop), count)
         right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
         a, b = articles[left], articles[right]
-        # bincount adds each pair's products in the postings' order, as the sum of a loop would
-        keys, inverse = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_inverse=True)
-        block = _Pairs(keys, np.bincount(inverse, weights[left] * weights[right], len(keys)), size)
-        total = block if start == 0 else total.plus(block)
+        # bincount adds each pair's sum so far, then its products in the postings' order: the sums
+        # of a loop over the postings, to the last bit (whatever the blocks)
+        keys, inverse = np.unique(np.concatenate([total.keys, np.minimum(a, b) * size + np.maximum(a, b)]),
+                                  return_inverse=True)
+        total = _Pairs(keys, np.bincount(inverse, np.concatenate([total.values, weights[left] * weights[right]]),
+                                         len(keys)), size)
         start = stop
     return total
 
@@ -614,7 +611,7 @@ def _merge_close_stories(members: list[list[int]], cohesion: list[float], spans:
     """Stories whose centroids are at least ``threshold`` close merged, closest first (centroid
     link between stories, as between an article and a story): placing articles one by one
     depends on their order, and two halves of one event may each have started a story before
-    either could join the other."""
+    either could join the other. ``story_of`` holds every article's story."""
     links: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     story = np.array([story_of[i] for i in range(pairs.size)], np.int64)
     first, second = story[pairs.first], story[pairs.second]
