@@ -52,7 +52,8 @@ class LocalizedArticle:
     translated_from: str | None
     """Original language when this version is machine-translated, else None."""
     original_title: bool = False
-    """The title's translation failed the checks: the original title is shown."""
+    """The title's translation failed the checks, or the model gave it back untranslated: the
+    original title is shown."""
     original_sentences: tuple[int, ...] = ()
     """Indices of sentences whose translation failed the checks: shown in the original, marked."""
     missing_model: bool = False

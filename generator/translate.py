@@ -12,6 +12,7 @@ outputs are written in the site's one variety (variety.py).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -377,6 +378,19 @@ def plan_languages(
     return languages
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def left_untranslated(source: str, translation: str) -> bool:
+    """Whether the model gave a short text (a headline) back as it was though it has words to
+    translate, a lower-case word of three letters or more: "Card fraudsters 'targeting web'"
+    on a Portuguese page, not "Mansfield 0-1 Leyton Orient". The checks' copy rule is for
+    prose of five words or more (checks.RULES); a headline copied is shown as the original it
+    is, its language marked, rather than passed for a translation (and no cached verdict
+    changes: this is read from them)."""
+    return translation.strip() == source.strip() and any(word[0].islower() for word in _WORD.findall(source))
+
+
 def localize(
     summaries: list[Summary], languages: list[str], translator: Translator, progress: Progress,
     shown_in_original: list[Problem],
@@ -409,12 +423,13 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            for s, (title_verdict, *sentence_verdicts) in zip(group, verdicts, strict=True):
+            for s, headline, (title_verdict, *sentence_verdicts) in zip(group, headlines, verdicts, strict=True):
                 title = title_verdict.translation
+                left_as_is = title is not None and left_untranslated(headline, title)
                 item = LocalizedArticle(
                     s, target, title or s.article.title,
                     tuple(v.translation or t for t, v in zip(s.sentences, sentence_verdicts, strict=True)),
-                    source, original_title=title is None,  # the original where declined
+                    source, original_title=title is None or left_as_is,  # the original where declined
                     original_sentences=tuple(i for i, v in enumerate(sentence_verdicts) if v.translation is None),
                 )
                 localized[target].append(item)
@@ -424,5 +439,9 @@ def localize(
                     shown_in_original.append(Problem(
                         s.article.source_file, f"{len(declined)} text(s) shown in {source} on the {target} site: "
                         f"the translation failed the checks ({reasons})"))
+                if left_as_is:
+                    shown_in_original.append(Problem(
+                        s.article.source_file, f"its title is shown in {source} on the {target} site: the model "
+                        "gave it back untranslated"))
         progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
     return localized

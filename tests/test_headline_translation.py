@@ -113,3 +113,32 @@ def test_a_quoted_word_of_a_headline_keeps_its_quotation_marks(real_models, tmp_
     translated = _localized_title(_article("Blair 'damaged' by Blunkett row", "Tony Blair was damaged by the row.",
                                            "en"), "pt", real_models, tmp_path)
     assert "'damaged'" in translated, translated
+
+
+def test_a_headline_the_model_gives_back_untranslated_is_shown_as_the_original_it_is(real_models, tmp_path):
+    # A real build's Portuguese home page showed this English headline unmarked, passed for a
+    # translation: the checks' copy rule is for prose of five words or more.
+    from generator.render import title_language
+
+    title = "Card fraudsters 'targeting web'"
+    lead = ("Shops now check cards with a chip, so thieves have turned to buying goods online and by phone, a fraud "
+            "agency said.", "Card fraud where the card is not present rose sharply this year, the agency added.")
+    translator = Translator(real_models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    problems = []
+    pages = localize([Summary(_article(title, " ".join(lead), "en"), lead)], ["pt"], translator,
+                     progress=translator.progress, shown_in_original=problems)
+    item = pages["pt"][0]
+    assert item.title == title and item.original_title and title_language(item) == "en"
+    assert item.untranslated == 1 and "gave it back untranslated" in str(problems[0])
+
+
+@pytest.mark.parametrize("source, translation, left", [
+    ("Card fraudsters 'targeting web'", "Card fraudsters 'targeting web'", True),
+    ("Arsenal and Chelsea draw", "ARSENAL AND CHELSEA DRAW", False),  # another text, if only in its case
+    ("Mansfield 0-1 Leyton Orient", "Mansfield 0-1 Leyton Orient", False),  # names and a score: the same in Portuguese
+    ("Card fraudsters 'targeting web'", "Fraudadores de cartões 'miram a web'", False),
+])
+def test_a_copy_counts_as_untranslated_only_when_it_has_words_to_translate(source, translation, left):
+    from generator.translate import left_untranslated
+
+    assert left_untranslated(source, translation) is left
