@@ -348,6 +348,30 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
+def _place_then_name(words: list[str], text: str, lowercase_words: set[str]) -> list[list[str]]:
+    """A run of capitalized words that starts with a place and goes on with another name, split:
+    a country, then a name after a particle ("EUA de Trump", "Coreia do Norte da Coreia do
+    Sul"); a country, a demonym or a main city, then a person the article names again by surname
+    ("São Paulo Fernando Haddad", "Australian Lynton Crosby"). Not a name that starts with a
+    place ("London Stock Exchange", "European Central Bank": words the article also writes in
+    lower case), nor a place itself ("Estados Unidos da América")."""
+    cldr = _cldr_names()
+    if len(words) < 2 or fold(" ".join(words)) in cldr:
+        return [words]
+    for end in range(len(words) - 1, 0, -1):  # the longest place the run starts with
+        place = fold(" ".join(words[:end]))
+        if place not in cldr and place not in _city_names():
+            continue
+        rest = words[end:]
+        if place in cldr and fold(rest[0]) in _PARTICLES and len(rest) > 1 and rest[1][:1].isupper():
+            return [words[:end], rest[1:]]
+        if len(rest) >= 2 and all(w[:1].isupper() and fold(w) not in lowercase_words for w in rest) \
+                and _written_alone(rest, text):
+            return [words[:end], rest]
+        break
+    return [words]
+
+
 def _written_alone(titled: list[str], text: str) -> bool:
     """Whether the last word of ``titled`` (a title and a name) is in ``text`` more often than
     ``titled`` itself: a person named again by surname ("General Musharraf … Musharraf said"),
@@ -383,9 +407,10 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     if at_start and len(words) == 1 and words[0] == match.group(0) \
                             and not is_title and fold(words[0]) not in _cldr_names() and not words[0].isupper():
                         continue  # a sentence's first word: not known to be a name
-                    name = " ".join(words)
-                    if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
-                        mentions.append((name, is_title))
+                    for part in _place_then_name(words, text, lowercase_words):
+                        name = " ".join(part)
+                        if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
+                            mentions.append((name, is_title))
                 bracket = _DEFINED.match(chunk, match.end())
                 if bracket:
                     definitions.append((bracket.group(1), match.group(0)))

@@ -76,7 +76,7 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 11  # 11: "General Motors" is a name, not "Motors" under a title
+TERMS_VERSION = 12  # 12: a place before another name is split from it ("EUA de Trump", "São Paulo Fernando Haddad")
 
 
 @dataclass(frozen=True)

@@ -508,6 +508,23 @@ def test_a_main_city_topic_is_named_by_cldr_in_each_site_language_unless_written
     assert entities.display_name("name:michel temer", "Michel Temer", "en") == "Michel Temer"  # no city: as written
 
 
+@pytest.mark.parametrize("text, language, keys", [
+    # a place glued to the person named after it, and a country to a name after a particle (#25: one
+    # person's evidence was split between "São Paulo Fernando Haddad" and "Fernando Haddad")
+    ("O prefeito de São Paulo Fernando Haddad falou. Haddad disse que não.", "pt",
+     {"name:sao paulo", "name:fernando haddad"}),
+    ("Os EUA de Trump saíram do acordo. Trump falou.", "pt", {"country:US", "name:trump"}),
+    ("A Coreia do Norte da Coreia do Sul negou. A Coreia do Norte disparou.", "pt", {"country:KP", "country:KR"}),
+    ("Tory strategist Australian Lynton Crosby spoke. Crosby said no.", "en", {"country:AU", "name:lynton crosby"}),
+    # names that start with a place stay whole: their words are also written in lower case
+    ("The European Central Bank kept rates. The Bank said the central bank would wait.", "en",
+     {"name:european central bank"}),
+    ("The London Stock Exchange rose. The exchange said stock prices rose.", "en", {"name:london stock exchange"}),
+])
+def test_a_place_before_another_name_is_split_from_it_but_not_from_a_name_it_starts(text, language, keys):
+    assert set(entities.find_entities("", text, language).counts) == keys
+
+
 # --- Event evidence: whole texts, cleaner names, aliases within one language ---
 
 def test_reports_of_one_event_in_one_language_are_compared_by_their_whole_texts():
