@@ -372,6 +372,22 @@ def _place_then_name(words: list[str], text: str, lowercase_words: set[str]) -> 
     return [words]
 
 
+# A division of a court named with it ("Oitava Turma do TRF-4", "Segunda Turma do STF"): the
+# court is the topic ("Turma do TRF-4" was a top-60 topic that "TRF-4" merged into).
+_DIVISIONS = frozenset({"turma"})
+
+
+def _without_division(words: list[str]) -> list[str]:
+    for index, word in enumerate(words[:-2]):
+        if fold(word) in _DIVISIONS and fold(words[index + 1]) in _PARTICLES and words[index + 2][:1].isupper():
+            return words[index + 2:]
+    return words
+
+
+# A code of letters and a number, written with a hyphen or without ("TRF-4" / "TRF4", "G-7" / "G7").
+_CODE = re.compile(r"[A-Z]{1,6}-?\d{1,3}[A-Z]?")
+
+
 def _written_alone(titled: list[str], text: str) -> bool:
     """Whether the last word of ``titled`` (a title and a name) is in ``text`` more often than
     ``titled`` itself: a person named again by surname ("General Musharraf … Musharraf said"),
@@ -402,6 +418,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                         opens = False  # the next word is capitalized for its name: "But New York", "In The Hague"
                     while words and fold(words[-1]) in _TRAILING:
                         words = words[:-1]
+                    words = _without_division(words)
                     if not words or fold(words[-1]) in TITLES:
                         continue  # nothing left, or a role ("Home Secretary"), not a name
                     if at_start and len(words) == 1 and words[0] == match.group(0) \
@@ -433,7 +450,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for full in full_names:
                 if name in full.split() and fold(full) not in cldr:
                     return f"name:{fold(full)}", full
-        return f"name:{folded}", name
+        return f"name:{folded.replace('-', '') if _CODE.fullmatch(name) else folded}", name
 
     counts: Counter = Counter()
     names: dict[str, str] = {}

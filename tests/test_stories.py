@@ -520,6 +520,8 @@ def test_a_main_city_topic_is_named_by_cldr_in_each_site_language_unless_written
     ("The European Central Bank kept rates. The Bank said the central bank would wait.", "en",
      {"name:european central bank"}),
     ("The London Stock Exchange rose. The exchange said stock prices rose.", "en", {"name:london stock exchange"}),
+    # a court's division is the court, however its code is written
+    ("A Oitava Turma do TRF-4 julgou o recurso. O TRF4 decidiu por unanimidade.", "pt", {"name:trf4"}),
 ])
 def test_a_place_before_another_name_is_split_from_it_but_not_from_a_name_it_starts(text, language, keys):
     assert set(entities.find_entities("", text, language).counts) == keys
