@@ -23,7 +23,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from . import settings
@@ -206,45 +206,18 @@ _CITY_REGIONS = frozenset({"Africa", "America", "Asia", "Atlantic", "Australia",
 
 
 @functools.cache
-def _city_zones() -> dict[str, frozenset[str]]:
-    """Folded names of the world's main cities -> the time zones named after them: the time
-    zone database's names ("America/New_York") and CLDR's names for them in every known
-    language ("Nova York")."""
+def _city_names() -> frozenset[str]:
+    """Folded names of the world's main cities: the time zone database's ("America/New_York")
+    and CLDR's names for them in every known language ("Nova York")."""
     import zoneinfo
 
     from babel import Locale
 
-    zones: dict[str, set[str]] = defaultdict(set)
-    for zone in zoneinfo.available_timezones():
-        if zone.split("/")[0] in _CITY_REGIONS:
-            zones[fold(_zone_city(zone))].add(zone)
+    cities = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zoneinfo.available_timezones()
+              if zone.split("/")[0] in _CITY_REGIONS}
     for code in CLDR_LANGUAGES:
-        for zone, names in Locale.parse(code).time_zones.items():
-            if "city" in names:
-                zones[fold(names["city"])].add(zone)
-    return {name: frozenset(found) for name, found in zones.items()}
-
-
-def _zone_city(zone: str) -> str:
-    """The city a time zone is named after, as its identifier writes it ("New York")."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-@functools.cache
-def _city_names() -> frozenset[str]:
-    return frozenset(_city_zones())
-
-
-def _city_in(language: str, folded: str, shown: str) -> str:
-    """A city's name in ``language`` (CLDR's, else its time zone's: "London" is "Londres" in
-    Portuguese), or ``shown`` when that is how the article writes it anyway ("São Paulo" stays
-    São Paulo on an English page) or the name stands for several cities."""
-    zones = _city_zones().get(folded, frozenset())
-    if len(zones) != 1:
-        return shown
-    zone = next(iter(zones))
-    city = locale_of(language).time_zones.get(zone, {}).get("city") or _zone_city(zone)
-    return shown if fold(city) == fold(shown) else city
+        cities.update(names["city"] for names in Locale.parse(code).time_zones.values() if "city" in names)
+    return frozenset(fold(city) for city in cities)
 
 
 def is_place(key: str) -> bool:
@@ -253,8 +226,8 @@ def is_place(key: str) -> bool:
 
 
 def display_name(key: str, shown: str, language: str) -> str:
-    """An entity as shown on a site in ``language``: CLDR's name for countries, territories,
-    languages and the world's main cities; any other name as written (never translated)."""
+    """An entity as shown on a site in ``language``: CLDR's name for countries, territories and
+    languages; any other name as written (never translated)."""
     kind, _, code = key.partition(":")
     if kind in ("country", "language") and code:
         if code in SUBDIVISIONS:
@@ -265,8 +238,6 @@ def display_name(key: str, shown: str, language: str) -> str:
             return {"pt": "União Europeia", "es": "Unión Europea", "fr": "Union européenne",
                     "de": "Europäische Union", "it": "Unione europea"}.get(language, "European Union")
         return table.get(code) or shown
-    if kind == "name":
-        return _city_in(language, code, shown)
     return shown
 
 
@@ -348,44 +319,25 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
-def _place_then_name(words: list[str], text: str, lowercase_words: set[str]) -> list[list[str]]:
-    """A run of capitalized words that starts with a place and goes on with another name, split:
-    a country, then a name after a particle ("EUA de Trump", "Coreia do Norte da Coreia do
-    Sul"); a country, a demonym or a main city, then a person the article names again by surname
-    ("São Paulo Fernando Haddad", "Australian Lynton Crosby"). Not a name that starts with a
-    place ("London Stock Exchange", "European Central Bank": words the article also writes in
-    lower case), nor a place itself ("Estados Unidos da América")."""
-    cldr = _cldr_names()
-    if len(words) < 2 or fold(" ".join(words)) in cldr:
-        return [words]
-    for end in range(len(words) - 1, 0, -1):  # the longest place the run starts with
-        place = fold(" ".join(words[:end]))
-        if place not in cldr and place not in _city_names():
-            continue
-        rest = words[end:]
-        if place in cldr and fold(rest[0]) in _PARTICLES and len(rest) > 1 and rest[1][:1].isupper():
-            return [words[:end], rest[1:]]
-        if len(rest) >= 2 and all(w[:1].isupper() and fold(w) not in lowercase_words for w in rest) \
-                and _written_alone(rest, text):
-            return [words[:end], rest]
-        break
-    return [words]
-
-
 # A division of a court named with it ("Oitava Turma do TRF-4", "Segunda Turma do STF"): the
-# court is the topic ("Turma do TRF-4" was a top-60 topic that "TRF-4" merged into).
+# court is the topic ("Turma do TRF-4" was a top-60 topic that "TRF-4" merged into). The court
+# is an acronym or named as one ("Supremo", "Tribunal", "Corte"): "Turma da Mônica" is a comic.
 _DIVISIONS = frozenset({"turma"})
+_COURT_WORDS = frozenset({"supremo", "tribunal", "corte"})
 
 
 def _without_division(words: list[str]) -> list[str]:
     for index, word in enumerate(words[:-2]):
-        if fold(word) in _DIVISIONS and fold(words[index + 1]) in _PARTICLES and words[index + 2][:1].isupper():
+        court = words[index + 2]
+        if fold(word) in _DIVISIONS and fold(words[index + 1]) in _PARTICLES \
+                and (court.isupper() or fold(court) in _COURT_WORDS):
             return words[index + 2:]
     return words
 
 
-# A code of letters and a number, written with a hyphen or without ("TRF-4" / "TRF4", "G-7" / "G7").
-_CODE = re.compile(r"[A-Z]{1,6}-?\d{1,3}[A-Z]?")
+# A code of letters and a number, with a hyphen or without ("TRF-4" / "TRF4", "Covid-19" /
+# "COVID19"), folded: one name however it is written.
+_CODE = re.compile(r"[a-z]{1,6}-?\d{1,3}[a-z]?")
 
 
 def _written_alone(titled: list[str], text: str) -> bool:
@@ -424,10 +376,9 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     if at_start and len(words) == 1 and words[0] == match.group(0) \
                             and not is_title and fold(words[0]) not in _cldr_names() and not words[0].isupper():
                         continue  # a sentence's first word: not known to be a name
-                    for part in _place_then_name(words, text, lowercase_words):
-                        name = " ".join(part)
-                        if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
-                            mentions.append((name, is_title))
+                    name = " ".join(words)
+                    if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
+                        mentions.append((name, is_title))
                 bracket = _DEFINED.match(chunk, match.end())
                 if bracket:
                     definitions.append((bracket.group(1), match.group(0)))
@@ -450,7 +401,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for full in full_names:
                 if name in full.split() and fold(full) not in cldr:
                     return f"name:{fold(full)}", full
-        return f"name:{folded.replace('-', '') if _CODE.fullmatch(name) else folded}", name
+        return f"name:{folded.replace('-', '') if _CODE.fullmatch(folded) else folded}", name
 
     counts: Counter = Counter()
     names: dict[str, str] = {}

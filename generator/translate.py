@@ -379,16 +379,20 @@ def plan_languages(
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# Lower-case words of names: "Osama bin Laden", "Robin van Persie" are no words to translate.
+_NAME_PARTICLES = frozenset({"bin", "ibn", "van", "von", "der", "den", "del", "della", "dos", "das"})
 
 
 def left_untranslated(source: str, translation: str) -> bool:
     """Whether the model gave a short text (a headline) back as it was though it has words to
-    translate, a lower-case word of three letters or more: "Card fraudsters 'targeting web'"
-    on a Portuguese page, not "Mansfield 0-1 Leyton Orient". The checks' copy rule is for
-    prose of five words or more (checks.RULES); a headline copied is shown as the original it
-    is, its language marked, rather than passed for a translation (and no cached verdict
-    changes: this is read from them)."""
-    return translation.strip() == source.strip() and any(word[0].islower() for word in _WORD.findall(source))
+    translate, two lower-case words of three letters or more (not name particles, not "iPod"):
+    "Card fraudsters 'targeting web'" on a Portuguese page, not "Mansfield 0-1 Leyton Orient",
+    "Osama bin Laden" or "Apple iPod nano". The checks' copy rule is for prose of five words or
+    more (checks.RULES); a headline copied is shown as the original it is, its language marked,
+    rather than passed for a translation (and no cached verdict changes: this is read from
+    them). A script without case (Arabic, Chinese) is not told apart this way."""
+    words = [w for w in _WORD.findall(source) if w.islower() and w not in _NAME_PARTICLES]
+    return translation.strip() == source.strip() and len(words) >= 2
 
 
 def localize(
@@ -427,7 +431,7 @@ def localize(
                 title = title_verdict.translation
                 left_as_is = title is not None and left_untranslated(headline, title)
                 item = LocalizedArticle(
-                    s, target, title or s.article.title,
+                    s, target, title if title and not left_as_is else s.article.title,  # as written, not recased
                     tuple(v.translation or t for t, v in zip(s.sentences, sentence_verdicts, strict=True)),
                     source, original_title=title is None or left_as_is,  # the original where declined
                     original_sentences=tuple(i for i, v in enumerate(sentence_verdicts) if v.translation is None),

@@ -136,6 +136,8 @@ def test_a_headline_the_model_gives_back_untranslated_is_shown_as_the_original_i
     ("Card fraudsters 'targeting web'", "Card fraudsters 'targeting web'", True),
     ("Arsenal and Chelsea draw", "ARSENAL AND CHELSEA DRAW", False),  # another text, if only in its case
     ("Mansfield 0-1 Leyton Orient", "Mansfield 0-1 Leyton Orient", False),  # names and a score: the same in Portuguese
+    ("Osama bin Laden", "Osama bin Laden", False),  # a name's particle is no word to translate
+    ("Apple iPod nano", "Apple iPod nano", False),  # one lower-case word: a product's name as likely as not
     ("Card fraudsters 'targeting web'", "Fraudadores de cartões 'miram a web'", False),
 ])
 def test_a_copy_counts_as_untranslated_only_when_it_has_words_to_translate(source, translation, left):
