@@ -353,6 +353,10 @@ class _Pairs:
         result[found] = self.values[position[found]]
         return result
 
+    @classmethod
+    def none(cls, size: int) -> _Pairs:
+        return cls(np.zeros(0, np.int64), np.zeros(0), size)
+
     def as_dict(self) -> dict[tuple[int, int], float]:
         return dict(zip(zip(self.first.tolist(), self.second.tolist(), strict=True), self.values.tolist(),
                         strict=True))
@@ -398,7 +402,7 @@ def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Call
     features, articles, weights = np.frombuffer(feature, np.int64), np.frombuffer(article, np.int64), \
         np.frombuffer(weight, np.float64)
     if not len(features):
-        return _Pairs(np.zeros(0, np.int64), np.zeros(0), size)
+        return _Pairs.none(size)
     day = np.asarray(days, np.int64)[articles]
     order = np.lexsort((articles, day, features))  # each feature's postings, by day
     features, articles, weights, day = features[order], articles[order], weights[order], day[order] - day.min()
@@ -406,7 +410,7 @@ def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Call
     # each posting's partners: the later postings of its feature at most ``window`` days later
     partners = np.searchsorted(position, position + window, side="right") - np.arange(len(position)) - 1
     ends = np.cumsum(partners)
-    total = _Pairs(np.zeros(0, np.int64), np.zeros(0), size)
+    total = _Pairs.none(size)
     start = 0
     while start < len(partners):  # postings whose products number at most PRODUCTS_BLOCK (or one posting's)
         stop = max(int(np.searchsorted(ends, ends[start] - partners[start] + PRODUCTS_BLOCK, side="right")),
@@ -437,7 +441,7 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     """``similarities``, and each article's unit vector of specific evidence weighed in its time
     (``_weights_of_their_time``), which threads compare."""
     if not items:
-        return _Pairs(np.zeros(0, np.int64), np.zeros(0), 0), []
+        return _Pairs.none(0), []
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
     _entities_of.cache_clear()  # the features hold what was needed of them (topics came first)

@@ -391,8 +391,9 @@ def left_untranslated(source: str, translation: str) -> bool:
     more (checks.RULES); a headline copied is shown as the original it is, its language marked,
     rather than passed for a translation (and no cached verdict changes: this is read from
     them). A script without case (Arabic, Chinese) is not told apart this way."""
-    words = [w for w in _WORD.findall(source) if w.islower() and w not in _NAME_PARTICLES]
-    return translation.strip() == source.strip() and len(words) >= 2
+    if translation.strip() != source.strip():  # every title passes here: the cheap test first
+        return False
+    return sum(1 for w in _WORD.findall(source) if w.islower() and w not in _NAME_PARTICLES) >= 2
 
 
 def localize(
