@@ -114,28 +114,37 @@ def test_a_full_disk_stops_the_build_and_keeps_the_previous_site(sample_project,
     assert {p: p.read_bytes() for p in (project / "site").rglob("*.html")} == before
 
 
-def test_an_article_left_out_of_its_own_language_is_shown_whole_elsewhere_with_no_link_to_its_missing_page(
-        tmp_path, tiny_models, monkeypatch):
+def _docs_with_a_failing_page(tmp_path, tiny_models, monkeypatch, texts, fails):
+    """write_docs on articles of ``texts`` with tiny models, render_post raising where ``fails(item,
+    original_on_site)``; the project and the build's problems, as text."""
     from generator.core import write_docs
-    from generator.mkdocs_hooks import ORIGINAL_PAGE
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    for n in range(2):  # longer than an excerpt: other languages' pages link to the whole text
-        more = "".join(f"\nThe {WORDS[(k + 5 * n) % 10]} committee of {PLACES[(k + 3 * n) % 10]} will report in the "
-                       f"{k + 2 + 20 * n}th week of work.\n" for k in range(10))
-        (seeds / f"article-{n}.txt").write_text(story("POISONOWN" if n else "", n) + more)
+    for n, text in enumerate(texts):
+        (seeds / f"article-{n}.txt").write_text(text)
     original = render.render_post
 
-    def render_post(item, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - wraps render_post
-        if "POISONOWN" in item.article.text and item.language == item.article.language:
-            raise RuntimeError("injected failure on its own language's page")
-        return original(item, *args, **kwargs)
+    def render_post(item, *args, original_on_site=False, **kwargs):  # noqa: ANN001, ANN002, ANN003 - wraps it
+        if fails(item, original_on_site):
+            raise RuntimeError("injected failure")
+        return original(item, *args, original_on_site=original_on_site, **kwargs)
     monkeypatch.setattr(render, "render_post", render_post)
     project = make_project(tmp_path / "project", tiny_models, seeds=seeds)
-    report = write_docs(load_config(project), SILENT)
-    assert ("article-1.txt: render failed (RuntimeError: injected failure on its own language's page); left out of "
-            "the en site") in [str(p) for p in report.problems]
+    return project, [str(p) for p in write_docs(load_config(project), SILENT).problems]
+
+
+def test_an_article_left_out_of_its_own_language_is_shown_whole_elsewhere_with_no_link_to_its_missing_page(
+        tmp_path, tiny_models, monkeypatch):
+    from generator.mkdocs_hooks import ORIGINAL_PAGE
+
+    texts = [story("POISONOWN" if n else "", n) + "".join(  # longer than an excerpt: elsewhere, a link to the whole
+        f"\nThe {WORDS[(k + 5 * n) % 10]} committee of {PLACES[(k + 3 * n) % 10]} will report in the "
+        f"{k + 2 + 20 * n}th week of work.\n" for k in range(10)) for n in range(2)]
+    project, problems = _docs_with_a_failing_page(
+        tmp_path, tiny_models, monkeypatch, texts,
+        lambda item, _: "POISONOWN" in item.article.text and item.language == item.article.language)
+    assert "article-1.txt: render failed (RuntimeError: injected failure); left out of the en site" in problems
     docs = project / "docs"
     assert not (docs / "en" / "articles" / "article-1.md").exists()
     assert ORIGINAL_PAGE in (docs / "pt" / "articles" / "article-0.md").read_text()  # to the English page
@@ -145,25 +154,13 @@ def test_an_article_left_out_of_its_own_language_is_shown_whole_elsewhere_with_n
 
 def test_a_page_that_fails_once_it_shows_the_whole_original_is_left_out_too_and_reported(
         tmp_path, tiny_models, monkeypatch):
-    from generator.core import write_docs
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "article-0.txt").write_text(story("", 0))
-    (seeds / "article-1.txt").write_text(story("POISONWHOLE", 1) + "".join(
-        f"\nThe committee of {place} will report in the {k + 2}th week of work.\n" for k, place in enumerate(PLACES)))
-    original = render.render_post
-
-    def render_post(item, *args, original_on_site=False, **kwargs):  # noqa: ANN001, ANN002, ANN003
-        if "POISONWHOLE" in item.article.text and not original_on_site:  # its own page, or the whole text
-            raise RuntimeError("injected failure on the whole text")
-        return original(item, *args, original_on_site=original_on_site, **kwargs)
-    monkeypatch.setattr(render, "render_post", render_post)
-    project = make_project(tmp_path / "project", tiny_models, seeds=seeds)
-    problems = [str(p) for p in write_docs(load_config(project), SILENT).problems]
+    texts = [story("", 0), story("POISONWHOLE", 1) + "".join(
+        f"\nThe committee of {place} will report in the {k + 2}th week of work.\n" for k, place in enumerate(PLACES))]
+    project, problems = _docs_with_a_failing_page(  # its own page, or the whole text elsewhere
+        tmp_path, tiny_models, monkeypatch, texts,
+        lambda item, original_on_site: "POISONWHOLE" in item.article.text and not original_on_site)
     for lang in ("en", "pt"):
-        assert (f"article-1.txt: render failed (RuntimeError: injected failure on the whole text); left out of the "
-                f"{lang} site") in problems
+        assert f"article-1.txt: render failed (RuntimeError: injected failure); left out of the {lang} site" in problems
         assert not (project / "docs" / lang / "articles" / "article-1.md").exists()
         assert (project / "docs" / lang / "articles" / "article-0.md").exists()
     assert len(problems) == len(set(problems))  # the first pass's problem is not reported twice
