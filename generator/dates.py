@@ -173,6 +173,19 @@ def is_date_line(line: str, language: str) -> bool:
     return len(_WORD.findall(_YEAR.sub(" ", _NUMERIC_DATE.sub(" ", rest)))) <= 1
 
 
+# The text's first sentence, when it is short enough to be a date line.
+_FIRST_SENTENCE = re.compile(rf"(.{{1,{MAX_DATE_LINE}}}?[.!?])\s+(?=\S)")
+
+
+def opening_date(paragraphs: list[str], language: str) -> str | None:
+    """The first paragraph's first sentence when it is a whole date run into the text
+    ("Terça-feira, 18 de abril de 2017. Boa noite! …", 111 of the corpus's 5,213 articles)."""
+    match = _FIRST_SENTENCE.match(paragraphs[0]) if paragraphs else None
+    if match and date_in_line(match.group(1), language)[0] and is_date_line(match.group(1), language):
+        return match.group(1)
+    return None
+
+
 def find_date(paragraphs: list[str], language: str, bounds: DateBounds,
               ) -> tuple[dt.date | None, list[str], list[str]]:
     """A date the article states on a line of its own: labelled, or a line that is only a date,

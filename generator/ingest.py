@@ -43,6 +43,7 @@ from .dates import (
     find_date,
     first_day_accepted,
     git_added_dates,
+    opening_date,
     parse_date,
     watch_future_dates,
 )
@@ -130,6 +131,9 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         raise UnreadableArticle("no article text (empty, or only boilerplate)")
     language, warnings = decide_language(source, paragraphs, config)
     warnings = [*source.notes, *warnings]
+    opening = opening_date(paragraphs, language)
+    if opening:  # a date line run into the text: on a line of its own, and the text goes on
+        paragraphs = [opening, paragraphs[0][len(opening):].strip(), *paragraphs[1:]]
     line_date, paragraphs, refused = find_date(paragraphs, language, bounds)
     warnings += refused
     header, paragraphs = take_header(paragraphs, SOURCE_HEADER)
@@ -156,6 +160,8 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         # merely starts with the headline's words ("A feira do livro de Lisboa abriu …") goes on.
         if rest[:1].isupper() and len(title.split()) >= 3:
             body = [rest, *body[1:]]
+    elif opening:  # an untitled text that opens with its date, a day's round-up: titled by it
+        title, body = opening.rstrip("."), paragraphs
     else:
         title, body = make_title(paragraphs, language)
     if len(title) > MAX_TITLE_CHARS:

@@ -84,6 +84,26 @@ def test_stated_date_is_used_and_removed_from_body(tmp_path, header, expected):
     assert header not in article.text
 
 
+def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_title(tmp_path):
+    article = parse("Terça-feira, 18 de abril de 2017. Boa noite! Aqui estão as principais notícias do dia. "
+                    "O projeto do governo para a aposentadoria está sendo alterado na Câmara.", tmp_path)
+    assert article.date == dt.date(2017, 4, 18) and not article.date_is_stand_in
+    # an untitled day's round-up is titled by its date, as its outlet titles it; the text loses it
+    assert article.title == "Terça-feira, 18 de abril de 2017" and "2017" not in article.text
+    assert article.text.startswith("Boa noite! Aqui estão")
+    # a date inside the first sentence is not a date line: the article stays undated
+    article = parse("O relator disse em 18 de abril de 2017 que o texto muda. Mais nada.", tmp_path)
+    assert article.date_is_stand_in and article.text.startswith("O relator disse em 18 de abril de 2017")
+
+
+def test_a_sentence_end_written_twice_is_written_once(tmp_path):
+    article = parse("Por que Harvard levará Dilma aos EUA?. Conferência sobre o Brasil nas universidades do mundo.. "
+                    "O que têm em comum o juiz e a ex-presidente? Nada... ou quase.", tmp_path)
+    assert article.text == ("Por que Harvard levará Dilma aos EUA? Conferência sobre o Brasil nas universidades do "
+                            "mundo. O que têm em comum o juiz e a ex-presidente? Nada... ou quase.")
+    assert article.title == "Por que Harvard levará Dilma aos EUA?"
+
+
 def test_undated_article_gets_the_stand_in_and_is_marked(tmp_path):
     article = parse("A Headline\n\nOn August 1, something happened. More text.", tmp_path)
     assert article.date == STAND_IN and article.date_is_stand_in

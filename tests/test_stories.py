@@ -647,3 +647,21 @@ def test_the_undated_edition_is_a_page_of_page_size_stories_and_older_ones_on_nu
     assert all(len(set(slugs)) <= PAGE_SIZE for slugs in shown)
     assert sorted({slug for slugs in shown for slug in slugs}) == [f"u-{n:03}" for n in range(2 * PAGE_SIZE + 5)]
     assert "(undated.2.md)" in files["editions/undated.md"]
+
+
+def test_a_word_a_longer_name_is_of_stays_its_own_entity_when_more_articles_name_it_alone():
+    frequency = {"name:brasilia": 9, "name:universidade de brasilia": 2, "name:amaral": 1,
+                 "name:delcidio do amaral": 3, "name:temer": 6, "name:michel temer": 4}
+    # the city is not the university named after it; a surname after "do" and one named alone
+    # more often than in full ("Temer") are still the person
+    assert entities.collection_aliases(frequency) == {"name:amaral": "name:delcidio do amaral",
+                                                      "name:temer": "name:michel temer"}
+
+
+def test_names_joined_by_e_that_an_acronym_spells_are_one_name_wherever_the_text_writes_them():
+    text = ("A Comissão de Constituição e Justiça (CCJ) da Câmara vota hoje. Depois, a Comissão de Constituição "
+            "e Justiça decide. A CCJ tem 66 membros. Lula e Dilma Rousseff falaram.")
+    found = entities.find_entities("", text, "pt")
+    assert found.counts["name:comissao de constituicao e justica"] == 4  # twice in full, twice as CCJ
+    assert found.defined == {"name:ccj": "name:comissao de constituicao e justica"}
+    assert "name:comissao de constituicao" not in found.counts and "name:dilma rousseff" in found.counts
