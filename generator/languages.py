@@ -193,13 +193,57 @@ def _acronym_test(language: str):
 _PUNCTUATION = ".,;:!?\"'“”‘’()[]-–—"
 
 
+# A dateline in capitals that opens a sentence: a place, a dash, the text ("BRASÍLIA - O Senado …").
+_DATELINE = re.compile(r"((?:[^\W\d_a-zß-ÿ]{2,}|D[AEO]S?|OF) )*[^\W\d_a-zß-ÿ]{3,}(?= [-–—] [^\W\d_])")
+
+
+@functools.cache
+def _short_weekday(language: str) -> tuple[re.Pattern, dict[str, str]] | None:
+    """A weekday written short where it is one (settings.toml ``[model_input.<code>]``), and the
+    rest of each one's name by its first part (Babel's: 'quinta' -> '-feira')."""
+    from babel import Locale
+
+    openers = settings.section("model_input").get(language, {}).get("weekday_openers")
+    if not openers:
+        return None
+    names = Locale.parse(language).days["format"]["wide"].values()
+    rest = {name.split("-")[0]: name[len(name.split("-")[0]):] for name in names if "-" in name}
+    days = "|".join(rest)
+    after_opener, before_day = rf"(?:{'|'.join(openers)}) ({days})", rf"({days})(?= \(\d{{1,2}}\))"
+    return re.compile(rf"\b(?:{after_opener}|{before_day})(?![-\w])", re.IGNORECASE), rest
+
+
+def as_read(text: str, language: str) -> str:
+    """What the translation models are given of a text: ``uncapitalized``, and a weekday written
+    short spelled whole where it is one ('nesta quinta (14)' -> 'nesta quinta-feira (14)')."""
+    text = uncapitalized(text, language)
+    weekday = _short_weekday(language)
+    if weekday is None:
+        return text
+    pattern, rest = weekday
+
+    def whole(match: re.Match) -> str:
+        day = match.group(1) or match.group(2)
+        start = match.start(1) if match.group(1) else match.start(2)
+        return match.group(0)[:start - match.start()] + day + rest[day.lower()]
+    return pattern.sub(whole, text)
+
+
 def uncapitalized(text: str, language: str) -> str:
     """A text written in capitals (a shouted headline, three words or more) in the case the
     translation models read: every word capitalized in a language that title-cases headlines,
     else only the first; a two-letter word that is no stop word (EU, UK), three letters without
-    a vowel (STF, BBC) and a country's short form (US) stay in capitals.
+    a vowel (STF, BBC) and a country's short form (US) stay in capitals. A sentence that opens
+    with a dateline in capitals, in the case of a name ("BRASÍLIA - O Senado" -> "Brasília - O
+    Senado": the pt -> en model wrote "BRAZILY - The Senate" on 7 of 245 pages).
     Any other text as it is: 'ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA' came back from the
     en -> pt model as 'ISLAMIC STATE THREATENS A ATTACKS EM RUSSIA'."""
+    dateline = _DATELINE.match(text)
+    if dateline and any(c.islower() for c in text[dateline.end():]):
+        place = dateline.group(0)
+        if not _acronym_test(language)(place):
+            return " ".join(w.lower() if w.lower() in stop_words(language) and i else w[:1] + w[1:].lower()
+                            for i, w in enumerate(place.split(" "))) + text[dateline.end():]
     # every text translated passes here: the first lower-case letter ends it
     if any(c.islower() for c in text) or not any(c.isupper() for c in text):
         return text

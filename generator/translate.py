@@ -34,7 +34,7 @@ from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import describe, is_whole_build_failure
-from .languages import PIVOT, headline_case, uncapitalized
+from .languages import PIVOT, as_read, headline_case
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import Article, BuildReport, LocalizedArticle, Problem, Summary
@@ -193,8 +193,8 @@ class Translator:
         what still fails is declined. ``span``: as ``_run``'s."""
         variety = self.portuguese if model.to_code == "pt" else None
         counts = Counter[str]()
-        # what the model reads (and the checks compare with): a headline in capitals recased
-        source = {text: uncapitalized(text, model.from_code) for text in texts}
+        # what the model reads (and the checks compare with): languages.as_read
+        source = {text: as_read(text, model.from_code) for text in texts}
 
         def judged(text: str, output: str | None, retried: bool, chosen: bool = False) -> tuple[Verdict, bool, bool]:
             """(verdict, whether it was repaired, whether it was normalized); the verdict's
@@ -247,7 +247,9 @@ class Translator:
     def _step(self, model: TranslationModel, texts: Iterable[str]) -> dict[str, Verdict]:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
-        keys = dict(zip(texts, cache_keys("translation", "text", texts, **self._cache_options(model)), strict=True))
+        # by what the model reads (languages.as_read): a change to that is a new text to translate
+        read = [as_read(text, model.from_code) for text in texts]
+        keys = dict(zip(texts, cache_keys("translation", "text", read, **self._cache_options(model)), strict=True))
         found = self.cache.get_many(list(keys.values()))
         cached = {t: found.get(k) for t, k in keys.items()}
         todo = [t for t, v in cached.items() if v is None]

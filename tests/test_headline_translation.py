@@ -1,5 +1,6 @@
 """Headlines in capitals or title case reach the models in the case of running text (issue #26),
-recased as their own article writes each word; measured by bench/headlines.py."""
+recased as their own article writes each word; measured by bench/headlines.py. So do datelines
+in capitals, and weekdays written short are given whole."""
 
 import datetime as dt
 import subprocess
@@ -144,3 +145,14 @@ def test_a_copy_counts_as_untranslated_only_when_it_has_words_to_translate(sourc
     from generator.translate import left_untranslated
 
     assert left_untranslated(source, translation) is left
+
+
+def test_a_dateline_in_capitals_and_a_short_weekday_reach_the_english_page_as_a_place_and_a_day(real_models, tmp_path):
+    # As written, a real build's English pages read 'BRAZILY - The Senate' (7 of 245 pages) and 'in
+    # this second' for 'nesta segunda' (Monday).
+    translator = Translator(real_models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    dateline = "BRASÍLIA - O Senado recebeu nesta quinta (14) o pedido."
+    weekday = "O presidente disse nesta segunda que vai recorrer."
+    translated = translator.translate([dateline, weekday], "pt", "en")
+    assert translated[dateline].startswith("Brasilia - The Senate") and "Thursday (14)" in translated[dateline]
+    assert "Monday" in translated[weekday] and "second" not in translated[weekday], translated

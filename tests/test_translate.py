@@ -142,3 +142,21 @@ def test_a_headline_in_capitals_reaches_the_model_in_the_case_of_its_language(te
     from generator.languages import uncapitalized
 
     assert uncapitalized(text, language) == recased
+
+
+@pytest.mark.parametrize("text, read", [
+    # a dateline in capitals opens the sentence in the case of a place; acronyms stay
+    ("BRASÍLIA - O Senado votou.", "Brasília - O Senado votou."),
+    ("RIO DE JANEIRO – A polícia prendeu.", "Rio de Janeiro – A polícia prendeu."),
+    ("STF - O tribunal decidiu.", "STF - O tribunal decidiu."),
+    ("BRASÍLIA - 12 mortos", "BRASÍLIA - 12 mortos"),
+    # a weekday written short where it is one, whole; another 'segunda' or 'quinta' as it is
+    ("O presidente disse nesta quinta (14) que sim.", "O presidente disse nesta quinta-feira (14) que sim."),
+    ("Nesta terça, a segunda etapa começou.", "Nesta terça-feira, a segunda etapa começou."),
+    ("A quinta colocada chega na segunda (3).", "A quinta colocada chega na segunda-feira (3)."),
+    ("Nesta segunda-feira, nada muda.", "Nesta segunda-feira, nada muda."),
+])
+def test_what_the_model_reads_has_a_dateline_as_a_place_and_a_short_weekday_whole(text, read):
+    from generator.languages import as_read
+
+    assert as_read(text, "pt") == read
