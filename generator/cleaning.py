@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from . import settings
 from .dates import _NUMERIC_DATE, _YEAR, DATE_LABEL, is_date_line
 from .languages import MAX_SENTENCE_CHARS, split_sentences
+from .names import NAME_PARTICLES, OUTLETS
 
 _RULES = settings.section("cleaning")
 # A comment section starts here; nothing after it is article text.
@@ -217,15 +218,23 @@ def strip_site_name(title: str, names: list[str]) -> str:
 
 def clean_author(raw: str) -> str:
     """A person's or agency's name from an author field, without page chrome ('View author
-    archive', 'Account You're logged') or a 'By' prefix; '' when nothing looks like a name."""
-    names = []
-    for part in _AUTHOR_SEPARATOR.split(_BYLINE.sub("", " ".join(raw.split()))):
-        part = part.strip(" .:-")
+    archive', 'Account You're logged'), a 'By' prefix, a role ('enviado especial a Curitiba')
+    or the place a byline ends with after its outlet ('Por Renan Ramalho, G1, Brasília'); ''
+    when nothing looks like a name."""
+    names: list[str] = []
+    parts = [part.strip(" .:-") for part in _AUTHOR_SEPARATOR.split(_BYLINE.sub("", " ".join(raw.split())))]
+    after_outlet = False
+    for number, part in enumerate(parts):
         words = part.split()
-        if (not words or len(words) > 5 or _AUTHOR_JUNK.search(part) or any(ch.isdigit() for ch in part)
-                or not any(w[:1].isupper() for w in words)):
+        if not words or after_outlet and number == len(parts) - 1:
+            continue
+        outlet = fold(part) in OUTLETS or len(words) <= 2 and fold(words[0]) in OUTLETS  # 'G1', 'G1 PR'
+        lower = [w for w in words if w[:1].islower() and fold(w) not in NAME_PARTICLES]
+        if (len(words) > 5 or _AUTHOR_JUNK.search(part) or any(ch.isdigit() for ch in part) and not outlet
+                or not any(w[:1].isupper() for w in words) or len(lower) >= 2):
             continue
         names.append(part)
+        after_outlet = after_outlet or outlet
     return ", ".join(dict.fromkeys(names[:3]))
 
 

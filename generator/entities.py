@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from . import settings
 from .languages import LANGUAGES, stop_words
 from .messages import locale_of
+from .names import NAME_PARTICLES, OUTLETS
 
 MAX_TAGS: int = settings.section("stories")["max_tags"]
 # Country and language names are recognised in each of these ([language.<code>] entity_names).
@@ -91,17 +92,6 @@ COMPANY_TITLES = frozenset({"general"})
 GENERIC_ACRONYMS = frozenset({"TV", "CEO", "GDP", "PIB", "DNA", "DJ", "CD", "DVD", "SMS", "PC", "AM", "PM", "OK",
                               "MP3", "ID", "HIV", "VAT", "IVA", "ICMS", "IPI", "CPF", "CNPJ"})
 
-# News outlets and agencies: who wrote an article, not what it is about (never a topic, never
-# evidence that two articles report one event). An article's own source name is added to these.
-OUTLETS = frozenset("""
-g1|bbc|bbc news|bbc sport|bbc radio|bbc world|bbc brasil|bbc news online|reuters|afp|ap|associated press|
-press association|estadao|estadao conteudo|agencia estado|ae|folha|folha de s.paulo|folha de sao paulo|uol|
-agencia brasil|ebc|valor|valor economico|veja|o globo|globo|tv globo|globonews|rede globo|cnn|bloomberg|
-the guardian|guardian|the times|financial times|ft|sky news|jovem pan|band|sbt|record|r7|terra|exame|epoca|
-istoe|carta capital|nexo|el pais|agencia lusa|lusa|efe|dpa|xinhua|the economist|new york times|
-the new york times|washington post|the washington post|wall street journal|the wall street journal
-""".replace("\n", "").split("|"))
-OUTLETS = frozenset(" ".join(o.split()) for o in OUTLETS if o.strip())
 
 # Demonyms of common countries, in English and Portuguese (Babel has country names, not demonyms).
 DEMONYMS = {
@@ -314,7 +304,7 @@ def _pieces(words: list[str], ignored: frozenset[str] = frozenset()) -> list[lis
         closes_institution = fold(word) in INSTITUTION_ENDINGS and any(  # "Casa Civil", not "(The) Federal Reserve"
             fold(w) not in ignored for w in current[:-1])
         if (fold(word) in TITLES or fold(word) in INSTITUTIONS or closes_institution) and following[:1].isupper() \
-                and after[:1].isupper() and fold(following) not in _PARTICLES and fold(after) not in _PARTICLES:
+                and after[:1].isupper() and fold(following) not in NAME_PARTICLES and fold(after) not in NAME_PARTICLES:
             pieces.append([])  # "Secretary Jack Straw", "Câmara Eduardo Cunha", "Casa Civil José Dirceu": a name
     return [piece for piece in pieces if piece]
 
@@ -351,7 +341,7 @@ _COURT_WORDS = frozenset({"supremo", "tribunal", "corte"})
 def _without_division(words: list[str]) -> list[str]:
     for index, word in enumerate(words[:-2]):
         court = words[index + 2]
-        if fold(word) in _DIVISIONS and fold(words[index + 1]) in _PARTICLES \
+        if fold(word) in _DIVISIONS and fold(words[index + 1]) in NAME_PARTICLES \
                 and (court.isupper() or fold(court) in _COURT_WORDS):
             return words[index + 2:]
     return words
@@ -503,7 +493,7 @@ def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | 
             # A word that names what a longer name is of ("Universidade de | Brasília", "Comissão de |
             # Constituição") is that longer name only when fewer articles name it alone: else it is
             # an entity of its own (the city, the Constitution). A surname stays the person's.
-            of_something = all(i > 0 and longer[i - 1] in _PARTICLES for i, word in enumerate(longer)
+            of_something = all(i > 0 and longer[i - 1] in NAME_PARTICLES for i, word in enumerate(longer)
                                if word == words[0]) and frequency[key] > frequency[other]
             if not of_something:
                 candidates.append(other)
@@ -533,4 +523,3 @@ def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | 
     return aliases
 
 
-_PARTICLES = frozenset(["of", "de", "da", "do", "dos", "das", "del", "la", "van", "von", "al", "el", "bin", "e", "and"])

@@ -238,7 +238,8 @@ def read_batch(jobs: list[tuple[Path, str, dt.date]], config: Config) -> list[Re
 class ParsedFiles:
     """The articles and problems each file yielded, in the build cache, by content."""
 
-    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "settings.toml")
+    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "names.py",
+             "settings.toml")
 
     def __init__(self, cache: Cache, hashes: FileHashes | None = None):
         self.cache = cache

@@ -50,10 +50,11 @@ import numpy as np
 
 from . import settings
 from .cache import Cache, cache_key
-from .entities import MAX_TAGS, OUTLETS, collection_aliases, display_name, find_entities, fold, is_place, topics
+from .entities import MAX_TAGS, collection_aliases, display_name, find_entities, fold, is_place, topics
 from .entities import safe_tag as _safe_name
 from .faults import failed, result_or_failure
 from .languages import PIVOT, split_words, stemmer, stop_words
+from .names import OUTLETS
 from .records import LocalizedArticle, Problem, Summary
 from .translate import Translator
 

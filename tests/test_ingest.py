@@ -252,3 +252,21 @@ def test_a_first_sentence_that_starts_with_the_headline_keeps_its_words(tmp_path
     assert article.paragraphs[0].startswith("Os livreiros esperam")
     article, _ = parse_article(kept, slug="b", config=config, stand_in_date=dt.date(2024, 1, 1))
     assert article.paragraphs[0].startswith("A feira do livro de Lisboa abriu")
+
+
+@pytest.mark.parametrize("raw, author", [
+    # a byline ends with where it was written after its outlet: the place is no author
+    ("Por G1 PR, Curitiba", "G1 PR"),
+    ("Por Renan Ramalho, G1, Brasília", "Renan Ramalho, G1"),
+    ("Por G1 e TV Globo, Brasília", "G1, TV Globo"),
+    ("Por Mateus Rodrigues, G1 DF", "Mateus Rodrigues, G1 DF"),
+    # a role is no name; particles are part of names
+    ("Ricardo Brandt, enviado especial a Curitiba, e Fausto Macedo", "Ricardo Brandt, Fausto Macedo"),
+    ("Vera Rosa, O Estado de S.Paulo", "Vera Rosa, O Estado de S.Paulo"),
+    ("By John Smith | Updated 12:30", "John Smith"),
+    ("View author archive", ""),
+])
+def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author):
+    from generator.cleaning import clean_author
+
+    assert clean_author(raw) == author
