@@ -414,7 +414,12 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for full in full_names:
                 if name in full.split() and fold(full) not in cldr:
                     return f"name:{fold(full)}", full
-        return f"name:{folded.replace('-', '') if _CODE.fullmatch(folded) else folded}", name
+        # a code with its hyphen or without ("TRF-4" / "TRF4"); in a name of several words a hyphen is
+        # a space ("Procuradoria-Geral da República" / "Procuradoria Geral …": one topic, not two), in
+        # one word it joins two names ("Bush-Blair" is not a name of Bush's)
+        if _CODE.fullmatch(folded):
+            return f"name:{folded.replace('-', '')}", name
+        return f"name:{folded.replace('-', ' ') if ' ' in folded else folded}", name
 
     counts: Counter = Counter()
     names: dict[str, str] = {}

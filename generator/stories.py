@@ -77,8 +77,9 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 15  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
-# "e" that an acronym spells ("Comissão de Constituição e Justiça"), "Brasília" not "Universidade de Brasília"
+TERMS_VERSION = 16  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
+# "e" that an acronym spells ("Comissão de Constituição e Justiça"), "Brasília" not "Universidade de Brasília";
+# 16: a hyphen between words is a space ("Procuradoria-Geral")
 
 
 @dataclass(frozen=True)

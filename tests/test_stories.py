@@ -665,3 +665,11 @@ def test_names_joined_by_e_that_an_acronym_spells_are_one_name_wherever_the_text
     assert found.counts["name:comissao de constituicao e justica"] == 4  # twice in full, twice as CCJ
     assert found.defined == {"name:ccj": "name:comissao de constituicao e justica"}
     assert "name:comissao de constituicao" not in found.counts and "name:dilma rousseff" in found.counts
+
+
+def test_a_hyphen_inside_a_name_of_several_words_is_a_space_and_joins_two_names_in_one_word():
+    hyphen = entities.find_entities("", "A Procuradoria-Geral da República pediu. O pacto Bush-Blair.", "pt")
+    space = entities.find_entities("", "A Procuradoria Geral da República pediu.", "pt")
+    assert "name:procuradoria geral da republica" in hyphen.counts and set(space.counts) <= set(hyphen.counts)
+    assert hyphen.names["name:procuradoria geral da republica"] == "Procuradoria-Geral da República"
+    assert "name:bush-blair" in hyphen.counts  # not a two-word name that 'Bush' alone could stand for
