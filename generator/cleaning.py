@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from . import settings
 from .dates import _NUMERIC_DATE, _YEAR, DATE_LABEL, is_date_line
-from .languages import MAX_SENTENCE_CHARS, split_sentences
+from .languages import MAX_SENTENCE_CHARS, split_sentences, stop_words
 from .names import NAME_PARTICLES, OUTLETS
 
 _RULES = settings.section("cleaning")
@@ -140,9 +141,26 @@ def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
     # splitting a long paragraph whole cost more than the rest of reading the article.
     sentences = (s for p in paragraphs for s in split_sentences(p[: 3 * MAX_SENTENCE_CHARS], language))
     first = next(s for s in sentences if has_words(s)).rstrip(".")
-    if len(first) > 90:
-        first = first[:90].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return first, paragraphs
+    return (_shortened(first, language) if len(first) > _MADE_TITLE_CHARS else first), paragraphs
+
+
+_MADE_TITLE_CHARS = 90
+_CLAUSE_END = re.compile(r"[,;:]? [-–—] |[,;:] ")
+
+
+def _shortened(sentence: str, language: str) -> str:
+    """A sentence too long for a title, cut after its last clause that ends in the second half
+    of the room, else after its last word that ends a phrase: not 'fiança de R$ 1,5…', 'líder
+    Fidel Castro a…', 'pena de 9 para 12…' (453 of the corpus's 3,211 Portuguese titles made
+    from a first sentence ended on a small word, a currency or a figure)."""
+    head = sentence[:_MADE_TITLE_CHARS + 1].rsplit(" ", 1)[0]
+    clauses = [match.start() for match in _CLAUSE_END.finditer(head) if match.start() >= _MADE_TITLE_CHARS // 2]
+    words = (head[:clauses[-1]] if clauses else head).split()
+    small = stop_words(language)
+    while len(words) > 1 and (words[-1].lower() in small or unicodedata.category(words[-1][-1]) == "Sc"
+                              or not any(ch.isalpha() for ch in words[-1])):  # a figure cut from its unit
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"
 
 
 _SEPARATOR = r"[|\-–—·•»:~/]{1,2}"

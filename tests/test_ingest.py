@@ -270,3 +270,17 @@ def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author)
     from generator.cleaning import clean_author
 
     assert clean_author(raw) == author
+
+
+@pytest.mark.parametrize("sentence, title", [
+    # cut after its last clause in the second half of the room
+    ("Moro decide soltar o ex-deputado federal Cândido Vaccarezza, mas exige fiança de R$ 1,5 milhão para a soltura "
+     "imediata.", "Moro decide soltar o ex-deputado federal Cândido Vaccarezza…"),
+    # else after a word that ends a phrase: not a small word, a currency or a figure cut from its unit
+    ("Cuba comemorará o primeiro aniversário da morte do emblemático líder Fidel Castro a 25 de novembro com atos.",
+     "Cuba comemorará o primeiro aniversário da morte do emblemático líder Fidel Castro…"),
+    ("Prefeitura de São Miguel do Araguaia entra com ação contra JBS e pede indenização de R$ 1 milhão por danos.",
+     "Prefeitura de São Miguel do Araguaia entra com ação contra JBS e pede indenização…"),
+])
+def test_a_title_made_from_a_long_first_sentence_ends_where_a_phrase_ends(tmp_path, sentence, title):
+    assert parse(f"{sentence} Mais texto aqui.", tmp_path).title == title
