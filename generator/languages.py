@@ -213,20 +213,39 @@ def _short_weekday(language: str) -> tuple[re.Pattern, dict[str, str]] | None:
     return re.compile(rf"\b(?:{after_opener}|{before_day})(?![-\w])", re.IGNORECASE), rest
 
 
+@functools.cache
+def _rewrites(language: str) -> tuple[re.Pattern, dict[str, str]] | None:
+    """The words of settings.toml ``[model_input.<code>] rewrites``, longest first, and what each is given as."""
+    rewrites = settings.section("model_input").get(language, {}).get("rewrites")
+    if not rewrites:
+        return None
+    words = sorted(rewrites, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.IGNORECASE), rewrites
+
+
 def as_read(text: str, language: str) -> str:
-    """What the translation models are given of a text: ``uncapitalized``, and a weekday written
-    short spelled whole where it is one ('nesta quinta (14)' -> 'nesta quinta-feira (14)')."""
+    """What the translation models are given of a text: ``uncapitalized``, a weekday written
+    short spelled whole where it is one ('nesta quinta (14)' -> 'nesta quinta-feira (14)'), and
+    words the models do not know as words they do ('delação premiada' -> 'acordo de colaboração')."""
     text = uncapitalized(text, language)
     weekday = _short_weekday(language)
-    if weekday is None:
-        return text
-    pattern, rest = weekday
+    if weekday is not None:
+        pattern, rest = weekday
 
-    def whole(match: re.Match) -> str:
-        day = match.group(1) or match.group(2)
-        start = match.start(1) if match.group(1) else match.start(2)
-        return match.group(0)[:start - match.start()] + day + rest[day.lower()]
-    return pattern.sub(whole, text)
+        def whole(match: re.Match) -> str:
+            day = match.group(1) or match.group(2)
+            start = match.start(1) if match.group(1) else match.start(2)
+            return match.group(0)[:start - match.start()] + day + rest[day.lower()]
+        text = pattern.sub(whole, text)
+    rewrites = _rewrites(language)
+    if rewrites is not None:
+        pattern, given = rewrites
+
+        def known(match: re.Match) -> str:
+            word = given[match.group(0).lower()]
+            return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
+        text = pattern.sub(known, text)
+    return text
 
 
 def uncapitalized(text: str, language: str) -> str:

@@ -299,7 +299,9 @@ class Translator:
         article's texts became is cached as one entry besides each sentence's: a day's build of a
         large archive looked up each sentence of every article (1.2 million keys at 100,000)."""
         options = [self._cache_options(model) for model in self._route(source, target)]
-        keys = cache_keys("localized-texts", "texts", articles, route=options)
+        # by what the first model reads, and the rules of what a pivot's model reads
+        read = [tuple(as_read(text, source) for text in texts) for texts in articles]
+        keys = cache_keys("localized-texts", "texts", read, route=options, reading=settings.digest("model_input"))
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         missing = {key: texts for texts, key in zip(articles, keys, strict=True) if key not in found}
         fresh = self.verdicts([text for texts in missing.values() for text in texts], source, target) \

@@ -156,3 +156,13 @@ def test_a_dateline_in_capitals_and_a_short_weekday_reach_the_english_page_as_a_
     translated = translator.translate([dateline, weekday], "pt", "en")
     assert translated[dateline].startswith("Brasilia - The Senate") and "Thursday (14)" in translated[dateline]
     assert "Monday" in translated[weekday] and "second" not in translated[weekday], translated
+
+
+def test_words_the_model_does_not_know_reach_the_english_page_in_words_it_does(real_models, tmp_path):
+    # As written: 'In his award-winning delusion' (16 of 245 Brazilian articles of a real build), 'paid
+    # tuition fees to Petrobras directors' (8).
+    translator = Translator(real_models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    plea, bribes = "Em sua delação premiada, Funaro citou o senador.", "A empreiteira pagou propinas a diretores."
+    translated = translator.translate([plea, bribes], "pt", "en")
+    assert "collaboration agreement" in translated[plea] and "delusion" not in translated[plea], translated
+    assert "bribes" in translated[bribes] and "tuition" not in translated[bribes], translated

@@ -155,8 +155,26 @@ def test_a_headline_in_capitals_reaches_the_model_in_the_case_of_its_language(te
     ("Nesta terça, a segunda etapa começou.", "Nesta terça-feira, a segunda etapa começou."),
     ("A quinta colocada chega na segunda (3).", "A quinta colocada chega na segunda-feira (3)."),
     ("Nesta segunda-feira, nada muda.", "Nesta segunda-feira, nada muda."),
+    # words the model does not know, as words it does (settings.toml [model_input.pt.rewrites])
+    ("Delação premiada de Funaro cita propinas.", "Acordo de colaboração de Funaro cita subornos."),
 ])
-def test_what_the_model_reads_has_a_dateline_as_a_place_and_a_short_weekday_whole(text, read):
+def test_what_the_model_reads_has_a_dateline_as_a_place_a_short_weekday_whole_and_words_it_knows(text, read):
     from generator.languages import as_read
 
     assert as_read(text, "pt") == read
+
+
+def test_a_change_to_what_the_model_reads_translates_again_only_the_texts_it_changes(models, tmp_path, monkeypatch):
+    from generator import languages, translate
+
+    cache = Cache(tmp_path / "cache.sqlite")
+    article = ("Nesta quinta, houve algo.", "Nada mais.")
+    first = Translator(models, cache, Decoding(), threads=1)
+    assert [v.translation for v in first.article_verdicts([article], "pt", "en")[0]] == \
+        ["NESTA QUINTA-FEIRA, HOUVE ALGO.", "NADA MAIS."]  # the tiny model copies what it reads, in capitals
+    # a new reading rule: the article's cached texts are not reused, its unchanged sentence is
+    monkeypatch.setattr(translate, "as_read", lambda text, code: languages.as_read(text, code).replace("algo", "isto"))
+    again = Translator(models, cache, Decoding(), threads=1)
+    assert [v.translation for v in again.article_verdicts([article], "pt", "en")[0]] == \
+        ["NESTA QUINTA-FEIRA, HOUVE ISTO.", "NADA MAIS."]
+    assert again.translated == 1
