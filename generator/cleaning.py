@@ -42,8 +42,8 @@ _WRAP_WIDTH = _RULES["wrap_width"]
 
 
 # A sentence's end doubled, as texts flattened from a headline and its subhead are ("do mundo..
-# O que", "informado. . O", "aos EUA?. Mega": 1,496 of the corpus's 5,213 articles); not "...".
-_DOUBLED_STOP = re.compile(r"(?<!\.)([.?!]) ?\.(?!\.)(?=\s|$)")
+# O que", "informado. . O", "aos EUA?. Mega": 1,496 of the corpus's 5,213 articles); not "..." or ". . .".
+_DOUBLED_STOP = re.compile(r"(?<![.\s])([.?!]) ?\.(?!\.| \.)(?=\s|$)")
 
 
 def split_paragraphs(text: str, hard_wrapped: bool = True) -> list[str]:
@@ -153,7 +153,8 @@ def _shortened(sentence: str, language: str) -> str:
     of the room, else after its last word that ends a phrase: not 'fiança de R$ 1,5…', 'líder
     Fidel Castro a…', 'pena de 9 para 12…' (453 of the corpus's 3,211 Portuguese titles made
     from a first sentence ended on a small word, a currency or a figure)."""
-    head = sentence[:_MADE_TITLE_CHARS + 1].rsplit(" ", 1)[0]
+    head = sentence[:_MADE_TITLE_CHARS + 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else head[:_MADE_TITLE_CHARS]
     clauses = [match.start() for match in _CLAUSE_END.finditer(head) if match.start() >= _MADE_TITLE_CHARS // 2]
     words = (head[:clauses[-1]] if clauses else head).split()
     small = stop_words(language)
@@ -244,9 +245,12 @@ def clean_author(raw: str) -> str:
     after_outlet = False
     for number, part in enumerate(parts):
         words = part.split()
-        if not words or after_outlet and number == len(parts) - 1:
+        outlet = bool(words) and (fold(part) in _OUTLETS or fold(words[0]) in _OUTLETS)  # 'G1', 'G1 São Paulo'
+        # after an outlet, the last part is where the byline was written unless it names another
+        # outlet ('RBS TV', 'O Estado de S. Paulo'): an outlet or an acronym in it
+        if not words or after_outlet and number == len(parts) - 1 and not outlet \
+                and not any(len(w) > 1 and w.isupper() for w in words):
             continue
-        outlet = fold(part) in OUTLETS or len(words) <= 2 and fold(words[0]) in OUTLETS  # 'G1', 'G1 PR'
         lower = [w for w in words if w[:1].islower() and fold(w) not in NAME_PARTICLES]
         if (len(words) > 5 or _AUTHOR_JUNK.search(part) or any(ch.isdigit() for ch in part) and not outlet
                 or not any(w[:1].isupper() for w in words) or len(lower) >= 2):
@@ -268,6 +272,9 @@ def fold(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join(re.sub(r"[\W_]+", " ", "".join(ch for ch in decomposed if not unicodedata.combining(ch))).split())
+
+
+_OUTLETS = frozenset(fold(outlet) for outlet in OUTLETS)  # as fold writes them ('folha de s paulo')
 
 
 def _segments(title: str) -> tuple[list[str], list[str]]:

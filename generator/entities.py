@@ -266,7 +266,9 @@ def _names_pattern(text: str) -> re.Pattern:
                 break
     if not joined:
         return _NAME
-    return re.compile("|".join(re.escape(name) for name in sorted(joined, key=len, reverse=True)) + "|" + _NAME.pattern)
+    names = "|".join(re.escape(name) for name in sorted(joined, key=len, reverse=True))
+    # after a capitalized word too ("Na Comissão …", "US Food and Drug …"): _NAME would take the run first
+    return re.compile(rf"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){{0,2}}(?:{names})|{_NAME.pattern}")
 
 
 def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
@@ -497,7 +499,10 @@ def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | 
             longer = names[other]
             # A word that names what a longer name is of ("Universidade de | Brasília", "Comissão de |
             # Constituição") is that longer name only when fewer articles name it alone: else it is
-            # an entity of its own (the city, the Constitution). A surname stays the person's.
+            # an entity of its own (the city, the Constitution). So is a surname after a particle
+            # that more articles name alone than in full ("Amaral": 54 articles, "Delcídio do
+            # Amaral": 48, not all of them about him); an article that names him in full still
+            # merges its "Amaral" into the full name (find_entities).
             of_something = all(i > 0 and longer[i - 1] in NAME_PARTICLES for i, word in enumerate(longer)
                                if word == words[0]) and frequency[key] > frequency[other]
             if not of_something:

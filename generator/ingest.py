@@ -160,10 +160,10 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         # merely starts with the headline's words ("A feira do livro de Lisboa abriu …") goes on.
         if rest[:1].isupper() and len(title.split()) >= 3:
             body = [rest, *body[1:]]
-    elif opening:  # an untitled text that opens with its date, a day's round-up: titled by it
-        title, body = opening.rstrip("."), paragraphs
     else:
         title, body = make_title(paragraphs, language)
+        if opening and len(title.split()) < 3:  # after its date a greeting ('Boa noite!'): a day's round-up
+            title = opening.rstrip(". ")
     if len(title) > MAX_TITLE_CHARS:
         warnings.append(f"title of {len(title):,} characters cut to {MAX_TITLE_CHARS}")
         title = shorten_title(title)

@@ -193,8 +193,13 @@ def _acronym_test(language: str):
 _PUNCTUATION = ".,;:!?\"'“”‘’()[]-–—"
 
 
-# A dateline in capitals that opens a sentence: a place, a dash, the text ("BRASÍLIA - O Senado …").
-_DATELINE = re.compile(r"((?:[^\W\d_a-zß-ÿ]{2,}|D[AEO]S?|OF) )*[^\W\d_a-zß-ÿ]{3,}(?= [-–—] [^\W\d_])")
+# A dateline that opens a sentence: a place, a dash, the text ("BRASÍLIA - O Senado …").
+_DATELINE = re.compile(r"(\w[\w ]{2,38}?) [-–—] (?=[^\W\d_])")
+
+READING_VERSION = 1
+"""Bump when ``as_read``'s code changes what a model is given: an article's translated texts
+are cached by its original texts, this and settings.toml ``[model_input]`` (a pivot's model
+reads what ``as_read`` makes of the first model's output)."""
 
 
 @functools.cache
@@ -209,24 +214,29 @@ def _short_weekday(language: str) -> tuple[re.Pattern, dict[str, str]] | None:
     names = Locale.parse(language).days["format"]["wide"].values()
     rest = {name.split("-")[0]: name[len(name.split("-")[0]):] for name in names if "-" in name}
     days = "|".join(rest)
-    after_opener, before_day = rf"(?:{'|'.join(openers)}) ({days})", rf"({days})(?= \(\d{{1,2}}\))"
-    return re.compile(rf"\b(?:{after_opener}|{before_day})(?![-\w])", re.IGNORECASE), rest
+    # after an opener, a weekday is followed by what follows a time ('nesta quinta, o', 'nesta quinta que'),
+    # an ordinal by its noun ('esta segunda denúncia')
+    time_ends = r"(?=\s*(?:[,.;:!?()]|$)|\s+(?:que|o|a|os|as|à|às|em|no|na|de|da|do|pela|pelo|para|com|e)\b)"
+    after_opener, before_day = rf"(?:{'|'.join(openers)}) ({days}){time_ends}", rf"({days})(?= \(\d{{1,2}}\))"
+    return re.compile(rf"\b(?:{after_opener}|{before_day})(?!\s?-)", re.IGNORECASE), rest
 
 
 @functools.cache
-def _rewrites(language: str) -> tuple[re.Pattern, dict[str, str]] | None:
-    """The words of settings.toml ``[model_input.<code>] rewrites``, longest first, and what each is given as."""
-    rewrites = settings.section("model_input").get(language, {}).get("rewrites")
+def _rewrites(variety: str) -> tuple[re.Pattern, dict[str, str]] | None:
+    """The words of settings.toml ``[model_input.<variety>.rewrites]``, longest first, and what each is given as."""
+    rewrites = settings.section("model_input").get(variety, {}).get("rewrites")
     if not rewrites:
         return None
     words = sorted(rewrites, key=len, reverse=True)
     return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.IGNORECASE), rewrites
 
 
-def as_read(text: str, language: str) -> str:
+def as_read(text: str, language: str, portuguese: str | None = None) -> str:
     """What the translation models are given of a text: ``uncapitalized``, a weekday written
     short spelled whole where it is one ('nesta quinta (14)' -> 'nesta quinta-feira (14)'), and
-    words the models do not know as words they do ('delação premiada' -> 'acordo de colaboração')."""
+    words the models do not know as words they do ('delação premiada' -> 'acordo de colaboração'),
+    by the variety of a Portuguese text (the project's ``portuguese``: 'propinas' are bribes in
+    Brazil, tuition fees in Portugal)."""
     text = uncapitalized(text, language)
     weekday = _short_weekday(language)
     if weekday is not None:
@@ -237,7 +247,7 @@ def as_read(text: str, language: str) -> str:
             start = match.start(1) if match.group(1) else match.start(2)
             return match.group(0)[:start - match.start()] + day + rest[day.lower()]
         text = pattern.sub(whole, text)
-    rewrites = _rewrites(language)
+    rewrites = _rewrites((portuguese or "pt-BR") if language == "pt" else language)  # the models' own: pt-BR
     if rewrites is not None:
         pattern, given = rewrites
 
@@ -258,11 +268,13 @@ def uncapitalized(text: str, language: str) -> str:
     Any other text as it is: 'ISLAMIC STATE THREATENS TO ATTACKS IN RUSSIA' came back from the
     en -> pt model as 'ISLAMIC STATE THREATENS A ATTACKS EM RUSSIA'."""
     dateline = _DATELINE.match(text)
-    if dateline and any(c.islower() for c in text[dateline.end():]):
-        place = dateline.group(0)
-        if not _acronym_test(language)(place):
-            return " ".join(w.lower() if w.lower() in stop_words(language) and i else w[:1] + w[1:].lower()
-                            for i, w in enumerate(place.split(" "))) + text[dateline.end():]
+    place = dateline.group(1) if dateline else ""
+    # a place in capitals: several words, or one of five letters or more (ONU, FBI, NATO: acronyms)
+    if dateline and place.isupper() and (" " in place or len(place) >= 5) \
+            and any(c.islower() for c in text[dateline.end():]):
+        small = stop_words(language)
+        return " ".join(w.lower() if w.lower() in small and i else w[:1] + w[1:].lower()
+                        for i, w in enumerate(place.split(" "))) + text[dateline.end(1):]
     # every text translated passes here: the first lower-case letter ends it
     if any(c.islower() for c in text) or not any(c.isupper() for c in text):
         return text

@@ -13,7 +13,9 @@ press association|estadao|estadao conteudo|agencia estado|ae|folha|folha de s.pa
 agencia brasil|ebc|valor|valor economico|veja|o globo|globo|tv globo|globonews|rede globo|cnn|bloomberg|
 the guardian|guardian|the times|financial times|ft|sky news|jovem pan|band|sbt|record|r7|terra|exame|epoca|
 istoe|carta capital|nexo|el pais|agencia lusa|lusa|efe|dpa|xinhua|the economist|new york times|
-the new york times|washington post|the washington post|wall street journal|the wall street journal
+the new york times|washington post|the washington post|wall street journal|the wall street journal|
+o estado de s.paulo|o estado de s. paulo|estado de s. paulo|rbs tv|rpc|eptv|tv tem|tv anhanguera|tv bahia|
+tv gazeta|tv vanguarda|tv tribuna|inter tv|tv mirante|tv verdes mares|tv cabo branco|tv integracao
 """.replace("\n", "").split("|"))
 OUTLETS = frozenset(" ".join(o.split()) for o in OUTLETS if o.strip())
 

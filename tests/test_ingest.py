@@ -88,9 +88,15 @@ def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_tit
     article = parse("Terça-feira, 18 de abril de 2017. Boa noite! Aqui estão as principais notícias do dia. "
                     "O projeto do governo para a aposentadoria está sendo alterado na Câmara.", tmp_path)
     assert article.date == dt.date(2017, 4, 18) and not article.date_is_stand_in
-    # an untitled day's round-up is titled by its date, as its outlet titles it; the text loses it
+    # an untitled day's round-up, a greeting after its date, is titled by the date as its outlet
+    # titles it; the text loses it
     assert article.title == "Terça-feira, 18 de abril de 2017" and "2017" not in article.text
     assert article.text.startswith("Boa noite! Aqui estão")
+    # a dated report is titled by its first sentence
+    article = parse("Brasília, 18 de abril de 2017 . O Senado aprovou a reforma trabalhista por 50 votos a 26. "
+                    "A oposição protestou.", tmp_path)
+    assert article.date == dt.date(2017, 4, 18)
+    assert article.title == "O Senado aprovou a reforma trabalhista por 50 votos a 26"
     # a date inside the first sentence is not a date line: the article stays undated
     article = parse("O relator disse em 18 de abril de 2017 que o texto muda. Mais nada.", tmp_path)
     assert article.date_is_stand_in and article.text.startswith("O relator disse em 18 de abril de 2017")
@@ -102,6 +108,7 @@ def test_a_sentence_end_written_twice_is_written_once(tmp_path):
     assert article.text == ("Por que Harvard levará Dilma aos EUA? Conferência sobre o Brasil nas universidades do "
                             "mundo. O que têm em comum o juiz e a ex-presidente? Nada... ou quase.")
     assert article.title == "Por que Harvard levará Dilma aos EUA?"
+    assert parse("Uma pausa . . . e outra. . . . Fim.", tmp_path).text == "Uma pausa . . . e outra. . . . Fim."
 
 
 def test_undated_article_gets_the_stand_in_and_is_marked(tmp_path):
@@ -260,6 +267,10 @@ def test_a_first_sentence_that_starts_with_the_headline_keeps_its_words(tmp_path
     ("Por Renan Ramalho, G1, Brasília", "Renan Ramalho, G1"),
     ("Por G1 e TV Globo, Brasília", "G1, TV Globo"),
     ("Por Mateus Rodrigues, G1 DF", "Mateus Rodrigues, G1 DF"),
+    # unless it names another outlet, or a regional edition of one
+    ("Por G1 RS e RBS TV", "G1 RS, RBS TV"),
+    ("The Economist, O Estado de S. Paulo", "The Economist, O Estado de S. Paulo"),
+    ("Por G1 Triângulo Mineiro", "G1 Triângulo Mineiro"),
     # a role is no name; particles are part of names
     ("Ricardo Brandt, enviado especial a Curitiba, e Fausto Macedo", "Ricardo Brandt, Fausto Macedo"),
     ("Vera Rosa, O Estado de S.Paulo", "Vera Rosa, O Estado de S.Paulo"),

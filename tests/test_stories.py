@@ -652,8 +652,8 @@ def test_the_undated_edition_is_a_page_of_page_size_stories_and_older_ones_on_nu
 def test_a_word_a_longer_name_is_of_stays_its_own_entity_when_more_articles_name_it_alone():
     frequency = {"name:brasilia": 9, "name:universidade de brasilia": 2, "name:amaral": 1,
                  "name:delcidio do amaral": 3, "name:temer": 6, "name:michel temer": 4}
-    # the city is not the university named after it; a surname after "do" and one named alone
-    # more often than in full ("Temer") are still the person
+    # the city is not the university named after it; a surname after "do" that fewer articles name
+    # alone than in full, and one not after a particle whatever the counts ("Temer"), are the person
     assert entities.collection_aliases(frequency) == {"name:amaral": "name:delcidio do amaral",
                                                       "name:temer": "name:michel temer"}
 
@@ -665,6 +665,9 @@ def test_names_joined_by_e_that_an_acronym_spells_are_one_name_wherever_the_text
     assert found.counts["name:comissao de constituicao e justica"] == 4  # twice in full, twice as CCJ
     assert found.defined == {"name:ccj": "name:comissao de constituicao e justica"}
     assert "name:comissao de constituicao" not in found.counts and "name:dilma rousseff" in found.counts
+    # after a capitalized word too, which the name of capitalized words would otherwise take first
+    after = entities.find_entities("", "Na Comissão de Constituição e Justiça (CCJ), o texto passou.", "pt")
+    assert after.defined == {"name:ccj": "name:comissao de constituicao e justica"}
 
 
 def test_a_hyphen_inside_a_name_of_several_words_is_a_space_and_joins_two_names_in_one_word():

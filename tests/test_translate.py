@@ -155,13 +155,24 @@ def test_a_headline_in_capitals_reaches_the_model_in_the_case_of_its_language(te
     ("Nesta terça, a segunda etapa começou.", "Nesta terça-feira, a segunda etapa começou."),
     ("A quinta colocada chega na segunda (3).", "A quinta colocada chega na segunda-feira (3)."),
     ("Nesta segunda-feira, nada muda.", "Nesta segunda-feira, nada muda."),
-    # words the model does not know, as words it does (settings.toml [model_input.pt.rewrites])
+    # words the model does not know, as words it does (settings.toml [model_input.pt-BR.rewrites])
     ("Delação premiada de Funaro cita propinas.", "Acordo de colaboração de Funaro cita subornos."),
+    # an ordinal after 'esta' is no weekday; an acronym in capitals no dateline
+    ("Janot apresentou esta segunda denúncia.", "Janot apresentou esta segunda denúncia."),
+    ("ONU - A organização falou.", "ONU - A organização falou."),
 ])
 def test_what_the_model_reads_has_a_dateline_as_a_place_a_short_weekday_whole_and_words_it_knows(text, read):
     from generator.languages import as_read
 
     assert as_read(text, "pt") == read
+
+
+def test_portuguese_from_portugal_keeps_its_own_words():
+    from generator.languages import as_read
+
+    # 'propinas' are tuition fees in Portugal: only a Brazilian project's texts are given 'subornos'
+    assert as_read("O aumento das propinas no ensino superior.", "pt", "pt-PT") == \
+        "O aumento das propinas no ensino superior."
 
 
 def test_a_change_to_what_the_model_reads_translates_again_only_the_texts_it_changes(models, tmp_path, monkeypatch):
@@ -172,8 +183,11 @@ def test_a_change_to_what_the_model_reads_translates_again_only_the_texts_it_cha
     first = Translator(models, cache, Decoding(), threads=1)
     assert [v.translation for v in first.article_verdicts([article], "pt", "en")[0]] == \
         ["NESTA QUINTA-FEIRA, HOUVE ALGO.", "NADA MAIS."]  # the tiny model copies what it reads, in capitals
-    # a new reading rule: the article's cached texts are not reused, its unchanged sentence is
-    monkeypatch.setattr(translate, "as_read", lambda text, code: languages.as_read(text, code).replace("algo", "isto"))
+    # a new reading rule, its version bumped: the article's cached texts are not reused, its
+    # unchanged sentence's translation is
+    monkeypatch.setattr(translate, "as_read", lambda text, code, portuguese: languages.as_read(
+        text, code, portuguese).replace("algo", "isto"))
+    monkeypatch.setattr(translate, "READING_VERSION", languages.READING_VERSION + 1)
     again = Translator(models, cache, Decoding(), threads=1)
     assert [v.translation for v in again.article_verdicts([article], "pt", "en")[0]] == \
         ["NESTA QUINTA-FEIRA, HOUVE ISTO.", "NADA MAIS."]
