@@ -145,18 +145,15 @@ def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
 
 
 _MADE_TITLE_CHARS = 90
-_CLAUSE_END = re.compile(r"[,;:]? [-–—] |[,;:] ")
 
 
 def _shortened(sentence: str, language: str) -> str:
-    """A sentence too long for a title, cut after its last clause that ends in the second half
-    of the room, else after its last word that ends a phrase: not 'fiança de R$ 1,5…', 'líder
-    Fidel Castro a…', 'pena de 9 para 12…' (453 of the corpus's 3,211 Portuguese titles made
-    from a first sentence ended on a small word, a currency or a figure)."""
+    """A sentence too long for a title, cut after its last word in the room that ends a phrase:
+    not 'fiança de R$ 1,5…', 'Fidel Castro a…', 'pena de 9 para 12…' (453 of the corpus's 3,211
+    Portuguese titles made from a first sentence ended on a small word, a currency or a figure).
+    Not at its last comma: that cut 'provaram minha inocência, diz Lula …' before who said it."""
     head = sentence[:_MADE_TITLE_CHARS + 1]
-    head = head.rsplit(" ", 1)[0] if " " in head else head[:_MADE_TITLE_CHARS]
-    clauses = [match.start() for match in _CLAUSE_END.finditer(head) if match.start() >= _MADE_TITLE_CHARS // 2]
-    words = (head[:clauses[-1]] if clauses else head).split()
+    words = (head.rsplit(" ", 1)[0] if " " in head else head[:_MADE_TITLE_CHARS]).split()
     small = stop_words(language)
     while len(words) > 1 and (words[-1].lower() in small or unicodedata.category(words[-1][-1]) == "Sc"
                               or not any(ch.isalpha() for ch in words[-1])):  # a figure cut from its unit

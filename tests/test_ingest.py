@@ -284,10 +284,12 @@ def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author)
 
 
 @pytest.mark.parametrize("sentence, title", [
-    # cut after its last clause in the second half of the room
+    # after a word that ends a phrase: not a small word, a currency or a figure cut from its unit
     ("Moro decide soltar o ex-deputado federal Cândido Vaccarezza, mas exige fiança de R$ 1,5 milhão para a soltura "
-     "imediata.", "Moro decide soltar o ex-deputado federal Cândido Vaccarezza…"),
-    # else after a word that ends a phrase: not a small word, a currency or a figure cut from its unit
+     "imediata.", "Moro decide soltar o ex-deputado federal Cândido Vaccarezza, mas exige fiança…"),
+    # not at a comma before who said it
+    ("Advogados competentes já provaram minha inocência, diz Lula em manifestação em Porto Alegre nesta tarde.",
+     "Advogados competentes já provaram minha inocência, diz Lula em manifestação em Porto…"),
     ("Cuba comemorará o primeiro aniversário da morte do emblemático líder Fidel Castro a 25 de novembro com atos.",
      "Cuba comemorará o primeiro aniversário da morte do emblemático líder Fidel Castro…"),
     ("Prefeitura de São Miguel do Araguaia entra com ação contra JBS e pede indenização de R$ 1 milhão por danos.",

@@ -156,7 +156,7 @@ def test_a_headline_in_capitals_reaches_the_model_in_the_case_of_its_language(te
     ("A quinta colocada chega na segunda (3).", "A quinta colocada chega na segunda-feira (3)."),
     ("Nesta segunda-feira, nada muda.", "Nesta segunda-feira, nada muda."),
     # words the model does not know, as words it does (settings.toml [model_input.pt-BR.rewrites])
-    ("Delação premiada de Funaro cita propinas.", "Acordo de colaboração de Funaro cita subornos."),
+    ("Delação premiada cita propinas e propina.", "Acordo de colaboração cita subornos e subornos."),
     # an ordinal after 'esta' is no weekday; an acronym in capitals no dateline
     ("Janot apresentou esta segunda denúncia.", "Janot apresentou esta segunda denúncia."),
     ("ONU - A organização falou.", "ONU - A organização falou."),
