@@ -108,6 +108,7 @@ def _parser_languages() -> frozenset[str]:
     return frozenset(default_loader.get_locale_map())
 
 
+@functools.lru_cache(maxsize=10_000)  # the same windows recur ("de 2017", "abril de 2017"): ~30 ms each in dateparser
 def parse_date(text: str, language: str) -> dt.date | None:
     """The full date (day, month and year) ``text`` states in ``language``; None for a partial
     date or no date. Whether it can be a publication date is ``DateBounds``' to say."""
@@ -181,9 +182,29 @@ def opening_date(paragraphs: list[str], language: str) -> str | None:
     """The first paragraph's first sentence when it is a whole date run into the text
     ("Terça-feira, 18 de abril de 2017. Boa noite! …", 111 of the corpus's 5,213 articles)."""
     match = _FIRST_SENTENCE.match(paragraphs[0]) if paragraphs else None
-    if match and date_in_line(match.group(1), language)[0] and is_date_line(match.group(1), language):
-        return match.group(1)
+    if not match:
+        return None
+    # A date and at most a few words, with a month's name or a numeric date ('Paraná, sexta-feira,
+    # 9 de março de 2018.'): any other sentence is not given to dateparser (~3.6 ms an article).
+    sentence = match.group(1)
+    words = sentence.lower().replace(",", " ").split()
+    if len(words) <= 8 and (_NUMERIC_DATE.search(sentence) or _month_names(language) & set(words)) \
+            and is_date_line(sentence, language) and date_in_line(sentence, language)[0]:
+        return sentence
     return None
+
+
+@functools.cache
+def _month_names(language: str) -> frozenset[str]:
+    """The months' names in ``language`` (CLDR's, by Babel), in lower case."""
+    from babel import Locale
+
+    try:
+        months = Locale.parse(language).months
+    except (ValueError, LookupError):
+        return frozenset()
+    return frozenset(name.lower().rstrip(".") for context in months.values() for width in context.values()
+                     for name in width.values())
 
 
 def find_date(paragraphs: list[str], language: str, bounds: DateBounds,
