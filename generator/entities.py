@@ -363,6 +363,15 @@ def _written_alone(titled: list[str], text: str) -> bool:
     return count(titled[-1]) > count(" ".join(titled))
 
 
+def _name_key(folded: str) -> str:
+    """The key of a name (folded): a code with its hyphen or without ("TRF-4" / "TRF4"); in a name
+    of several words a hyphen is a space ("Procuradoria-Geral da República" / "Procuradoria Geral
+    …": one topic, not two), in one word it joins two names ("Bush-Blair" is no name of Bush's)."""
+    if _CODE.fullmatch(folded):
+        return f"name:{folded.replace('-', '')}"
+    return f"name:{folded.replace('-', ' ') if ' ' in folded else folded}"
+
+
 def find_entities(title: str, text: str, language: str) -> Entities:
     """The article's entities, their aliases merged (see the module's documentation)."""
     lowercase_words = {fold(w) for w in set(re.findall(r"\b[a-zà-öø-ÿ][\w'’-]+", text))}
@@ -411,17 +420,12 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for full in full_names:
                 initials = "".join(w[0] for w in full.split() if w[0].isupper())
                 if initials == name:
-                    return f"name:{fold(full)}", full
+                    return _name_key(fold(full)), full
         if " " not in name:
             for full in full_names:
                 if name in full.split() and fold(full) not in cldr:
-                    return f"name:{fold(full)}", full
-        # a code with its hyphen or without ("TRF-4" / "TRF4"); in a name of several words a hyphen is
-        # a space ("Procuradoria-Geral da República" / "Procuradoria Geral …": one topic, not two), in
-        # one word it joins two names ("Bush-Blair" is not a name of Bush's)
-        if _CODE.fullmatch(folded):
-            return f"name:{folded.replace('-', '')}", name
-        return f"name:{folded.replace('-', ' ') if ' ' in folded else folded}", name
+                    return _name_key(fold(full)), full
+        return _name_key(folded), name
 
     counts: Counter = Counter()
     names: dict[str, str] = {}
@@ -443,7 +447,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             if "".join(w[0] for w in words[start:] if w[0].isupper()) == acronym and words[start][0].isupper():
                 folded = fold(" ".join(words[start:]))
                 if folded not in cldr:
-                    defined[f"name:{fold(acronym)}"] = f"name:{folded}"
+                    defined[f"name:{fold(acronym)}"] = _name_key(folded)
                 break
     return Entities(dict(counts), names, frozenset(in_title), defined)
 

@@ -676,3 +676,8 @@ def test_a_hyphen_inside_a_name_of_several_words_is_a_space_and_joins_two_names_
     assert "name:procuradoria geral da republica" in hyphen.counts and set(space.counts) <= set(hyphen.counts)
     assert hyphen.names["name:procuradoria geral da republica"] == "Procuradoria-Geral da República"
     assert "name:bush-blair" in hyphen.counts  # not a two-word name that 'Bush' alone could stand for
+    # one key whichever way the article names it: in full, by its acronym, hyphen or not
+    pgr = entities.find_entities("", "A Procuradoria-Geral da República (PGR) pediu. A PGR e a Procuradoria Geral da "
+                                 "República falaram.", "pt")
+    assert [key for key in pgr.counts if "procuradoria" in key or key == "name:pgr"] == \
+        ["name:procuradoria geral da republica"]
