@@ -238,8 +238,10 @@ def read_batch(jobs: list[tuple[Path, str, dt.date]], config: Config) -> list[Re
 class ParsedFiles:
     """The articles and problems each file yielded, in the build cache, by content."""
 
-    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "names.py",
-             "settings.toml")
+    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "names.py")
+    SETTINGS = ("reading", "language_detection", "cleaning", "dates", "language", "sentences")
+    """The sections of settings.toml that reading a file follows: a change to another one (a
+    story's threshold, a page size, what the models read) does not read every seed again."""
 
     def __init__(self, cache: Cache, hashes: FileHashes | None = None):
         self.cache = cache
@@ -251,6 +253,7 @@ class ParsedFiles:
         digest = hashlib.sha256()
         for module in self._CODE:  # a change to how files are read must not reuse old readings
             digest.update((Path(__file__).parent / module).read_bytes())
+        digest.update(settings.digest(*self.SETTINGS).encode())
         self.code = digest.hexdigest()
 
     def key(self, path: Path, name: str, stand_in: dt.date, config: Config) -> str | None:

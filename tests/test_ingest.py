@@ -297,3 +297,28 @@ def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author)
 ])
 def test_a_title_made_from_a_long_first_sentence_ends_where_a_phrase_ends(tmp_path, sentence, title):
     assert parse(f"{sentence} Mais texto aqui.", tmp_path).title == title
+
+
+def test_only_the_settings_that_reading_follows_read_every_seed_again(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    from generator import settings
+    from generator.cache import Cache
+    from generator.ingest import ParsedFiles
+
+    # every section the reading modules ask for is in the readings' key, but what only the
+    # translation models read (languages.as_read, the acronyms it keeps in capitals)
+    asked = set()
+    for module in ParsedFiles._CODE:
+        source = (Path(settings.__file__).parent / module).read_text(encoding="utf-8")
+        asked |= set(re.findall(r'settings\.section\("([\w.]+)"\)', source))
+    assert asked - set(ParsedFiles.SETTINGS) == {"checks", "model_input"}
+    cache = Cache(tmp_path / "c.sqlite")
+    before = ParsedFiles(cache).code
+    edited = {**settings.settings(), "stories": {**settings.section("stories"), "event_threshold": 0.5}}
+    monkeypatch.setattr(settings, "settings", lambda: edited)
+    monkeypatch.setattr(settings, "digest", settings.digest.__wrapped__)  # not its answers for the file
+    assert ParsedFiles(cache).code == before  # a story's threshold reads no seed again
+    edited["dates"] = {**edited["dates"], "max_other_words": 3}
+    assert ParsedFiles(cache).code != before  # a date rule does
