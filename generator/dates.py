@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import settings
+from .languages import calendar_names
 
 _RULES = settings.section("dates")
 # Labels that introduce a date line, in several languages ("Publicado em:", "Mis à jour le").
@@ -188,23 +189,10 @@ def opening_date(paragraphs: list[str], language: str) -> str | None:
     # 9 de março de 2018.'): any other sentence is not given to dateparser (~3.6 ms an article).
     sentence = match.group(1)
     words = sentence.lower().replace(",", " ").split()
-    if len(words) <= 8 and (_NUMERIC_DATE.search(sentence) or _month_names(language) & set(words)) \
+    if len(words) <= 8 and (_NUMERIC_DATE.search(sentence) or calendar_names(language, ("months",)) & set(words)) \
             and is_date_line(sentence, language) and date_in_line(sentence, language)[0]:
         return sentence
     return None
-
-
-@functools.cache
-def _month_names(language: str) -> frozenset[str]:
-    """The months' names in ``language`` (CLDR's, by Babel), in lower case."""
-    from babel import Locale
-
-    try:
-        months = Locale.parse(language).months
-    except (ValueError, LookupError):
-        return frozenset()
-    return frozenset(name.lower().rstrip(".") for context in months.values() for width in context.values()
-                     for name in width.values())
 
 
 def find_date(paragraphs: list[str], language: str, bounds: DateBounds,

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import settings
-from .languages import LANGUAGES, stop_words
+from .languages import LANGUAGES, calendar_names, stop_words
 from .messages import locale_of
 from .names import NAME_PARTICLES, OUTLETS
 
@@ -175,20 +175,8 @@ def _cldr_names() -> dict[str, str]:
 
 @functools.cache
 def _calendar_words(language: str) -> frozenset[str]:
-    """Weekday and month names (wide and abbreviated) in the language, folded."""
-    from babel import Locale
-
-    words: set[str] = set()
-    try:
-        locale = Locale.parse(language)
-    except (ValueError, LookupError):
-        return frozenset()
-    for table in (locale.days, locale.months):
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                with_width = table.get(context, {}).get(width, {})
-                words.update(fold(name).rstrip(".") for name in with_width.values())
-    return frozenset(w for part in words for w in part.replace("-", " ").split() if len(w) > 2)
+    """Weekday and month names (wide and abbreviated) in the language, folded, word by word."""
+    return frozenset(w for name in calendar_names(language) for w in fold(name).replace("-", " ").split() if len(w) > 2)
 
 
 # Zones named after a city; Antarctica's are research stations (Davis, Casey), Etc/ and the

@@ -157,6 +157,23 @@ class OfflineTokenizer:
 
 
 @functools.cache
+@functools.cache
+def calendar_names(code: str, tables: tuple[str, ...] = ("days", "months")) -> frozenset[str]:
+    """CLDR's (Babel's) wide and abbreviated names of the weekdays and months of ``tables`` in
+    the language, in lower case without a closing period; none for a language Babel does not
+    know ('arz': its error would have lost the article being read)."""
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+
+    try:
+        locale = Locale.parse(code)
+    except (ValueError, LookupError, UnknownLocaleError):
+        return frozenset()
+    return frozenset(name.lower().rstrip(".") for table in tables for context in ("format", "stand-alone")
+                     for width in ("wide", "abbreviated")
+                     for name in getattr(locale, table).get(context, {}).get(width, {}).values())
+
+
 def stop_words(code: str) -> frozenset[str]:
     """sumy's stop-word list for the language, or an empty set when it has none."""
     from sumy.utils import get_stop_words

@@ -102,6 +102,14 @@ def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_tit
     assert article.date_is_stand_in and article.text.startswith("O relator disse em 18 de abril de 2017")
 
 
+def test_a_language_babel_does_not_know_has_no_opening_date_and_loses_no_article():
+    from generator.dates import opening_date
+
+    # Egyptian Arabic ('arz', a code language detection gives): Babel's error lost the article
+    assert opening_date(["Uma frase curta. Mais."], "arz") is None
+    assert opening_date(["Terça-feira, 18 de abril de 2017. Boa noite!"], "pt") == "Terça-feira, 18 de abril de 2017."
+
+
 def test_a_sentence_end_written_twice_is_written_once(tmp_path):
     article = parse("Por que Harvard levará Dilma aos EUA?. Conferência sobre o Brasil nas universidades do mundo.. "
                     "O que têm em comum o juiz e a ex-presidente? Nada... ou quase.", tmp_path)
