@@ -1,5 +1,6 @@
 """Undated articles that state their event's day ("nesta quarta-feira (14)"): the day one names
-first, named by the other too, stands in for the dates they do not state (#25)."""
+first, named by the other too, stands in for the dates they do not state; weekdays that
+disagree ("on Tuesday" / "on Friday") tell a thread's next event (#25)."""
 
 import datetime as dt
 
@@ -47,6 +48,13 @@ def test_stated_days_are_weekdays_with_their_day_of_the_month_in_the_order_first
     assert stories.stated_days("No weekday here (14).", "xx-unknown") == []
 
 
+def test_named_weekdays_are_every_weekday_named_with_or_without_its_day_in_the_order_first_named():
+    assert stories.named_weekdays("Na sexta-feira (16) ele saiu; na quarta-feira foi preso. Sexta-feira volta.",
+                                  "pt") == [4, 2]
+    assert stories.named_weekdays("Ebbers testified on Tuesday. On Saturday 3 March he rested.", "en") == [1, 5]
+    assert stories.named_weekdays("Tuesday", "xx-unknown") == []
+
+
 def test_undated_reports_that_name_the_same_event_day_need_less_than_other_undated_pairs():
     dated, _ = _pair("nesta quarta-feira (14)", "na quarta-feira (14)", dt.date(2024, 5, 6))
     one_day, together = _pair("nesta quarta-feira (14)", "na quarta-feira (14)")
@@ -64,4 +72,16 @@ def test_a_day_both_name_only_in_the_background_is_not_the_event_day():
     heard = "nesta segunda-feira (19), depois de ser detido na quarta-feira (14)"
     dated, _ = _pair(released, heard, dt.date(2024, 5, 6))
     score, together = _pair(released, heard)
-    assert score == pytest.approx(dated - stories.UNDATED_MARGIN) and not together
+    assert score == pytest.approx(dated - stories.DAY_CONFLICT_MARGIN) and not together
+
+
+def test_undated_reports_whose_weekdays_disagree_need_more_than_other_undated_pairs():
+    """Friday's report and Tuesday's tell two days of a case; one weekday with two days of the
+    month (an outlet's slip: "domingo (4)" and "domingo (5)" for one crash) is no disagreement."""
+    dated, _ = _pair("nesta sexta-feira", "nesta terça-feira", dt.date(2024, 5, 6))
+    disagree, _ = _pair("nesta sexta-feira", "nesta terça-feira")
+    slip_dated, _ = _pair("neste domingo (4)", "neste domingo (5)", dt.date(2024, 5, 6))
+    slip, _ = _pair("neste domingo (4)", "neste domingo (5)")
+    assert disagree == pytest.approx(dated - stories.DAY_CONFLICT_MARGIN)
+    assert slip == pytest.approx(slip_dated - stories.UNDATED_MARGIN)
+    assert stories.DAY_CONFLICT_MARGIN > stories.UNDATED_MARGIN
