@@ -38,8 +38,9 @@ def as_seed(row: dict) -> tuple[str, str]:
     when it has metadata, plain text otherwise."""
     text = "\n\n".join(p.strip() for p in row["text"].replace("\r", "").split("\n") if p.strip())
     meta = {key: row[key] for key in ("title", "date", "url", "author") if row.get(key)}
-    if row.get("source"):
-        meta["source"] = row["source"].split(" (")[0]
+    outlet = (row.get("source") or "").split(" (")[0]
+    if outlet and not outlet.endswith("corpus"):  # "Fake.br corpus" names a dataset: its addresses name the outlets
+        meta["source"] = outlet
     if not meta:
         return f"{row['id']}.txt", text + "\n"
     # the date as the corpus states it, unquoted: 'date: 0201-01-06' as a user would type it

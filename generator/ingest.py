@@ -163,7 +163,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     else:
         title, body = make_title(paragraphs, language)
         if opening and len(title.split()) < 3:  # after its date a greeting ('Boa noite!'): a day's round-up
-            title = opening.rstrip(". ")
+            title, body = opening.rstrip(". "), paragraphs
     if len(title) > MAX_TITLE_CHARS:
         warnings.append(f"title of {len(title):,} characters cut to {MAX_TITLE_CHARS}")
         title = shorten_title(title)

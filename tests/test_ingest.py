@@ -26,11 +26,24 @@ def test_headline_first_line_becomes_title_and_leaves_body(tmp_path):
 
 def test_title_made_from_first_sentence_when_first_line_is_prose(tmp_path):
     text = ("The central bank cut its main interest rate by half a point on Tuesday, citing weak growth "
-            "across the region and falling prices. Markets rallied.\nAnalysts were surprised.")
+            "across the region, falling prices and the slowest hiring in a decade. Markets rallied.\n"
+            "Analysts were surprised.")
     article = parse(text, tmp_path)
     assert article.title.startswith("The central bank cut its main interest rate")
-    assert article.title.endswith("…") and len(article.title) <= 91
+    assert article.title.endswith("…") and len(article.title) <= 131
     assert article.paragraphs[0].startswith("The central bank cut")  # the body keeps the sentence
+
+
+def test_a_first_sentence_short_enough_to_be_the_title_whole_leaves_the_body(tmp_path):
+    """An untitled text that opens with its headline as a sentence (G1's, 91-130 characters):
+    the title whole, and the summary does not say it again."""
+    text = ("Em decisão unânime, tribunal condena Lula em segunda instância e aumenta pena de 9 para 12 anos. "
+            "Recurso foi rejeitado pelos três desembargadores.\nPor unanimidade, os desembargadores votaram.")
+    article = parse(text, tmp_path)
+    assert article.title == ("Em decisão unânime, tribunal condena Lula em segunda instância e aumenta pena de 9 "
+                             "para 12 anos")
+    assert article.paragraphs == ("Recurso foi rejeitado pelos três desembargadores.",
+                                  "Por unanimidade, os desembargadores votaram.")
 
 
 @pytest.mark.parametrize("line", [
@@ -99,7 +112,7 @@ def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_tit
     assert article.title == "O Senado aprovou a reforma trabalhista por 50 votos a 26"
     # a date inside the first sentence is not a date line: the article stays undated
     article = parse("O relator disse em 18 de abril de 2017 que o texto muda. Mais nada.", tmp_path)
-    assert article.date_is_stand_in and article.text.startswith("O relator disse em 18 de abril de 2017")
+    assert article.date_is_stand_in and article.title.startswith("O relator disse em 18 de abril de 2017")
 
 
 def test_a_language_babel_does_not_know_has_no_opening_date_and_loses_no_article():
@@ -113,9 +126,9 @@ def test_a_language_babel_does_not_know_has_no_opening_date_and_loses_no_article
 def test_a_sentence_end_written_twice_is_written_once(tmp_path):
     article = parse("Por que Harvard levará Dilma aos EUA?. Conferência sobre o Brasil nas universidades do mundo.. "
                     "O que têm em comum o juiz e a ex-presidente? Nada... ou quase.", tmp_path)
-    assert article.text == ("Por que Harvard levará Dilma aos EUA? Conferência sobre o Brasil nas universidades do "
-                            "mundo. O que têm em comum o juiz e a ex-presidente? Nada... ou quase.")
-    assert article.title == "Por que Harvard levará Dilma aos EUA?"
+    assert article.text == ("Conferência sobre o Brasil nas universidades do mundo. O que têm em comum o juiz e a "
+                            "ex-presidente? Nada... ou quase.")
+    assert article.title == "Por que Harvard levará Dilma aos EUA?"  # out of the text: the summary does not repeat it
     assert parse("Uma pausa . . . e outra. . . . Fim.", tmp_path).text == "Uma pausa . . . e outra. . . . Fim."
 
 
@@ -293,15 +306,23 @@ def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author)
 
 @pytest.mark.parametrize("sentence, title", [
     # after a word that ends a phrase: not a small word, a currency or a figure cut from its unit
-    ("Moro decide soltar o ex-deputado federal Cândido Vaccarezza, mas exige fiança de R$ 1,5 milhão para a soltura "
-     "imediata.", "Moro decide soltar o ex-deputado federal Cândido Vaccarezza, mas exige fiança…"),
+    ("Moro decide soltar o ex-deputado federal Cândido Vaccarezza, preso na 44ª e recente fase da Lava Jato, mas exige "
+     "fiança de R$ 1,5 milhão para a soltura imediata.",
+     "Moro decide soltar o ex-deputado federal Cândido Vaccarezza, preso na 44ª e recente fase da Lava Jato, mas exige "
+     "fiança…"),
     # not at a comma before who said it
-    ("Advogados competentes já provaram minha inocência, diz Lula em manifestação em Porto Alegre nesta tarde.",
-     "Advogados competentes já provaram minha inocência, diz Lula em manifestação em Porto…"),
-    ("Cuba comemorará o primeiro aniversário da morte do emblemático líder Fidel Castro a 25 de novembro com atos.",
-     "Cuba comemorará o primeiro aniversário da morte do emblemático líder Fidel Castro…"),
-    ("Prefeitura de São Miguel do Araguaia entra com ação contra JBS e pede indenização de R$ 1 milhão por danos.",
-     "Prefeitura de São Miguel do Araguaia entra com ação contra JBS e pede indenização…"),
+    ("Advogados competentes já provaram minha inocência perante a Justiça e a sociedade brasileira, diz Lula em "
+     "manifestação em Porto Alegre nesta tarde.",
+     "Advogados competentes já provaram minha inocência perante a Justiça e a sociedade brasileira, diz Lula em "
+     "manifestação em Porto…"),
+    ("Cuba comemorará o primeiro aniversário da morte do emblemático líder revolucionário e ex-presidente do país "
+     "Fidel Castro a 25 de novembro com atos em todo o país.",
+     "Cuba comemorará o primeiro aniversário da morte do emblemático líder revolucionário e ex-presidente do país "
+     "Fidel Castro…"),
+    ("Prefeitura de São Miguel do Araguaia, cidade de Goiás, entra com ação na Justiça contra a JBS e pede indenização "
+     "de R$ 1 milhão por danos morais coletivos.",
+     "Prefeitura de São Miguel do Araguaia, cidade de Goiás, entra com ação na Justiça contra a JBS e pede indenização "
+     "de R$ 1 milhão…"),
 ])
 def test_a_title_made_from_a_long_first_sentence_ends_where_a_phrase_ends(tmp_path, sentence, title):
     assert parse(f"{sentence} Mais texto aqui.", tmp_path).title == title

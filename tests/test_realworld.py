@@ -151,14 +151,20 @@ def test_every_label_on_a_portuguese_page_is_portuguese(tmp_path, tiny_models):
     assert (project / "site" / "en" / "articles" / "category" / "de" / "index.html").is_file()
 
 
-def test_agency_datelines_are_cut_from_the_paragraph_they_open():
-    from generator.cleaning import remove_boilerplate
+def test_agency_datelines_are_cut_from_the_paragraph_they_open_or_after_a_subhead_run_into_it():
+    from generator.cleaning import remove_boilerplate, split_paragraphs
 
     assert remove_boilerplate(["RIO DE JANEIRO (Reuters) - A Petrobras disse que vai investir.",
                                "LONDON- The OECD again highlights the need for reforms.",
                                "NASA - the agency said little."]) == [
         "A Petrobras disse que vai investir.", "The OECD again highlights the need for reforms.",
         "NASA - the agency said little."]
+    text = ("Coreia do Norte dispara míssil. Mídia estatal fala em reação.  SEUL - A Coreia do Norte disparou um "
+            "míssil , disse o governo .\nE o deputado? CRESPO - Pode ser interpretado assim. Uma pausa . . . e fim.")
+    assert remove_boilerplate(split_paragraphs(text, hard_wrapped=False)) == [
+        "Coreia do Norte dispara míssil. Mídia estatal fala em reação.",
+        "A Coreia do Norte disparou um míssil, disse o governo.",
+        "E o deputado? CRESPO - Pode ser interpretado assim. Uma pausa . . . e fim."]
 
 
 def test_subheads_stay_apart_and_never_reach_the_summary(found):
