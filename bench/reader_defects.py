@@ -6,7 +6,8 @@ them) built en + pt by this checkout and by each ``--before`` checkout, in one r
     .venv/bin/python bench/reader_defects.py --first 3600 --articles 400 --before /tmp/old-checkout
 
 Session 16 found these by reading a build of rows 3200-3600 and checked its fixes on rows
-3600-4000 (GUIDE, "What the models read"). Each count is a pattern on the Markdown pages, so
+3600-4000 (GUIDE, "What the models read"); session 17 read rows 4000-4400 and checked on
+4400-4800 (titles, spaces). Each count is a pattern on the Markdown pages, so
 a count is an upper bound of what it names: read the pages it points at before trusting it.
 """
 
@@ -39,6 +40,7 @@ _CAPITALS_DATELINE = re.compile(r"(?:^|\. )[A-Z]{4,}(?: [A-Z]{2,})* &#45; (?:The
                                 r"With|This|Without|Despite|Since)\b", re.MULTILINE)
 _ORDINAL_WEEKDAY = re.compile(r"\b(?:this|of this|in this|on this) (?:second|third|fourth|fifth|sixth)\b")
 _MODEL_WORDS = re.compile(r"award-winning|[Dd]elusion|tuition fee")
+_SPACE_BEFORE_STOP = re.compile(r"\w [.,](?= [^.]|$)", re.MULTILINE)
 _DATE_TITLE = re.compile(r"[\w ,]*\b(?:19|20)\d\d")
 
 
@@ -61,6 +63,12 @@ def count(docs: Path) -> collections.Counter:
             byline = re.search(r"^\*(?:By|Por) (.*)\*$", text, re.MULTILINE)
             found[f"{lang} bylines ending with a city"] += bool(byline and byline.group(1).split(", ")[-1]
                                                                 in BYLINE_CITIES)
+            found[f"{lang} titles cut ('…')"] += title.endswith("…")
+            found[f"{lang} spaces before a full stop or comma"] += len(_SPACE_BEFORE_STOP.findall(body))
+            lines = [line for line in body.splitlines()[1:]
+                     if line.strip() and not line.startswith(("*", "!", "<", "-", "["))]
+            found[f"{lang} summaries opening with their title"] += bool(
+                lines and len(title) > 20 and lines[0].startswith(title.removesuffix("…")[:60]))
             if title.endswith("…") and title[:-1].split():
                 last = title[:-1].split()[-1]
                 found[f"{lang} made titles cut on a small word, currency or figure"] += (

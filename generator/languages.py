@@ -213,7 +213,7 @@ _PUNCTUATION = ".,;:!?\"'“”‘’()[]-–—"
 # A dateline that opens a sentence: a place, a dash, the text ("BRASÍLIA - O Senado …").
 _DATELINE = re.compile(r"(\w[\w ]{2,38}?) [-–—] (?=[^\W\d_])")
 
-READING_VERSION = 1
+READING_VERSION = 2
 """Bump when ``as_read``'s code changes what a model is given: an article's translated texts
 are cached by its original texts, this and settings.toml ``[model_input]`` (a pivot's model
 reads what ``as_read`` makes of the first model's output)."""
@@ -269,6 +269,8 @@ def as_read(text: str, language: str, portuguese: str | None = None) -> str:
         pattern, given = rewrites
 
         def known(match: re.Match) -> str:
+            if match.group(0).strip().isupper():  # an acronym ('MR scanner'): capitals are read as they come
+                return match.group(0)
             word = given[match.group(0).lower()]
             return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
         text = pattern.sub(known, text)

@@ -166,3 +166,12 @@ def test_words_the_model_does_not_know_reach_the_english_page_in_words_it_does(r
     translated = translator.translate([plea, bribes], "pt", "en")
     assert "collaboration agreement" in translated[plea] and "delusion" not in translated[plea], translated
     assert "bribes" in translated[bribes] and "tuition" not in translated[bribes], translated
+
+
+def test_a_person_named_mr_reaches_the_portuguese_page_by_name(real_models, tmp_path):
+    # As written, 'Mr Berlusconi said' came back 'O senhor deputado Berlusconi disse' (the model's European
+    # Parliament data), on BBC articles about people who sit in no parliament.
+    translator = Translator(real_models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    text = "Mr Ebbers denied the charges."
+    translated = translator.translate([text], "en", "pt")[text]
+    assert "Ebbers" in translated and "deputado" not in translated and "senhor" not in translated.lower(), translated

@@ -167,6 +167,17 @@ def test_what_the_model_reads_has_a_dateline_as_a_place_a_short_weekday_whole_an
     assert as_read(text, "pt") == read
 
 
+@pytest.mark.parametrize("text, read", [
+    ("Mr Berlusconi said the budget would pass.", "Berlusconi said the budget would pass."),
+    ("Mrs Thatcher and Mr Blair met.", "Thatcher and Blair met."),
+    ("The MR scanner and Mr. Smith", "The MR scanner and Mr. Smith"),  # an acronym; 'Mr.' is not the BBC's
+])
+def test_english_names_reach_the_model_without_mr_which_it_read_as_a_member_of_parliament(text, read):
+    from generator.languages import as_read
+
+    assert as_read(text, "en") == read
+
+
 def test_portuguese_from_portugal_keeps_its_own_words():
     from generator.languages import as_read
 
