@@ -77,6 +77,8 @@ def count(docs: Path) -> collections.Counter:
                 found["en datelines in capitals before English"] += len(_CAPITALS_DATELINE.findall(body))
                 found["en weekdays read as ordinals ('this fifth')"] += len(_ORDINAL_WEEKDAY.findall(body))
                 found["en pages with 'delusion', 'award-winning', 'tuition fee'"] += bool(_MODEL_WORDS.search(body))
+            if lang == "pt":
+                found["pt pages with 'senhor deputado' (Mr)"] += "senhor deputado" in body.lower()
             line = re.search(r"^\*\*(?:Topics|Temas):\*\* (.*)$", text, re.MULTILINE)
             for topic in line.group(1).split(" · ") if line else []:
                 topics[lang].add(re.sub(r"^\[(.*)\]\(.*\)$", r"\1", topic).replace("&#45;", "-"))
