@@ -394,6 +394,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                 bracket = _DEFINED.match(chunk, match.end())
                 if bracket:
                     definitions.append((bracket.group(1), match.group(0)))
+    mentions = _unglued(mentions)
     # Aliases: full names first (longest), then acronyms and single words that abbreviate them.
     full_names = sorted({n for n, _ in mentions if " " in n}, key=lambda n: (-len(n.split()), n))
     cldr = _cldr_names()
@@ -438,6 +439,40 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     defined[f"name:{fold(acronym)}"] = _name_key(folded)
                 break
     return Entities(dict(counts), names, frozenset(in_title), defined)
+
+
+def _unglued(mentions: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Mentions with a name run into the person named after it split in two, when the article
+    names both alone: "o ex-diretor da Petrobras Nestor Cerveró" is Petrobras and Nestor Cerveró
+    where it also writes "a Petrobras" and "Cerveró" (else every Petrobras of the article, and of
+    the collection through ``collection_aliases``, was the glued name). The person is two
+    capitalized words or more; the name before it cannot be the start of the person's name and is
+    named alone, and so is the person or the person's last name; or the name before it is named
+    alone twice and so is the person in full ("Lula Jacó Bittar"; not "Hillary Rodham Clinton",
+    whose "Hillary" and "Clinton" are one person). "London Stock Exchange" stays whole: "Exchange"
+    is not named alone."""
+    alone = Counter(name for name, _ in mentions)
+    split: list[tuple[str, bool]] = []
+    for name, is_title in mentions:
+        words = name.split()
+        for cut in range(1, len(words) - 1):
+            head, tail = words[:cut], words[cut:]
+            named, person = alone[" ".join(head)], " ".join(tail)
+            if tail[0][:1].isupper() and tail[1][:1].isupper() and (
+                    (named and _not_a_first_name(head) and (person in alone or tail[-1] in alone))
+                    or (named > 1 and person in alone)):
+                split += [(" ".join(head), is_title), (" ".join(tail), is_title)]
+                break
+        else:
+            split.append((name, is_title))
+    return split
+
+
+def _not_a_first_name(head: list[str]) -> bool:
+    """Whether the words before a person's name cannot be the start of that name: several words
+    ("Lava Jato", "Universidade de Cambridge"), a place or a people (CLDR: "Chile", "Italian"),
+    an acronym ("PF")."""
+    return len(head) > 1 or fold(head[0]) in _cldr_names() or head[0].isupper()
 
 
 _BEFORE_SENTENCE = " \t\"'“”‘’«»([—–-"  # a sentence after a quotation starts after its closing mark
@@ -497,7 +532,11 @@ def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | 
             # merges its "Amaral" into the full name (find_entities).
             of_something = all(i > 0 and longer[i - 1] in NAME_PARTICLES for i, word in enumerate(longer)
                                if word == words[0]) and frequency[key] > frequency[other]
-            if not of_something:
+            # Nor is it a name run into another name of the collection ("Petrobras | Nestor Cerveró",
+            # "London | Stock Exchange"): where _unglued could not tell, every Petrobras of the
+            # collection became Nestor Cerveró's.
+            glued = longer[0] == words[0] and f"name:{' '.join(longer[1:])}" in names
+            if not of_something and not glued:
                 candidates.append(other)
         if not candidates:
             continue
