@@ -148,13 +148,15 @@ def fold(text: str) -> str:
 
 
 @functools.cache
-def _cldr_names() -> dict[str, str]:
+def _cldr_names(language: str) -> dict[str, str]:
     """Folded name -> 'country:XX' (a CLDR territory: country, territory or region such as
-    'country:150', Europe) / 'language:xx' from Babel, in every known language."""
+    'country:150', Europe) / 'language:xx' from Babel, as the article's language and the pivot
+    write them: not as a third language does ("Salvador" is El Salvador in French; Portuguese
+    news names the city so, and a real build's pages read "El Salvador" for it)."""
     from babel import Locale
 
     names: dict[str, str] = {}
-    for code in CLDR_LANGUAGES:
+    for code in (c for c in CLDR_LANGUAGES if c == language or LANGUAGES[c].pivot):
         locale = Locale.parse(code)
         for key, name in locale.territories.items():
             # countries and territories, and the regions news names (150 Europe, 419 Latin America:
@@ -375,7 +377,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     at_start = first_piece and match.start() == sentence_start
                     first_piece = False
                     opens = at_start
-                    while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names() \
+                    while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names(language) \
                             and _is_prefix(words[0], ignored, _calendar_words(language), opens) \
                             and not (fold(words[0]) in COMPANY_TITLES and not _written_alone(words, text)):
                         words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
@@ -386,7 +388,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     if not words or fold(words[-1]) in TITLES:
                         continue  # nothing left, or a role ("Home Secretary"), not a name
                     if at_start and len(words) == 1 and words[0] == match.group(0) \
-                            and not is_title and fold(words[0]) not in _cldr_names() and not words[0].isupper():
+                            and not is_title and fold(words[0]) not in _cldr_names(language) and not words[0].isupper():
                         continue  # a sentence's first word: not known to be a name
                     name = " ".join(words)
                     if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
@@ -394,10 +396,10 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                 bracket = _DEFINED.match(chunk, match.end())
                 if bracket:
                     definitions.append((bracket.group(1), match.group(0)))
-    mentions = _unglued(mentions)
+    mentions = _unglued(mentions, language)
     # Aliases: full names first (longest), then acronyms and single words that abbreviate them.
     full_names = sorted({n for n, _ in mentions if " " in n}, key=lambda n: (-len(n.split()), n))
-    cldr = _cldr_names()
+    cldr = _cldr_names(language)
 
     def key_of(name: str) -> tuple[str, str]:
         folded = fold(name)
@@ -441,7 +443,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     return Entities(dict(counts), names, frozenset(in_title), defined)
 
 
-def _unglued(mentions: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _unglued(mentions: list[tuple[str, bool]], language: str) -> list[tuple[str, bool]]:
     """Mentions with a name run into the person named after it split in two, when the article
     names both alone: "o ex-diretor da Petrobras Nestor Cerveró" is Petrobras and Nestor Cerveró
     where it also writes "a Petrobras" and "Cerveró" (else every Petrobras of the article, and of
@@ -459,7 +461,7 @@ def _unglued(mentions: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             head, tail = words[:cut], words[cut:]
             named, person = alone[" ".join(head)], " ".join(tail)
             if tail[0][:1].isupper() and tail[1][:1].isupper() and (
-                    (named and _not_a_first_name(head) and (person in alone or tail[-1] in alone))
+                    (named and _not_a_first_name(head, language) and (person in alone or tail[-1] in alone))
                     or (named > 1 and person in alone)):
                 split += [(" ".join(head), is_title), (" ".join(tail), is_title)]
                 break
@@ -468,11 +470,11 @@ def _unglued(mentions: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     return split
 
 
-def _not_a_first_name(head: list[str]) -> bool:
+def _not_a_first_name(head: list[str], language: str) -> bool:
     """Whether the words before a person's name cannot be the start of that name: several words
     ("Lava Jato", "Universidade de Cambridge"), a place or a people (CLDR: "Chile", "Italian"),
     an acronym ("PF")."""
-    return len(head) > 1 or fold(head[0]) in _cldr_names() or head[0].isupper()
+    return len(head) > 1 or fold(head[0]) in _cldr_names(language) or head[0].isupper()
 
 
 _BEFORE_SENTENCE = " \t\"'“”‘’«»([—–-"  # a sentence after a quotation starts after its closing mark

@@ -477,6 +477,14 @@ def test_stories_command_fills_the_thread(tmp_path, capsys, tiny_models):
     assert len(lines) == 3 and {line["thread"] for line in lines} == {"saga-0"}
 
 
+def test_a_country_is_named_as_the_articles_language_or_the_pivot_names_it_not_as_a_third_language_does():
+    # "Salvador" is El Salvador in French: a real build's Portuguese pages read "El Salvador" for the city
+    city = entities.find_entities("Polícia prende suspeito em Salvador", "A polícia prendeu nesta terça um "
+                                  "suspeito em Salvador, capital da Bahia. Os EUA e a Alemanha comentaram.", "pt")
+    assert {"name:salvador", "country:US", "country:DE"} <= set(city.counts) and "country:SV" not in city.counts
+    assert "country:SV" in entities.find_entities("x", "El Salvador voted on Sunday.", "en").counts
+
+
 def test_a_country_topic_on_a_site_in_a_language_cldr_does_not_know_gets_its_english_name():
     from generator.entities import display_name
 
