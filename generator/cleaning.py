@@ -202,6 +202,9 @@ _NOT_NAME = re.compile(r"[\W_]+")
 _AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;|/&]|\band\b|\be\b|\by\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
 _AUTHOR_JUNK = settings.pattern(_RULES["author_junk"], anchored=False)
 _BYLINE = re.compile(r"^\s*(?:by|por|von|par|di|da)\s+", re.IGNORECASE)
+# Words in capitals after a name, the place or role of the byline run into it ("Fabio
+# SerapiãoBRASÍLIA", "Teo Cury  BRASÍLIA", "Cláudia Trevisan CORRESPONDENTE"; Estadão bylines).
+_CAPITALS_AFTER_NAME = re.compile(r"(?<=[a-zà-ÿ])\s*(?:[A-ZÀ-Ý]{4,}\s*)+$")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -274,6 +277,7 @@ def clean_author(raw: str) -> str:
     parts = [part.strip(" .:-") for part in _AUTHOR_SEPARATOR.split(_BYLINE.sub("", " ".join(raw.split())))]
     after_outlet = False
     for number, part in enumerate(parts):
+        part = _CAPITALS_AFTER_NAME.sub("", part)
         words = part.split()
         outlet = bool(words) and (fold(part) in _OUTLETS or fold(words[0]) in _OUTLETS)  # 'G1', 'G1 São Paulo'
         # after an outlet, the last part is where the byline was written unless it names another

@@ -296,6 +296,11 @@ def test_a_first_sentence_that_starts_with_the_headline_keeps_its_words(tmp_path
     ("Ricardo Brandt, enviado especial a Curitiba, e Fausto Macedo", "Ricardo Brandt, Fausto Macedo"),
     ("Vera Rosa, O Estado de S.Paulo", "Vera Rosa, O Estado de S.Paulo"),
     ("By John Smith | Updated 12:30", "John Smith"),
+    # a place or role in capitals run into the byline (Estadão's)
+    ("Fabio SerapiãoBRASÍLIA e Fausto Macedo", "Fabio Serapião, Fausto Macedo"),
+    ("Breno Pires e Teo Cury  BRASÍLIA", "Breno Pires, Teo Cury"),
+    ("Eduardo Kattah e Pedro Venceslau, ENVIADOS ESPECIAIS A VITÓRIA", "Eduardo Kattah, Pedro Venceslau"),
+    ("CRIS OLIVETTE", "CRIS OLIVETTE"),
     ("View author archive", ""),
 ])
 def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author):
