@@ -301,6 +301,9 @@ def test_a_first_sentence_that_starts_with_the_headline_keeps_its_words(tmp_path
     ("Breno Pires e Teo Cury  BRASÍLIA", "Breno Pires, Teo Cury"),
     ("Eduardo Kattah e Pedro Venceslau, ENVIADOS ESPECIAIS A VITÓRIA", "Eduardo Kattah, Pedro Venceslau"),
     ("CRIS OLIVETTE", "CRIS OLIVETTE"),
+    # a team of reporters and its outlet, all named
+    ("Felipe Frazão, Igor Gadelha, Vera Rosa e Adriana Fernandes, O Estado de S. Paulo",
+     "Felipe Frazão, Igor Gadelha, Vera Rosa, Adriana Fernandes, O Estado de S. Paulo"),
     ("View author archive", ""),
 ])
 def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author):
