@@ -151,7 +151,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     stated = (stated_date(source, language, bounds, warnings) or line_date
               or stated_date(dataclasses.replace(source, date=source.page_date, date_text="",
                                                  date_field="the page's markup"), language, bounds, warnings))
-    title = scrub(" ".join(source.title.split()))
+    title, roundup = scrub(" ".join(source.title.split())), False
     if title:
         title = strip_site_name(title, site_names(source_name, source_url))
         body = paragraphs[1:] if len(paragraphs) > 1 and paragraphs[0] in (title, source.title) else paragraphs
@@ -163,7 +163,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
     else:
         title, body = make_title(paragraphs, language)
         if opening and len(title.split()) < 3:  # after its date a greeting ('Boa noite!'): a day's round-up
-            title, body = opening.rstrip(". "), paragraphs
+            title, body, roundup = opening.rstrip(". "), paragraphs, True
     if len(title) > MAX_TITLE_CHARS:
         warnings.append(f"title of {len(title):,} characters cut to {MAX_TITLE_CHARS}")
         title = shorten_title(title)
@@ -181,6 +181,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         tags=tuple(scrub(tag) for tag in source.tags),
         source_format=source.kind,
         feed_url=source.feed_url if source.feed_url.startswith(("http://", "https://")) else "",
+        roundup=roundup,
     )
     return article, warnings
 

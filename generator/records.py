@@ -29,6 +29,9 @@ class Article:
     """The kind of the reader that found it (``readers.READERS``: txt, md, html, feed …)."""
     feed_url: str = ""
     """The feed it came from, when known (a feed file's own address, or 'polydigest fetch')."""
+    roundup: bool = False
+    """A day's round-up of many stories (its date and a greeting open it: "Terça-feira, 18 de
+    abril de 2017. Boa noite! …"): a story of its own, in no thread."""
 
     @property
     def text(self) -> str:

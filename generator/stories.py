@@ -527,8 +527,11 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     for k in np.flatnonzero(undated[first] | undated[second]).tolist():
         i, j = first[k], second[k]
         score[k] -= _undated_margin((stated[i], stated[j]), (weekdays[i], weekdays[j]))
-    kept = score > 0
-    return _Pairs(candidates[kept], score[kept], n), _weights_of_their_time(evidence, days, THREAD_DAYS)
+    # A day's round-up tells many events: no story or thread of one of them is its own.
+    roundup = np.array([item.article.roundup for item in items])
+    kept = (score > 0) & ~roundup[first] & ~roundup[second]
+    threads = _weights_of_their_time(evidence, days, THREAD_DAYS)
+    return _Pairs(candidates[kept], score[kept], n), [{} if r else v for r, v in zip(roundup, threads, strict=True)]
 
 
 def _aliases_by_language(keys: list[Iterable[str]], languages: list[str],

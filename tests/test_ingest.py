@@ -104,12 +104,13 @@ def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_tit
     # an untitled day's round-up, a greeting after its date, is titled by the date as its outlet
     # titles it; the text loses it
     assert article.title == "Terça-feira, 18 de abril de 2017" and "2017" not in article.text
+    assert article.roundup
     assert article.text.startswith("Boa noite! Aqui estão")
     # a dated report is titled by its first sentence
     article = parse("Brasília, 18 de abril de 2017 . O Senado aprovou a reforma trabalhista por 50 votos a 26. "
                     "A oposição protestou.", tmp_path)
     assert article.date == dt.date(2017, 4, 18)
-    assert article.title == "O Senado aprovou a reforma trabalhista por 50 votos a 26"
+    assert article.title == "O Senado aprovou a reforma trabalhista por 50 votos a 26" and not article.roundup
     # a date inside the first sentence is not a date line: the article stays undated
     article = parse("O relator disse em 18 de abril de 2017 que o texto muda. Mais nada.", tmp_path)
     assert article.date_is_stand_in and article.title.startswith("O relator disse em 18 de abril de 2017")

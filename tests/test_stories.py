@@ -337,6 +337,17 @@ def test_events_of_one_subject_form_a_thread_in_date_order_and_others_do_not():
     assert by_slug["saga-late"].thread is None and by_slug["lone"].thread is None  # months later; another subject
 
 
+def test_a_days_roundup_is_a_story_of_its_own_in_no_thread():
+    """A G1 'Boa noite!' round-up names every event of its day: a real build's timelines joined
+    two round-ups, or a round-up and a column, on the names they share (3 of 25 timelines)."""
+    saga = _saga()
+    roundup = _item("roundup", "Friday, 10 May 2024", SAGA[1] + " " + SAGA[2], dt.date(2024, 5, 10), roundup=True)
+    digest = stories.group_stories([*saga, roundup, *FILLER])
+    by_slug = {slug: story for story in digest.stories for slug in story.slugs}
+    assert by_slug["roundup"].slugs == ("roundup",) and by_slug["roundup"].thread is None
+    assert [(t.id, t.stories) for t in digest.threads] == [("saga-0", ("saga-0", "saga-1", "saga-2"))]
+
+
 def test_news_months_later_leaves_an_old_thread_as_it_was():
     # Entities are weighed by the articles of their own time: 60 later reports naming Acme Steel and
     # Borealis Metals (too common for the whole collection then) must not undo May's thread, or a
