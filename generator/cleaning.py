@@ -47,12 +47,18 @@ _DOUBLED_STOP = re.compile(r"(?<![.\s])([.?!]) ?\.(?!\.| \.)(?=\s|$)")
 # A space before a full stop or a comma, where a link was taken out of the text ("disse Maia .",
 # "Principalmente as mulheres , mas": 6,478 in 1,841 of the corpus's 3,211 Brazilian articles);
 # not a spaced ellipsis (". . .").
-_SPACE_BEFORE_STOP = re.compile(r"(?<=[^\W_])\s+([.,])(?! \.)(?=\s|$)")
+_SPACE_BEFORE_STOP = re.compile(r"(?<=[^\W_]|[)\]”\"’'])\s+([.,])(?! \.)(?=\s|$)")
 # A subhead and the body it opens run into one line, two spaces or more between them and an
 # agency dateline opening the body ("… sanções da ONU.  SEUL - A Coreia do Norte …": 194 of the
 # corpus's Estadão texts): two paragraphs, so that the dateline rule cuts it. One space is not
-# enough: interviews name their speakers so ("… o senhor? CRESPO - Pode ser.").
-_SUBHEAD_RUN_IN = re.compile(r"(?<=[.!?…\"”'’])\s{2,}(?=" + _RULES["dateline"].removeprefix("^") + ")")
+# enough, nor a question before it: interviews name their speakers so ("… o senhor? CRESPO - Pode").
+_SUBHEAD_RUN_IN = re.compile(r"(?<=\.)\s{2,}(?=" + _RULES["dateline"].removeprefix("^") + ")")
+
+
+def subheads_apart(text: str) -> str:
+    """``text`` with a subhead run into the text it opens before an agency dateline (two spaces
+    or more between them: ``_SUBHEAD_RUN_IN``) a paragraph of its own, a blank line between."""
+    return _SUBHEAD_RUN_IN.sub("\n\n", text)
 
 
 def split_paragraphs(text: str, hard_wrapped: bool = True) -> list[str]:
@@ -64,7 +70,7 @@ def split_paragraphs(text: str, hard_wrapped: bool = True) -> list[str]:
     opens before an agency dateline is a paragraph of its own."""
     paragraphs: list[str] = []
     previous = ""
-    for raw in (part for whole in text.splitlines() for part in _SUBHEAD_RUN_IN.split(whole)):
+    for raw in subheads_apart(text).splitlines():
         line = _SPACE_BEFORE_STOP.sub(r"\1", _DOUBLED_STOP.sub(r"\1", " ".join(raw.split())))
         if not line:
             previous = ""
@@ -156,7 +162,8 @@ def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
         return _shortened(title, language), paragraphs
     start = paragraph.find(first)
     rest = paragraph[start + len(first):].strip()
-    if start < 0 or rest[:1].islower():  # not where a sentence ends ("Uma pausa . . . e outra")
+    # not where a sentence ends ("Uma pausa . . . e outra", "Gov. Smith signed …"): the body keeps it
+    if start < 0 or rest[:1].islower() or len(title.split()) < 4:
         return title, paragraphs
     body = [*paragraphs[:index], *([rest] if rest else []), *paragraphs[index + 1:]]
     return title, (body if any(has_words(p) for p in body) else paragraphs)
@@ -199,12 +206,21 @@ _TITLE_SPLIT = re.compile(rf"\s+{_SEPARATOR}\s+")
 _SEPARATOR_AT_END = re.compile(rf"\s+{_SEPARATOR}\s*$")
 _SEPARATOR_AT_START = re.compile(rf"^\s*{_SEPARATOR}\s+")
 _NOT_NAME = re.compile(r"[\W_]+")
-_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;|/&]|\band\b|\be\b|\by\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
+# "E" between names in capitals is "and" too; "E." is an initial ("Jane E. Brody").
+_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;|/&]|\band\b|\be\b(?!\.)|\by\b(?!\.)|\bund\b|\bet\b)\s*", re.IGNORECASE)
 _AUTHOR_JUNK = settings.pattern(_RULES["author_junk"], anchored=False)
 _BYLINE = re.compile(r"^\s*(?:by|por|von|par|di|da)\s+", re.IGNORECASE)
-# Words in capitals after a name, the place or role of the byline run into it ("Fabio
-# SerapiãoBRASÍLIA", "Teo Cury  BRASÍLIA", "Cláudia Trevisan CORRESPONDENTE"; Estadão bylines).
-_CAPITALS_AFTER_NAME = re.compile(r"(?<=[a-zà-ÿ])\s*(?:[A-ZÀ-Ý]{4,}\s*)+$")
+# Words in capitals run into a name, or two spaces after it: the byline's place ("Fabio
+# SerapiãoBRASÍLIA", "Teo Cury  BRASÍLIA"; Estadão's). One space is not enough: French bylines
+# write surnames so ("Jean DUPONT").
+_PLACE_AFTER_NAME = re.compile(r"(?<=[a-zà-ÿ])(?:\s{2,})?[A-ZÀ-Ý]{3,}(?:\s[A-ZÀ-Ý]{2,})*(?=\s*(?:[,;|/]|\s[eE]\s|$))")
+# A role in capitals after a name ("Cláudia Trevisan CORRESPONDENTE").
+_ROLE_AFTER_NAME = re.compile(r"(?<=[a-zà-ÿ])\s+[A-ZÀ-Ý][A-ZÀ-Ý ]{3,}$")
+# Names run together ("Tânia MonteiroCarla AraújoVera Rosa"): a surname after a first name with
+# the next name glued to it; not "McDonald", "DiCaprio", "MacArthur", nor a brand ("e GloboNews").
+_GLUED_NAMES = re.compile(r"(\b[A-ZÀ-Ý][\w'’-]* [A-ZÀ-Ý][a-zà-ÿ]{3,})(?=[A-ZÀ-Ý][a-zà-ÿ])")
+# A role after a dash ("Ricardo Galhardo - enviado especial a Florianópolis").
+_ROLE_AFTER_DASH = re.compile(r"\s+[-–—]\s+[a-zà-ÿ].*$")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -274,10 +290,15 @@ def clean_author(raw: str) -> str:
     or the place a byline ends with after its outlet ('Por Renan Ramalho, G1, Brasília'); ''
     when nothing looks like a name."""
     names: list[str] = []
-    parts = [part.strip(" .:-") for part in _AUTHOR_SEPARATOR.split(_BYLINE.sub("", " ".join(raw.split())))]
+    raw = _BYLINE.sub("", " ".join(_PLACE_AFTER_NAME.sub("", raw).split()))
+    while _GLUED_NAMES.search(raw):  # one at a time: the next name starts where the last one ends
+        raw = _GLUED_NAMES.sub(r"\1, ", raw, count=1)
+    parts = [_ROLE_AFTER_DASH.sub("", part).strip(" .:-") for part in _AUTHOR_SEPARATOR.split(raw)]
     after_outlet = False
     for number, part in enumerate(parts):
-        part = _CAPITALS_AFTER_NAME.sub("", part)
+        role = _ROLE_AFTER_NAME.search(part)
+        if role and _AUTHOR_JUNK.search(role.group(0)):
+            part = part[:role.start()]
         words = part.split()
         outlet = bool(words) and (fold(part) in _OUTLETS or fold(words[0]) in _OUTLETS)  # 'G1', 'G1 São Paulo'
         # after an outlet, the last part is where the byline was written unless it names another

@@ -448,11 +448,11 @@ def _unglued(mentions: list[tuple[str, bool]], language: str) -> list[tuple[str,
     names both alone: "o ex-diretor da Petrobras Nestor Cerveró" is Petrobras and Nestor Cerveró
     where it also writes "a Petrobras" and "Cerveró" (else every Petrobras of the article, and of
     the collection through ``collection_aliases``, was the glued name). The person is two
-    capitalized words or more; the name before it cannot be the start of the person's name and is
-    named alone, and so is the person or the person's last name; or the name before it is named
-    alone twice and so is the person in full ("Lula Jacó Bittar"; not "Hillary Rodham Clinton",
-    whose "Hillary" and "Clinton" are one person). "London Stock Exchange" stays whole: "Exchange"
-    is not named alone."""
+    capitalized words or more, named alone in full or by last name; the name before it is a place,
+    a people or an acronym named alone, or any name named alone twice — one word then only before
+    a person named in full ("Lula Jacó Bittar"; not "Hillary Rodham Clinton", whose "Hillary" and
+    "Clinton" are one person; a compound first name, "Maria Helena", is rarely named alone twice).
+    "London Stock Exchange" stays whole: "Exchange" is not named alone."""
     alone = Counter(name for name, _ in mentions)
     split: list[tuple[str, bool]] = []
     for name, is_title in mentions:
@@ -460,21 +460,21 @@ def _unglued(mentions: list[tuple[str, bool]], language: str) -> list[tuple[str,
         for cut in range(1, len(words) - 1):
             head, tail = words[:cut], words[cut:]
             named, person = alone[" ".join(head)], " ".join(tail)
+            by_name = person in alone or tail[-1] in alone
             if tail[0][:1].isupper() and tail[1][:1].isupper() and (
-                    (named and _not_a_first_name(head, language) and (person in alone or tail[-1] in alone))
-                    or (named > 1 and person in alone)):
-                split += [(" ".join(head), is_title), (" ".join(tail), is_title)]
+                    (named and _place_or_acronym(head, language) and by_name)
+                    or (named > 1 and (person in alone or (len(head) > 1 and by_name)))):
+                split += [(" ".join(head), is_title), (person, is_title)]
                 break
         else:
             split.append((name, is_title))
     return split
 
 
-def _not_a_first_name(head: list[str], language: str) -> bool:
-    """Whether the words before a person's name cannot be the start of that name: several words
-    ("Lava Jato", "Universidade de Cambridge"), a place or a people (CLDR: "Chile", "Italian"),
-    an acronym ("PF")."""
-    return len(head) > 1 or fold(head[0]) in _cldr_names(language) or head[0].isupper()
+def _place_or_acronym(head: list[str], language: str) -> bool:
+    """Whether the words before a person's name are a place or a people (CLDR: "Chile",
+    "Italian") or an acronym ("PF"): no start of that person's name."""
+    return fold(" ".join(head)) in _cldr_names(language) or (len(head) == 1 and head[0].isupper())
 
 
 _BEFORE_SENTENCE = " \t\"'“”‘’«»([—–-"  # a sentence after a quotation starts after its closing mark
@@ -534,10 +534,11 @@ def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | 
             # merges its "Amaral" into the full name (find_entities).
             of_something = all(i > 0 and longer[i - 1] in NAME_PARTICLES for i, word in enumerate(longer)
                                if word == words[0]) and frequency[key] > frequency[other]
-            # Nor is it a name run into another name of the collection ("Petrobras | Nestor Cerveró",
-            # "London | Stock Exchange"): where _unglued could not tell, every Petrobras of the
-            # collection became Nestor Cerveró's.
-            glued = longer[0] == words[0] and f"name:{' '.join(longer[1:])}" in names
+            # Nor is it a name run into a person the collection names more often alone ("Petrobras |
+            # Nestor Cerveró"): where _unglued could not tell, every Petrobras of the collection
+            # became Nestor Cerveró's. A first name and a surname ("Dilma | Rousseff") are no such run.
+            rest = f"name:{' '.join(longer[1:])}"
+            glued = longer[0] == words[0] and len(longer) > 2 and frequency.get(rest, 0) >= frequency[other]
             if not of_something and not glued:
                 candidates.append(other)
         if not candidates:

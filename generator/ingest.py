@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def decide_language(source: Source, paragraphs: list[str], config: Config) -> tu
 
 
 MAX_TITLE_CHARS = settings.section("reading")["max_title_chars"]
+# The greeting after a day's round-up's date ("Terça-feira, 18 de abril de 2017. Boa noite! …").
+_GREETING = re.compile(r"(?:bo[am] (?:dia|tarde|noite)|good (?:morning|afternoon|evening)|ol[áa]|hello)\b",
+                       re.IGNORECASE)
 
 
 def shorten_title(title: str) -> str:
@@ -162,7 +166,7 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
             body = [rest, *body[1:]]
     else:
         title, body = make_title(paragraphs, language)
-        if opening and len(title.split()) < 3:  # after its date a greeting ('Boa noite!'): a day's round-up
+        if opening and _GREETING.match(title):  # after its date a greeting ('Boa noite!'): a day's round-up
             title, body, roundup = opening.rstrip(". "), paragraphs, True
     if len(title) > MAX_TITLE_CHARS:
         warnings.append(f"title of {len(title):,} characters cut to {MAX_TITLE_CHARS}")
@@ -239,7 +243,7 @@ def read_batch(jobs: list[tuple[Path, str, dt.date]], config: Config) -> list[Re
 class ParsedFiles:
     """The articles and problems each file yielded, in the build cache, by content."""
 
-    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "names.py")
+    _CODE = ("readers.py", "cleaning.py", "dates.py", "languages.py", "ingest.py", "slugs.py", "names.py", "records.py")
     SETTINGS = ("reading", "language_detection", "cleaning", "dates", "language", "sentences")
     """The sections of settings.toml that reading a file follows: a change to another one (a
     story's threshold, a page size, what the models read) does not read every seed again."""

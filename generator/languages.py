@@ -213,6 +213,11 @@ _PUNCTUATION = ".,;:!?\"'“”‘’()[]-–—"
 # A dateline that opens a sentence: a place, a dash, the text ("BRASÍLIA - O Senado …").
 _DATELINE = re.compile(r"(\w[\w ]{2,38}?) [-–—] (?=[^\W\d_])")
 
+# "Mr Berlusconi" before a name: the en -> pt model wrote "o senhor deputado Berlusconi" (its European
+# Parliament data) for people who sit in no parliament; news in the other languages names people
+# without it. Not "Mr and Mrs Smith", "MR scanner".
+_HONORIFIC = re.compile(r"(?<!Mr and )\bMrs? (?=[A-Z][a-z])")
+
 READING_VERSION = 2
 """Bump when ``as_read``'s code changes what a model is given: an article's translated texts
 are cached by its original texts, this and settings.toml ``[model_input]`` (a pivot's model
@@ -249,12 +254,15 @@ def _rewrites(variety: str) -> tuple[re.Pattern, dict[str, str]] | None:
 
 
 def as_read(text: str, language: str, portuguese: str | None = None) -> str:
-    """What the translation models are given of a text: ``uncapitalized``, a weekday written
+    """What the translation models are given of a text: ``uncapitalized``, an English name
+    without its "Mr" or "Mrs", a weekday written
     short spelled whole where it is one ('nesta quinta (14)' -> 'nesta quinta-feira (14)'), and
     words the models do not know as words they do ('delação premiada' -> 'acordo de colaboração'),
     by the variety of a Portuguese text (the project's ``portuguese``: 'propinas' are bribes in
     Brazil, tuition fees in Portugal)."""
     text = uncapitalized(text, language)
+    if language == "en":
+        text = _HONORIFIC.sub("", text)
     weekday = _short_weekday(language)
     if weekday is not None:
         pattern, rest = weekday
@@ -269,8 +277,6 @@ def as_read(text: str, language: str, portuguese: str | None = None) -> str:
         pattern, given = rewrites
 
         def known(match: re.Match) -> str:
-            if match.group(0).strip().isupper():  # an acronym ('MR scanner'): capitals are read as they come
-                return match.group(0)
             word = given[match.group(0).lower()]
             return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
         text = pattern.sub(known, text)

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 import yaml
 
 from . import settings
+from .cleaning import subheads_apart
 from .errors import UnreadableArticle
 from .languages import is_language_code
 
@@ -412,7 +413,8 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> Source:
     if match:
         meta, notes = parse_front_matter(match.group(1))
         text = text[match.end():]
-    body = html_to_text(markdown.markdown(text))
+    # Markdown reads two spaces as one: a subhead run into its text is set apart first
+    body = html_to_text(markdown.markdown(subheads_apart(text)))
     fields = _Fields(meta, notes)
     source = fields.text("source")
     url = fields.text("url", limit=2000)

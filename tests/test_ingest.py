@@ -44,6 +44,8 @@ def test_a_first_sentence_short_enough_to_be_the_title_whole_leaves_the_body(tmp
                              "para 12 anos")
     assert article.paragraphs == ("Recurso foi rejeitado pelos três desembargadores.",
                                   "Por unanimidade, os desembargadores votaram.")
+    abbreviated = parse("Gov. Smith signed the budget bill on Tuesday. The vote was close.", tmp_path)
+    assert abbreviated.text.startswith("Gov. Smith signed")  # no sentence ends at "Gov.": the body keeps it
 
 
 @pytest.mark.parametrize("line", [
@@ -111,6 +113,9 @@ def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_tit
                     "A oposição protestou.", tmp_path)
     assert article.date == dt.date(2017, 4, 18)
     assert article.title == "O Senado aprovou a reforma trabalhista por 50 votos a 26" and not article.roundup
+    # a short sentence after the date is no greeting: a report, not a round-up
+    article = parse("Terça-feira, 18 de abril de 2017. Temer cai. O presidente deixou o cargo.", tmp_path)
+    assert not article.roundup and article.title != "Terça-feira, 18 de abril de 2017"
     # a date inside the first sentence is not a date line: the article stays undated
     article = parse("O relator disse em 18 de abril de 2017 que o texto muda. Mais nada.", tmp_path)
     assert article.date_is_stand_in and article.title.startswith("O relator disse em 18 de abril de 2017")
@@ -302,6 +307,12 @@ def test_a_first_sentence_that_starts_with_the_headline_keeps_its_words(tmp_path
     ("Breno Pires e Teo Cury  BRASÍLIA", "Breno Pires, Teo Cury"),
     ("Eduardo Kattah e Pedro Venceslau, ENVIADOS ESPECIAIS A VITÓRIA", "Eduardo Kattah, Pedro Venceslau"),
     ("CRIS OLIVETTE", "CRIS OLIVETTE"),
+    ("Par Jean-Pierre DUPONT et Marie MARTIN", "Jean-Pierre DUPONT, Marie MARTIN"),  # French surnames in capitals
+    ("Cláudia Trevisan CORRESPONDENTE, O Estado de S.Paulo", "Cláudia Trevisan, O Estado de S.Paulo"),
+    ("Tânia MonteiroCarla AraújoVera Rosa", "Tânia Monteiro, Carla Araújo, Vera Rosa"),
+    ("Ricardo Galhardo - enviado especial a Florianópolis, O Estado de S. Paulo",
+     "Ricardo Galhardo, O Estado de S. Paulo"),
+    ("Ronald McDonald e Leonardo DiCaprio", "Ronald McDonald, Leonardo DiCaprio"),
     # a team of reporters and its outlet, all named
     ("Felipe Frazão, Igor Gadelha, Vera Rosa e Adriana Fernandes, O Estado de S. Paulo",
      "Felipe Frazão, Igor Gadelha, Vera Rosa, Adriana Fernandes, O Estado de S. Paulo"),

@@ -673,17 +673,24 @@ def test_a_name_run_into_the_person_named_after_it_is_two_names_and_no_alias_of_
     every Lula page that named Petrobras (a real build of 400 corpus articles, 6 pages)."""
     glued = entities.find_entities("Petrobras demite", "A Petrobras anunciou lucro. O ex-diretor da Petrobras Nestor "
                                    "Cerveró foi preso; a polícia ouviu Nestor Cerveró. Segundo Cerveró, o caso da Lava "
-                                   "Jato José Sérgio Gabrielli é outro, disse Gabrielli à Lava Jato.", "pt")
+                                   "Jato José Sérgio Gabrielli é outro, disse Gabrielli à Lava Jato. A Lava Jato "
+                                   "negou.", "pt")
     assert set(glued.counts) == {"name:petrobras", "name:nestor cervero", "name:lava jato",
                                  "name:jose sergio gabrielli"}
     one = entities.find_entities("x", "Hillary Rodham Clinton spoke. Later Hillary met voters, and Hillary said "
                                  "Clinton would win. The London Stock Exchange rose; London was calm.", "en")
     assert {"name:hillary rodham clinton", "name:london stock exchange"} <= set(one.counts)
-    # across the collection a word is no alias of itself run into another name of the collection
+    compound = entities.find_entities("x", "A professora Maria Helena Guimarães Castro falou. Castro disse que sim.",
+                                      "pt")
+    assert set(compound.counts) == {"name:maria helena guimaraes castro"}
+    # across the collection a word is no alias of itself run into a person named more often alone;
+    # a first name is still its person's, however often the surname is named alone
     assert entities.collection_aliases({"name:petrobras": 40, "name:petrobras nestor cervero": 13,
                                         "name:nestor cervero": 20, "name:hillary": 3,
-                                        "name:hillary rodham clinton": 4}) == {
-        "name:hillary": "name:hillary rodham clinton"}
+                                        "name:hillary rodham clinton": 4, "name:dilma": 123,
+                                        "name:dilma rousseff": 150, "name:rousseff": 20}) == {
+        "name:hillary": "name:hillary rodham clinton", "name:dilma": "name:dilma rousseff",
+        "name:rousseff": "name:dilma rousseff"}
 
 
 def test_a_word_a_longer_name_is_of_stays_its_own_entity_when_more_articles_name_it_alone():

@@ -157,6 +157,7 @@ def test_a_headline_in_capitals_reaches_the_model_in_the_case_of_its_language(te
     ("Nesta segunda-feira, nada muda.", "Nesta segunda-feira, nada muda."),
     # words the model does not know, as words it does (settings.toml [model_input.pt-BR.rewrites])
     ("Delação premiada cita propinas e propina.", "Acordo de colaboração cita subornos e subornos."),
+    ("DELAÇÃO DA JBS: VEJA OS VÍDEOS DO DEPOIMENTO", "Acordo de colaboração da JBS: veja os vídeos do depoimento"),
     # an ordinal after 'esta' is no weekday; an acronym in capitals no dateline
     ("Janot apresentou esta segunda denúncia.", "Janot apresentou esta segunda denúncia."),
     ("ONU - A organização falou.", "ONU - A organização falou."),
@@ -171,6 +172,7 @@ def test_what_the_model_reads_has_a_dateline_as_a_place_a_short_weekday_whole_an
     ("Mr Berlusconi said the budget would pass.", "Berlusconi said the budget would pass."),
     ("Mrs Thatcher and Mr Blair met.", "Thatcher and Blair met."),
     ("The MR scanner and Mr. Smith", "The MR scanner and Mr. Smith"),  # an acronym; 'Mr.' is not the BBC's
+    ("Mr and Mrs Smith went home.", "Mr and Mrs Smith went home."),
 ])
 def test_english_names_reach_the_model_without_mr_which_it_read_as_a_member_of_parliament(text, read):
     from generator.languages import as_read
