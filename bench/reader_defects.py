@@ -40,6 +40,8 @@ _CAPITALS_DATELINE = re.compile(r"(?:^|\. )[A-Z]{4,}(?: [A-Z]{2,})* &#45; (?:The
                                 r"With|This|Without|Despite|Since)\b", re.MULTILINE)
 _ORDINAL_WEEKDAY = re.compile(r"\b(?:this|of this|in this|on this) (?:second|third|fourth|fifth|sixth)\b")
 _MODEL_WORDS = re.compile(r"award-winning|[Dd]elusion|tuition fee")
+_PT_DATELINE = re.compile(r"(?:^|\. )[A-ZÀ-Ý]{4,}(?: [A-ZÀ-Ý]{2,})* ?&#45; +(?:O|A|Os|As|Em|No|Na|Um|Uma)\b",
+                          re.MULTILINE)
 _SPACE_BEFORE_STOP = re.compile(r"\w [.,](?= [^.]|$)", re.MULTILINE)
 _DATE_TITLE = re.compile(r"[\w ,]*\b(?:19|20)\d\d")
 
@@ -79,6 +81,7 @@ def count(docs: Path) -> collections.Counter:
                 found["en pages with 'delusion', 'award-winning', 'tuition fee'"] += bool(_MODEL_WORDS.search(body))
             if lang == "pt":
                 found["pt pages with 'senhor deputado' (Mr)"] += "senhor deputado" in body.lower()
+                found["pt datelines in capitals in the text ('SEUL -')"] += len(_PT_DATELINE.findall(body))
             line = re.search(r"^\*\*(?:Topics|Temas):\*\* (.*)$", text, re.MULTILINE)
             for topic in line.group(1).split(" · ") if line else []:
                 topics[lang].add(re.sub(r"^\[(.*)\]\(.*\)$", r"\1", topic).replace("&#45;", "-"))
