@@ -527,7 +527,8 @@ def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = F
         ET.SubElement(entry, "link").text = f"{BLOG_DIR}/{item.article.slug}/"
         ET.SubElement(entry, "guid", isPermaLink="false").text = f"{lang}/{item.article.slug}"
         ET.SubElement(entry, "description").text = " ".join(item.sentences)
-        ET.SubElement(entry, "pubDate").text = format_datetime(_published(item))
+        if not item.article.date_is_stand_in:  # an undated article's day is when it was added, not published
+            ET.SubElement(entry, "pubDate").text = format_datetime(_published(item))
         for tag in item.tags:
             ET.SubElement(entry, "category").text = tag
     return _xml(rss)
@@ -575,8 +576,9 @@ def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: in
     for item in _feed_items(stories, limit):
         entry: dict = {"id": f"{lang}/{item.article.slug}", "url": f"{BLOG_DIR}/{item.article.slug}/",
                        "title": item.title, "content_text": " ".join(item.sentences),
-                       "date_published": _published(item).isoformat(),
                        "language": item.article.language if item.missing_model else lang}
+        if not item.article.date_is_stand_in:
+            entry["date_published"] = _published(item).isoformat()
         if safe_url(item.article.source_url):
             entry["external_url"] = item.article.source_url
         if item.article.author:

@@ -54,6 +54,20 @@ def test_article_page_links_the_original_and_shows_its_reading_time():
     assert "[All articles from Daily Planet](../sources/daily-planet.md)" in page
 
 
+def test_feeds_give_no_publication_date_to_an_undated_article():
+    """Its date is the day it was added: a reader of a build's feed saw 2004 news 'published' today."""
+    from generator.render import render_feed, render_json_feed
+
+    undated = localized(slug="undated", date=dt.date(2026, 12, 6), date_is_stand_in=True)
+    dated = localized(slug="dated", date=dt.date(2026, 12, 5), date_is_stand_in=False)
+    rss = ET.fromstring(render_feed([[undated], [dated]], "en"))
+    assert {item.findtext("guid"): item.findtext("pubDate") for item in rss.iter("item")} == {
+        "en/undated": None, "en/dated": "Sat, 05 Dec 2026 00:00:00 +0000"}
+    feed = json.loads(render_json_feed([[undated], [dated]], "en"))
+    items = {item["id"]: item.get("date_published") for item in feed["items"]}
+    assert items == {"en/undated": None, "en/dated": "2026-12-05T00:00:00+00:00"}
+
+
 def test_without_a_safe_address_there_is_no_link_only_the_reading_time():
     page = render_post(localized(source_url="javascript:alert(1)", paragraphs=("Short text.",)))
     assert "pd-original-link" not in page and "javascript" not in page.split("??? quote")[0]
