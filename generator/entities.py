@@ -449,9 +449,10 @@ def _unglued(mentions: list[tuple[str, bool]], language: str) -> list[tuple[str,
     where it also writes "a Petrobras" and "Cerveró" (else every Petrobras of the article, and of
     the collection through ``collection_aliases``, was the glued name). The person is two
     capitalized words or more, named alone in full or by last name; the name before it is a place,
-    a people or an acronym named alone, or any name named alone twice — one word then only before
-    a person named in full ("Lula Jacó Bittar"; not "Hillary Rodham Clinton", whose "Hillary" and
-    "Clinton" are one person; a compound first name, "Maria Helena", is rarely named alone twice).
+    a people or an acronym named alone, a name of three words or more named alone ("Rio de
+    Janeiro"), or any name named alone twice — one word then only before a person named in full
+    ("Lula Jacó Bittar"; not "Hillary Rodham Clinton", whose "Hillary" and "Clinton" are one
+    person; a compound first name, "Maria Helena", is rarely named alone twice).
     "London Stock Exchange" stays whole: "Exchange" is not named alone."""
     alone = Counter(name for name, _ in mentions)
     split: list[tuple[str, bool]] = []
@@ -463,7 +464,8 @@ def _unglued(mentions: list[tuple[str, bool]], language: str) -> list[tuple[str,
             by_name = person in alone or tail[-1] in alone
             if tail[0][:1].isupper() and tail[1][:1].isupper() and (
                     (named and _place_or_acronym(head, language) and by_name)
-                    or (named > 1 and (person in alone or (len(head) > 1 and by_name)))):
+                    or (named > 1 and (person in alone or (len(head) > 1 and by_name)))
+                    or (named and len(head) > 2 and by_name)):
                 split += [(" ".join(head), is_title), (person, is_title)]
                 break
         else:

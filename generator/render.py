@@ -575,10 +575,10 @@ def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: in
     items = []
     for item in _feed_items(stories, limit):
         entry: dict = {"id": f"{lang}/{item.article.slug}", "url": f"{BLOG_DIR}/{item.article.slug}/",
-                       "title": item.title, "content_text": " ".join(item.sentences),
-                       "language": item.article.language if item.missing_model else lang}
+                       "title": item.title, "content_text": " ".join(item.sentences)}
         if not item.article.date_is_stand_in:
             entry["date_published"] = _published(item).isoformat()
+        entry["language"] = item.article.language if item.missing_model else lang
         if safe_url(item.article.source_url):
             entry["external_url"] = item.article.source_url
         if item.article.author:

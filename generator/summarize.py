@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 7
+SUMMARIZER_VERSION = 8
 
 
 def sumy_knows(language: str) -> bool:
@@ -181,7 +181,8 @@ def candidates(body: list, document, language: str, rated: bool, title: str = ""
         return {summarizer.stem_word(w.lower()) for w in words if w.lower() not in ignored}
 
     stems = OnDemand(len(body), lambda i: content(body[i].words))
-    heading = content(OfflineTokenizer(language).to_words(title)) if title else set()
+    # a title cut short ("…") says less than the sentence it was cut from: that one stays usable
+    heading = content(OfflineTokenizer(language).to_words(title)) if title and not title.endswith("…") else set()
     quoted = _inside_quotation(texts)
     # A line without a closing stop in text whose sentences mostly have one is a subhead or
     # a caption ("Trains run again from Monday"); in scripts written without stops, no rule.

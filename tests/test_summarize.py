@@ -131,6 +131,17 @@ def test_sentence_that_repeats_the_title_is_left_out():
     assert sentences[0] not in summary and summary[0] == PORTUGUESE[0]
 
 
+def test_the_sentence_a_cut_title_was_made_from_stays_in_the_summary():
+    # a title cut short says less than its sentence: leaving the sentence out lost "que mandou apreender
+    # o passaporte" from a real page whose title ended "…"
+    lead = ("O juiz federal Ricardo Leite, da 10a Vara Federal de Brasília, levou em consideração as declarações "
+            "do ex-presidente ao decidir que mandou apreender o passaporte.")
+    doc = Article(slug="a", source_file="a.txt", title=lead[:110].rsplit(" ", 1)[0] + "…",
+                  paragraphs=(" ".join([lead, *PORTUGUESE]),), language="pt", date=dt.date(2024, 1, 1),
+                  date_is_stand_in=False)
+    assert select_sentences(doc, "lead", 3, 400, words=95)[0] == lead
+
+
 def test_a_quotation_with_mixed_quote_marks_is_one_quotation_not_an_open_one():
     sentences = [
         "The agency said it would publish the report on Monday after a long delay.",
