@@ -65,12 +65,13 @@ def count(docs: Path) -> collections.Counter:
             byline = re.search(r"^\*(?:By|Por) (.*)\*$", text, re.MULTILINE)
             found[f"{lang} bylines ending with a city"] += bool(byline and byline.group(1).split(", ")[-1]
                                                                 in BYLINE_CITIES)
-            found[f"{lang} titles cut ('…')"] += title.endswith("…")
+            found[f"{lang} titles cut ('…')"] += title.endswith(("…", "..."))
             found[f"{lang} spaces before a full stop or comma"] += len(_SPACE_BEFORE_STOP.findall(body))
             lines = [line for line in body.splitlines()[1:]
                      if line.strip() and not line.startswith(("*", "!", "<", "-", "["))]
-            found[f"{lang} summaries opening with their title"] += bool(
-                lines and len(title) > 20 and lines[0].startswith(title.removesuffix("…")[:60]))
+            # a whole title said again (a cut one's sentence goes on: it says more)
+            found[f"{lang} summaries opening with their whole title"] += bool(
+                lines and len(title) > 20 and not title.endswith(("…", "...")) and lines[0].startswith(title[:60]))
             if title.endswith("…") and title[:-1].split():
                 last = title[:-1].split()[-1]
                 found[f"{lang} made titles cut on a small word, currency or figure"] += (
