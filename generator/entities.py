@@ -399,6 +399,10 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     mentions = _unglued(mentions, language)
     # Aliases: full names first (longest), then acronyms and single words that abbreviate them.
     full_names = sorted({n for n, _ in mentions if " " in n}, key=lambda n: (-len(n.split()), n))
+    mentioned = Counter(n for n, _ in mentions)
+    first_named: dict[str, int] = {}
+    for number, (n, _) in enumerate(mentions):
+        first_named.setdefault(n, number)
     cldr = _cldr_names(language)
 
     def key_of(name: str) -> tuple[str, str]:
@@ -413,9 +417,13 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                 if initials == name:
                     return _name_key(fold(full)), full
         if " " not in name:
-            for full in full_names:
-                if name in full.split() and fold(full) not in cldr:
-                    return _name_key(fold(full)), full
+            # the longest full name ("Lula": Luiz Inácio Lula da Silva, not Instituto Lula), of those the
+            # one the article names most ("Cerveró": Nestor Cerveró, named ten times, not his son
+            # Bernardo, once; the alphabet chose Bernardo), then the first named
+            holding = [full for full in full_names if name in full.split() and fold(full) not in cldr]
+            if holding:
+                full = max(holding, key=lambda n: (len(n.split()), mentioned[n], -first_named[n]))
+                return _name_key(fold(full)), full
         return _name_key(folded), name
 
     counts: Counter = Counter()

@@ -693,6 +693,13 @@ def test_a_name_run_into_the_person_named_after_it_is_two_names_and_no_alias_of_
         "name:rousseff": "name:dilma rousseff"}
 
 
+def test_a_surname_alone_is_the_person_the_article_names_most_not_the_first_in_the_alphabet():
+    # a real page's ten "Cerveró" became his son "Bernardo Cerveró", named once
+    found = entities.find_entities("x", "O ex-diretor Nestor Cerveró depôs. Para Nestor Cerveró, o filho Bernardo "
+                                   "Cerveró gravou a conversa. Segundo Cerveró, nada mudou.", "pt")
+    assert found.counts == {"name:nestor cervero": 3, "name:bernardo cervero": 1}
+
+
 def test_a_word_a_longer_name_is_of_stays_its_own_entity_when_more_articles_name_it_alone():
     frequency = {"name:brasilia": 9, "name:universidade de brasilia": 2, "name:amaral": 1,
                  "name:delcidio do amaral": 3, "name:temer": 6, "name:michel temer": 4}
