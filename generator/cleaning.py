@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
 from . import settings
@@ -168,44 +167,6 @@ def make_title(paragraphs: list[str], language: str) -> tuple[str, list[str]]:
         return title, paragraphs
     body = [*paragraphs[:index], *([rest] if rest else []), *paragraphs[index + 1:]]
     return title, (body if any(has_words(p) for p in body) else paragraphs)
-
-
-_SLUG_WORD = re.compile(r"[^\W_]+")
-
-
-def title_from_address(url: str, text: str, language: str) -> str:
-    """The headline an address spells in its last path segment, written as the text writes its
-    words ("…/geral,tribunal-condena-ze-dirceu-a-30-anos,70002…" -> "Tribunal condena Zé Dirceu a
-    30 anos"): for an untitled text whose first sentence is too long to be its title (news sites
-    write the headline there; G1's "….ghtml", Estadão's "geral,…,id", Folha's "id-….shtml").
-    '' unless it has four words or more and the text has most of them (else it is an id, a
-    section or another article's)."""
-    segment = next((part for part in reversed(urlsplit(url).path.split("/")) if part), "")
-    pieces = [re.sub(r"^\d+-", "", piece) for piece in re.sub(r"\.\w+$", "", segment).split(",")]
-    words = max((piece.split("-") for piece in pieces), key=len, default=[])
-    if len(words) < 4 or not all(_SLUG_WORD.fullmatch(word) for word in words):
-        return ""
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for word in _SLUG_WORD.findall(text):
-        spellings[fold(word)][word] += 1
-    spelled = {folded: _usual_spelling(counts) for folded, counts in spellings.items()}
-    if sum(1 for word in words if word.lower() in spelled) < 0.8 * len(words):
-        return ""
-    small = stop_words(language)
-    while len(words) > 4 and words[-1] in small:  # a slug cut after a small word ("…-recurso-de-")
-        words = words[:-1]
-    title = " ".join(spelled.get(word.lower(), word) for word in words)
-    return title[:1].upper() + title[1:]
-
-
-def _usual_spelling(counts: Counter) -> str:
-    """A word as its text usually writes it: in lower case when at least half its uses are (a
-    common word, capitalized where it opens a sentence), else its commonest capitalized form, a
-    capitalized one before one in capitals ("Porto Alegre", not the dateline's "PORTO ALEGRE")."""
-    lower = sum(n for word, n in counts.items() if word.islower())
-    if 2 * lower >= sum(counts.values()):
-        return max((w for w in counts if w.islower()), key=lambda w: counts[w])
-    return max((w for w in counts if not w.islower()), key=lambda w: (counts[w], not w.isupper(), w))
 
 
 def _first_sentence(paragraphs: list[str], language: str) -> tuple[int, str]:

@@ -36,7 +36,6 @@ from .cleaning import (
     split_paragraphs,
     strip_site_name,
     take_header,
-    title_from_address,
 )
 from .config import Config
 from .dates import (
@@ -167,9 +166,6 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
             body = [rest, *body[1:]]
     else:
         title, body = make_title(paragraphs, language)
-        # a first sentence too long to be the title whole: the headline the address spells, if any
-        spelled = title_from_address(source_url, " ".join(paragraphs), language) if title.endswith("…") else ""
-        title = spelled or title
         if opening and _GREETING.match(title):  # after its date a greeting ('Boa noite!'): a day's round-up
             title, body, roundup = opening.rstrip(". "), paragraphs, True
     if len(title) > MAX_TITLE_CHARS:

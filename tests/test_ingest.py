@@ -34,26 +34,6 @@ def test_title_made_from_first_sentence_when_first_line_is_prose(tmp_path):
     assert article.paragraphs[0].startswith("The central bank cut")  # the body keeps the sentence
 
 
-def test_an_untitled_text_whose_first_sentence_is_too_long_takes_the_headline_its_address_spells(tmp_path):
-    lead = ("O Tribunal Regional Federal da 4a Região (TRF4) aumentou em 10 anos – atingindo um total de 30 anos e "
-            "nove meses de prisão – a pena imposta ao ex-ministro Zé Dirceu, e absolveu João Vaccari Neto. O tribunal "
-            "condena Dirceu pela segunda vez.")
-    url = ("http://politica.estadao.com.br/blogs/fausto-macedo/"
-           "tribunal-condena-ze-dirceu-a-30-anos-e-9-meses-e-absolve-vaccari/")
-    config = load_config(tmp_path, {"languages": "en,pt"})
-
-    def read(address):
-        return parse_article(Source(name="a.txt", text=lead, kind="txt", url=address), slug="s", config=config,
-                             stand_in_date=STAND_IN)[0]
-
-    article = read(url)
-    assert article.title == "Tribunal condena Zé Dirceu a 30 anos e 9 meses e absolve Vaccari"
-    assert article.text.startswith("O Tribunal Regional Federal")  # the body keeps its first sentence
-    # an address that spells no headline of the text (an id, a section, another story): the sentence, cut
-    other = read("https://example.com/noticias/2017/12/1940409.shtml")
-    assert other.title.startswith("O Tribunal Regional Federal") and other.title.endswith("…")
-
-
 def test_a_first_sentence_short_enough_to_be_the_title_whole_leaves_the_body(tmp_path):
     """An untitled text that opens with its headline as a sentence (G1's, 91-130 characters):
     the title whole, and the summary does not say it again."""
