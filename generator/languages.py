@@ -157,7 +157,6 @@ class OfflineTokenizer:
 
 
 @functools.cache
-@functools.cache
 def calendar_names(code: str, tables: tuple[str, ...] = ("days", "months")) -> frozenset[str]:
     """CLDR's (Babel's) wide and abbreviated names of the weekdays and months of ``tables`` in
     the language, in lower case without a closing period; none for a language Babel does not
@@ -174,6 +173,7 @@ def calendar_names(code: str, tables: tuple[str, ...] = ("days", "months")) -> f
                      for name in getattr(locale, table).get(context, {}).get(width, {}).values())
 
 
+@functools.cache
 def stop_words(code: str) -> frozenset[str]:
     """sumy's stop-word list for the language, or an empty set when it has none."""
     from sumy.utils import get_stop_words
