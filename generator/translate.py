@@ -186,15 +186,14 @@ class Translator:
             return (self._run(model, texts[:middle], decoding, pair, function)
                     + self._run(model, texts[middle:], decoding, pair, function))
 
-    def _judge(self, model: TranslationModel, texts: list[str], pair: str,
+    def _judge(self, model: TranslationModel, texts: list[str], source: dict[str, str], pair: str,
                span: tuple[int, int] | None = None) -> dict[str, Verdict]:
         """Translate, write Portuguese in the site's variety, repair currencies, check; retry
         the failures once with safer decoding (its n-best), then choose among further candidates;
-        what still fails is declined. ``span``: as ``_run``'s."""
+        what still fails is declined. ``source``: what the model reads of each text (and the checks
+        compare with: languages.as_read). ``span``: as ``_run``'s."""
         variety = self.portuguese if model.to_code == "pt" else None
         counts = Counter[str]()
-        # what the model reads (and the checks compare with): languages.as_read
-        source = {text: as_read(text, model.from_code, self.portuguese) for text in texts}
 
         def judged(text: str, output: str | None, retried: bool, chosen: bool = False) -> tuple[Verdict, bool, bool]:
             """(verdict, whether it was repaired, whether it was normalized); the verdict's
@@ -248,8 +247,9 @@ class Translator:
         texts = sorted(set(texts))
         pair = f"{model.from_code}->{model.to_code}"
         # by what the model reads (languages.as_read): a change to that is a new text to translate
-        read = [as_read(text, model.from_code, self.portuguese) for text in texts]
-        keys = dict(zip(texts, cache_keys("translation", "text", read, **self._cache_options(model)), strict=True))
+        read = {text: as_read(text, model.from_code, self.portuguese) for text in texts}
+        keys = dict(zip(texts, cache_keys("translation", "text", list(read.values()), **self._cache_options(model)),
+                        strict=True))
         found = self.cache.get_many(list(keys.values()))
         cached = {t: found.get(k) for t, k in keys.items()}
         # one text of each reading: texts the model reads alike are translated once
@@ -260,7 +260,7 @@ class Translator:
             # hour, and one killed at its end kept nothing when all was cached at once.
             for start in range(0, len(todo), CACHED_EVERY):
                 part = todo[start:start + CACHED_EVERY]
-                fresh = self._judge(model, part, pair, (start, len(todo)))
+                fresh = self._judge(model, part, read, pair, (start, len(todo)))
                 self.cache.put_many({keys[t]: v.as_cached() for t, v in fresh.items()})
                 self.translated += len(part)
                 self.retried += sum(v.retried for v in fresh.values())
