@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,11 +155,38 @@ def root_index(languages: list[str]) -> str:
 """
 
 
-ARTICLE_PAGES = "articles/{*/index,*}.html"
-"""The pages Pagefind reads: the article pages, ``articles/<slug>/index.html`` with directory
-URLs and ``articles/<slug>.html`` without (``use_directory_urls: false`` in mkdocs.yml). Only
-they mark text ``data-pagefind-body`` (theme/partials/content.html), so the index is the one
-reading every page gives, for less memory and time (at 30,000 articles 2,081 -> 1,670 MB)."""
+SEARCH_DOCUMENT_ARTICLES = 10
+"""Articles in one search document: Pagefind writes a fragment file per document it reads, so
+one document an article cost the site a file per article and language (half of a site's
+files). A document holds its articles one after the other, each under its title's heading,
+whose ``id`` is the article's address (``search_document``); the search UI
+(theme/assets/javascripts/polydigest-search.js) lists each heading a search matches as a
+result of its own. Ten keep a fragment small (~4 KB gzipped): a first search fetches a few."""
+
+_SEARCHABLE_TEXT = re.compile(r"<div data-pagefind-body>(.*?)</div><!-- pd-searchable-end -->", re.S)
+_HEADING_ID = re.compile(r"(<h[1-6])\s+id=\"[^\"]*\"")
+
+
+def searchable_text(page_html: str, url: str) -> str | None:
+    """The searchable text of an article page (what theme/partials/content.html marks
+    ``data-pagefind-body``: its title, date and summary), its title's heading given the id
+    ``url`` and every other heading none, so that a search result is the article; None for a
+    page that marks no text (a list)."""
+    found = _SEARCHABLE_TEXT.search(page_html)
+    if found is None:
+        return None
+    text = _HEADING_ID.sub(r"\1", found.group(1))
+    if text.startswith("<h1>"):
+        return f'<h1 id="{html.escape(url)}">{text[len("<h1>"):]}'
+    return f'<h1 id="{html.escape(url)}">{html.escape(url)}</h1>{text}'  # no title: never seen, but findable
+
+
+def article_url(page: str, directory_urls: bool) -> str:
+    """The address of an article page relative to its language site: ``articles/<slug>/``
+    with directory URLs, ``articles/<slug>.html`` without (mkdocs.yml's use_directory_urls)."""
+    output = page_output(page, directory_urls).as_posix()
+    return output.removesuffix("index.html")
+
 
 SHARDS_FILE = "shards.json"
 """In a language's first search folder: the folders of its older shards, newest first, which
@@ -250,26 +278,46 @@ def _by_cuts(articles: dict[str, tuple[str, str]], cuts: list[str]) -> list[list
 def shard_fingerprint(pages: list[str], articles: dict[str, tuple[str, str]], first: bool) -> str:
     """What a shard's bundle is indexed from: its pages with their searchable text
     (``read_articles``; with the same setup, MkDocs makes the same HTML of it), and whether it
-    is the first shard, whose folder keeps Pagefind's scripts."""
-    digest = hashlib.sha256(b"first" if first else b"older")
+    is the first shard, whose folder keeps Pagefind's scripts, and how many articles a search
+    document holds."""
+    digest = hashlib.sha256(f"{'first' if first else 'older'} {SEARCH_DOCUMENT_ARTICLES}".encode())
     for page in sorted(pages):
         digest.update(f"\0{page}\0{articles[page][1]}".encode())
     return digest.hexdigest()
 
 
 @contextlib.contextmanager
-def _pages_only(site: Path, pages: list[str], directory_urls: bool, work_dir: Path) -> Iterator[Path]:
-    """A folder next to ``site`` holding only ``pages`` of it (hard links, at their paths in
-    the site): one shard for Pagefind to read. (A glob naming the pages fails above ~270 KB,
-    ~9,000 pages.) Deleted afterwards without waiting, as a previous site is (``_retire``)."""
+def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_dir: Path
+                      ) -> Iterator[tuple[Path, int]]:
+    """A folder next to ``site`` holding the search documents of ``pages`` (article pages of
+    it), ``SEARCH_DOCUMENT_ARTICLES`` a document, in the pages' order: one shard for Pagefind
+    to read; and how many documents it holds. Deleted afterwards without waiting, as a
+    previous site is (``_retire``)."""
     folder = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-shard-", dir=site.parent))
     paths.mark(folder)  # a leftover of a killed build is removed by the next
     try:
-        for page in pages:
-            output = page_output(page, directory_urls)
-            (folder / output).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / output, folder / output)
-        yield folder
+        texts: list[str] = []
+        number = 0
+
+        def write() -> None:
+            nonlocal number
+            number += 1
+            (folder / f"{number:06d}.html").write_text(
+                f'<!doctype html><html><head><meta charset="utf-8"><title>{number}</title></head>'
+                f'<body><main data-pagefind-body>{"".join(texts)}</main></body></html>', encoding="utf-8")
+            texts.clear()
+
+        for page in sorted(pages):
+            output = site / page_output(page, directory_urls)
+            text = searchable_text(output.read_text(encoding="utf-8"), article_url(page, directory_urls)) \
+                if output.is_file() else None
+            if text is not None:
+                texts.append(f"<section>{text}</section>")
+            if len(texts) == SEARCH_DOCUMENT_ARTICLES:
+                write()
+        if texts:
+            write()
+        yield folder, number
     finally:
         _retire(folder, work_dir)
 
@@ -278,21 +326,21 @@ def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls:
                  carried: Mapping[int, Path] | None = None) -> subprocess.CompletedProcess:
     """Pagefind's index of one language site, one bundle per shard of its article pages (as
     ``search_shards`` cuts them) in ``site/<budget.search_folder(shard)>/``: Pagefind's memory
-    grows with the pages it reads, so a run per shard bounds it. One shard is read from the
-    site itself. The language is forced: the page's ``<html lang>`` is Material's interface
-    language, English where Material has no translation, and the stemmer must be the
-    articles' language. A shard in ``carried`` is not indexed: its bundle there, indexed from
+    grows with the pages it reads, so a run per shard bounds it. It reads the shard's search
+    documents (``_search_documents``), not the pages. The language is forced: the stemmer must
+    be the articles' language. A shard in ``carried`` is not indexed: its bundle there, indexed from
     the same pages, is linked in."""
     indexing = subprocess.CompletedProcess([], 0, "", "")
     for shard, pages in enumerate(shards):
         if carried and shard in carried:
             paths.copy_tree(carried[shard], site / budget.search_folder(shard))
             continue
-        pages_only = contextlib.nullcontext(site) if len(shards) == 1 else \
-            _pages_only(site, pages, directory_urls, work_dir)
-        with pages_only as root:
+        with _search_documents(site, pages, directory_urls, work_dir) as (root, documents):
+            if not documents:  # a site without articles (Pagefind refuses to make an empty index)
+                (site / budget.search_folder(shard)).mkdir(exist_ok=True)
+                continue
             indexing = subprocess.run(
-                [sys.executable, "-m", "pagefind", "--site", str(root), "--glob", ARTICLE_PAGES,
+                [sys.executable, "-m", "pagefind", "--site", str(root), "--glob", "*.html",
                  "--output-path", str(site / budget.search_folder(shard)), "--force-language", lang, "--silent"],
                 capture_output=True, text=True,
             )

@@ -217,11 +217,17 @@ def write_docs(project: Path, overrides: dict | None = None):
 
 
 def search_documents(language_site: Path, folder: str = "pagefind") -> list[dict]:
-    """What Pagefind indexed in one language site (in one search shard's ``folder``): its
-    fragments, one per page (url, content, meta.title), read back from the gzipped files a
-    browser downloads."""
+    """What Pagefind indexed in one language site (in one search shard's ``folder``), article
+    by article: each fragment (read back from the gzipped files a browser downloads) is a
+    document of several articles, each from its title's heading, whose id is its address
+    (publish.search_document); one dict an article (url from the site's root, content, meta.title)."""
     documents = []
     for fragment in sorted((language_site / folder / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes())
-        documents.append(json.loads(data.removeprefix(b"pagefind_dcd")))
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        words = data["content"].split()
+        anchors = sorted((a for a in data["anchors"] if a["element"] == "h1"), key=lambda a: a["location"])
+        for anchor, after in zip(anchors, [*anchors[1:], None], strict=True):
+            end = after["location"] if after else len(words)
+            documents.append({"url": f"/{anchor['id']}", "content": " ".join(words[anchor["location"]:end]),
+                              "meta": {"title": anchor["text"]}})
     return documents

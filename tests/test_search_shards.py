@@ -18,7 +18,8 @@ from test_browser import axe, axe_violations, browser, open_search, serve, visit
 from generator.publish import cut_shards, index_language, index_search, remove_unused_files
 from generator.render import SEARCH_TEXT_END
 
-ARTICLE = '<html><body><h1>{title}</h1><div data-pagefind-body><h1>{title}</h1><p>text</p></div></body></html>'
+ARTICLE = ('<html><body><div data-pagefind-body><h1 id="toc-id">{title}</h1><p>text</p></div>'
+           '<!-- pd-searchable-end --><h2 id="more">Links</h2><p>not searched</p></body></html>')
 LIST = "<html><body><h1>{title}</h1><p>text</p></body></html>"
 
 
@@ -33,19 +34,34 @@ def _shard_slugs(site: Path, folder: str) -> list[str]:
     return sorted(document["url"].split("/")[2].removesuffix(".html") for document in search_documents(site, folder))
 
 
-def test_pagefind_reads_the_article_pages_in_both_url_layouts(tmp_path):
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_the_search_holds_each_article_pages_title_and_summary_under_its_address(tmp_path, directory_urls):
     """With directory URLs an article is articles/<slug>/index.html, without them
-    articles/<slug>.html (mkdocs.yml's use_directory_urls); lists and the other pages are
-    not indexed, even one that (wrongly) marked its text."""
+    articles/<slug>.html (mkdocs.yml's use_directory_urls); lists and the other pages are not
+    indexed, nor the part of an article page after its searchable text. Twelve articles make
+    two search documents (Pagefind's fragment files), not twelve."""
     site = tmp_path / "site"
-    for path in ("articles/one/index.html", "articles/two.html"):
-        _page(site, path, ARTICLE)
-    for path in ("index.html", "articles/index.html", "articles/archive/2024-01/index.html",
-                 "articles/archive/index.html"):
+    slugs = [f"article-{number:02d}" for number in range(12)]
+    for slug in slugs:
+        _page(site, f"articles/{slug}/index.html" if directory_urls else f"articles/{slug}.html", ARTICLE)
+    for path in ("index.html", "articles/index.html", "articles/archive/2024-01/index.html"):
         _page(site, path, LIST)
-    _page(site, "stories/one/index.html", ARTICLE)
-    assert index_search(site, "en", [["articles/one.md", "articles/two.md"]], True, tmp_path).returncode == 0
-    assert sorted(document["url"] for document in search_documents(site)) == ["/articles/one/", "/articles/two.html"]
+    pages = [f"articles/{slug}.md" for slug in slugs] + ["articles/index.md"]
+    assert index_search(site, "en", [pages], directory_urls, tmp_path).returncode == 0
+    documents = search_documents(site)
+    assert sorted(document["url"] for document in documents) == \
+        [f"/articles/{slug}/" if directory_urls else f"/articles/{slug}.html" for slug in slugs]
+    assert {document["content"] for document in documents} == \
+        {f"{document['meta']['title']}. text." for document in documents}
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 2
+
+
+def test_a_site_without_articles_has_no_search_index(tmp_path):
+    site = tmp_path / "site"
+    _page(site, "articles/index.html", LIST)
+    assert index_search(site, "en", [["articles/index.md"]], True, tmp_path).returncode == 0
+    assert json.loads((site / "pagefind" / "shards.json").read_text()) == []
+    assert search_documents(site) == []
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])

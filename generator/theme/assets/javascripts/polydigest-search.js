@@ -8,7 +8,9 @@
 // (aria-expanded), and gets the focus back when Escape closes the search. A large archive's
 // index is cut into shards, newest articles first (publish.index_search): a search covers the
 // first, and a button after its results ("Older") searches the next shard and adds its
-// results to the list; each shard is fetched only when asked for.
+// results to the list; each shard is fetched only when asked for. Pagefind's documents each
+// hold several articles (publish.SEARCH_DOCUMENT_ARTICLES), each under a heading whose id is
+// its address: every heading a search matches is listed as one result, the article.
 (function () {
   "use strict";
   var button = document.querySelector("[data-pd-search-button]");
@@ -67,7 +69,8 @@
   var pagefind = null;
   var olderFolders = null; // the older shards' folders, newest first (pagefind/shards.json)
   var olderShards = {}; // folder -> its Pagefind instance, made by the first shard's pagefind.js
-  var shown = 10;
+  var shown = 10; // articles listed for a shard
+  var BATCH = 4; // documents fetched at a time until that many are found
 
   function engine() {
     if (!pagefind) {
@@ -95,7 +98,9 @@
     return excerpt.replace(/<(?!\/?mark>)/g, "&lt;");
   }
 
-  function count(n) {
+  // "12 matching documents"; "10+ …" when documents were left unread.
+  function count(n, more) {
+    if (more) return texts.pdOther.replace("#", n + "+");
     if (n === 0) return texts.pdNone;
     return n === 1 ? texts.pdOne : texts.pdOther.replace("#", String(n));
   }
@@ -126,15 +131,41 @@
     older.hidden = !(shownQuery && shownQuery.folders.length);
   }
 
-  // The data (title, address, excerpt) of the results shown of a search's ``found``.
-  function firstResults(found) {
-    return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }));
+  // The articles a search document's data holds that the search matched: address (with
+  // Pagefind's highlight parameter), title, excerpt, and weight (the sum of its matches' scores).
+  function articlesOf(data) {
+    return (data.sub_results || []).filter(function (sub) { return sub.anchor && sub.anchor.id; })
+      .map(function (sub) {
+        var url = new URL(sub.anchor.id, base);
+        url.search = new URL(sub.url, base).search;
+        var weight = (sub.weighted_locations || []).reduce(function (sum, at) { return sum + at.balanced_score; }, 0);
+        return { url: url.pathname + url.search, meta: { title: sub.title }, excerpt: sub.excerpt, weight: weight };
+      });
   }
 
-  function show(query, results, total, folders) {
-    shownQuery = { query: query, total: total, folders: folders };
-    meta.textContent = count(total);
-    list.replaceChildren.apply(list, results.map(resultItem));
+  // The articles listed for a search's ``found`` (documents by Pagefind's relevance): those of
+  // its first documents, fetched BATCH at a time until ``shown`` articles are found, by their
+  // own weight; ``total``, how many the documents read hold, and ``more``, whether any were left unread.
+  function firstResults(found) {
+    var articles = [];
+    function read(start) {
+      if (articles.length >= shown || start >= found.results.length) {
+        articles.sort(function (a, b) { return b.weight - a.weight; });
+        return { results: articles.slice(0, shown), total: articles.length, more: start < found.results.length };
+      }
+      return Promise.all(found.results.slice(start, start + BATCH).map(function (r) { return r.data(); }))
+        .then(function (documents) {
+          documents.forEach(function (data) { articles.push.apply(articles, articlesOf(data)); });
+          return read(start + BATCH);
+        });
+    }
+    return read(0);
+  }
+
+  function show(query, found, folders) {
+    shownQuery = { query: query, total: found.total, more: found.more, folders: folders };
+    meta.textContent = count(found.total, found.more);
+    list.replaceChildren.apply(list, found.results.map(resultItem));
     offerOlder();
   }
 
@@ -144,12 +175,13 @@
     if (!searched || !searched.folders.length || searched.searching) return;
     searched.searching = true;
     olderShard(searched.folders[0]).then(function (shard) { return shard.search(searched.query); }).then(function (found) {
-      return firstResults(found).then(function (data) {
+      return firstResults(found).then(function (articles) {
         if (searched !== shownQuery) return;
-        searched.total += found.results.length;
+        searched.total += articles.total;
+        searched.more = searched.more || articles.more;
         searched.folders = searched.folders.slice(1);
-        meta.textContent = count(searched.total);
-        var items = data.map(resultItem);
+        meta.textContent = count(searched.total, searched.more);
+        var items = articles.results.map(resultItem);
         list.append.apply(list, items);
         offerOlder();
         if (items.length) items[0].firstChild.focus();
@@ -175,7 +207,7 @@
       if (!found || ask !== asked) return null; // a newer keystroke took over
       return Promise.all([olderFolders, firstResults(found)])
         .then(function (done) {
-          if (ask === asked) show(query, done[1], found.results.length, done[0]);
+          if (ask === asked) show(query, done[1], done[0]);
         });
     }).catch(function (error) {
       meta.textContent = texts.pdNone;
