@@ -6,8 +6,8 @@ site's own pages (their page, the lists, topics, sources, editions, stories and 
 and stay listed on their month's archive page (``articles/archive/<yyyy-mm>/``) with their
 title, date, source and a link to the original (render.render_language's ``own_pages``).
 How many keep a page comes from the last site published (``own_pages``). Over its budget, each
-article folded saves at least its own pages and search fragments (it also leaves the lists and
-the search index): the fewest that bring the site back within it are folded. Under it, each
+article folded saves at least its own pages and its share of the search fragments (it also
+leaves the lists and the search index): the fewest that bring the site back within it are folded. Under it, each
 article more costs about the site's average per article with a page (lists and index
 included), plus ``GROWTH_MARGIN``. Before any site was measured, ``FIRST_ESTIMATE`` stands in.
 A site over its budget all the same is reported so, and the next build folds more.
@@ -37,17 +37,18 @@ class SiteUsage:
     article_pages: int
     """Articles with a page of their own (each has one in every language)."""
     article_bytes: int
-    """The bytes of those pages in every language and of their search fragments."""
+    """The bytes of those pages in every language and of the search fragments holding them
+    (publish.SEARCH_DOCUMENT_ARTICLES articles a fragment)."""
     article_files: int
     fixed_bytes: int
     """Material's and Pagefind's files and the root page: the same with 10 articles or 100,000."""
     fixed_files: int
 
 
-FIRST_ESTIMATE = {"fixed_bytes": 600_000, "fixed_files": 20, "article_bytes": 16_000, "article_files": 3}
+FIRST_ESTIMATE = {"fixed_bytes": 600_000, "fixed_files": 20, "article_bytes": 16_000, "article_files": 2}
 """Per site language, before any site was measured, rounded up from 1,000 real articles in
-English and Portuguese: Material's and Pagefind's files 0.5 MB in 14 files, then 13.7 KB and
-2.6 files per article (its page, its search fragment, its share of the lists and the index)."""
+English and Portuguese: Material's and Pagefind's files 0.5 MB in 14 files, then 13.2 KB and
+1.63 files per article (its page, its share of the search fragments, the lists and the index)."""
 
 
 def search_folder(shard: int) -> str:
@@ -79,7 +80,7 @@ def measure(site_dir: Path) -> SiteUsage:
         name, size = entry.name, entry.stat(follow_symlinks=False).st_size
         total, files = total + size, files + 1
         if len(relative) == 3 and relative[2] == "fragment" and is_search_folder(relative[1]):
-            fragments, fragment_bytes = fragments + 1, fragment_bytes + size  # Pagefind indexes article pages alone
+            fragments, fragment_bytes = fragments + 1, fragment_bytes + size  # Pagefind indexes articles alone
         elif _article_page((*relative, name)):
             pages, page_bytes = pages + 1, page_bytes + size
         elif _fixed((*relative, name)):

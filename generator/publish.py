@@ -157,13 +157,21 @@ def root_index(languages: list[str]) -> str:
 
 SEARCH_DOCUMENT_ARTICLES = 10
 """Articles in one search document: Pagefind writes a fragment file per document it reads, so
-one document an article cost the site a file per article and language (half of a site's
-files). A document holds its articles one after the other, each under its title's heading,
-whose ``id`` is the article's address (``search_document``); the search UI
-(theme/assets/javascripts/polydigest-search.js) lists each heading a search matches as a
-result of its own. Ten keep a fragment small (~4 KB gzipped): a first search fetches a few."""
+one document an article cost the site a file per article and language (a third to a half of a
+site's files). A document holds its articles one after the other, each under its title's
+heading, whose ``id`` is the article's address (``searchable_text``). Pagefind finds and ranks
+documents; the search UI (theme/assets/javascripts/polydigest-search.js) finds in them the
+articles that hold every word of the query and ranks those. Ten keep a fragment small (~3 KB
+gzipped): a first search fetches eight to a dozen."""
 
-_SEARCHABLE_TEXT = re.compile(r"<div data-pagefind-body>(.*?)</div><!-- pd-searchable-end -->", re.S)
+SEARCH_DOCUMENT_FORMAT = 1
+"""Raised when what ``_search_documents`` writes changes: a bundle indexed from documents of
+another format is indexed again, not carried (``shard_fingerprint``)."""
+
+SEARCHABLE_END = "<!-- pd-searchable-end -->"
+"""Written by theme/partials/content.html after an article page's searchable text."""
+
+_SEARCHABLE_TEXT = re.compile(f"<div data-pagefind-body>(.*?)</div>{re.escape(SEARCHABLE_END)}", re.S)
 _HEADING_ID = re.compile(r"(<h[1-6])\s+id=\"[^\"]*\"")
 
 
@@ -171,9 +179,13 @@ def searchable_text(page_html: str, url: str) -> str | None:
     """The searchable text of an article page (what theme/partials/content.html marks
     ``data-pagefind-body``: its title, date and summary), its title's heading given the id
     ``url`` and every other heading none, so that a search result is the article; None for a
-    page that marks no text (a list)."""
+    page that marks no text (a list). Raises PublishError for a page that marks its text but
+    not where it ends (a plugin that strips HTML comments): every search would miss it."""
     found = _SEARCHABLE_TEXT.search(page_html)
     if found is None:
+        if "<div data-pagefind-body>" in page_html:
+            raise PublishError(f"the article page {url} has lost the comment that ends its searchable text "
+                               f"({SEARCHABLE_END}): is a plugin removing HTML comments? The search cannot be built")
         return None
     text = _HEADING_ID.sub(r"\1", found.group(1))
     if text.startswith("<h1>"):
@@ -184,8 +196,8 @@ def searchable_text(page_html: str, url: str) -> str | None:
 def article_url(page: str, directory_urls: bool) -> str:
     """The address of an article page relative to its language site: ``articles/<slug>/``
     with directory URLs, ``articles/<slug>.html`` without (mkdocs.yml's use_directory_urls)."""
-    output = page_output(page, directory_urls).as_posix()
-    return output.removesuffix("index.html")
+    address = Path(page).with_suffix("").as_posix()
+    return f"{address}/" if directory_urls else f"{address}.html"
 
 
 SHARDS_FILE = "shards.json"
@@ -278,9 +290,10 @@ def _by_cuts(articles: dict[str, tuple[str, str]], cuts: list[str]) -> list[list
 def shard_fingerprint(pages: list[str], articles: dict[str, tuple[str, str]], first: bool) -> str:
     """What a shard's bundle is indexed from: its pages with their searchable text
     (``read_articles``; with the same setup, MkDocs makes the same HTML of it), and whether it
-    is the first shard, whose folder keeps Pagefind's scripts, and how many articles a search
-    document holds."""
-    digest = hashlib.sha256(f"{'first' if first else 'older'} {SEARCH_DOCUMENT_ARTICLES}".encode())
+    is the first shard, whose folder keeps Pagefind's scripts, and the search documents' size
+    and format."""
+    digest = hashlib.sha256(f"{'first' if first else 'older'} {SEARCH_DOCUMENT_ARTICLES} {SEARCH_DOCUMENT_FORMAT}"
+                            .encode())
     for page in sorted(pages):
         digest.update(f"\0{page}\0{articles[page][1]}".encode())
     return digest.hexdigest()
@@ -303,8 +316,11 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
             nonlocal number
             number += 1
             (folder / f"{number:06d}.html").write_text(
+                # The document's own title is a number: Pagefind would rank a document whose first
+                # article's title matches above the others (its title counts twice).
                 f'<!doctype html><html><head><meta charset="utf-8"><title>{number}</title></head>'
-                f'<body><main data-pagefind-body>{"".join(texts)}</main></body></html>', encoding="utf-8")
+                f'<body><main data-pagefind-body data-pagefind-meta="title:{number}">{"".join(texts)}</main>'
+                f'</body></html>', encoding="utf-8")
             texts.clear()
 
         for page in sorted(pages):

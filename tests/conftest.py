@@ -220,7 +220,7 @@ def search_documents(language_site: Path, folder: str = "pagefind") -> list[dict
     """What Pagefind indexed in one language site (in one search shard's ``folder``), article
     by article: each fragment (read back from the gzipped files a browser downloads) is a
     document of several articles, each from its title's heading, whose id is its address
-    (publish.search_document); one dict an article (url from the site's root, content, meta.title)."""
+    (publish.searchable_text); one dict an article (url from the site's root, content, meta.title)."""
     documents = []
     for fragment in sorted((language_site / folder / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))

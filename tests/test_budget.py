@@ -121,7 +121,7 @@ def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_m
     build(load_config(project), SILENT)
     unbudgeted = budget.last_usage(load_config(project))
     assert unbudgeted is not None and unbudgeted.article_pages == 6
-    limit = unbudgeted.files - 2 * 2 * 2  # two articles fewer: their page and search fragment, in each language
+    limit = unbudgeted.files - 2 * 2 * 2  # eight files fewer: at least two articles' pages in each language
     (project / "polydigest.toml").write_text(f'[polydigest]\nlanguages = ["en", "pt"]\nsite_budget_files = {limit}\n')
 
     report = build(load_config(project), SILENT)
@@ -142,7 +142,7 @@ def test_a_budgeted_build_stays_within_its_files_and_reports_it(tmp_path, tiny_m
 
 
 def test_every_search_shards_fragments_count_as_the_articles(tmp_path):
-    """An article's search fragment is in its shard's folder (publish.index_search): the
+    """The search fragments holding articles are in their shard's folder (publish.index_search): the
     newest shard's pagefind/ or an older one's pagefind-<n>/; Pagefind's scripts are fixed."""
     site = tmp_path / "site"
     files = {"en/articles/a1/index.html": 100, "en/articles/a2/index.html": 100, "en/pagefind/pagefind.js": 40,

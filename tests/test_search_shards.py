@@ -15,7 +15,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_browser import axe, axe_violations, browser, open_search, serve, visit  # noqa: F401 - fixtures
 
-from generator.publish import cut_shards, index_language, index_search, remove_unused_files
+from generator.errors import PublishError
+from generator.publish import (
+    article_url,
+    cut_shards,
+    index_language,
+    index_search,
+    remove_unused_files,
+    searchable_text,
+)
 from generator.render import SEARCH_TEXT_END
 
 ARTICLE = ('<html><body><div data-pagefind-body><h1 id="toc-id">{title}</h1><p>text</p></div>'
@@ -54,6 +62,19 @@ def test_the_search_holds_each_article_pages_title_and_summary_under_its_address
     assert {document["content"] for document in documents} == \
         {f"{document['meta']['title']}. text." for document in documents}
     assert len(list((site / "pagefind" / "fragment").iterdir())) == 2
+
+
+def test_an_article_address_is_its_page_in_either_url_layout():
+    assert article_url("articles/consumer-price-index.md", True) == "articles/consumer-price-index/"
+    assert article_url("articles/consumer-price-index.md", False) == "articles/consumer-price-index.html"
+
+
+def test_an_article_page_that_lost_the_end_of_its_searchable_text_stops_the_search():
+    """A plugin that strips HTML comments would leave every article out of the search: said, not silent."""
+    page = ARTICLE.format(title="x").replace("<!-- pd-searchable-end -->", "")
+    with pytest.raises(PublishError, match="removing HTML comments"):
+        searchable_text(page, "articles/x/")
+    assert searchable_text(LIST.format(title="x"), "articles/") is None
 
 
 def test_a_site_without_articles_has_no_search_index(tmp_path):
@@ -298,6 +319,41 @@ def test_a_shard_of_the_newest_articles_then_older_ones_by_date(sharded_site):
         assert _shard_slugs(site, folder) == sorted(_slug_of(word, site) for word in words)
     # an older shard is its index alone: the first shard's pagefind.js searches it
     assert not [path.name for path in (site / "pagefind-1").iterdir() if path.suffix in (".js", ".css")]
+
+
+@pytest.mark.browser
+def test_a_result_is_an_article_holding_every_word_of_the_query(sharded_site, visit):  # noqa: F811
+    """The newest shard's three articles (comet, tulip, violin) are one search document, one
+    after the other: Pagefind finds the document for words or a phrase spread over two of
+    them, the search lists no article for them; an article holding them all is listed."""
+    _, base = sharded_site
+    v = visit()
+    v.page.goto(f"{base}/en/", wait_until="networkidle")
+    v.page.keyboard.press("/")
+    meta = v.page.locator(".md-search-result__meta")
+    assert _answer(v.page, "comet tulip") == [] and meta.text_content() == "No matching documents"
+    assert _answer(v.page, '"next week the council"') == []  # the comet article's last words, the tulip's title
+    assert _answer(v.page, '"violin maker" workshop') == ["The Council and the Violin"]
+    assert v.page.locator("li.md-search-result__item mark").all_text_contents() == ["violin maker", "workshop"]
+    assert sorted(_answer(v.page, "council")) == [f"The Council and the {word.title()}" for word in sorted(SHARDS[0])]
+    assert meta.text_content() == "3 matching documents"
+    assert v.errors == [] and v.foreign == []
+
+
+def _answer(page, query: str) -> list[str]:
+    """The titles listed for ``query`` typed into the open search, once its answer is shown
+    (a count or "No …") and has not changed for 300 ms."""
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.type(query)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("""() => new Promise(done => {
+        const shown = () => document.querySelector(".md-search-result").textContent;
+        const before = shown();
+        setTimeout(() => done(shown() === before && /\\d|No /.test(document.querySelector(
+            ".md-search-result__meta").textContent)), 300);
+    })""", timeout=15000)
+    return _titles(page)
 
 
 @pytest.mark.browser

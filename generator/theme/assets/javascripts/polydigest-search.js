@@ -93,11 +93,6 @@
     return olderShards[folder];
   }
 
-  // Only Pagefind's <mark> survives: any other "<" becomes text.
-  function excerptHtml(excerpt) {
-    return excerpt.replace(/<(?!\/?mark>)/g, "&lt;");
-  }
-
   // "12 matching documents"; "10+ …" when documents were left unread.
   function count(n, more) {
     if (more) return texts.pdOther.replace("#", n + "+");
@@ -115,9 +110,12 @@
     var article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
     var title = document.createElement("h1");
-    title.textContent = (result.meta && result.meta.title) || result.url;
+    title.textContent = result.title;
     var text = document.createElement("p");
-    text.innerHTML = excerptHtml(result.excerpt || "");
+    result.excerpt.forEach(function (part) {
+      if (part.marked) text.append(element("mark", {}, [part.text]));
+      else text.append(part.text);
+    });
     article.append(title, text);
     link.append(article);
     item.append(link);
@@ -131,35 +129,114 @@
     older.hidden = !(shownQuery && shownQuery.folders.length);
   }
 
-  // The articles a search document's data holds that the search matched: address (with
-  // Pagefind's highlight parameter), title, excerpt, and weight (the sum of its matches' scores).
-  function articlesOf(data) {
-    return (data.sub_results || []).filter(function (sub) { return sub.anchor && sub.anchor.id; })
-      .map(function (sub) {
-        var url = new URL(sub.anchor.id, base);
-        url.search = new URL(sub.url, base).search;
-        var weight = (sub.weighted_locations || []).reduce(function (sum, at) { return sum + at.balanced_score; }, 0);
-        return { url: url.pathname + url.search, meta: { title: sub.title }, excerpt: sub.excerpt, weight: weight };
-      });
+  // A query's words, each to be found in an article, and its quoted phrases, each word by word
+  // in a row: what Pagefind asks of a page, asked here of each article of a document.
+  function queryParts(query) {
+    var phrases = [];
+    var rest = query.replace(/"([^"]*)"/g, function (_, phrase) {
+      var words = phrase.trim().split(/\s+/).filter(Boolean);
+      if (words.length > 1) phrases.push(words);
+      return " " + phrase + " ";
+    });
+    var words = rest.replace(/"/g, " ").trim().split(/\s+/).filter(Boolean);
+    return { words: words.filter(function (word, at) { return words.indexOf(word) === at; }), phrases: phrases };
   }
 
-  // The articles listed for a search's ``found`` (documents by Pagefind's relevance): those of
-  // its first documents, fetched BATCH at a time until ``shown`` articles are found, by their
-  // own weight; ``total``, how many the documents read hold, and ``more``, whether any were left unread.
-  function firstResults(found) {
+  // Where each word of ``parts`` is in the documents of ``shard`` (a Pagefind instance): word ->
+  // { documents: how many hold it, at: document id -> its locations (word numbers) }. One search
+  // per word, answered by the index chunks the whole query's search loaded. A word Pagefind finds
+  // nowhere is left out, as Pagefind leaves it out of the query (punctuation alone).
+  function wordLocations(shard, parts) {
+    return Promise.all(parts.words.map(function (word) { return shard.search(word); })).then(function (answers) {
+      var found = {};
+      answers.forEach(function (answer, n) {
+        if (!answer || !answer.results.length) return;
+        var at = {};
+        answer.results.forEach(function (result) { at[result.id] = result.words; });
+        found[parts.words[n]] = { documents: answer.results.length, at: at };
+      });
+      return found;
+    });
+  }
+
+  function within(locations, from, to) {
+    return (locations || []).filter(function (location) { return location >= from && location < to; });
+  }
+
+  // One document's articles (its headings with an id, publish.SEARCH_DOCUMENT_ARTICLES of them)
+  // that hold every word and phrase of the query, each with its address (and the highlight
+  // parameter), title, excerpt and score: for each word, its rarity across documents times its
+  // saturating count in the article, a match in the title counting three times.
+  function articlesOf(result, data, parts, locations, query) {
+    var content = data.content.split(/\s+/);
+    var headings = data.anchors.filter(function (a) { return /^h\d$/i.test(a.element) && a.id; })
+      .sort(function (a, b) { return a.location - b.location; });
+    var words = Object.keys(locations);
     var articles = [];
-    function read(start) {
-      if (articles.length >= shown || start >= found.results.length) {
-        articles.sort(function (a, b) { return b.weight - a.weight; });
-        return { results: articles.slice(0, shown), total: articles.length, more: start < found.results.length };
+    headings.forEach(function (heading, n) {
+      var from = heading.location;
+      var to = n + 1 < headings.length ? headings[n + 1].location : content.length;
+      var bodyFrom = Math.min(to, from + heading.text.split(/\s+/).filter(Boolean).length);
+      var matched = {};
+      var score = 0;
+      for (var w = 0; w < words.length; w++) {
+        var here = within(locations[words[w]].at[result.id], from, to);
+        if (!here.length) return;
+        here.forEach(function (location) { matched[location] = true; });
+        var count = here.length + 2 * within(here, from, bodyFrom).length;
+        score += count / (count + 1.2) / Math.log(2 + locations[words[w]].documents);
       }
-      return Promise.all(found.results.slice(start, start + BATCH).map(function (r) { return r.data(); }))
-        .then(function (documents) {
-          documents.forEach(function (data) { articles.push.apply(articles, articlesOf(data)); });
+      var inRow = parts.phrases.every(function (phrase) {
+        var starts = within(locations[phrase[0]] && locations[phrase[0]].at[result.id], from, to);
+        return starts.some(function (start) {
+          return start + phrase.length <= to && phrase.every(function (word, k) {
+            var at = locations[word] && locations[word].at[result.id];
+            return !at || at.indexOf(start + k) >= 0;
+          });
+        });
+      });
+      if (!inRow) return;
+      var first = Object.keys(matched).map(Number).filter(function (l) { return l >= bodyFrom; }).sort(function (a, b) { return a - b; })[0];
+      var begin = first === undefined ? bodyFrom : Math.max(bodyFrom, first - 8);
+      var excerpt = [];
+      for (var at = begin; at < Math.min(to, begin + OPTIONS.excerptLength); at++) {
+        var last = excerpt[excerpt.length - 1];
+        var marked = !!matched[at];
+        if (last && last.marked === marked) last.text += " " + content[at];
+        else excerpt.push({ text: (excerpt.length ? " " : "") + content[at], marked: marked });
+      }
+      excerpt.forEach(function (part) { if (part.marked && part.text[0] === " ") { part.text = part.text.slice(1); } });
+      var url = new URL(heading.id, base);
+      query.split(/\s+/).filter(Boolean).forEach(function (word) { url.searchParams.append("h", word.replace(/"/g, "")); });
+      articles.push({ url: url.pathname + url.search, title: heading.text, excerpt: excerpt, score: score });
+    });
+    return articles;
+  }
+
+  // The articles listed for a search of ``query`` in ``shard`` whose documents are ``found`` (by
+  // Pagefind's relevance): those of its first documents, fetched BATCH at a time, at least two
+  // batches and until ``shown`` articles are found, best first; ``total``, how many the documents
+  // read hold, and ``more``, whether documents were left unread. Null when ``stale()`` turns true.
+  function firstResults(shard, query, found, stale) {
+    var parts = queryParts(query);
+    var articles = [];
+    return wordLocations(shard, parts).then(function (locations) {
+      function read(start) {
+        if (stale()) return null;
+        if ((articles.length >= shown && start >= 2 * BATCH) || start >= found.results.length) {
+          articles.sort(function (a, b) { return b.score - a.score; });
+          return { results: articles.slice(0, shown), total: articles.length, more: start < found.results.length };
+        }
+        var batch = found.results.slice(start, start + BATCH);
+        return Promise.all(batch.map(function (result) { return result.data(); })).then(function (documents) {
+          documents.forEach(function (data, n) {
+            articles.push.apply(articles, articlesOf(batch[n], data, parts, locations, query));
+          });
           return read(start + BATCH);
         });
-    }
-    return read(0);
+      }
+      return read(0);
+    });
   }
 
   function show(query, found, folders) {
@@ -174,19 +251,21 @@
     var searched = shownQuery;
     if (!searched || !searched.folders.length || searched.searching) return;
     searched.searching = true;
-    olderShard(searched.folders[0]).then(function (shard) { return shard.search(searched.query); }).then(function (found) {
-      return firstResults(found).then(function (articles) {
-        if (searched !== shownQuery) return;
-        searched.total += articles.total;
-        searched.more = searched.more || articles.more;
-        searched.folders = searched.folders.slice(1);
-        meta.textContent = count(searched.total, searched.more);
-        var items = articles.results.map(resultItem);
-        list.append.apply(list, items);
-        offerOlder();
-        if (items.length) items[0].firstChild.focus();
-        else if (older.hidden) input.focus();
+    olderShard(searched.folders[0]).then(function (shard) {
+      return shard.search(searched.query).then(function (found) {
+        return firstResults(shard, searched.query, found, function () { return searched !== shownQuery; });
       });
+    }).then(function (articles) {
+      if (!articles || searched !== shownQuery) return;
+      searched.total += articles.total;
+      searched.more = searched.more || articles.more;
+      searched.folders = searched.folders.slice(1);
+      meta.textContent = count(searched.total, searched.more);
+      var items = articles.results.map(resultItem);
+      list.append.apply(list, items);
+      offerOlder();
+      if (items.length) items[0].firstChild.focus();
+      else if (older.hidden) input.focus();
     }).catch(function (error) {
       console.warn("polydigest search:", error);
     }).then(function () { searched.searching = false; });
@@ -203,12 +282,14 @@
       offerOlder();
       return;
     }
-    engine().then(function (module) { return module.debouncedSearch(query, {}, 120); }).then(function (found) {
-      if (!found || ask !== asked) return null; // a newer keystroke took over
-      return Promise.all([olderFolders, firstResults(found)])
-        .then(function (done) {
-          if (ask === asked) show(query, done[1], done[0]);
+    function stale() { return ask !== asked; } // a newer keystroke took over
+    engine().then(function (module) {
+      return module.debouncedSearch(query, {}, 120).then(function (found) {
+        if (!found || stale()) return null;
+        return Promise.all([olderFolders, firstResults(module, query, found, stale)]).then(function (done) {
+          if (done[1] && !stale()) show(query, done[1], done[0]);
         });
+      });
     }).catch(function (error) {
       meta.textContent = texts.pdNone;
       console.warn("polydigest search:", error);
@@ -258,7 +339,10 @@
 
   input.addEventListener("input", search);
   olderButton.addEventListener("click", searchOlder);
-  input.addEventListener("focus", function () { setOpen(true); engine(); });
+  input.addEventListener("focus", function () {
+    setOpen(true);
+    engine().catch(function () {}); // a site without articles has no index: its searches say so
+  });
   form.addEventListener("reset", function () { setTimeout(search, 0); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
