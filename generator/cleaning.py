@@ -130,13 +130,21 @@ def remove_boilerplate(paragraphs: list[str]) -> list[str]:
     return kept
 
 
+MAX_TRAILING_SOURCE_WORDS = 6
+"""A "Source:" line among an article's last paragraphs names its outlet ("Fonte: Agência
+Brasil") when it is this short; a longer one cites the article's data ("Fonte: Processos na
+13a Vara Federal de Curitiba e na 7a Vara Federal do Rio", a Folha infographic's source,
+became the article's outlet, with a page of its own) and stays in the text."""
+
+
 def take_header(paragraphs: list[str], pattern: re.Pattern) -> tuple[re.Match | None, list[str]]:
-    """Find a header line (first or last three paragraphs) and remove it from the body."""
+    """Find a header line (first or last three paragraphs) and remove it from the body; among
+    the last ones, a value of at most MAX_TRAILING_SOURCE_WORDS words."""
     candidates = list(range(min(3, len(paragraphs)))) + list(range(max(3, len(paragraphs) - 3), len(paragraphs)))
     for i in candidates:
         if len(paragraphs[i]) <= 300:
             match = pattern.match(paragraphs[i])
-            if match:
+            if match and (i < 3 or len(match.group("value").split()) <= MAX_TRAILING_SOURCE_WORDS):
                 return match, paragraphs[:i] + paragraphs[i + 1 :]
     return None, paragraphs
 

@@ -164,7 +164,7 @@ documents; the search UI (theme/assets/javascripts/polydigest-search.js) finds i
 articles that hold every word of the query and ranks those. Ten keep a fragment small (~3 KB
 gzipped): a first search fetches eight to a dozen."""
 
-SEARCH_DOCUMENT_FORMAT = 1
+SEARCH_DOCUMENT_FORMAT = 2
 """Raised when what ``_search_documents`` writes changes: a bundle indexed from documents of
 another format is indexed again, not carried (``shard_fingerprint``)."""
 
@@ -173,11 +173,15 @@ SEARCHABLE_END = "<!-- pd-searchable-end -->"
 
 _SEARCHABLE_TEXT = re.compile(f"<div data-pagefind-body>(.*?)</div>{re.escape(SEARCHABLE_END)}", re.S)
 _HEADING_ID = re.compile(r"(<h[1-6])\s+id=\"[^\"]*\"")
+_DATE_LINE = re.compile(r"(</h1>\s*)<p>[^\n]*?href=\"[^\"]*category/[^\n]*?</p>")
+"""An article page's line under its title: its date and its language's category. Not searched:
+"English" matched every BBC summary, and it opened every excerpt ("English. Tony Blair …")."""
 
 
 def searchable_text(page_html: str, url: str) -> str | None:
     """The searchable text of an article page (what theme/partials/content.html marks
-    ``data-pagefind-body``: its title, date and summary), its title's heading given the id
+    ``data-pagefind-body``: its title and summary; not the date and category line between
+    them), its title's heading given the id
     ``url`` and every other heading none, so that a search result is the article; None for a
     page that marks no text (a list). Raises PublishError for a page that marks its text but
     not where it ends (a plugin that strips HTML comments): every search would miss it."""
@@ -187,7 +191,7 @@ def searchable_text(page_html: str, url: str) -> str | None:
             raise PublishError(f"the article page {url} has lost the comment that ends its searchable text "
                                f"({SEARCHABLE_END}): is a plugin removing HTML comments? The search cannot be built")
         return None
-    text = _HEADING_ID.sub(r"\1", found.group(1))
+    text = _DATE_LINE.sub(r"\1", _HEADING_ID.sub(r"\1", found.group(1)), count=1)
     if text.startswith("<h1>"):
         return f'<h1 id="{html.escape(url)}">{text[len("<h1>"):]}'
     return f'<h1 id="{html.escape(url)}">{html.escape(url)}</h1>{text}'  # no title: never seen, but findable

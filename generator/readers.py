@@ -14,6 +14,7 @@ Everything is read from disk: no reader ever fetches a URL.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 import unicodedata
@@ -352,7 +353,8 @@ class _Fields:
 
     def text(self, *keys: str, limit: int | None = MAX_FIELD_CHARS, names: bool = False) -> str:
         """The first of ``keys`` that is given, as one line of text; with ``names``, a list of
-        texts (authors) is joined with commas."""
+        texts (authors) is joined with commas. A character reference ("&#163;1.8m", "&amp;")
+        is the character it stands for, as in the Markdown text (and MkDocs' own titles)."""
         for key in keys:
             value = self.meta.get(key)
             if value is None or value == "":
@@ -362,7 +364,7 @@ class _Fields:
             if not isinstance(value, str):
                 self._wrong(key, value, "text")
                 return ""
-            text = " ".join(value.split())
+            text = " ".join(html.unescape(value).split())
             return text[:limit] if limit else text
         return ""
 

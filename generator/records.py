@@ -63,6 +63,11 @@ class LocalizedArticle:
     """No installed model translates the article's language into this one: shown as is."""
     tags: tuple[str, ...] = ()
     """Topics in this language."""
+    tag_pages: tuple[str, ...] = ()
+    """The name of each topic's page, as ``tags``: the topic's name in the site's reference
+    language (stories.tag_articles), so that a topic's page has the same path on every
+    language site ("Brasil" and "Brazil" are both tags/brazil/) and the language switcher
+    keeps a reader on it. Empty: each topic's page is named by its name here."""
 
     @property
     def article(self) -> Article:

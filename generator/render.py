@@ -195,8 +195,8 @@ def render_post(item: LocalizedArticle, related: Sequence[LocalizedArticle] = ()
         lines += [f"*{escape_text(label(lang, 'untranslated', count=str(item.untranslated)))}*", ""]
     if item.tags:
         lines += [f"**{escape_text(label(lang, 'tags_title'))}:** " + " · ".join(
-            f"[{escape_text(tag)}](../{TAGS_DIR}/{tag_slug(tag)}.md)" if tag_slug(tag) in topics_with_pages
-            else escape_text(tag) for tag in item.tags), ""]
+            f"[{escape_text(tag)}](../{TAGS_DIR}/{page}.md)" if page in topics_with_pages
+            else escape_text(tag) for tag, page in topic_pages(item)), ""]
     if related:
         lines += [f"**{escape_text(label(lang, 'related'))}:**", ""]
         lines += [f"- {_link(other, '../')} ({escape_text(_source_label(other))})" for other in related] + [""]
@@ -655,15 +655,25 @@ def tag_slug(tag: str) -> str:
     return slug if slug != "index" else "index-topic"
 
 
+def topic_pages(item: LocalizedArticle) -> list[tuple[str, str]]:
+    """Each of the article's topics as shown, and the name of its page: the same on every
+    language site (LocalizedArticle.tag_pages), so the language switcher finds it."""
+    pages = item.tag_pages if len(item.tag_pages) == len(item.tags) else item.tags
+    found: dict[str, str] = {}  # page -> topic: two topics on one page are one topic here
+    for tag, page in zip(item.tags, pages, strict=True):
+        found.setdefault(tag_slug(page), tag)
+    return [(tag, page) for page, tag in found.items()]
+
+
 def render_tags(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
     """tags/index.md (the most covered topics) and a page of each topic's articles, for the
     topics of at least MIN_TOPIC_ARTICLES articles."""
     names: dict[str, str] = {}
     by_tag: dict[str, list[LocalizedArticle]] = {}
     for item in newest_first(items):
-        for tag in item.tags:
-            names.setdefault(tag_slug(tag), tag)
-            by_tag.setdefault(tag_slug(tag), []).append(item)
+        for tag, page in topic_pages(item):
+            names.setdefault(page, tag)
+            by_tag.setdefault(page, []).append(item)
     by_tag = {slug: group for slug, group in by_tag.items() if len(group) >= MIN_TOPIC_ARTICLES}
     ranked = sorted(by_tag, key=lambda slug: (-len(by_tag[slug]), names[slug].lower(), slug))[:LISTED_TOPICS]
     index = [f"# {escape_text(label(lang, 'tags_title'))}", "", escape_text(label(lang, "tags_intro")), ""]
@@ -677,7 +687,7 @@ def render_tags(items: list[LocalizedArticle], lang: str) -> dict[str, str]:
 
 
 def topics_with_pages(items: list[LocalizedArticle]) -> set[str]:
-    counts = Counter(tag_slug(tag) for item in items for tag in item.tags)
+    counts = Counter(page for item in items for _, page in topic_pages(item))
     return {slug for slug, count in counts.items() if count >= MIN_TOPIC_ARTICLES}
 
 
@@ -846,7 +856,7 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
         on_site = item.article.language != lang and item.article.language in site_languages \
             and item.article.slug not in originals_missing
         if rendered is not None and rendered.holds(f"{lang}/{path}", rendered.page_key(
-                [item, *related], lang, sorted(tag_slug(tag) for tag in item.tags if tag_slug(tag) in topics),
+                [item, *related], lang, sorted(page for _, page in topic_pages(item) if page in topics),
                 story, on_site)):
             files[path] = None
         else:

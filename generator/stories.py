@@ -821,8 +821,10 @@ def tag_articles(
 ) -> dict[str, list[LocalizedArticle]]:
     """Topics of each article: its main entities, found in its own language, one name for one
     entity across the collection; in each site language a country, territory or language is
-    named by CLDR, any other name as written (never machine-translated). An article whose
-    topics cannot be found has none, and is in ``problems``."""
+    named by CLDR, any other name as written (never machine-translated). A topic's page is
+    named by its name in the pivot language when that is a site language (else the first):
+    the same on every language site. An article whose topics cannot be found has none, and is
+    in ``problems``."""
     by_slug = {s.article.slug: s.article for s in summaries}
     cache = cache if cache is not None else (translator.cache if translator else None)
 
@@ -864,15 +866,17 @@ def tag_articles(
                 shown_as[key][shown] += 1
         chosen[slug] = keys_of[:MAX_TAGS]
     names = {key: min(counter, key=lambda name: (-counter[name], name)) for key, counter in shown_as.items()}
-    tagged = {}
+    reference = PIVOT_FOR_STORIES if PIVOT_FOR_STORIES in localized else next(iter(localized), PIVOT_FOR_STORIES)
+    tagged: dict[str, list[LocalizedArticle]] = {}
     for target, items in localized.items():
-        tagged[target] = [
-            dataclasses.replace(item, tags=tuple(dict.fromkeys(
-                t for t in (safe_tag(display_name(key, names.get(key, key), target))
-                            for key in chosen.get(item.article.slug, []))
-                if t)))
-            for item in items
-        ]
+        tagged[target] = []
+        for item in items:
+            pages: dict[str, str] = {}  # topic as shown here -> its name in the reference language
+            for key in chosen.get(item.article.slug, []):
+                tag = safe_tag(display_name(key, names.get(key, key), target))
+                if tag and tag not in pages:
+                    pages[tag] = safe_tag(display_name(key, names.get(key, key), reference)) or tag
+            tagged[target].append(dataclasses.replace(item, tags=tuple(pages), tag_pages=tuple(pages.values())))
     return tagged
 
 

@@ -150,6 +150,14 @@ def test_source_line_and_url_become_source_fields(tmp_path):
     assert "Daily Planet" not in article.text
 
 
+def test_a_source_line_at_the_end_names_the_outlet_only_when_short(tmp_path):
+    body = ("A Headline\n\nJudges cited the doctrine in twelve rulings. More text follows here.\n\n"
+            "The court declined to comment.\n\n")
+    assert parse(body + "Source: Agência Brasil", tmp_path).source_name == "Agência Brasil"
+    cited = parse(body + "Fonte: Processos na 13a Vara Federal de Curitiba e na 7a Vara Federal do Rio", tmp_path)
+    assert cited.source_name == "" and cited.text.endswith("Vara Federal do Rio")
+
+
 def test_portuguese_text_is_detected_as_portuguese(tmp_path):
     text = ("Governo anuncia novas medidas\n\nO governo anunciou nesta segunda-feira que vai reduzir os impostos "
             "para as famílias de baixa renda. A medida deve entrar em vigor no próximo ano, segundo o ministro.")

@@ -62,6 +62,17 @@ def test_markdown_front_matter_wins_over_guesses():
     assert "READ MORE" not in article.text
 
 
+def test_character_references_in_markdown_front_matter_are_characters(tmp_path):
+    """A BBC headline stored as '&#163;1.8m indecency fine for Viacom' was shown so on the
+    English page, and as '&-163;' after translation: in Markdown, as in its text, it is £."""
+    (tmp_path / "fine.md").write_text("---\ntitle: '&#163;1.8m indecency fine for Viacom'\nsource: 'Smith &amp; Sons'\n"
+                                      "---\n\nThe regulator fined the broadcaster &#163;1.8m on Monday.\n")
+    (article,), problems = articles_from_file(tmp_path / "fine.md", load_config(tmp_path, {"languages": "en"}),
+                                              "fine.md")
+    assert problems == [] and article.title == "£1.8m indecency fine for Viacom"
+    assert article.source_name == "Smith & Sons" and "£1.8m" in article.text
+
+
 def test_portuguese_article_is_detected_as_portuguese():
     (article,), _ = read("noticia-portuguesa.txt")
     assert article.language == "pt" and article.title == "Governo anuncia corte de impostos"

@@ -26,7 +26,8 @@ from generator.publish import (
 )
 from generator.render import SEARCH_TEXT_END
 
-ARTICLE = ('<html><body><div data-pagefind-body><h1 id="toc-id">{title}</h1><p>text</p></div>'
+ARTICLE = ('<html><body><div data-pagefind-body><h1 id="toc-id">{title}</h1>\n'
+           '<p><em>May 3, 2024</em> · <a href="../category/en/">English</a></p>\n<p>text</p></div>'
            '<!-- pd-searchable-end --><h2 id="more">Links</h2><p>not searched</p></body></html>')
 LIST = "<html><body><h1>{title}</h1><p>text</p></body></html>"
 
@@ -46,7 +47,8 @@ def _shard_slugs(site: Path, folder: str) -> list[str]:
 def test_the_search_holds_each_article_pages_title_and_summary_under_its_address(tmp_path, directory_urls):
     """With directory URLs an article is articles/<slug>/index.html, without them
     articles/<slug>.html (mkdocs.yml's use_directory_urls); lists and the other pages are not
-    indexed, nor the part of an article page after its searchable text. Twelve articles make
+    indexed, nor an article page's date and category line or the part after its searchable text
+    (only its title and summary). Twelve articles make
     two search documents (Pagefind's fragment files), not twelve."""
     site = tmp_path / "site"
     slugs = [f"article-{number:02d}" for number in range(12)]
@@ -335,6 +337,7 @@ def test_a_result_is_an_article_holding_every_word_of_the_query(sharded_site, vi
     assert _answer(v.page, '"next week the council"') == []  # the comet article's last words, the tulip's title
     assert _answer(v.page, '"violin maker" workshop') == ["The Council and the Violin"]
     assert v.page.locator("li.md-search-result__item mark").all_text_contents() == ["violin maker", "workshop"]
+    assert "A young violin maker opened a workshop in" in v.page.locator("li.md-search-result__item p").text_content()
     assert sorted(_answer(v.page, "council")) == [f"The Council and the {word.title()}" for word in sorted(SHARDS[0])]
     assert meta.text_content() == "3 matching documents"
     assert v.errors == [] and v.foreign == []

@@ -270,6 +270,26 @@ def test_one_entity_has_one_topic_across_the_collection():
         assert "Brasil" not in shown or lang == "pt"
 
 
+def test_a_topic_has_the_same_page_on_every_language_site():
+    """"Brasil" on the Portuguese site and "Brazil" on the English one are one topic: its page
+    is tags/brazil/ on both (named in the pivot language), so the language switcher, which keeps
+    a page's path, lands on it (a reader found 18 such switcher links broken on each site)."""
+    from generator.render import render_language, topic_pages
+
+    summaries = [_item(slug, "Brasil exporta", f"O Brasil exportou mais em {month}. O Brasil vendeu soja ao Chile.",
+                       dt.date(2017, 5, day), language="pt").summary
+                 for slug, month, day in (("a", "maio", 6), ("b", "junho", 7))]
+    localized = {lang: [LocalizedArticle(s, lang, s.article.title, s.sentences, None) for s in summaries]
+                 for lang in ("pt", "en")}
+    tagged = stories.tag_articles(summaries, localized, None, [])
+    assert ("Brasil", "brazil") in topic_pages(tagged["pt"][0]) and ("Brazil", "brazil") in topic_pages(tagged["en"][0])
+    for lang, name in (("pt", "Brasil"), ("en", "Brazil")):
+        files = render_language(tagged[lang], lang, stories.group_stories(tagged[lang]), [])
+        assert files["tags/brazil.md"].startswith(f"---\ntitle: {name}\n")
+        assert f"[{name}](../tags/brazil.md)" in files["articles/a.md"]
+        assert "tags/brasil.md" not in files
+
+
 def test_stories_command_prints_every_article_once(tmp_path, capsys):
     from generator.cli import main
 

@@ -70,7 +70,7 @@
   var olderFolders = null; // the older shards' folders, newest first (pagefind/shards.json)
   var olderShards = {}; // folder -> its Pagefind instance, made by the first shard's pagefind.js
   var shown = 10; // articles listed for a shard
-  var BATCH = 4; // documents fetched at a time until that many are found
+  var BATCH = 8; // documents fetched at a time (in parallel) until that many are found
 
   function engine() {
     if (!pagefind) {
@@ -112,9 +112,9 @@
     var title = document.createElement("h1");
     title.textContent = result.title;
     var text = document.createElement("p");
-    result.excerpt.forEach(function (part) {
-      if (part.marked) text.append(element("mark", {}, [part.text]));
-      else text.append(part.text);
+    result.excerpt.forEach(function (part, n) {
+      if (n) text.append(" ");
+      text.append(part.marked ? element("mark", {}, [part.text]) : part.text);
     });
     article.append(title, text);
     link.append(article);
@@ -198,14 +198,13 @@
       if (!inRow) return;
       var first = Object.keys(matched).map(Number).filter(function (l) { return l >= bodyFrom; }).sort(function (a, b) { return a - b; })[0];
       var begin = first === undefined ? bodyFrom : Math.max(bodyFrom, first - 8);
-      var excerpt = [];
+      var excerpt = []; // runs of words, marked or not, shown a space apart
       for (var at = begin; at < Math.min(to, begin + OPTIONS.excerptLength); at++) {
         var last = excerpt[excerpt.length - 1];
         var marked = !!matched[at];
         if (last && last.marked === marked) last.text += " " + content[at];
-        else excerpt.push({ text: (excerpt.length ? " " : "") + content[at], marked: marked });
+        else excerpt.push({ text: content[at], marked: marked });
       }
-      excerpt.forEach(function (part) { if (part.marked && part.text[0] === " ") { part.text = part.text.slice(1); } });
       var url = new URL(heading.id, base);
       query.split(/\s+/).filter(Boolean).forEach(function (word) { url.searchParams.append("h", word.replace(/"/g, "")); });
       articles.push({ url: url.pathname + url.search, title: heading.text, excerpt: excerpt, score: score });
@@ -214,8 +213,8 @@
   }
 
   // The articles listed for a search of ``query`` in ``shard`` whose documents are ``found`` (by
-  // Pagefind's relevance): those of its first documents, fetched BATCH at a time, at least two
-  // batches and until ``shown`` articles are found, best first; ``total``, how many the documents
+  // Pagefind's relevance): those of its first documents, fetched BATCH at a time until ``shown``
+  // articles are found, best first; ``total``, how many the documents
   // read hold, and ``more``, whether documents were left unread. Null when ``stale()`` turns true.
   function firstResults(shard, query, found, stale) {
     var parts = queryParts(query);
@@ -223,7 +222,7 @@
     return wordLocations(shard, parts).then(function (locations) {
       function read(start) {
         if (stale()) return null;
-        if ((articles.length >= shown && start >= 2 * BATCH) || start >= found.results.length) {
+        if (articles.length >= shown || start >= found.results.length) {
           articles.sort(function (a, b) { return b.score - a.score; });
           return { results: articles.slice(0, shown), total: articles.length, more: start < found.results.length };
         }
