@@ -70,7 +70,7 @@
   var olderFolders = null; // the older shards' folders, newest first (pagefind/shards.json)
   var olderShards = {}; // folder -> its Pagefind instance, made by the first shard's pagefind.js
   var shown = 10; // articles listed for a shard
-  var BATCH = 8; // documents fetched at a time (in parallel) until that many are found
+  var BATCH = 8; // documents fetched at most at a time (in parallel) until that many are found
 
   function engine() {
     if (!pagefind) {
@@ -213,8 +213,8 @@
   }
 
   // The articles listed for a search of ``query`` in ``shard`` whose documents are ``found`` (by
-  // Pagefind's relevance): those of its first documents, fetched BATCH at a time until ``shown``
-  // articles are found, best first; ``total``, how many the documents
+  // Pagefind's relevance): those of its first documents, fetched up to BATCH at a time until
+  // ``shown`` articles are found, best first; ``total``, how many the documents
   // read hold, and ``more``, whether documents were left unread. Null when ``stale()`` turns true.
   function firstResults(shard, query, found, stale) {
     var parts = queryParts(query);
@@ -226,12 +226,13 @@
           articles.sort(function (a, b) { return b.score - a.score; });
           return { results: articles.slice(0, shown), total: articles.length, more: start < found.results.length };
         }
-        var batch = found.results.slice(start, start + BATCH);
+        // each document read holds an article found: no more than are still missing
+        var batch = found.results.slice(start, start + Math.min(BATCH, shown - articles.length));
         return Promise.all(batch.map(function (result) { return result.data(); })).then(function (documents) {
           documents.forEach(function (data, n) {
             articles.push.apply(articles, articlesOf(batch[n], data, parts, locations, query));
           });
-          return read(start + BATCH);
+          return read(start + batch.length);
         });
       }
       return read(0);
