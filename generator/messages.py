@@ -55,6 +55,7 @@ MESSAGES = {
     "editions_of_year": "Daily editions of {year}",
     "newer": "Newer",
     "older": "Older",
+    "more_results": "More results",
     "page_number": "Page {number}",
     "archive": "Archive",
     "categories": "Categories",

@@ -108,6 +108,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
         "nav": [{message(lang, key): page} for key, page in NAV],
         "extra": {
             "search_older": message(lang, "older"),  # the search's button to older articles
+            "search_more": message(lang, "more_results"),  # and to more of the same ones
             "alternate": [
                 {"name": language_title(other, other), "link": f"../{other}/", "lang": other}
                 for other in languages

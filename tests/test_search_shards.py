@@ -261,16 +261,16 @@ def _seed(seeds: Path, word: str, date: str) -> None:
                                        f"The council discussed the {word}. {body}\n")
 
 
-def _sharded_project(root: Path, models: Path, days: dict[str, int]) -> Path:
+def _sharded_project(root: Path, models: Path, days: dict[str, int], shard_articles: int = 2) -> Path:
     """An English project of dated articles (a word and its day of May 2024), its search in
-    shards of two, built."""
+    shards of ``shard_articles``, built."""
     seeds = root / "seeds-given"
     seeds.mkdir(parents=True)
     for word, day in days.items():
         _seed(seeds, word, f"2024-05-{day:02}")
     project = make_project(root / "project", models, seeds=seeds, languages="en")
     with (project / "polydigest.toml").open("a") as options:
-        options.write("search_shard_articles = 2\n")
+        options.write(f"search_shard_articles = {shard_articles}\n")
     result = run_build_cli(project)
     assert result.returncode == 0, result.stderr
     return project
@@ -341,6 +341,32 @@ def test_a_result_is_an_article_holding_every_word_of_the_query(sharded_site, vi
     assert sorted(_answer(v.page, "council")) == [f"The Council and the {word.title()}" for word in sorted(SHARDS[0])]
     assert meta.text_content() == "3 matching documents"
     assert v.errors == [] and v.foreign == []
+
+
+@pytest.mark.browser
+def test_more_results_lists_the_rest_of_a_shard(tmp_path, tiny_models, serve, visit):  # noqa: F811
+    """Thirteen articles name the council: ten are listed and counted as thirteen, "More
+    results" (reached with the arrow keys) lists the other three and takes the focus to the
+    first of them; then nothing is left to offer."""
+    words = ["anchor", "beacon", "canal", "dune", "estuary", "fjord", "geyser", "harbour", "isthmus", "jetty",
+             "kelp", "lagoon", "marsh"]
+    project = _sharded_project(tmp_path, tiny_models, {word: 1 for word in words}, shard_articles=10_000)
+    base = serve(project / "site")
+    v = visit()
+    v.page.goto(f"{base}/en/", wait_until="networkidle")
+    open_search(v.page, "council")
+    assert len(_titles(v.page)) == 10
+    assert v.page.locator(".md-search-result__meta").text_content() == "13 matching documents"
+    more = v.page.get_by_role("button", name="More results")
+    for _ in range(11):
+        v.page.keyboard.press("ArrowDown")
+    assert v.page.evaluate("() => document.activeElement.textContent") == "More results"
+    v.page.keyboard.press("Enter")
+    v.page.wait_for_function("() => document.querySelectorAll('li.md-search-result__item').length === 13")
+    assert sorted(_titles(v.page)) == sorted(f"The Council and the {word.title()}" for word in words)
+    assert v.page.evaluate("() => document.activeElement.closest('li').querySelector('h1').textContent") \
+        == _titles(v.page)[10]
+    assert not more.is_visible() and v.errors == [] and v.foreign == []
 
 
 def _answer(page, query: str) -> list[str]:

@@ -7,8 +7,9 @@
 // Material's CSS styles) opens it with Enter or Space too, says whether it is open
 // (aria-expanded), and gets the focus back when Escape closes the search. A large archive's
 // index is cut into shards, newest articles first (publish.index_search): a search covers the
-// first, and a button after its results ("Older") searches the next shard and adds its
-// results to the list; each shard is fetched only when asked for. Pagefind's documents each
+// first; a button after its results lists ten more ("More results") while the shard holds
+// more, then searches the next shard ("Older") and adds its results to the list; each shard is
+// fetched only when asked for. Pagefind's documents each
 // hold several articles (publish.SEARCH_DOCUMENT_ARTICLES), each under a heading whose id is
 // its address: every heading a search matches is listed as one result, the article.
 (function () {
@@ -122,12 +123,7 @@
     return item;
   }
 
-  // The query shown, its results' count and the older shards left to search for it.
-  var shownQuery = null;
-
-  function offerOlder() {
-    older.hidden = !(shownQuery && shownQuery.folders.length);
-  }
+  var shownQuery = null; // see updateCount
 
   // A query's words, each to be found in an article, and its quoted phrases, each word by word
   // in a row: what Pagefind asks of a page, asked here of each article of a document.
@@ -212,63 +208,97 @@
     return articles;
   }
 
-  // The articles listed for a search of ``query`` in ``shard`` whose documents are ``found`` (by
-  // Pagefind's relevance): those of its first documents, fetched up to BATCH at a time until
-  // ``shown`` articles are found, best first; ``total``, how many the documents
-  // read hold, and ``more``, whether documents were left unread. Null when ``stale()`` turns true.
-  function firstResults(shard, query, found, stale) {
+  // A search of one shard, listed ``shown`` articles at a time: its documents (``found``, by
+  // Pagefind's relevance) are read up to BATCH at a time in parallel until that many articles are
+  // found (each document read holds one at least: no more documents than articles missing);
+  // ``pending``, those found and not yet listed. ``stale()`` turns true when another query took over.
+  function shardSearch(shard, query, found, stale) {
     var parts = queryParts(query);
-    var articles = [];
     return wordLocations(shard, parts).then(function (locations) {
-      function read(start) {
-        if (stale()) return null;
-        if (articles.length >= shown || start >= found.results.length) {
-          articles.sort(function (a, b) { return b.score - a.score; });
-          return { results: articles.slice(0, shown), total: articles.length, more: start < found.results.length };
-        }
-        // each document read holds an article found: no more than are still missing
-        var batch = found.results.slice(start, start + Math.min(BATCH, shown - articles.length));
-        return Promise.all(batch.map(function (result) { return result.data(); })).then(function (documents) {
-          documents.forEach(function (data, n) {
-            articles.push.apply(articles, articlesOf(batch[n], data, parts, locations, query));
-          });
-          return read(start + batch.length);
-        });
-      }
-      return read(0);
+      return { query: query, found: found, parts: parts, locations: locations, read: 0, listed: 0, pending: [],
+               stale: stale };
     });
   }
 
-  function show(query, found, folders) {
-    shownQuery = { query: query, total: found.total, more: found.more, folders: folders };
-    meta.textContent = count(found.total, found.more);
-    list.replaceChildren.apply(list, found.results.map(resultItem));
-    offerOlder();
+  // The next articles of ``searched`` (a shardSearch), best first among those found; null when stale.
+  function nextArticles(searched) {
+    if (searched.stale()) return Promise.resolve(null);
+    var documents = searched.found.results;
+    if (searched.pending.length >= shown || searched.read >= documents.length) {
+      searched.pending.sort(function (a, b) { return b.score - a.score; });
+      var next = searched.pending.splice(0, shown);
+      searched.listed += next.length;
+      return Promise.resolve(next);
+    }
+    var batch = documents.slice(searched.read, searched.read + Math.min(BATCH, shown - searched.pending.length));
+    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
+      data.forEach(function (one, n) {
+        searched.pending.push.apply(searched.pending, articlesOf(batch[n], one, searched.parts, searched.locations,
+                                                                 searched.query));
+      });
+      searched.read += batch.length;
+      return nextArticles(searched);
+    });
   }
 
-  // The next older shard's results after the list; the keyboard's focus goes to the first.
-  function searchOlder() {
-    var searched = shownQuery;
-    if (!searched || !searched.folders.length || searched.searching) return;
-    searched.searching = true;
-    olderShard(searched.folders[0]).then(function (shard) {
-      return shard.search(searched.query).then(function (found) {
-        return firstResults(shard, searched.query, found, function () { return searched !== shownQuery; });
+  function exhausted(searched) {
+    return !searched.pending.length && searched.read >= searched.found.results.length;
+  }
+
+  // What is shown: the query, the shard being listed, the older shards left, the articles of the
+  // shards done; the button after the list lists more of the shard ("More results"), else
+  // searches the next older shard ("Older").
+  function updateCount() {
+    var current = shownQuery.current;
+    var found = shownQuery.done + current.listed + current.pending.length;
+    meta.textContent = count(found, current.read < current.found.results.length);
+  }
+
+  function offerMore() {
+    var more = shownQuery && !exhausted(shownQuery.current);
+    olderButton.textContent = more ? texts.pdMore : texts.pdOlder;
+    older.hidden = !(more || (shownQuery && shownQuery.folders.length));
+  }
+
+  function appendArticles(articles) {
+    var items = articles.map(resultItem);
+    list.append.apply(list, items);
+    updateCount();
+    offerMore();
+    return items;
+  }
+
+  // More of the shard, else the next older shard; the keyboard's focus goes to the first added.
+  function listMore() {
+    var listing = shownQuery;
+    if (!listing || listing.busy) return;
+    listing.busy = true;
+    var stale = function () { return listing !== shownQuery; };
+    var next;
+    if (!exhausted(listing.current)) {
+      next = nextArticles(listing.current);
+    } else if (listing.folders.length) {
+      var folder = listing.folders[0];
+      next = olderShard(folder).then(function (shard) {
+        return shard.search(listing.query).then(function (found) { return shardSearch(shard, listing.query, found, stale); });
+      }).then(function (searched) {
+        if (stale()) return null;
+        listing.done += listing.current.listed;
+        listing.current = searched;
+        listing.folders = listing.folders.slice(1);
+        return nextArticles(searched);
       });
-    }).then(function (articles) {
-      if (!articles || searched !== shownQuery) return;
-      searched.total += articles.total;
-      searched.more = searched.more || articles.more;
-      searched.folders = searched.folders.slice(1);
-      meta.textContent = count(searched.total, searched.more);
-      var items = articles.results.map(resultItem);
-      list.append.apply(list, items);
-      offerOlder();
+    } else {
+      next = Promise.resolve([]);
+    }
+    next.then(function (articles) {
+      if (!articles || stale()) return;
+      var items = appendArticles(articles);
       if (items.length) items[0].firstChild.focus();
       else if (older.hidden) input.focus();
     }).catch(function (error) {
       console.warn("polydigest search:", error);
-    }).then(function () { searched.searching = false; });
+    }).then(function () { listing.busy = false; });
   }
 
   var asked = 0;
@@ -279,15 +309,21 @@
       shownQuery = null;
       meta.textContent = texts.pdPlaceholder;
       list.replaceChildren();
-      offerOlder();
+      offerMore();
       return;
     }
     function stale() { return ask !== asked; } // a newer keystroke took over
     engine().then(function (module) {
       return module.debouncedSearch(query, {}, 120).then(function (found) {
         if (!found || stale()) return null;
-        return Promise.all([olderFolders, firstResults(module, query, found, stale)]).then(function (done) {
-          if (done[1] && !stale()) show(query, done[1], done[0]);
+        return Promise.all([olderFolders, shardSearch(module, query, found, stale)]).then(function (done) {
+          var searched = done[1];
+          return nextArticles(searched).then(function (articles) {
+            if (!articles || stale()) return;
+            shownQuery = { query: query, current: searched, done: 0, folders: done[0] };
+            list.replaceChildren();
+            appendArticles(articles);
+          });
         });
       });
     }).catch(function (error) {
@@ -338,7 +374,7 @@
   }
 
   input.addEventListener("input", search);
-  olderButton.addEventListener("click", searchOlder);
+  olderButton.addEventListener("click", listMore);
   input.addEventListener("focus", function () {
     setOpen(true);
     engine().catch(function () {}); // a site without articles has no index: its searches say so
