@@ -350,7 +350,7 @@ def test_more_results_lists_the_rest_of_a_shard(tmp_path, tiny_models, serve, vi
     first of them; then nothing is left to offer."""
     words = ["anchor", "beacon", "canal", "dune", "estuary", "fjord", "geyser", "harbour", "isthmus", "jetty",
              "kelp", "lagoon", "marsh"]
-    project = _sharded_project(tmp_path, tiny_models, {word: 1 for word in words}, shard_articles=10_000)
+    project = _sharded_project(tmp_path, tiny_models, dict.fromkeys(words, 1), shard_articles=10_000)
     base = serve(project / "site")
     v = visit()
     v.page.goto(f"{base}/en/", wait_until="networkidle")
