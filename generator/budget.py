@@ -6,10 +6,10 @@ site's own pages (their page, the lists, topics, sources, editions, stories and 
 and stay listed on their month's archive page (``articles/archive/<yyyy-mm>/``) with their
 title, date, source and a link to the original (render.render_language's ``own_pages``).
 How many keep a page comes from the last site published (``own_pages``). Over its budget, each
-article folded saves at least its own pages and its share of the search fragments (it also
-leaves the lists and the search index): the fewest that bring the site back within it are folded. Under it, each
-article more costs about the site's average per article with a page (lists and index
-included), plus ``GROWTH_MARGIN``. Before any site was measured, ``FIRST_ESTIMATE`` stands in.
+article folded saves its own pages and, on average, its share of the search fragments (it
+also leaves the lists and the search index): the fewest that bring the site back within it
+are folded. Under it, each article more costs about the site's average per article with a
+page (lists and index included), plus ``GROWTH_MARGIN``. Before any site was measured, ``FIRST_ESTIMATE`` stands in.
 A site over its budget all the same is reported so, and the next build folds more.
 """
 

@@ -139,12 +139,13 @@ became the article's outlet, with a page of its own) and stays in the text."""
 
 def take_header(paragraphs: list[str], pattern: re.Pattern) -> tuple[re.Match | None, list[str]]:
     """Find a header line (first or last three paragraphs) and remove it from the body; among
-    the last ones, a value of at most MAX_TRAILING_SOURCE_WORDS words."""
+    the last ones (in a short text, every one), a value of at most MAX_TRAILING_SOURCE_WORDS words."""
     candidates = list(range(min(3, len(paragraphs)))) + list(range(max(3, len(paragraphs) - 3), len(paragraphs)))
+    leading = min(3, len(paragraphs) - 3)
     for i in candidates:
         if len(paragraphs[i]) <= 300:
             match = pattern.match(paragraphs[i])
-            if match and (i < 3 or len(match.group("value").split()) <= MAX_TRAILING_SOURCE_WORDS):
+            if match and (i < leading or len(match.group("value").split()) <= MAX_TRAILING_SOURCE_WORDS):
                 return match, paragraphs[:i] + paragraphs[i + 1 :]
     return None, paragraphs
 

@@ -330,8 +330,9 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
 
         for page in sorted(pages):
             output = site / page_output(page, directory_urls)
-            text = searchable_text(output.read_text(encoding="utf-8"), article_url(page, directory_urls)) \
-                if output.is_file() else None
+            if not output.is_file():
+                raise PublishError(f"MkDocs wrote no page for {page} ({output}): the search cannot hold it")
+            text = searchable_text(output.read_text(encoding="utf-8"), article_url(page, directory_urls))
             if text is not None:
                 texts.append(f"<section>{text}</section>")
             if len(texts) == SEARCH_DOCUMENT_ARTICLES:

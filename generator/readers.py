@@ -342,6 +342,9 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+_CHARACTER_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
 class _Fields:
     """Typed access to front matter: a value of the wrong type is ignored and noted."""
 
@@ -351,10 +354,11 @@ class _Fields:
     def _wrong(self, key: str, value: Any, expected: str) -> None:
         self.notes.append(f"front matter {key!r} is {_kind(value)}, not {expected}; ignored")
 
-    def text(self, *keys: str, limit: int | None = MAX_FIELD_CHARS, names: bool = False) -> str:
+    def text(self, *keys: str, limit: int | None = MAX_FIELD_CHARS, names: bool = False, address: bool = False) -> str:
         """The first of ``keys`` that is given, as one line of text; with ``names``, a list of
-        texts (authors) is joined with commas. A character reference ("&#163;1.8m", "&amp;")
-        is the character it stands for, as in the Markdown text (and MkDocs' own titles)."""
+        texts (authors) is joined with commas. A character reference ending in ";" ("&#163;1.8m",
+        "&amp;") is the character it stands for, as in the Markdown text (and MkDocs' own
+        titles); not in an ``address`` ("?id=5&section=world" is no "§")."""
         for key in keys:
             value = self.meta.get(key)
             if value is None or value == "":
@@ -364,7 +368,8 @@ class _Fields:
             if not isinstance(value, str):
                 self._wrong(key, value, "text")
                 return ""
-            text = " ".join(html.unescape(value).split())
+            text = " ".join((value if address else _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), value))
+                            .split())
             return text[:limit] if limit else text
         return ""
 
@@ -419,7 +424,7 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> Source:
     body = html_to_text(markdown.markdown(subheads_apart(text)))
     fields = _Fields(meta, notes)
     source = fields.text("source")
-    url = fields.text("url", limit=2000)
+    url = fields.text("url", limit=2000, address=True)
     if not url and source.startswith(("http://", "https://")):
         url, source = source, ""
     declared = fields.text("language", "lang")
@@ -430,8 +435,8 @@ def read_markdown(path: Path, name: str, max_bytes: int) -> Source:
     return Source(
         name=name, text=body, kind=MarkdownReader.kind, title=fields.text("title", limit=None), date=date,
         date_text=date_text, date_field="front matter 'date'", author=fields.text("author", names=True), url=url,
-        source_name=source, language=language, feed_url=fields.text("feed", limit=2000), tags=fields.tags("tags"),
-        notes=notes,
+        source_name=source, language=language, feed_url=fields.text("feed", limit=2000, address=True),
+        tags=fields.tags("tags"), notes=notes,
     )
 
 

@@ -154,8 +154,11 @@ def test_a_source_line_at_the_end_names_the_outlet_only_when_short(tmp_path):
     body = ("A Headline\n\nJudges cited the doctrine in twelve rulings. More text follows here.\n\n"
             "The court declined to comment.\n\n")
     assert parse(body + "Source: Agência Brasil", tmp_path).source_name == "Agência Brasil"
-    cited = parse(body + "Fonte: Processos na 13a Vara Federal de Curitiba e na 7a Vara Federal do Rio", tmp_path)
+    citation = "Fonte: Processos na 13a Vara Federal de Curitiba e na 7a Vara Federal do Rio"
+    cited = parse(body + citation, tmp_path)
     assert cited.source_name == "" and cited.text.endswith("Vara Federal do Rio")
+    short = parse(f"A Headline\n\nJudges cited the doctrine in twelve rulings. More text.\n\n{citation}", tmp_path)
+    assert short.source_name == ""  # in a short text the last paragraphs are also among the first
 
 
 def test_portuguese_text_is_detected_as_portuguese(tmp_path):

@@ -65,12 +65,16 @@ def test_markdown_front_matter_wins_over_guesses():
 def test_character_references_in_markdown_front_matter_are_characters(tmp_path):
     """A BBC headline stored as '&#163;1.8m indecency fine for Viacom' was shown so on the
     English page, and as '&-163;' after translation: in Markdown, as in its text, it is £."""
-    (tmp_path / "fine.md").write_text("---\ntitle: '&#163;1.8m indecency fine for Viacom'\nsource: 'Smith &amp; Sons'\n"
-                                      "---\n\nThe regulator fined the broadcaster &#163;1.8m on Monday.\n")
+    (tmp_path / "fine.md").write_text(
+        "---\ntitle: '&#163;1.8m indecency fine for Viacom, Tom&notes say'\nsource: 'Smith &amp; Sons'\n"
+        "url: https://news.example.com/story?id=5&section=world&amp=1\n---\n\n"
+        "The regulator fined the broadcaster &#163;1.8m on Monday.\n")
     (article,), problems = articles_from_file(tmp_path / "fine.md", load_config(tmp_path, {"languages": "en"}),
                                               "fine.md")
-    assert problems == [] and article.title == "£1.8m indecency fine for Viacom"
+    # only references ending in ";" ("&not" is no "¬"), and none in an address ("&section" is no "§section")
+    assert problems == [] and article.title == "£1.8m indecency fine for Viacom, Tom&notes say"
     assert article.source_name == "Smith & Sons" and "£1.8m" in article.text
+    assert article.source_url == "https://news.example.com/story?id=5&section=world&amp=1"
 
 
 def test_portuguese_article_is_detected_as_portuguese():

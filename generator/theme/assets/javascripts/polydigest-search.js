@@ -11,7 +11,8 @@
 // more, then searches the next shard ("Older") and adds its results to the list; each shard is
 // fetched only when asked for. Pagefind's documents each
 // hold several articles (publish.SEARCH_DOCUMENT_ARTICLES), each under a heading whose id is
-// its address: every heading a search matches is listed as one result, the article.
+// its address: an article holding every word of the query (and each quoted phrase in a row) is
+// listed as one result.
 (function () {
   "use strict";
   var button = document.querySelector("[data-pd-search-button]");
@@ -71,7 +72,8 @@
   var olderFolders = null; // the older shards' folders, newest first (pagefind/shards.json)
   var olderShards = {}; // folder -> its Pagefind instance, made by the first shard's pagefind.js
   var shown = 10; // articles listed for a shard
-  var BATCH = 8; // documents fetched at most at a time (in parallel) until that many are found
+  var BATCH = 8; // documents fetched at a time, in parallel, until that many are found
+  var READ_AT_ONCE = 40; // documents read at most for one list; "More results" reads on
 
   function engine() {
     if (!pagefind) {
@@ -179,8 +181,8 @@
         var here = within(locations[words[w]].at[result.id], from, to);
         if (!here.length) return;
         here.forEach(function (location) { matched[location] = true; });
-        var count = here.length + 2 * within(here, from, bodyFrom).length;
-        score += count / (count + 1.2) / Math.log(2 + locations[words[w]].documents);
+        var hits = here.length + 2 * within(here, from, bodyFrom).length;
+        score += hits / (hits + 1.2) / Math.log(2 + locations[words[w]].documents);
       }
       var inRow = parts.phrases.every(function (phrase) {
         var starts = within(locations[phrase[0]] && locations[phrase[0]].at[result.id], from, to);
@@ -209,9 +211,10 @@
   }
 
   // A search of one shard, listed ``shown`` articles at a time: its documents (``found``, by
-  // Pagefind's relevance) are read up to BATCH at a time in parallel until that many articles are
-  // found (each document read holds one at least: no more documents than articles missing);
-  // ``pending``, those found and not yet listed. ``stale()`` turns true when another query took over.
+  // Pagefind's relevance) are read BATCH at a time in parallel until that many articles are found
+  // or READ_AT_ONCE documents were read (a document can match words spread over its articles and
+  // hold none: "police music" read 74 of them one by one); ``pending``, those found and not yet
+  // listed. ``stale()`` turns true when another query took over.
   function shardSearch(shard, query, found, stale) {
     var parts = queryParts(query);
     return wordLocations(shard, parts).then(function (locations) {
@@ -221,23 +224,24 @@
   }
 
   // The next articles of ``searched`` (a shardSearch), best first among those found; null when stale.
-  function nextArticles(searched) {
+  function nextArticles(searched, readBefore) {
     if (searched.stale()) return Promise.resolve(null);
     var documents = searched.found.results;
-    if (searched.pending.length >= shown || searched.read >= documents.length) {
+    var first = readBefore === undefined ? searched.read : readBefore;
+    if (searched.pending.length >= shown || searched.read >= documents.length || searched.read - first >= READ_AT_ONCE) {
       searched.pending.sort(function (a, b) { return b.score - a.score; });
       var next = searched.pending.splice(0, shown);
       searched.listed += next.length;
       return Promise.resolve(next);
     }
-    var batch = documents.slice(searched.read, searched.read + Math.min(BATCH, shown - searched.pending.length));
+    var batch = documents.slice(searched.read, searched.read + BATCH);
     return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
       data.forEach(function (one, n) {
         searched.pending.push.apply(searched.pending, articlesOf(batch[n], one, searched.parts, searched.locations,
                                                                  searched.query));
       });
       searched.read += batch.length;
-      return nextArticles(searched);
+      return nextArticles(searched, first);
     });
   }
 
