@@ -176,6 +176,30 @@ def _cldr_names(language: str) -> dict[str, str]:
 
 
 @functools.cache
+def _accented_cldr_names(language: str) -> dict[str, frozenset[str]]:
+    """Folded CLDR name -> its spellings (lower case), for the names of ``_cldr_names`` that
+    only ever carry accents ('franca' -> {'frança'}): written without them, the word names
+    something else ('Franca', a city of São Paulo state, was read as France). A name the pivot
+    writes without accents ('mexico': 'México', 'Mexico') is not one of them."""
+    from babel import Locale
+
+    spellings: dict[str, set[str]] = {}
+    for code in (c for c in CLDR_LANGUAGES if c == language or LANGUAGES[c].pivot):
+        locale = Locale.parse(code)
+        for name in (*locale.territories.values(), *locale.languages.values()):
+            spellings.setdefault(fold(name), set()).add(name.lower().replace("’", "'"))
+    return {folded: frozenset(names) for folded, names in spellings.items() if folded not in names}
+
+
+def _is_cldr_name(name: str, language: str) -> bool:
+    """Whether ``name`` is a CLDR place or language name as the article's language or the
+    pivot writes it, accents included where it always has them."""
+    folded = fold(name)
+    accented = _accented_cldr_names(language).get(folded)
+    return folded in _cldr_names(language) and (accented is None or name.lower().replace("’", "'") in accented)
+
+
+@functools.cache
 def _calendar_words(language: str) -> frozenset[str]:
     """Weekday and month names (wide and abbreviated) in the language, folded, word by word."""
     return frozenset(w for name in calendar_names(language) for w in fold(name).replace("-", " ").split() if len(w) > 2)
@@ -407,7 +431,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
 
     def key_of(name: str) -> tuple[str, str]:
         folded = fold(name)
-        if folded in cldr:
+        if _is_cldr_name(name, language):
             return cldr[folded], name
         if folded in NICKNAMES:
             return f"name:{fold(NICKNAMES[folded])}", NICKNAMES[folded]

@@ -253,6 +253,15 @@ def test_topics_are_entities_with_aliases_merged_and_never_calendar_generic_or_o
     assert not any("segunda" in k or "janeiro" in k or k == "name:g1" for k in pt.counts)
 
 
+def test_a_place_written_without_the_accents_its_country_always_has_is_another_place():
+    """'Franca', a city of São Paulo state, was read as France ('França'): a CLDR name that only
+    ever carries accents needs them; one the pivot writes without them ('Mexico') does not."""
+    found = entities.find_entities("Protesto em Franca", "Manifestantes ocuparam o centro de Franca nesta terça. "
+                                   "A França e o Mexico assinaram o acordo.", "pt")
+    assert "name:franca" in found.counts and found.counts.get("country:FR") == 1
+    assert "country:MX" in found.counts
+
+
 def test_one_entity_has_one_topic_across_the_collection():
     def lula(slug, text):
         item = _item(slug, "Lula fala", text, dt.date(2017, 5, 6), language="pt")
