@@ -9,8 +9,9 @@ How many keep a page comes from the last site published (``own_pages``). Over it
 article folded saves its own pages and, on average, its share of the search fragments (it
 also leaves the lists and the search index): the fewest that bring the site back within it
 are folded. Under it, each article more costs about the site's average per article with a
-page (lists and index included), plus ``GROWTH_MARGIN``. Before any site was measured, ``FIRST_ESTIMATE`` stands in.
-A site over its budget all the same is reported so, and the next build folds more.
+page (lists and index included), plus ``GROWTH_MARGIN``. Before any site was measured,
+``FIRST_ESTIMATE`` stands in. A site over its budget all the same is reported so, and the next
+build folds more.
 """
 
 from __future__ import annotations

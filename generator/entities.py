@@ -148,55 +148,53 @@ def fold(text: str) -> str:
 
 
 @functools.cache
-def _cldr_names(language: str) -> dict[str, str]:
+def _cldr_table(language: str) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """Folded name -> 'country:XX' (a CLDR territory: country, territory or region such as
     'country:150', Europe) / 'language:xx' from Babel, as the article's language and the pivot
     write them: not as a third language does ("Salvador" is El Salvador in French; Portuguese
-    news names the city so, and a real build's pages read "El Salvador" for it)."""
+    news names the city so, and a real build's pages read "El Salvador" for it). And, for the
+    names that only ever carry accents, their spellings (lower case: 'franca' -> {'frança'}):
+    written without them, the word names something else ('Franca', a city of São Paulo state,
+    was read as France); a name the pivot writes without accents ('mexico': 'México',
+    'Mexico') is not one of them."""
     from babel import Locale
 
     names: dict[str, str] = {}
+    spellings: dict[str, set[str]] = {}
+
+    def add(name: str, key: str) -> None:
+        names.setdefault(fold(name), key)
+        spellings.setdefault(fold(name), set()).add(name.lower().replace("’", "'"))
+
     for code in (c for c in CLDR_LANGUAGES if c == language or LANGUAGES[c].pivot):
         locale = Locale.parse(code)
         for key, name in locale.territories.items():
             # countries and territories, and the regions news names (150 Europe, 419 Latin America:
             # a Portuguese page showed 'Europe'); not 001, 'world', a common word
             if (key.isalpha() and len(key) == 2) or (key.isdigit() and key != "001"):
-                names.setdefault(fold(name), f"country:{key}")
+                add(name, f"country:{key}")
         for key, name in locale.languages.items():
             if key.isalpha() and 2 <= len(key) <= 3:
-                names.setdefault(fold(name), f"language:{key}")
+                add(name, f"language:{key}")
     for code, words in DEMONYMS.items():
         for word in words.split():
             names[word.replace("-", " ")] = f"country:{code}"
             names[word] = f"country:{code}"
     for short, code in SHORT_FORMS.items():
         names[short] = f"country:{code}"
-    return names
+    return names, {folded: frozenset(written) for folded, written in spellings.items() if folded not in written}
 
 
-@functools.cache
-def _accented_cldr_names(language: str) -> dict[str, frozenset[str]]:
-    """Folded CLDR name -> its spellings (lower case), for the names of ``_cldr_names`` that
-    only ever carry accents ('franca' -> {'frança'}): written without them, the word names
-    something else ('Franca', a city of São Paulo state, was read as France). A name the pivot
-    writes without accents ('mexico': 'México', 'Mexico') is not one of them."""
-    from babel import Locale
-
-    spellings: dict[str, set[str]] = {}
-    for code in (c for c in CLDR_LANGUAGES if c == language or LANGUAGES[c].pivot):
-        locale = Locale.parse(code)
-        for name in (*locale.territories.values(), *locale.languages.values()):
-            spellings.setdefault(fold(name), set()).add(name.lower().replace("’", "'"))
-    return {folded: frozenset(names) for folded, names in spellings.items() if folded not in names}
+def _cldr_names(language: str) -> dict[str, str]:
+    return _cldr_table(language)[0]
 
 
 def _is_cldr_name(name: str, language: str) -> bool:
     """Whether ``name`` is a CLDR place or language name as the article's language or the
-    pivot writes it, accents included where it always has them."""
+    pivot writes it, accents included where it always has them (``_cldr_table``)."""
+    names, accented = _cldr_table(language)
     folded = fold(name)
-    accented = _accented_cldr_names(language).get(folded)
-    return folded in _cldr_names(language) and (accented is None or name.lower().replace("’", "'") in accented)
+    return folded in names and (folded not in accented or name.lower().replace("’", "'") in accented[folded])
 
 
 @functools.cache

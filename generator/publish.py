@@ -182,10 +182,10 @@ _DATE_LINE = re.compile(r"(</h1>\s*)<p>[^\n]*?href=\"[^\"]*category/[^\n]*?</p>"
 def searchable_text(page_html: str, url: str) -> str | None:
     """The searchable text of an article page (what theme/partials/content.html marks
     ``data-pagefind-body``: its title and summary; not the date and category line between
-    them), its title's heading given the id
-    ``url`` and every other heading none, so that a search result is the article; None for a
-    page that marks no text (a list). Raises PublishError for a page that marks its text but
-    not where it ends (a plugin that strips HTML comments): every search would miss it."""
+    them), its title's heading given the id ``url`` and every other heading none, so that a
+    search result is the article; None for a page that marks no text (a list). Raises
+    PublishError for a page that marks its text but not where it ends (a plugin that strips
+    HTML comments): every search would miss it."""
     found = _SEARCHABLE_TEXT.search(page_html)
     if found is None:
         if "<div data-pagefind-body>" in page_html:
@@ -315,19 +315,6 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
     paths.mark(folder)  # a leftover of a killed build is removed by the next
     try:
         texts: list[str] = []
-        number = 0
-
-        def write() -> None:
-            nonlocal number
-            number += 1
-            (folder / f"{number:06d}.html").write_text(
-                # The document's own title is a number: Pagefind would rank a document whose first
-                # article's title matches above the others (its title counts twice).
-                f'<!doctype html><html><head><meta charset="utf-8"><title>{number}</title></head>'
-                f'<body><main data-pagefind-body data-pagefind-meta="title:{number}">{"".join(texts)}</main>'
-                f'</body></html>', encoding="utf-8")
-            texts.clear()
-
         for page in sorted(pages):
             output = site / page_output(page, directory_urls)
             if not output.is_file():
@@ -335,11 +322,16 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
             text = searchable_text(output.read_text(encoding="utf-8"), article_url(page, directory_urls))
             if text is not None:
                 texts.append(f"<section>{text}</section>")
-            if len(texts) == SEARCH_DOCUMENT_ARTICLES:
-                write()
-        if texts:
-            write()
-        yield folder, number
+        documents = [texts[start:start + SEARCH_DOCUMENT_ARTICLES]
+                     for start in range(0, len(texts), SEARCH_DOCUMENT_ARTICLES)]
+        for number, sections in enumerate(documents, 1):
+            (folder / f"{number:06d}.html").write_text(
+                # The document's own title is a number: Pagefind would rank a document whose first
+                # article's title matches above the others (its title counts twice).
+                f'<!doctype html><html><head><meta charset="utf-8"><title>{number}</title></head>'
+                f'<body><main data-pagefind-body data-pagefind-meta="title:{number}">{"".join(sections)}</main>'
+                f'</body></html>', encoding="utf-8")
+        yield folder, len(documents)
     finally:
         _retire(folder, work_dir)
 

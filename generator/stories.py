@@ -867,6 +867,8 @@ def tag_articles(
         chosen[slug] = keys_of[:MAX_TAGS]
     names = {key: min(counter, key=lambda name: (-counter[name], name)) for key, counter in shown_as.items()}
     reference = PIVOT_FOR_STORIES if PIVOT_FOR_STORIES in localized else next(iter(localized), PIVOT_FOR_STORIES)
+    page_names = {key: safe_tag(display_name(key, names.get(key, key), reference))
+                  for keys in chosen.values() for key in keys}
     tagged: dict[str, list[LocalizedArticle]] = {}
     for target, items in localized.items():
         tagged[target] = []
@@ -875,7 +877,7 @@ def tag_articles(
             for key in chosen.get(item.article.slug, []):
                 tag = safe_tag(display_name(key, names.get(key, key), target))
                 if tag and tag not in pages:
-                    pages[tag] = safe_tag(display_name(key, names.get(key, key), reference)) or tag
+                    pages[tag] = page_names[key] or tag
             tagged[target].append(dataclasses.replace(item, tags=tuple(pages), tag_pages=tuple(pages.values())))
     return tagged
 

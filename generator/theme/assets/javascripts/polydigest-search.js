@@ -125,7 +125,9 @@
     return item;
   }
 
-  var shownQuery = null; // see updateCount
+  // What is shown: the query, the shard being listed (``current``, a shardSearch), the older
+  // shards left (``folders``), the articles listed of the shards done (``done``).
+  var shownQuery = null;
 
   // A query's words, each to be found in an article, and its quoted phrases, each word by word
   // in a row: what Pagefind asks of a page, asked here of each article of a document.
@@ -161,11 +163,14 @@
     return (locations || []).filter(function (location) { return location >= from && location < to; });
   }
 
-  // One document's articles (its headings with an id, publish.SEARCH_DOCUMENT_ARTICLES of them)
+  // The articles of one document of ``searched`` (a shardSearch; ``result``, Pagefind's, and
+  // ``data``, its fragment: its headings with an id, publish.SEARCH_DOCUMENT_ARTICLES of them)
   // that hold every word and phrase of the query, each with its address (and the highlight
   // parameter), title, excerpt and score: for each word, its rarity across documents times its
   // saturating count in the article, a match in the title counting three times.
-  function articlesOf(result, data, parts, locations, query) {
+  function articlesOf(result, data, searched) {
+    var parts = searched.parts;
+    var locations = searched.locations;
     var content = data.content.split(/\s+/);
     var headings = data.anchors.filter(function (a) { return /^h\d$/i.test(a.element) && a.id; })
       .sort(function (a, b) { return a.location - b.location; });
@@ -194,8 +199,8 @@
         });
       });
       if (!inRow) return;
-      var first = Object.keys(matched).map(Number).filter(function (l) { return l >= bodyFrom; }).sort(function (a, b) { return a - b; })[0];
-      var begin = first === undefined ? bodyFrom : Math.max(bodyFrom, first - 8);
+      var inBody = Object.keys(matched).map(Number).filter(function (location) { return location >= bodyFrom; });
+      var begin = inBody.length ? Math.max(bodyFrom, Math.min.apply(null, inBody) - 8) : bodyFrom;
       var excerpt = []; // runs of words, marked or not, shown a space apart
       for (var at = begin; at < Math.min(to, begin + OPTIONS.excerptLength); at++) {
         var last = excerpt[excerpt.length - 1];
@@ -203,9 +208,8 @@
         if (last && last.marked === marked) last.text += " " + content[at];
         else excerpt.push({ text: content[at], marked: marked });
       }
-      var url = new URL(heading.id, base);
-      query.split(/\s+/).filter(Boolean).forEach(function (word) { url.searchParams.append("h", word.replace(/"/g, "")); });
-      articles.push({ url: url.pathname + url.search, title: heading.text, excerpt: excerpt, score: score });
+      articles.push({ url: new URL(heading.id, base).pathname + searched.highlight, title: heading.text,
+                      excerpt: excerpt, score: score });
     });
     return articles;
   }
@@ -214,12 +218,15 @@
   // Pagefind's relevance) are read BATCH at a time in parallel until that many articles are found
   // or READ_AT_ONCE documents were read (a document can match words spread over its articles and
   // hold none: "police music" read 74 of them one by one); ``pending``, those found and not yet
-  // listed. ``stale()`` turns true when another query took over.
+  // listed; ``highlight``, the query string that has an opened article mark the words searched
+  // for (Pagefind's highlighter). ``stale()`` turns true when another query took over.
   function shardSearch(shard, query, found, stale) {
     var parts = queryParts(query);
+    var highlight = new URLSearchParams();
+    query.split(/\s+/).filter(Boolean).forEach(function (word) { highlight.append("h", word.replace(/"/g, "")); });
     return wordLocations(shard, parts).then(function (locations) {
-      return { query: query, found: found, parts: parts, locations: locations, read: 0, listed: 0, pending: [],
-               stale: stale };
+      return { query: query, found: found, parts: parts, locations: locations, highlight: "?" + highlight,
+               read: 0, listed: 0, pending: [], stale: stale };
     });
   }
 
@@ -237,8 +244,7 @@
     var batch = documents.slice(searched.read, searched.read + BATCH);
     return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
       data.forEach(function (one, n) {
-        searched.pending.push.apply(searched.pending, articlesOf(batch[n], one, searched.parts, searched.locations,
-                                                                 searched.query));
+        searched.pending.push.apply(searched.pending, articlesOf(batch[n], one, searched));
       });
       searched.read += batch.length;
       return nextArticles(searched, first);
@@ -249,15 +255,14 @@
     return !searched.pending.length && searched.read >= searched.found.results.length;
   }
 
-  // What is shown: the query, the shard being listed, the older shards left, the articles of the
-  // shards done; the button after the list lists more of the shard ("More results"), else
-  // searches the next older shard ("Older").
   function updateCount() {
     var current = shownQuery.current;
     var found = shownQuery.done + current.listed + current.pending.length;
     meta.textContent = count(found, current.read < current.found.results.length);
   }
 
+  // The button after the list lists more of the shard ("More results"), else searches the next
+  // older shard ("Older").
   function offerMore() {
     var more = shownQuery && !exhausted(shownQuery.current);
     olderButton.textContent = more ? texts.pdMore : texts.pdOlder;
