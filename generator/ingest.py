@@ -53,7 +53,7 @@ from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import contained
 from .filehashes import FileHashes, file_sha256, files_by_name
-from .languages import detect_language, word_count
+from .languages import calendar_names, detect_language, word_count
 from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
 from .records import Article, Problem
 from .slugs import assign_slugs, slug_base, slugify
@@ -89,6 +89,12 @@ MAX_TITLE_CHARS = settings.section("reading")["max_title_chars"]
 # The greeting after a day's round-up's date ("Terça-feira, 18 de abril de 2017. Boa noite! …").
 _GREETING = re.compile(r"(?:bo[am] (?:dia|tarde|noite)|good (?:morning|afternoon|evening)|ol[áa]|hello)\b",
                        re.IGNORECASE)
+
+
+def _opens_with_weekday(text: str, language: str) -> bool:
+    """Whether ``text`` opens with a weekday's name ("Terça-feira, 21 de novembro")."""
+    first = text.split(",", 1)[0].split(" ", 1)[0].lower()
+    return first in calendar_names(language, ("days",))
 
 
 def shorten_title(title: str) -> str:
@@ -168,6 +174,8 @@ def parse_article(source: Source, *, slug: str, config: Config, stand_in_date: d
         title, body = make_title(paragraphs, language)
         if opening and _GREETING.match(title):  # after its date a greeting ('Boa noite!'): a day's round-up
             title, body, roundup = opening.rstrip(". "), paragraphs, True
+        elif body and _GREETING.match(body[0]) and _opens_with_weekday(title, language):
+            roundup = True  # its date without a year ('Terça-feira, 21 de novembro . Bom dia!'), no date line
     if len(title) > MAX_TITLE_CHARS:
         warnings.append(f"title of {len(title):,} characters cut to {MAX_TITLE_CHARS}")
         title = shorten_title(title)

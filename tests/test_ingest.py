@@ -108,6 +108,14 @@ def test_a_date_run_into_the_first_sentence_dates_the_article_and_is_not_its_tit
     assert article.title == "Terça-feira, 18 de abril de 2017" and "2017" not in article.text
     assert article.roundup
     assert article.text.startswith("Boa noite! Aqui estão")
+    # its date without a year (G1's morning round-up: "Terça-feira, 21 de novembro . Bom dia!"): a
+    # round-up still, undated (a Segóvia column that names "terça-feira 21" was joined to one)
+    article = parse("Terça-feira, 21 de novembro . Bom dia! Aqui estão as principais notícias para você começar o "
+                    "dia.  A PEC que proíbe o aborto volta a ser discutida na comissão especial da Câmara.", tmp_path)
+    assert article.roundup and article.date_is_stand_in and article.title.startswith("Terça-feira, 21 de novembro")
+    article = parse("Terça-feira será decisiva para o governo no Senado. Boa parte da base resiste ao texto. "
+                    "O relator fala amanhã.", tmp_path)
+    assert not article.roundup  # a weekday opens it, but no greeting follows
     # a dated report is titled by its first sentence
     article = parse("Brasília, 18 de abril de 2017 . O Senado aprovou a reforma trabalhista por 50 votos a 26. "
                     "A oposição protestou.", tmp_path)
