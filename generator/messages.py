@@ -43,6 +43,8 @@ MESSAGES = {
     "thread_title": "Timeline: {subject}",
     "thread_intro": "The events of this ongoing story, oldest first; each links to its newest article.",
     "thread_link": "Timeline of this subject",
+    "thread_earlier": "Earlier on this subject",
+    "thread_later": "Later on this subject",
     "editions_title": "Daily editions",
     "editions_intro": "The stories of each day, newest day first.",
     "edition_title": "Edition of {date}",

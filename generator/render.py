@@ -389,18 +389,34 @@ def _event_day(group: list[LocalizedArticle]) -> dt.date | None:
     return min((item.article.date for item in group if not item.article.date_is_stand_in), default=None)
 
 
-def story_links(present: list[tuple[Story, list[LocalizedArticle]]], threads: Collection[str], lang: str
+def _thread_link(story: Story, threads: dict[str, list[tuple[Story, list[LocalizedArticle]]]], lang: str
+                 ) -> tuple[str, str] | None:
+    """(text, path from the language's root) of a story's link into its thread: its timeline page
+    (a thread of three events or more; the link names no count of events, or every page of a
+    thread would change as it grows), or, in a thread of two, the other event itself (its summary
+    page, or its article when it has one): a timeline of two was a page of its own for one link."""
+    events = threads.get(story.thread or "")
+    if events is None:
+        return None
+    if len(events) > 2:
+        return label(lang, "thread_link"), f"{THREADS_DIR}/{story.thread}.md"
+    own = next(n for n, (event, _) in enumerate(events) if event.id == story.id)
+    other, group = events[1 - own]
+    path = f"{STORIES_DIR}/{other.id}.md" if len(group) > 1 else f"{BLOG_DIR}/{group[0].article.slug}.md"
+    return label(lang, "thread_later" if own == 0 else "thread_earlier"), path
+
+
+def story_links(present: list[tuple[Story, list[LocalizedArticle]]],
+                threads: dict[str, list[tuple[Story, list[LocalizedArticle]]]], lang: str
                 ) -> dict[str, list[tuple[str, str]]]:
     """Per article: (text, path from the language's root) of its story's summary page (a story
-    of two articles or more) and of its thread's timeline (a thread of two stories or more; the
-    link names no count of events, or every page of a thread would change as it grows)."""
+    of two articles or more) and of its link into its thread (_thread_link)."""
     links: dict[str, list[tuple[str, str]]] = {}
     for story, group in present:
-        found = []
-        if len(group) > 1:
-            found.append((label(lang, "story_summary"), f"{STORIES_DIR}/{story.id}.md"))
-        if story.thread in threads:
-            found.append((label(lang, "thread_link"), f"{THREADS_DIR}/{story.thread}.md"))
+        found = [(label(lang, "story_summary"), f"{STORIES_DIR}/{story.id}.md")] if len(group) > 1 else []
+        thread = _thread_link(story, threads, lang)
+        if thread:
+            found.append(thread)
         if found:
             for item in group:
                 links[item.article.slug] = found
@@ -422,11 +438,10 @@ def _counted(group: list[LocalizedArticle], lang: str) -> str:
 
 
 def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequence[tuple[str, int]], lang: str,
-                      thread: str | None = None) -> str:
+                      thread: tuple[str, str] | None = None) -> str:
     """``stories/<id>.md``: a story of two articles or more: its summary across its articles
     (each sentence as this site shows it, followed by its outlet, linking to its article), its
-    articles, and a link to its thread's timeline (``thread``: its id). The link names no count of
-    events: an old page would change each time its thread grows (issue #29: the daily build)."""
+    articles, and its link into its thread (``thread``: _thread_link's)."""
     lead = group[0]
     by_slug = {item.article.slug: item for item in group}
     date = _event_day(group)
@@ -445,7 +460,7 @@ def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequ
     lines += ["", f"## {escape_text(label(lang, 'story_articles'))}", ""]
     lines += [f"{_dated_link(item, lang)} ({escape_text(_source_label(item))})" for item in group] + [""]
     if thread:
-        lines += [f"[{escape_text(label(lang, 'thread_link'))}](../{THREADS_DIR}/{thread}.md)", ""]
+        lines += [f"[{escape_text(thread[0])}](../{thread[1]})", ""]
     return "\n".join(lines)
 
 
@@ -479,15 +494,15 @@ def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedA
 
 def render_story_pages(digest: Digest, present: list[tuple[Story, list[LocalizedArticle]]],
                        threads: dict[str, list[tuple[Story, list[LocalizedArticle]]]], lang: str) -> dict[str, str]:
-    """A page per story of two articles or more, and a timeline per thread of two stories or more."""
+    """A page per story of two articles or more, and a timeline per thread of three stories or more."""
     files = {}
     for story, group in present:
         if len(group) > 1:
-            thread = story.thread if story.thread in threads else None
             files[f"{STORIES_DIR}/{story.id}.md"] = render_story_page(story, group, digest.summaries.get(story.id, ()),
-                                                                      lang, thread)
+                                                                      lang, _thread_link(story, threads, lang))
     for thread_id, events in threads.items():
-        files.update(render_thread_page(thread_id, events, lang))
+        if len(events) > 2:
+            files.update(render_thread_page(thread_id, events, lang))
     return files
 
 

@@ -93,7 +93,7 @@ def test_an_article_no_model_translates_is_marked_as_its_language_wherever_it_is
     assert "[<span lang=\"fr\">Le marché</span>](../articles/marche.md)" in edition
     source = render_sources([shown_as_is], "pt")["sources/town-crier.md"]
     assert "[<span lang=\"fr\">Le marché</span>](../articles/marche.md)" in source
-    topic = render_tags([shown_as_is, item(slug="other")], "pt")["tags/town.md"]
+    topic = render_tags([shown_as_is, item(slug="other"), item(slug="third")], "pt")["tags/town.md"]
     assert "[<span lang=\"fr\">Le marché</span>](../articles/marche.md)" in topic
     assert "[COUNCIL BUDGET](../articles/other.md)" in topic
 

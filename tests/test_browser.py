@@ -117,6 +117,9 @@ FLOOD_REPORTS = (
     ("flood-aid", 6, "Valley Echo", "Governor Alice Grey promised aid to families hit by the Marrow River flood. The "
      "Dunmore Bridge reopened on Friday after engineers checked it. Alice Grey thanked the volunteers of the Marrow "
      "River valley."),
+    ("flood-inquiry", 16, "River Post", "An inquiry into the Marrow River flood opened at the Marrow County hall. "
+     "Governor Alice Grey asked engineers why the Dunmore Bridge had failed in the flood. Marrow County will publish "
+     "the inquiry's report in the autumn."),
 )
 
 
@@ -125,9 +128,10 @@ def varied_site(tmp_path_factory, serve):
     """Every kind of page, en and pt, with tiny models that change digits (a sentence or title
     with a number fails the translation checks and is shown in its own language): two articles
     from one source (Daily Planet, with their original addresses) sharing a topic (Marrow
-    County), an English and a Portuguese article with numbers (shown untranslated on the other
-    site), a French one no model translates (shown as is), and one event from two outlets with a
-    later event on its subject (a story summary and a thread's timeline), on five days."""
+    County, with a third article), an English and a Portuguese article with numbers (shown
+    untranslated on the other site), a French one no model translates (shown as is), and one
+    event from two outlets with two later events on its subject (a story summary and a
+    thread's timeline), on six days."""
     models = tmp_path_factory.mktemp("digit-models")
     for source, target in (("en", "pt"), ("pt", "en")):
         build_tiny_package(models, source, target, changes_digits=True)
@@ -146,10 +150,10 @@ def varied_site(tmp_path_factory, serve):
         "---\ntitle: A feira do livro\ndate: 2024-05-04\nsource: Jornal da Tarde\nurl: https://jornal.example/feira\n"
         "---\n\nA feira do livro de Lisboa abriu ontem com muitos visitantes. Os editores esperam vender 20 mil "
         "livros até junho. A feira fica aberta todos os dias.\n")
-    # One event reported by two outlets, and a later event on the same subject: a story page
-    # (its summary across outlets) and a thread's timeline page.
+    # One event reported by two outlets, and two later events on the same subject: a story page
+    # (its summary across outlets) and a thread's timeline page (a thread of three events).
     for name, day, source, text in FLOOD_REPORTS:
-        (seeds / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-0{day}\nsource: {source}\n---"
+        (seeds / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-{day:02}\nsource: {source}\n---"
                                           f"\n\n{text}\n")
     (seeds / "marche.md").write_text(
         "---\ntitle: Le marché de Lyon\ndate: 2024-05-03\n---\n\nLe marché couvert de Lyon rouvre ses portes "

@@ -287,7 +287,7 @@ def test_a_topic_has_the_same_page_on_every_language_site():
 
     summaries = [_item(slug, "Brasil exporta", f"O Brasil exportou mais em {month}. O Brasil vendeu soja ao Chile.",
                        dt.date(2017, 5, day), language="pt").summary
-                 for slug, month, day in (("a", "maio", 6), ("b", "junho", 7))]
+                 for slug, month, day in (("a", "maio", 6), ("b", "junho", 7), ("c", "julho", 8))]
     localized = {lang: [LocalizedArticle(s, lang, s.article.title, s.sentences, None) for s in summaries]
                  for lang in ("pt", "en")}
     tagged = stories.tag_articles(summaries, localized, None, [])
@@ -483,6 +483,27 @@ def test_an_article_page_stays_the_same_when_its_thread_gains_an_event():
     for slug in ("saga-0", "saga-1", "saga-2"):
         assert "(../threads/saga-0.md)" in before[f"articles/{slug}.md"]
         assert before[f"articles/{slug}.md"] == after[f"articles/{slug}.md"]
+
+
+def test_a_thread_of_two_events_links_each_to_the_other_without_a_timeline_page():
+    # Two of three threads of a 30,000-article archive had two events: each a timeline page of
+    # its own for one link (issue #29: files per article and language).
+    first = _saga()[0]
+    merger = [_item("m-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 27), source_name="Gazette"),
+              _item("m-b", "Borealis buys Acme Steel", MERGER, dt.date(2024, 5, 28), source_name="Herald")]
+    digest = stories.group_stories([first, *merger, *FILLER])
+    assert [t.stories for t in digest.threads] == [("saga-0", "m-a")]
+    for lang, earlier, later in (
+            ("en", "Earlier on this subject", "Later on this subject"),
+            ("pt", "Acontecimento anterior deste assunto", "Acontecimento seguinte deste assunto")):
+        items = [dataclasses.replace(i, language=lang) for i in [first, *merger, *FILLER]]
+        files = _site(items, digest, lang)
+        assert not [path for path in files if path.startswith("threads/")]
+        assert f"[{later}](../stories/m-a.md)" in files["articles/saga-0.md"]  # the other event: its summary page
+        for page in ("articles/m-a.md", "articles/m-b.md", "stories/m-a.md"):  # a story of one: its article
+            assert f"[{earlier}](../articles/saga-0.md)" in files[page]
+        assert f"[{later}](stories/m-a.md)" in files["index.md"]
+        assert "threads/" not in "".join(text or "" for text in files.values())
 
 
 def test_story_summary_text_never_becomes_markup():
