@@ -58,7 +58,6 @@ MESSAGES = {
     "newer": "Newer",
     "older": "Older",
     "more_results": "More results",
-    "page_number": "Page {number}",
     "archive": "Archive",
     "categories": "Categories",
     "category_intro": "Articles first written in {language}, newest first.",

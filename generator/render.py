@@ -21,9 +21,9 @@ keep a reader on the same page):
   summaries; ``subscriptions.opml``: the feeds the articles came from (copied as is by MkDocs).
 
 No page grows with the archive, and adding articles changes few pages (publish rebuilds
-only the pages whose Markdown changed): a list longer than ``PAGE_SIZE`` shows its newest
-entries, and the older ones sit on numbered pages (``<page>.1.md`` the oldest) filled from
-the oldest entry on, so a full numbered page never changes again.
+only the pages whose Markdown changed): a list of 2 × ``PAGE_SIZE`` entries or more shows its
+newest entries, and the older ones sit on numbered pages (``<page>.1.md`` the oldest) filled
+from the oldest entry on, so a numbered page never changes again (see paginated).
 
 Article text is untrusted: every character that could start HTML or Markdown markup is
 written as an HTML entity, so the text is shown exactly and never becomes markup.
@@ -344,8 +344,8 @@ def render_editions(stories: list[list[LocalizedArticle]], lang: str,
     if undated:
         title = escape_text(label(lang, "undated_title"))
         index.append(f"- [{title}](undated.md) ({len(undated)})")
-        # every article the build cannot date lands here: a page of PAGE_SIZE stories, older ones
-        # on numbered pages (a 30,000-article archive made it a 6 MB page)
+        # every article the build cannot date lands here: the newest stories, older ones on
+        # numbered pages of PAGE_SIZE (a 30,000-article archive made it a 6 MB page)
         head = [f"# {title}", "", escape_text(label(lang, "undated_intro")), ""]
         files.update(paginated("editions/undated.md", head,
                                ["\n".join(_story_lines(story, lang, "../", links)) for story in undated], lang))
@@ -759,29 +759,34 @@ def render_blog(items: list[LocalizedArticle], lang: str,
 
 def paginated(path: str, head: list[str], entries: list[str], lang: str, title: str = "",
               in_date_order: bool = False) -> dict[str, str]:
-    """``path``: ``head`` and the newest PAGE_SIZE ``entries`` (given newest first). When there
-    are more, the older ones are on numbered pages of PAGE_SIZE filled from the oldest entry
-    (``<stem>.1.md`` …), which never change once full, each linking to the newer and the older
-    page. ``title`` (from an article: written pre-escaped, see render_post) names the pages.
-    ``in_date_order``: each page lists its entries oldest first (a timeline)."""
+    """``path``: ``head`` and the newest ``entries`` (given newest first). When there are
+    2 × PAGE_SIZE or more, the older ones are on numbered pages of PAGE_SIZE filled from the
+    oldest entry (``<stem>.1.md`` …), which never change once written but for the link to a
+    newer page, each linking to the newer and the older page; the first page holds every entry
+    no numbered page does (PAGE_SIZE to 2 × PAGE_SIZE - 1 of them): an entry is on one page
+    only (a first page of the newest PAGE_SIZE repeated most of the newest numbered page, and
+    readers paging on met the same articles again). Numbered pages carry no number: counted
+    from the oldest, the page after the first was "Page 7". ``title`` (from an article: written
+    pre-escaped, see render_post) names the pages. ``in_date_order``: each page lists its
+    entries oldest first (a timeline)."""
     stem = path.removesuffix(".md")
     name = stem.rsplit("/", 1)[-1]
-    full = len(entries) // PAGE_SIZE if len(entries) > PAGE_SIZE else 0
+    numbered = max(0, len(entries) // PAGE_SIZE - 1)
     matter = [front_matter({"title": html.escape(title, quote=True)})] if title else []
 
-    def page(shown: list[str], newer: str | None, older: str | None, number: int | None) -> str:
+    def page(shown: list[str], newer: str | None, older: str | None) -> str:
         links = [f"[← {escape_text(label(lang, 'newer'))}]({newer}.md)"] if newer else []
         links += [f"[{escape_text(label(lang, 'older'))} →]({older}.md)"] if older else []
-        numbered = [escape_text(label(lang, "page_number", number=str(number)))] if number else []
-        footer = [" · ".join(numbered + links), ""] if links else []
+        footer = [" · ".join(links), ""] if links else []
         return "\n".join(matter + head + (shown[::-1] if in_date_order else shown) + [""] + footer)
 
-    files = {path: page(entries[:PAGE_SIZE], None, f"{name}.{full}" if full else None, None)}
+    first = entries[:len(entries) - numbered * PAGE_SIZE]
+    files = {path: page(first, None, f"{name}.{numbered}" if numbered else None)}
     oldest_first = entries[::-1]
-    for number in range(1, full + 1):
+    for number in range(1, numbered + 1):
         shown = oldest_first[(number - 1) * PAGE_SIZE : number * PAGE_SIZE][::-1]
-        files[f"{stem}.{number}.md"] = page(shown, name if number == full else f"{name}.{number + 1}",
-                                            f"{name}.{number - 1}" if number > 1 else None, number)
+        files[f"{stem}.{number}.md"] = page(shown, name if number == numbered else f"{name}.{number + 1}",
+                                            f"{name}.{number - 1}" if number > 1 else None)
     return files
 
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when a change here changes which sentences are chosen: it invalidates cached summaries.
-SUMMARIZER_VERSION = 8
+SUMMARIZER_VERSION = 9  # 9: parts that are no news taken out of sentences (NOT_NEWS)
 
 
 def sumy_knows(language: str) -> bool:
@@ -53,6 +53,7 @@ MIN_WORDS = _RULES["min_words"]  # shorter "sentences" are bylines, datelines an
 MAX_OVERLAP = _RULES["max_overlap"]  # content-stem similarity above which a sentence repeats another
 # Photo credits, captions and bylines that extraction can leave among the sentences.
 CAPTION = settings.pattern(_RULES["caption"]["patterns"])
+NOT_NEWS = settings.pattern(_RULES["not_news"])
 _POINTS_BACK = {code: re.compile(r"^[\"'“‘]?(?:" + "|".join(language.points_back) + r")\b", re.IGNORECASE)
                 for code, language in LANGUAGES.items() if language.points_back}
 
@@ -323,6 +324,11 @@ def describe_summarizers() -> str:
     return ", ".join(described) + (f" or a stock sumy algorithm ({', '.join(stock)})" if stock else "")
 
 
+def _news_only(sentence: str) -> str:
+    """``sentence`` without the parts that are no news (NOT_NEWS: "(veja vídeo acima)")."""
+    return NOT_NEWS.sub("", sentence).strip()
+
+
 def select_sentences(article: Article, algorithm: str, count: int, max_input_sentences: int,
                      words: int = 0) -> tuple[str, ...]:
     """The summary sentences of one article, in source order: ``words`` is the budget of the
@@ -333,8 +339,9 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     tokenizer = OfflineTokenizer(article.language)
     paragraphs, budget = [], max_input_sentences
     for text in article.paragraphs:
-        sentences = [Sentence(s, tokenizer) for s in tokenizer.to_sentences(text)[:budget]]
-        budget -= len(sentences)
+        texts = [_news_only(s) for s in tokenizer.to_sentences(text)[:budget]]
+        sentences = [Sentence(s, tokenizer) for s in texts if s]
+        budget -= len(texts)
         if sentences:
             paragraphs.append(Paragraph(sentences))
         if budget <= 0:

@@ -56,6 +56,8 @@ def test_continuation_pages_build_in_strict_mkdocs_and_link_each_other(tmp_path,
     year = next(p.stem for p in (project / "docs" / "en" / "editions").glob("20??.md"))
     assert f'href="{year}/"' in editions
     assert 'href="editions/"' in (site / "index.html").read_text()
-    assert f'href="../{year}.3/"' in (site / "editions" / year / "index.html").read_text()  # older days
+    # three days: the newest on the year's page, the two before on numbered pages, each day once
+    assert f'href="../{year}.2/"' in (site / "editions" / year / "index.html").read_text()  # older days
     second = (site / "editions" / f"{year}.2" / "index.html").read_text()
-    assert f'href="../{year}.3/"' in second and f'href="../{year}.1/"' in second  # newer and older
+    assert f'href="../{year}/"' in second and f'href="../{year}.1/"' in second  # newer and older
+    assert not (site / "editions" / f"{year}.3").exists()

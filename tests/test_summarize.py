@@ -91,6 +91,21 @@ def test_default_summary_skips_quote_fragments_and_unresolved_pronouns():
     assert LONG[1] not in without_antecedent  # nothing says who "he" is: left out
 
 
+def test_directions_to_the_reader_and_pointers_to_media_are_not_news():
+    # Read on a real build: G1's "(veja vídeo acima)", "Ouça o áudio acima…" and its round-ups'
+    # "Aqui estão as principais notícias…" were summary sentences on 20+ pages of 795.
+    sentences = ["Aqui estão as principais notícias para você terminar o dia bem-informado.",
+                 "O governo anunciou nesta segunda-feira um novo pacote de medidas econômicas (veja vídeo acima).",
+                 "Ouça o áudio acima, a partir de 32 minutos, a entrevista do ministro.",
+                 "Veja o que já se sabe e o que pode mudar para as famílias.",
+                 *PORTUGUESE[1:]]
+    summary = select_sentences(article(sentences, "pt"), "lead", 3, 400, words=60)
+    assert summary[0] == "O governo anunciou nesta segunda-feira um novo pacote de medidas econômicas."
+    assert summary[1:] == tuple(PORTUGUESE[1:len(summary)])  # the three lines between are left out
+    assert select_sentences(article(["(Assista ao vídeo acima)", *ENGLISH], "en"), "lexrank", 7, 400) == \
+        tuple(ENGLISH)  # a pointer alone is no sentence, for any algorithm
+
+
 def test_default_summary_with_sentence_count_instead_of_words():
     assert len(select_sentences(article(LONG), "lead", 2, 400, words=0)) == 2
 
