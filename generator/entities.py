@@ -223,9 +223,20 @@ def _city_names() -> frozenset[str]:
     return frozenset(fold(city) for city in cities)
 
 
+@functools.cache
+def _subdivision_names() -> frozenset[str]:
+    """Folded names of the world's states, provinces, regions and counties (ISO 3166-2, from
+    pycountry, which sumy requires): "Rio Grande do Sul", "Minas Gerais", "Essex"."""
+    import pycountry
+
+    return frozenset(fold(subdivision.name.split(" [")[0]) for subdivision in pycountry.subdivisions)
+
+
 def is_place(key: str) -> bool:
-    """A country, territory or main city: where something happened, not what it is about."""
-    return key.startswith("country:") or (key.startswith("name:") and key[5:] in _city_names())
+    """A country, territory, state or province, or main city: where something happened, not
+    what it is about."""
+    return key.startswith("country:") or (key.startswith("name:") and (key[5:] in _city_names()
+                                                                         or key[5:] in _subdivision_names()))
 
 
 def display_name(key: str, shown: str, language: str) -> str:
