@@ -356,6 +356,14 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
+def _opens_before_name(words: list[str], text: str, lowercase_words: set[str]) -> bool:
+    """A word the text also writes in lower case, capitalized because it opens the sentence,
+    before a name the text writes more often without it ("Diz Sérgio Moro:", "Além de Temer,"
+    were topics; "Casa Branca", "Rio Grande do Sul" are not named without their first word)."""
+    return len(words) > 1 and fold(words[0]) in lowercase_words \
+        and text.count(" ".join(words[1:])) > text.count(" ".join(words))
+
+
 # A division of a court named with it ("Oitava Turma do TRF-4", "Segunda Turma do STF"): the
 # court is the topic ("Turma do TRF-4" was a top-60 topic that "TRF-4" merged into). The court
 # is an acronym or named as one ("Supremo", "Tribunal", "Corte"): "Turma da Mônica" is a comic.
@@ -411,7 +419,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     first_piece = False
                     opens = at_start
                     while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names(language) \
-                            and _is_prefix(words[0], ignored, _calendar_words(language), opens) \
+                            and (_is_prefix(words[0], ignored, _calendar_words(language), opens)
+                                 or opens and _opens_before_name(words, text, lowercase_words)) \
                             and not (fold(words[0]) in COMPANY_TITLES and not _written_alone(words, text)):
                         words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
                         opens = False  # the next word is capitalized for its name: "But New York", "In The Hague"

@@ -666,6 +666,16 @@ def test_events_that_share_only_places_are_no_thread():
     assert [t.stories for t in threads] == [("b", "c")]  # three shared names that are no places
 
 
+def test_a_word_that_opens_a_sentence_before_a_name_is_not_part_of_the_name():
+    # Topics of a real build: "Diz Sérgio Moro" (from 'Diz Sérgio Moro: "…"'), "Além de Temer".
+    text = ("O juiz Sérgio Moro condenou o réu. Diz Sérgio Moro: \"As provas são claras.\" A defesa diz que vai "
+            "recorrer. Além de Temer, são acusados os ministros. O governo de Temer nega, e além disso Temer "
+            "se calou. Casa Branca comentou o caso. A Casa Branca não respondeu.")
+    found = entities.find_entities("Moro condena réu", text, "pt")
+    assert {"name:sergio moro", "name:temer", "name:casa branca"} <= set(found.counts)
+    assert not {"name:diz sergio moro", "name:alem de temer", "name:branca"} & set(found.counts)
+
+
 def test_a_party_nickname_is_the_party():
     found = entities.find_entities("Tories attack Lib Dems", "The Tories said the Lib Dems were wrong. "
                                    "A Tory spokesman added that the Conservative Party would beat Labour.", "en")
