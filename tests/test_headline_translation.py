@@ -136,12 +136,24 @@ def test_a_cut_headline_keeps_its_mark_when_the_model_drops_it(headline, title, 
     assert marked_cut(headline, title) == shown
 
 
-def test_a_headline_the_model_gives_back_untranslated_is_shown_as_the_original_it_is(real_models, tmp_path):
+def test_a_headline_the_model_gives_back_untranslated_is_shown_as_the_original_it_is(real_models, tmp_path,
+                                                                                      monkeypatch):
     # A real build's Portuguese home page showed this English headline unmarked, passed for a
     # translation: the checks' copy rule is for prose of five words or more.
     from generator.render import title_language
 
     title = "Card fraudsters 'targeting web'"
+    # The real model copied this headline on the machines of that build and translates it in part
+    # ("Fraudes de cartão 'targeting web'") on an AVX2-only one (CTranslate2's int8 kernels differ
+    # by CPU), so its copy is given for the headline alone; the lead goes through the real model.
+    real_candidates = TranslationModel._candidates
+
+    def copying_the_headline(model, sentences, decoding, threads):  # noqa: ANN001, ANN202
+        found = real_candidates(model, sentences, decoding, threads)
+        return [[(text, ranked[0][1])] if "fraudsters" in text else ranked
+                for text, ranked in zip(sentences, found, strict=True)]
+
+    monkeypatch.setattr(TranslationModel, "_candidates", copying_the_headline)
     lead = ("Shops now check cards with a chip, so thieves have turned to buying goods online and by phone, a fraud "
             "agency said.", "Card fraud where the card is not present rose sharply this year, the agency added.")
     translator = Translator(real_models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
