@@ -225,11 +225,13 @@ def _city_names() -> frozenset[str]:
 
 @functools.cache
 def _subdivision_names() -> frozenset[str]:
-    """Folded names of the world's states, provinces, regions and counties (ISO 3166-2, from
-    pycountry, which sumy requires): "Rio Grande do Sul", "Minas Gerais", "Essex"."""
+    """Folded names of the world's states, provinces and regions: ISO 3166-2's first level
+    (from pycountry, which sumy requires), "Rio Grande do Sul", "Minas Gerais", "Bayern"; not
+    the districts and towns below them (Liverpool, Sevilla: football clubs' names too)."""
     import pycountry
 
-    return frozenset(fold(subdivision.name.split(" [")[0]) for subdivision in pycountry.subdivisions)
+    return frozenset(fold(subdivision.name.split(" [")[0]) for subdivision in pycountry.subdivisions
+                     if not subdivision.parent_code)
 
 
 def is_place(key: str) -> bool:
@@ -356,12 +358,16 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
-def _opens_before_name(words: list[str], text: str, lowercase_words: set[str]) -> bool:
+def _opens_before_name(words: list[str], lowercase_words: set[str], runs: Counter) -> bool:
     """A word the text also writes in lower case, capitalized because it opens the sentence,
-    before a name the text writes more often without it ("Diz Sérgio Moro:", "Além de Temer,"
-    were topics; "Casa Branca", "Rio Grande do Sul" are not named without their first word)."""
-    return len(words) > 1 and fold(words[0]) in lowercase_words \
-        and text.count(" ".join(words[1:])) > text.count(" ".join(words))
+    before a name the text also writes as a run of its own (``runs``: its runs of capitalized
+    words): "Diz Sérgio Moro: …" and "Além de Temer, …" were topics; "Casa Branca", "Rio
+    Grande do Sul", "White House" (beside "House of Representatives") are not named without
+    their first word."""
+    rest = words[1:]
+    while rest and rest[0][:1].islower():  # "Além | de Temer": the name is "Temer"
+        rest = rest[1:]
+    return bool(rest) and fold(words[0]) in lowercase_words and runs[" ".join(rest)] > 0
 
 
 # A division of a court named with it ("Oitava Turma do TRF-4", "Segunda Turma do STF"): the
@@ -410,6 +416,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     mentions: list[tuple[str, bool]] = []  # (name as written, in title)
     definitions: list[tuple[str, str]] = []  # (acronym, the name before it), generic names too ("Polícia Federal")
     name_pattern = _names_pattern(text)
+    runs = Counter(" ".join(match.group(0).split())
+                   for _, chunk in _chunks(text) for match in name_pattern.finditer(chunk))
     for source, is_title in ((title, True), (text, False)):
         for sentence_start, chunk in _chunks(source):
             for match in name_pattern.finditer(chunk):
@@ -420,7 +428,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                     opens = at_start
                     while words and not words[0].isupper() and fold(" ".join(words)) not in _cldr_names(language) \
                             and (_is_prefix(words[0], ignored, _calendar_words(language), opens)
-                                 or opens and _opens_before_name(words, text, lowercase_words)) \
+                                 or opens and _opens_before_name(words, lowercase_words, runs)) \
                             and not (fold(words[0]) in COMPANY_TITLES and not _written_alone(words, text)):
                         words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
                         opens = False  # the next word is capitalized for its name: "But New York", "In The Hague"

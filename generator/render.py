@@ -468,8 +468,8 @@ def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedA
                        lang: str) -> dict[str, str]:
     """``threads/<id>.md``: a thread's timeline: its stories in date order, each linking its lead
     (newest) article and its summary page, with its count of articles and outlets; named by the
-    topics its articles share most, else by its newest story's title. Numbered pages past
-    PAGE_SIZE stories (see paginated)."""
+    topics its articles share most, else by its newest story's title. Numbered pages from
+    2 × PAGE_SIZE stories on (see paginated)."""
     topics = Counter(tag for _, group in events for item in group for tag in item.tags)
     subject = " · ".join(tag for tag, count in topics.most_common(2) if count > 1)
     newest = events[-1][1][0]

@@ -54,6 +54,7 @@ MAX_OVERLAP = _RULES["max_overlap"]  # content-stem similarity above which a sen
 # Photo credits, captions and bylines that extraction can leave among the sentences.
 CAPTION = settings.pattern(_RULES["caption"]["patterns"])
 NOT_NEWS = settings.pattern(_RULES["not_news"])
+_WORD = re.compile(r"\w")
 _POINTS_BACK = {code: re.compile(r"^[\"'“‘]?(?:" + "|".join(language.points_back) + r")\b", re.IGNORECASE)
                 for code, language in LANGUAGES.items() if language.points_back}
 
@@ -340,7 +341,7 @@ def select_sentences(article: Article, algorithm: str, count: int, max_input_sen
     paragraphs, budget = [], max_input_sentences
     for text in article.paragraphs:
         texts = [_news_only(s) for s in tokenizer.to_sentences(text)[:budget]]
-        sentences = [Sentence(s, tokenizer) for s in texts if s]
+        sentences = [Sentence(s, tokenizer) for s in texts if _WORD.search(s)]  # "(Veja o vídeo acima)." leaves "."
         budget -= len(texts)
         if sentences:
             paragraphs.append(Paragraph(sentences))

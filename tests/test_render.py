@@ -3,6 +3,7 @@ import datetime as dt
 import re
 
 import markdown
+import pytest
 import yaml
 
 from generator.records import Article, LocalizedArticle, Summary
@@ -105,6 +106,20 @@ def test_a_story_stops_growing_at_its_cap_and_links_only_articles_days_apart():
     assert len(group_stories(apart).stories) == 2
     near = [_storm_report(1, first), _storm_report(2, first + dt.timedelta(STORY_DAYS))]
     assert len(group_stories(near).stories) == 1
+
+
+@pytest.mark.parametrize(("count", "first", "numbered"), [(100, 100, 0), (199, 199, 0), (200, 100, 1),
+                                                          (299, 199, 1), (300, 100, 2)])
+def test_a_list_shows_each_entry_on_one_page_whatever_its_length(count, first, numbered):
+    from generator.render import PAGE_SIZE, paginated
+
+    assert PAGE_SIZE == 100
+    entries = [f"- entry {n}" for n in range(count, 0, -1)]  # newest first
+    files = paginated("tags/t.md", ["# T", ""], entries, "en")
+    assert set(files) == {"tags/t.md", *[f"tags/t.{n}.md" for n in range(1, numbered + 1)]}
+    shown = {path: re.findall(r"^- entry (\d+)$", text, re.M) for path, text in files.items()}
+    assert len(shown["tags/t.md"]) == first
+    assert sorted(int(n) for page in shown.values() for n in page) == list(range(1, count + 1))
 
 
 def test_long_lists_continue_on_numbered_pages_and_the_home_page_stays_short():

@@ -102,8 +102,12 @@ def test_directions_to_the_reader_and_pointers_to_media_are_not_news():
     summary = select_sentences(article(sentences, "pt"), "lead", 3, 400, words=60)
     assert summary[0] == "O governo anunciou nesta segunda-feira um novo pacote de medidas econômicas."
     assert summary[1:] == tuple(PORTUGUESE[1:len(summary)])  # the three lines between are left out
-    assert select_sentences(article(["(Assista ao vídeo acima)", *ENGLISH], "en"), "lexrank", 7, 400) == \
-        tuple(ENGLISH)  # a pointer alone is no sentence, for any algorithm
+    for pointer in ("(Assista ao vídeo acima)", "(Veja o vídeo acima)."):  # a pointer alone is no sentence
+        assert select_sentences(article([pointer, *ENGLISH], "en"), "lexrank", 7, 400) == tuple(ENGLISH)
+    glued = ["Aqui estão as principais notícias para você começar o dia bem-informado. \"O pacote de medidas "
+             "econômicas foi anunciado hoje\", disse o ministro.", *PORTUGUESE[1:]]
+    summary = select_sentences(article(glued, "pt"), "lead", 3, 400, words=60)
+    assert summary[0] == "\"O pacote de medidas econômicas foi anunciado hoje\", disse o ministro."
 
 
 def test_default_summary_with_sentence_count_instead_of_words():
