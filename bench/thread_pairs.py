@@ -16,7 +16,7 @@ entities; split by pair number (even: tune, odd: report). A rule that joins pair
 pool is scored on the judged ones only: compare the pairs of stories it threads (the first line)
 with the judged pairs it joins.
 
-    .venv/bin/python bench/thread_pairs.py [--dir /tmp/polydigest-bench-threads]
+    .venv/bin/python bench/thread_pairs.py [--dir /tmp/polydigest-bench-threads] [--wrong tune]
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def write_project(project: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/polydigest-bench-threads"))
+    parser.add_argument("--wrong", choices=("tune", "report"), help="list the split's pairs joined wrongly")
     args = parser.parse_args()
     project = write_project(args.dir)
     lines, _ = story_lines(load_config(project), [project / "seeds"])
@@ -91,6 +92,10 @@ def main() -> None:
         all_right = sum(row["verdict"] in RIGHT for row in judged)
         print(f"{split:7} {len(judged):6} {len(joined):6} {right:6} {right / max(1, len(joined)):9.2f} "
               f"{right:>9} of {all_right}")
+        if split == args.wrong:
+            for row in joined:
+                if row["verdict"] not in RIGHT:
+                    print(f"    wrong: {row['articles_a']} / {row['articles_b']}: {row['reason']}")
 
 
 if __name__ == "__main__":

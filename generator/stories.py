@@ -52,7 +52,7 @@ import numpy as np
 
 from . import settings
 from .cache import Cache, cache_key
-from .entities import MAX_TAGS, collection_aliases, display_name, find_entities, fold, is_place, topics
+from .entities import MAX_TAGS, Entities, collection_aliases, display_name, find_entities, fold, is_place, topics
 from .entities import safe_tag as _safe_name
 from .faults import failed, result_or_failure
 from .languages import PIVOT, split_words, stemmer, stop_words
@@ -235,8 +235,18 @@ def _pivot_text(item: LocalizedArticle) -> str:
 
 # Topics and grouping both read an article's entities: found once per build (per process), and
 # forgotten when the articles are grouped. Unbounded: both stages read every article in turn, so a
-# bounded cache smaller than the collection kept none (30,000 articles: found twice, 116 s).
-_entities_of = functools.cache(find_entities)
+# bounded cache smaller than the collection kept none (30,000 articles: found twice, 116 s). Keyed
+# by a digest of the text: keyed by the text (joined anew from its paragraphs at each call), it
+# held a second copy of every article's text (30,000 articles: ~200 MB).
+_ENTITIES: dict[bytes, Entities] = {}
+
+
+def _entities_of(title: str, text: str, language: str) -> Entities:
+    key = hashlib.blake2b(f"{language}\n{title}\n{text}".encode(), digest_size=16).digest()
+    found = _ENTITIES.get(key)
+    if found is None:
+        found = _ENTITIES[key] = find_entities(title, text, language)
+    return found
 
 
 def _evidence(title: str, text: str, language: str, source_name: str) -> dict[str, int]:
@@ -482,7 +492,7 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
         return _Pairs.none(0), []
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
-    _entities_of.cache_clear()  # the features hold what was needed of them (topics came first)
+    _ENTITIES.clear()  # the features hold what was needed of them (topics came first)
     n = len(items)
     days = [item.article.date.toordinal() for item in items]
     specific = _specific(n)
