@@ -44,7 +44,7 @@ import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -276,15 +276,92 @@ def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str] | 
 FEATURES_BLOCK = 1000
 
 
-def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem]) -> list[dict]:
+@dataclass(frozen=True)
+class _Rows:
+    """One sparse row per article (feature counts or weights) as CSR arrays: article ``i``'s
+    features are ``names[ids[k]]`` with ``values[k]`` for ``k`` in ``starts[i]:starts[i + 1]``,
+    in the order the article gave them. As dictionaries, an article's took ~10 KB (the stage's
+    memory at 100,000 articles)."""
+    starts: np.ndarray
+    ids: np.ndarray
+    values: np.ndarray
+    names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @classmethod
+    def none(cls, size: int) -> _Rows:
+        return cls(np.zeros(size + 1, np.int64), np.zeros(0, np.int32), np.zeros(0), [])
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.ids[self.starts[i]:self.starts[i + 1]], self.values[self.starts[i]:self.starts[i + 1]]
+
+    def row_of_entries(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self)), np.diff(self.starts))
+
+    def where(self, kept: np.ndarray, values: np.ndarray | None = None) -> _Rows:
+        """The entries ``kept`` allows (with ``values`` for them, else their own)."""
+        lengths = np.bincount(self.row_of_entries()[kept], minlength=len(self))
+        return _Rows(np.concatenate([[0], np.cumsum(lengths)]), self.ids[kept],
+                     self.values[kept] if values is None else values, self.names)
+
+    def document_frequency(self) -> np.ndarray:
+        """Per feature number, how many rows hold it (a row holds a feature once)."""
+        return np.bincount(self.ids, minlength=len(self.names))
+
+
+class _RowsBuilder:
+    """Rows added one dictionary at a time, their keys numbered in first-seen order."""
+
+    def __init__(self, dtype: str = "i") -> None:
+        self.numbers: dict[str, int] = {}
+        self.names: list[str] = []
+        self.lengths, self.ids = array("q"), array("i")
+        self.values: array[Any] = array(dtype)
+
+    def add(self, counts: Mapping[str, float]) -> None:
+        for key, value in counts.items():
+            number = self.numbers.get(key)
+            if number is None:
+                number = self.numbers[key] = len(self.names)
+                self.names.append(sys.intern(key))
+            self.ids.append(number)
+            self.values.append(value)
+        self.lengths.append(len(counts))
+
+    def rows(self) -> _Rows:
+        starts = np.concatenate([[0], np.cumsum(np.frombuffer(self.lengths, np.int64), dtype=np.int64)])
+        return _Rows(starts, np.frombuffer(self.ids, np.int32), np.frombuffer(self.values, self.values.typecode),
+                     self.names)
+
+
+@dataclass
+class _Features:
+    """The collection's features (``_features``), article by article."""
+    terms: _Rows
+    """The pivot text's terms, with counts."""
+    evidence: _Rows
+    """Entity keys and figures, with mentions."""
+    words: list[tuple[np.ndarray, np.ndarray]]
+    """The whole text's words: (word numbers, counts), numbered in first-seen order."""
+    days: list[tuple[str, ...]]
+    weekdays: list[tuple[int, ...]]
+    defined: list[dict[str, str]]
+
+
+def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem]) -> _Features:
     """Each article's features, cached by its texts; an article whose features cannot be
-    found has none (and is in ``problems``). Its whole text's "words" are (word numbers, counts),
-    numbered in first-seen order across ``items``."""
+    found has none (and is in ``problems``)."""
     def compute(indices: list[str]) -> dict[str, dict | str]:
         return {i: result_or_failure(_features, items[int(i)]) for i in indices}
 
     vocabulary: dict[str, int] = {}
-    features = []
+    terms, evidence = _RowsBuilder(), _RowsBuilder()
+    words: list[tuple[np.ndarray, np.ndarray]] = []
+    days: list[tuple[str, ...]] = []
+    weekdays: list[tuple[int, ...]] = []
+    defined: list[dict[str, str]] = []
     for start in range(0, len(items), FEATURES_BLOCK):
         keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
                                   original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode())
@@ -297,40 +374,54 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
             if isinstance(value, str):
                 _report(items[int(name)], value, problems)
                 value = {"terms": {}, "words": {}, "evidence": {}, "days": [], "weekdays": [], "defined": {}}
-            words = value["words"]
-            numbers = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), np.int32, len(words))
-            features.append({**value, "terms": _interned(value["terms"]), "evidence": _interned(value["evidence"]),
-                             "words": (numbers, np.fromiter(words.values(), np.float64, len(words)))})
-    return features
+            counts = value["words"]
+            numbers = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in counts), np.int32, len(counts))
+            words.append((numbers, np.fromiter(counts.values(), np.float64, len(counts))))
+            terms.add(value["terms"])
+            evidence.add(value["evidence"])
+            days.append(tuple(value["days"]))
+            weekdays.append(tuple(value["weekdays"]))
+            defined.append(value["defined"])
+    return _Features(terms.rows(), evidence.rows(), words, days, weekdays, defined)
 
 
-def _interned(counts: dict[str, int]) -> dict[str, int]:
-    """``counts`` with its keys shared with every other article's: decoded from the cache, each
-    article's copy of a common word was a string of its own (110 MB more at 30,000 articles)."""
-    return {sys.intern(key): count for key, count in counts.items()}
+def _each(values: np.ndarray, function: Callable[[int], float]) -> np.ndarray:
+    """``function`` of each of the integers ``values``, called once a distinct value: Python's
+    logarithm, as the scores were first computed (numpy's can differ in the last bit, and pair
+    scores meet thresholds)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([function(value) for value in distinct.tolist()], np.float64)[inverse]
 
 
-def _unit_tf_idf(counts: dict[str, int], frequency: Counter, n: int, keep: Callable[[int], bool]) -> dict[str, float]:
-    """The unit TF-IDF vector of ``counts`` among ``n`` articles of document ``frequency``, over
-    the features whose frequency ``keep`` allows."""
-    weights = {k: (1 + math.log(f)) * math.log(1 + n / frequency[k]) for k, f in counts.items() if keep(frequency[k])}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {k: w / norm for k, w in weights.items() if w > 0}
+def _unit_tf_idf(counts: _Rows, frequency: np.ndarray, n: np.ndarray | int, kept: np.ndarray) -> _Rows:
+    """Unit TF-IDF rows of ``counts`` over the entries ``kept`` allows: each entry's feature is
+    named by ``frequency`` of ``n`` articles (both per entry, or ``n`` for all)."""
+    frequency = frequency[kept]
+    articles = np.broadcast_to(np.asarray(n, np.int64), kept.shape)[kept]
+    scale = int(frequency.max(initial=0)) + 1
+    weights = _each(counts.values[kept], lambda count: 1 + math.log(count)) \
+        * _each(articles * scale + frequency, lambda key: math.log(1 + (key // scale) / (key % scale)))
+    rows = counts.row_of_entries()[kept]
+    norms = np.sqrt(np.bincount(rows, weights * weights, len(counts)))  # summed in order, as a loop would
+    norms[norms == 0] = 1.0
+    return counts.where(kept, weights / norms[rows])
 
 
-def _specific(n: int) -> Callable[[int], bool]:
+def _specific(n: np.ndarray | int) -> Callable[[np.ndarray], np.ndarray]:
     """Among ``n`` articles: named by two at least, and by at most COMMON_ENTITY_SHARE of them (and 50)."""
-    most = max(50, COMMON_ENTITY_SHARE * n)
-    return lambda frequency: 2 <= frequency <= most
+    most = np.maximum(50, COMMON_ENTITY_SHARE * n)
+    return lambda frequency: (frequency >= 2) & (frequency <= most)
 
 
-def _weighted(counts: list[dict[str, int]], keep: Callable[[int], bool]) -> tuple[list[dict[str, float]], Counter]:
-    """Unit TF-IDF vectors of ``counts`` over the features whose document frequency ``keep`` allows."""
-    document_frequency = Counter(key for c in counts for key in c)
-    return [_unit_tf_idf(c, document_frequency, len(counts), keep) for c in counts], document_frequency
+def _weighted(counts: _Rows, keep: Callable[[np.ndarray], np.ndarray]) -> tuple[_Rows, np.ndarray]:
+    """Unit TF-IDF rows of ``counts`` over the features whose document frequency ``keep``
+    allows, and each feature's document frequency."""
+    document_frequency = counts.document_frequency()
+    frequency = document_frequency[counts.ids]
+    return _unit_tf_idf(counts, frequency, len(counts), keep(frequency)), document_frequency
 
 
-def _weights_of_their_time(counts: list[dict[str, int]], days: list[int], window: int) -> list[dict[str, float]]:
+def _weights_of_their_time(counts: _Rows, days: list[int], window: int) -> _Rows:
     """Unit TF-IDF vectors of ``counts`` over their ``_specific`` features, each article's
     frequencies counted among the articles at most ``window`` days from its own: the weights
     of its time. Articles added later than that leave them as they are, so a daily build does
@@ -338,26 +429,28 @@ def _weights_of_their_time(counts: list[dict[str, int]], days: list[int], window
     of 300 articles moved ~1 % of a 10,000-article archive's old stories, and their pages
     changed)."""
     order = sorted(range(len(counts)), key=lambda i: days[i])
-    frequency: Counter = Counter()
-    vectors: list[dict[str, float]] = [{} for _ in counts]
+    frequency = np.zeros(len(counts.names), np.int64)
+    # per entry: its feature's frequency among the articles of its article's window, and their number
+    entry_frequency, entry_n = np.zeros(len(counts.ids), np.int64), np.zeros(len(counts.ids), np.int64)
+    starts = counts.starts.tolist()
     # positions in ``order``: the window's oldest article, the day's first, the window's end
     oldest = first = end = 0
     while first < len(order):
         day = days[order[first]]
         while end < len(order) and days[order[end]] <= day + window:
-            frequency.update(counts[order[end]].keys())
+            frequency[counts.row(order[end])[0]] += 1  # an article holds a feature once
             end += 1
         while days[order[oldest]] < day - window:
-            frequency.subtract(counts[order[oldest]].keys())
+            frequency[counts.row(order[oldest])[0]] -= 1
             oldest += 1
-        n = end - oldest
-        keep = _specific(n)
         last = first
         while last < len(order) and days[order[last]] == day:
-            vectors[order[last]] = _unit_tf_idf(counts[order[last]], frequency, n, keep)
+            start, stop = starts[order[last]], starts[order[last] + 1]
+            entry_frequency[start:stop] = frequency[counts.ids[start:stop]]
+            entry_n[start:stop] = end - oldest
             last += 1
         first = last
-    return vectors
+    return _unit_tf_idf(counts, entry_frequency, entry_n, _specific(entry_n)(entry_frequency))
 
 
 def _text_vectors(words: list[tuple[np.ndarray, np.ndarray]], too_common: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -434,23 +527,20 @@ def _text_cosines(first: np.ndarray, second: np.ndarray, vectors: list[tuple[np.
 PRODUCTS_BLOCK = 1_000_000
 
 
-def _dot_products(vectors: list[dict[str, float]], days: list[int], sparse: Callable[[int], bool],
-                  document_frequency: Counter, window: int = STORY_DAYS) -> _Pairs:
-    """Dot products of the pairs at most ``window`` days apart that share a feature ``sparse``
-    allows (from postings lists sorted by day: the cost is that of each day's articles)."""
+def _dot_products(vectors: _Rows, days: list[int], kept: np.ndarray | None = None, window: int = STORY_DAYS) -> _Pairs:
+    """Dot products of the pairs at most ``window`` days apart that share a feature of their
+    entries ``kept`` allows (from postings lists sorted by day: the cost is that of each day's
+    articles)."""
     size = len(vectors)
-    numbers: dict[str, int] = {}
-    feature, article, weight = array("q"), array("q"), array("d")
-    for index, vector in enumerate(vectors):
-        for key, value in vector.items():
-            if sparse(document_frequency[key]):
-                feature.append(numbers.setdefault(key, len(numbers)))
-                article.append(index)
-                weight.append(value)
-    features, articles, weights = np.frombuffer(feature, np.int64), np.frombuffer(article, np.int64), \
-        np.frombuffer(weight, np.float64)
-    if not len(features):
+    kept = np.ones(len(vectors.ids), bool) if kept is None else kept
+    ids, articles, weights = vectors.ids[kept], vectors.row_of_entries()[kept], vectors.values[kept]
+    if not len(ids):
         return _Pairs.none(size)
+    # features numbered in first-seen order: a pair's products are summed in their order
+    distinct, first_seen = np.unique(ids, return_index=True)
+    rank = np.empty(len(distinct), np.int64)
+    rank[np.argsort(first_seen)] = np.arange(len(distinct))
+    features = rank[np.searchsorted(distinct, ids)]
     day = np.asarray(days, np.int64)[articles]
     order = np.lexsort((articles, day, features))  # each feature's postings, by day
     features, articles, weights, day = features[order], articles[order], weights[order], day[order] - day.min()
@@ -485,11 +575,11 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
 
 
 def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem] | None
-             ) -> tuple[_Pairs, list[dict[str, float]]]:
+             ) -> tuple[_Pairs, _Rows]:
     """``similarities``, and each article's unit vector of specific evidence weighed in its time
     (``_weights_of_their_time``), which threads compare."""
     if not items:
-        return _Pairs.none(0), []
+        return _Pairs.none(0), _Rows.none(0)
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
     _ENTITIES.clear()  # the features hold what was needed of them (topics came first)
@@ -497,31 +587,32 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     days = [item.article.date.toordinal() for item in items]
     specific = _specific(n)
     languages = [item.article.language for item in items]
-    aliases = _aliases_by_language([f["evidence"] for f in features], languages, [f["defined"] for f in features])
-    evidence = [_canonical(f["evidence"], aliases[language]) for f, language in zip(features, languages, strict=True)]
+    raw = features.evidence
+    aliases = _aliases_by_language((map(raw.names.__getitem__, raw.row(i)[0].tolist()) for i in range(n)),
+                                   languages, features.defined)
+    evidence = _canonical(raw, languages, aliases)
     entity_vectors, entity_frequency = _weighted(evidence, specific)
-    entity = _dot_products(entity_vectors, days, specific, entity_frequency)
+    entity = _dot_products(entity_vectors, days, specific(entity_frequency[entity_vectors.ids]))
     # Only pairs that share specific evidence are scored (from the entities' postings): scoring
     # every pair of a day that shares a word would be quadratic in the day's articles.
     # A term in more than a fifth of a large collection says little about which articles
     # belong together: left out of the dot product (it still weighs in the vector's norm).
     too_common = max(20, n // 5)
-    term_vectors, term_frequency = _weighted([f["terms"] for f in features], lambda df: True)
-    term_vectors = [{t: w for t, w in vector.items() if term_frequency[t] <= too_common} for vector in term_vectors]
+    term_vectors, term_frequency = _weighted(features.terms, lambda df: np.ones(len(df), bool))
+    term_vectors = term_vectors.where(term_frequency[term_vectors.ids] <= too_common)
     # Rare terms are evidence too: for an article that names no specific entity (a short
     # notice, a fixture), a pair's text stands in for the entities it cannot share.
     rare = max(3, n // 200)
-    candidates = np.union1d(entity.keys, _dot_products(term_vectors, days, lambda df: 2 <= df <= rare,
-                                                       term_frequency).keys)
+    frequency = term_frequency[term_vectors.ids]
+    candidates = np.union1d(entity.keys, _dot_products(term_vectors, days, (frequency >= 2) & (frequency <= rare)).keys)
     first, second = candidates // n, candidates % n
     # Two articles in one language are compared by their whole texts (an event's reports share its
     # details throughout, a thread's other events share only its background: all of a text's words
     # told the labelled events apart better than its 20, 50 or 100 heaviest); across languages, by
     # their summaries in the pivot language.
-    word_vectors = _text_vectors([f["words"] for f in features], too_common)
-    stated = [tuple(f["days"]) for f in features]
-    weekdays = [tuple(f["weekdays"]) for f in features]
-    del features  # the whole texts' counts: only their vectors are needed now
+    word_vectors = _text_vectors(features.words, too_common)
+    stated, weekdays = features.days, features.weekdays
+    del features, raw  # the whole texts' counts: only their vectors are needed now
     language_numbers = {language: number for number, language in enumerate(dict.fromkeys(languages))}
     language_of = np.array([language_numbers[language] for language in languages])
     same = language_of[first] == language_of[second]
@@ -529,10 +620,11 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     text[same] = _text_cosines(first[same], second[same], word_vectors)
     del word_vectors
     for k in np.flatnonzero(~same).tolist():
-        a, b = term_vectors[first[k]], term_vectors[second[k]]
-        a, b = (a, b) if len(a) <= len(b) else (b, a)
-        text[k] = sum(w * b[t] for t, w in a.items() if t in b)
-    no_evidence = np.array([not vector for vector in entity_vectors])
+        a, b = term_vectors.row(first[k]), term_vectors.row(second[k])
+        a, b = (a, b) if len(a[0]) <= len(b[0]) else (b, a)
+        other = dict(zip(b[0].tolist(), b[1].tolist(), strict=True))
+        text[k] = sum(w * other[t] for t, w in zip(a[0].tolist(), a[1].tolist(), strict=True) if t in other)
+    no_evidence = np.diff(entity_vectors.starts) == 0
     shared = entity.lookup(candidates, np.where(no_evidence[first] | no_evidence[second], text, 0.0))
     score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
     undated = np.array([item.article.date_is_stand_in for item in items])
@@ -543,10 +635,10 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     roundup = np.array([item.article.roundup for item in items])
     kept = (score > 0) & ~roundup[first] & ~roundup[second]
     threads = _weights_of_their_time(evidence, days, THREAD_DAYS)
-    return _Pairs(candidates[kept], score[kept], n), [{} if r else v for r, v in zip(roundup, threads, strict=True)]
+    return _Pairs(candidates[kept], score[kept], n), threads.where(~roundup[threads.row_of_entries()])
 
 
-def _aliases_by_language(keys: list[Iterable[str]], languages: list[str],
+def _aliases_by_language(keys: Iterable[Iterable[str]], languages: list[str],
                          defined: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     """``collection_aliases`` among the articles of each language: a short name stands for the
     longer one its own language's articles use ("MG" in Portuguese news is Minas Gerais, not the
@@ -562,11 +654,18 @@ def _aliases_by_language(keys: list[Iterable[str]], languages: list[str],
                               for language, counts in frequency.items()})
 
 
-def _canonical(counts: dict[str, int], aliases: dict[str, str]) -> dict[str, int]:
-    merged: Counter = Counter()
-    for key, count in counts.items():
-        merged[aliases.get(key, key)] += count
-    return dict(merged)
+def _canonical(counts: _Rows, languages: list[str], aliases: dict[str, dict[str, str]]) -> _Rows:
+    """Each article's ``counts`` with its keys replaced by the names its language's ``aliases``
+    give them (merged: "Lula" and "Luiz Inácio Lula da Silva" are one)."""
+    canonical = _RowsBuilder()
+    for i, language in enumerate(languages):
+        merged: Counter = Counter()
+        table = aliases[language]
+        for number, count in zip(*(part.tolist() for part in counts.row(i)), strict=True):
+            key = counts.names[number]
+            merged[table.get(key, key)] += count
+        canonical.add(merged)
+    return canonical.rows()
 
 
 def _summed_by_group(scores: dict[int, float], group_of: dict[int, int]) -> dict[int, float]:
@@ -716,7 +815,7 @@ def _story_day(group: list[int], items: list[LocalizedArticle]) -> int:
 
 
 def group_threads(members: list[list[int]], stories: list[Story], items: list[LocalizedArticle],
-                  entity_vectors: list[dict[str, float]]) -> list[Thread]:
+                  entity_vectors: _Rows) -> list[Thread]:
     """Threads of two stories or more, newest first. A story's main entities are the
     ``THREAD_ENTITIES`` heaviest of its articles' specific entities (figures left out: they
     name an event, not a subject); two stories at most ``THREAD_DAYS`` apart score the cosine of
@@ -726,21 +825,23 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
     (average link again: close to the thread's recent events as a whole, not to one of them),
     else starts one. A thread can go on as long as its subject
     does: each new event is compared with its recent ones."""
-    vectors = []
+    names = entity_vectors.names
+    main_entities = _RowsBuilder("d")
+    subjects = []
     for group in members:
         total: dict[str, float] = defaultdict(float)
         for i in group:
-            for key, weight in entity_vectors[i].items():
-                if not key.startswith("figure:"):
-                    total[key] += weight
+            for number, weight in zip(*(part.tolist() for part in entity_vectors.row(i)), strict=True):
+                if not names[number].startswith("figure:"):
+                    total[names[number]] += weight
         main = sorted(total.items(), key=lambda pair: (-pair[1], pair[0]))[:THREAD_ENTITIES]
         norm = math.sqrt(sum(w * w for _, w in main)) or 1.0
-        vectors.append({key: w / norm for key, w in main})
+        main_entities.add({key: w / norm for key, w in main})
+        # places (London, the US, New York) say where, not what: a real build threaded "Weak dollar hits
+        # Reuters" with "Crossrail link 'to get go-ahead'" on London alone. Each story's once, not each pair's.
+        subjects.append(frozenset(key for key, _ in main if not is_place(key)))
     days = [_story_day(group, items) for group in members]
-    scores = _dot_products(vectors, days, lambda df: True, Counter(), THREAD_DAYS)
-    # places (London, the US, New York) say where, not what: a real build threaded "Weak dollar hits
-    # Reuters" with "Crossrail link 'to get go-ahead'" on London alone. Each story's once, not each pair's.
-    subjects = [frozenset(key for key in vector if not is_place(key)) for vector in vectors]
+    scores = _dot_products(main_entities.rows(), days, window=THREAD_DAYS)
     neighbours: dict[int, dict[int, float]] = defaultdict(dict)
     for a, b, score in zip(scores.first.tolist(), scores.second.tolist(), scores.values.tolist(), strict=True):
         if len(subjects[a] & subjects[b]) >= THREAD_SHARED:

@@ -662,7 +662,10 @@ def test_events_that_share_only_places_are_no_thread():
     # states and provinces (ISO 3166-2): a reader found stolen cars threaded with children's
     # exercise on Rio Grande do Sul, Santa Catarina and Paraná
     assert all(entities.is_place(f"name:{name}") for name in ("rio grande do sul", "parana", "minas gerais", "bayern"))
-    threads = stories.group_threads([[0], [1], [2]], stories_, items, vectors)
+    rows = stories._RowsBuilder("d")
+    for vector in vectors:
+        rows.add(vector)
+    threads = stories.group_threads([[0], [1], [2]], stories_, items, rows.rows())
     assert [t.stories for t in threads] == [("b", "c")]  # three shared names that are no places
 
 
