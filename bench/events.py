@@ -268,7 +268,7 @@ def show_pairs(items: list[LocalizedArticle], labels: list[dict], memo: Memo) ->
         kind = "same event" if a["event"] == b["event"] else "near miss" if near else None
         if kind:
             i, j = sorted((index[a["id"]], index[b["id"]]))
-            day = stories._one_day(tuple(features[i]["days"]), tuple(features[j]["days"]))
+            day = stories._one_day(features.days[i], features.days[j])
             pairs[kind].append((scores.get((i, j), 0.0), f"{a['event']} / {b['event']}{'  (one day)' if day else ''}"))
     for kind, found in pairs.items():
         found.sort(key=lambda pair: -pair[0])

@@ -242,7 +242,7 @@ _ENTITIES: dict[bytes, Entities] = {}
 
 
 def _entities_of(title: str, text: str, language: str) -> Entities:
-    key = hashlib.blake2b(f"{language}\n{title}\n{text}".encode(), digest_size=16).digest()
+    key = hashlib.blake2b(f"{language}\n{len(title)}\n{title}{text}".encode(), digest_size=16).digest()
     found = _ENTITIES.get(key)
     if found is None:
         found = _ENTITIES[key] = find_entities(title, text, language)
@@ -394,15 +394,17 @@ def _each(values: np.ndarray, function: Callable[[int], float]) -> np.ndarray:
 
 
 def _unit_tf_idf(counts: _Rows, frequency: np.ndarray, n: np.ndarray | int, kept: np.ndarray) -> _Rows:
-    """Unit TF-IDF rows of ``counts`` over the entries ``kept`` allows: each entry's feature is
-    named by ``frequency`` of ``n`` articles (both per entry, or ``n`` for all)."""
+    """Unit TF-IDF rows of ``counts`` over the entries ``kept`` allows, given per entry the
+    number of articles that hold its feature (``frequency``) among how many (``n``, per entry or
+    one for all)."""
     frequency = frequency[kept]
     articles = np.broadcast_to(np.asarray(n, np.int64), kept.shape)[kept]
     scale = int(frequency.max(initial=0)) + 1
     weights = _each(counts.values[kept], lambda count: 1 + math.log(count)) \
         * _each(articles * scale + frequency, lambda key: math.log(1 + (key // scale) / (key % scale)))
     rows = counts.row_of_entries()[kept]
-    norms = np.sqrt(np.bincount(rows, weights * weights, len(counts)))  # summed in order, as a loop would
+    # summed in order, as a loop would (the scores' first code did; Python 3.12's sum() compensates)
+    norms = np.sqrt(np.bincount(rows, weights * weights, len(counts)))
     norms[norms == 0] = 1.0
     return counts.where(kept, weights / norms[rows])
 
@@ -422,7 +424,7 @@ def _weighted(counts: _Rows, keep: Callable[[np.ndarray], np.ndarray]) -> tuple[
 
 
 def _weights_of_their_time(counts: _Rows, days: list[int], window: int) -> _Rows:
-    """Unit TF-IDF vectors of ``counts`` over their ``_specific`` features, each article's
+    """Unit TF-IDF rows of ``counts`` over their ``_specific`` features, each article's
     frequencies counted among the articles at most ``window`` days from its own: the weights
     of its time. Articles added later than that leave them as they are, so a daily build does
     not move old stories in or out of threads (with the whole collection's frequencies, a day
@@ -591,8 +593,8 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     aliases = _aliases_by_language((map(raw.names.__getitem__, raw.row(i)[0].tolist()) for i in range(n)),
                                    languages, features.defined)
     evidence = _canonical(raw, languages, aliases)
-    entity_vectors, entity_frequency = _weighted(evidence, specific)
-    entity = _dot_products(entity_vectors, days, specific(entity_frequency[entity_vectors.ids]))
+    entity_vectors, _ = _weighted(evidence, specific)
+    entity = _dot_products(entity_vectors, days)  # its entries are specific ones (_weighted)
     # Only pairs that share specific evidence are scored (from the entities' postings): scoring
     # every pair of a day that shares a word would be quadratic in the day's articles.
     # A term in more than a fifth of a large collection says little about which articles
