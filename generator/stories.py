@@ -343,8 +343,8 @@ class _Features:
     """The pivot text's terms, with counts."""
     evidence: _Rows
     """Entity keys and figures, with mentions."""
-    words: list[tuple[np.ndarray, np.ndarray]]
-    """The whole text's words: (word numbers, counts), numbered in first-seen order."""
+    words: _Rows
+    """The whole text's words, with counts."""
     days: list[tuple[str, ...]]
     weekdays: list[tuple[int, ...]]
     defined: list[dict[str, str]]
@@ -356,9 +356,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     def compute(indices: list[str]) -> dict[str, dict | str]:
         return {i: result_or_failure(_features, items[int(i)]) for i in indices}
 
-    vocabulary: dict[str, int] = {}
-    terms, evidence = _RowsBuilder(), _RowsBuilder()
-    words: list[tuple[np.ndarray, np.ndarray]] = []
+    terms, evidence, words = _RowsBuilder(), _RowsBuilder(), _RowsBuilder("d")
     days: list[tuple[str, ...]] = []
     weekdays: list[tuple[int, ...]] = []
     defined: list[dict[str, str]] = []
@@ -374,15 +372,13 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
             if isinstance(value, str):
                 _report(items[int(name)], value, problems)
                 value = {"terms": {}, "words": {}, "evidence": {}, "days": [], "weekdays": [], "defined": {}}
-            counts = value["words"]
-            numbers = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in counts), np.int32, len(counts))
-            words.append((numbers, np.fromiter(counts.values(), np.float64, len(counts))))
+            words.add(value["words"])
             terms.add(value["terms"])
             evidence.add(value["evidence"])
             days.append(tuple(value["days"]))
             weekdays.append(tuple(value["weekdays"]))
             defined.append(value["defined"])
-    return _Features(terms.rows(), evidence.rows(), words, days, weekdays, defined)
+    return _Features(terms.rows(), evidence.rows(), words.rows(), days, weekdays, defined)
 
 
 def _each(values: np.ndarray, function: Callable[[int], float]) -> np.ndarray:
@@ -455,19 +451,22 @@ def _weights_of_their_time(counts: _Rows, days: list[int], window: int) -> _Rows
     return _unit_tf_idf(counts, entry_frequency, entry_n, _specific(entry_n)(entry_frequency))
 
 
-def _text_vectors(words: list[tuple[np.ndarray, np.ndarray]], too_common: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Unit TF-IDF vectors of whole texts ((word numbers, counts) each, as _features_of gives
-    them) over the words at most ``too_common`` of them use: (word numbers, weights)."""
-    numbers = [ids for ids, _ in words]
-    frequency = np.bincount(np.concatenate(numbers), minlength=1) if numbers else np.zeros(1, np.int64)
+def _text_vectors(words: _Rows, too_common: int) -> _Rows:
+    """Unit TF-IDF rows of whole texts' word counts over the words at most ``too_common`` of
+    them use."""
+    frequency = words.document_frequency()
     inverse = np.log(1 + len(words) / np.maximum(frequency, 1))
-    vectors = []
-    for ids, counts in words:
-        kept = frequency[ids] <= too_common
-        ids = ids[kept]
-        weights = (1 + np.log(counts[kept])) * inverse[ids]
-        vectors.append((ids, weights / (math.sqrt(weights @ weights) or 1.0)))
-    return vectors
+    # filled a row at a time: whole-collection temporaries were this stage's peak
+    starts, ids, values = np.zeros(len(words) + 1, np.int64), np.empty_like(words.ids), np.empty(len(words.ids))
+    for i in range(len(words)):
+        numbers, counts = words.row(i)
+        kept = frequency[numbers] <= too_common
+        numbers = numbers[kept]
+        weights = (1 + np.log(counts[kept])) * inverse[numbers]
+        starts[i + 1] = starts[i] + len(numbers)
+        ids[starts[i]:starts[i + 1]] = numbers
+        values[starts[i]:starts[i + 1]] = weights / (math.sqrt(weights @ weights) or 1.0)
+    return _Rows(starts, ids[:starts[-1]], values[:starts[-1]], words.names)
 
 
 @dataclass(frozen=True)
@@ -505,22 +504,21 @@ class _Pairs:
                         strict=True))
 
 
-def _text_cosines(first: np.ndarray, second: np.ndarray, vectors: list[tuple[np.ndarray, np.ndarray]]
-                  ) -> np.ndarray:
+def _text_cosines(first: np.ndarray, second: np.ndarray, vectors: _Rows) -> np.ndarray:
     """The dot products of the pairs ``first[k], second[k]`` (sorted by ``first``) of ``vectors``
     (from _text_vectors): each first article's vector spread over all the words once, the
     others' weights gathered from it."""
     cosines = np.zeros(len(first))
     if not len(first):
         return cosines
-    spread = np.zeros(1 + max((int(ids.max()) for ids, _ in vectors if len(ids)), default=0))
+    spread = np.zeros(len(vectors.names))
     starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
     for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(first)], strict=True):
-        ids, weights = vectors[int(first[start])]
+        ids, weights = vectors.row(int(first[start]))
         spread[ids] = weights
         for k in range(start, end):
-            other = vectors[int(second[k])]
-            cosines[k] = spread[other[0]] @ other[1]
+            other_ids, other_weights = vectors.row(int(second[k]))
+            cosines[k] = spread[other_ids] @ other_weights
         spread[ids] = 0.0
     return cosines
 
