@@ -11,7 +11,9 @@
   shares no specific evidence (an entity few articles name, or a figure) scores 0: generic words
   ("profits", "shares") do not make an event. Only articles at most ``STORY_DAYS`` apart are
   compared (by stated date; an undated article by its stand-in day, the day its file was
-  added), from postings lists, so the cost is that of the days, not of the archive; a pair with
+  added, and, when it names its event's day by weekday and day of the month, with the dated
+  articles of such a day whatever their year: its own day is unknown), from postings lists, so
+  the cost is that of the days, not of the archive; a pair with
   an undated article needs ``UNDATED_MARGIN`` more, since its day is not known to be the event's,
   or only ``STATED_DAY_MARGIN`` more when the day one of them names first by weekday and day of the
   month ("nesta quarta-feira (14)": news leads with its event's day) is among the days the other
@@ -46,6 +48,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -211,14 +214,15 @@ def _one_day(first: tuple, second: tuple) -> bool:
     return bool(first and second) and (first[0] in second or second[0] in first)
 
 
-def _undated_margin(days: tuple[tuple[str, ...], tuple[str, ...]], weekdays: tuple[tuple[int, ...], tuple[int, ...]]
-                    ) -> float:
+def _undated_margin(days: tuple[tuple[str, ...], tuple[str, ...]], weekdays: tuple[tuple[int, ...], tuple[int, ...]],
+                    named_date: bool = False) -> float:
     """What a pair with an undated article needs above EVENT_THRESHOLD, by the days their texts
     name: less when they name one day (``days``: weekday and day of the month), more when each
     names weekdays and neither's first is among the other's (a thread's next event is told on
     its own day: of such labelled pairs, 17 of 453 Portuguese and 2 of 90 English are one event),
-    else UNDATED_MARGIN."""
-    if _one_day(*days):
+    else UNDATED_MARGIN. A ``named_date`` (the undated article names first the dated one's date)
+    is one day too."""
+    if named_date or _one_day(*days):
         return STATED_DAY_MARGIN
     if all(weekdays) and not _one_day(*weekdays):
         return DAY_CONFLICT_MARGIN
@@ -574,6 +578,46 @@ def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
     return _compare(items, cache, problems)[0].as_dict()
 
 
+def _date_code(day: date) -> str:
+    """A date as ``stated_days`` writes a day: "weekday:day of the month"."""
+    return f"{day.weekday()}:{day.day}"
+
+
+def _named_day_pairs(vectors: _Rows, codes: list[str | None], undated: np.ndarray) -> _Pairs:
+    """Dot products of the pairs of an undated article and a dated one that share a feature of
+    ``vectors``, where the day the undated one names first is the dated one's date (``codes``:
+    each article's first named day, or date, as ``stated_days`` writes it; None when it names
+    none). An undated article's day is unknown, not the day its file came: named by its weekday
+    and day of the month ("nesta quinta-feira (15)"), it is compared with the reports of such a
+    day, whatever their year."""
+    size = len(vectors)
+    numbers = {code: number for number, code in enumerate(dict.fromkeys(c for c in codes if c is not None))}
+    code_of = np.array([-1 if code is None else numbers[code] for code in codes], np.int64)
+    articles = vectors.row_of_entries()
+    keep = code_of[articles] >= 0
+    ids, articles, weights = vectors.ids[keep], articles[keep], vectors.values[keep]
+    key = ids.astype(np.int64) * max(len(numbers), 1) + code_of[articles]
+    late = undated[articles]
+    dated_order = np.argsort(key[~late], kind="stable")
+    dated_keys, dated_articles = key[~late][dated_order], articles[~late][dated_order]
+    dated_weights = weights[~late][dated_order]
+    begin = np.searchsorted(dated_keys, key[late], side="left")
+    count = np.searchsorted(dated_keys, key[late], side="right") - begin
+    left = np.repeat(np.arange(int(late.sum())), count)
+    right = np.repeat(begin, count) + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
+    a, b = articles[late][left], dated_articles[right]
+    keys, inverse = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_inverse=True)
+    return _Pairs(keys, np.bincount(inverse, weights[late][left] * dated_weights[right], len(keys)), size)
+
+
+def _union(first: _Pairs, second: _Pairs) -> _Pairs:
+    """The pairs of both, a pair of both with ``first``'s value."""
+    extra = ~np.isin(second.keys, first.keys)
+    keys = np.concatenate([first.keys, second.keys[extra]])
+    order = np.argsort(keys, kind="stable")
+    return _Pairs(keys[order], np.concatenate([first.values, second.values[extra]])[order], first.size)
+
+
 def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem] | None
              ) -> tuple[_Pairs, _Rows]:
     """``similarities``, and each article's unit vector of specific evidence weighed in its time
@@ -592,7 +636,12 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
                                    languages, features.defined)
     evidence = _canonical(raw, languages, aliases)
     entity_vectors, _ = _weighted(evidence, specific)
-    entity = _dot_products(entity_vectors, days)  # its entries are specific ones (_weighted)
+    undated = np.array([item.article.date_is_stand_in for item in items])
+    stated, weekdays = features.days, features.weekdays
+    codes = [(days_named[0] if days_named else None) if late else _date_code(item.article.date)
+             for item, late, days_named in zip(items, undated.tolist(), stated, strict=True)]
+    # its entries are specific ones (_weighted)
+    entity = _union(_dot_products(entity_vectors, days), _named_day_pairs(entity_vectors, codes, undated))
     # Only pairs that share specific evidence are scored (from the entities' postings): scoring
     # every pair of a day that shares a word would be quadratic in the day's articles.
     # A term in more than a fifth of a large collection says little about which articles
@@ -611,7 +660,6 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     # told the labelled events apart better than its 20, 50 or 100 heaviest); across languages, by
     # their summaries in the pivot language.
     word_vectors = _text_vectors(features.words, too_common)
-    stated, weekdays = features.days, features.weekdays
     del features, raw  # the whole texts' counts: only their vectors are needed now
     language_numbers = {language: number for number, language in enumerate(dict.fromkeys(languages))}
     language_of = np.array([language_numbers[language] for language in languages])
@@ -627,10 +675,10 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
     no_evidence = np.diff(entity_vectors.starts) == 0
     shared = entity.lookup(candidates, np.where(no_evidence[first] | no_evidence[second], text, 0.0))
     score = (1 - ENTITY_WEIGHT) * text + ENTITY_WEIGHT * shared
-    undated = np.array([item.article.date_is_stand_in for item in items])
     for k in np.flatnonzero(undated[first] | undated[second]).tolist():
         i, j = first[k], second[k]
-        score[k] -= _undated_margin((stated[i], stated[j]), (weekdays[i], weekdays[j]))
+        score[k] -= _undated_margin((stated[i], stated[j]), (weekdays[i], weekdays[j]),
+                                    undated[i] != undated[j] and codes[i] == codes[j])
     # A day's round-up tells many events: no story or thread of one of them is its own.
     roundup = np.array([item.article.roundup for item in items])
     kept = (score > 0) & ~roundup[first] & ~roundup[second]

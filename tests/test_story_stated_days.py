@@ -85,3 +85,19 @@ def test_undated_reports_whose_weekdays_disagree_need_more_than_other_undated_pa
     assert disagree == pytest.approx(dated - stories.DAY_CONFLICT_MARGIN)
     assert slip == pytest.approx(slip_dated - stories.UNDATED_MARGIN)
     assert stories.DAY_CONFLICT_MARGIN > stories.UNDATED_MARGIN
+
+
+def test_an_undated_report_is_compared_with_the_dated_reports_of_the_day_it_names_whatever_their_year():
+    """Its file came in 2024, the arrest it tells was on Thursday 15 March 2018: its day is
+    unknown, not the day its file came, and "nesta quinta-feira (15)" names the dated report's."""
+    thursday = dt.date(2018, 3, 15)
+    dated = _item("a", "PF prende empresário em Campinas", ARREST.format(day="nesta quinta-feira (15)"), thursday)
+    named = _item("b", "Empresário é preso pela PF", REPORT.format(day="nesta quinta-feira (15)"))
+    other_day = _item("c", "Empresário é preso pela PF", REPORT.format(day="nesta quinta-feira (22)"))
+    both_dated = _item("d", "Empresário é preso pela PF", REPORT.format(day="nesta quinta-feira (15)"), thursday)
+    same_day = stories.similarities([dated, both_dated, other_day, *FILLER])[(0, 1)]
+    scores = stories.similarities([dated, named, other_day, *FILLER])
+    assert scores[(0, 1)] == pytest.approx(same_day - stories.STATED_DAY_MARGIN)
+    assert (0, 2) not in scores  # another day: not compared, as dated articles years apart are not
+    groups = [set(story.slugs) for story in stories.group_stories([dated, named, other_day, *FILLER]).stories]
+    assert {"a", "b"} in groups and {"c"} in groups
