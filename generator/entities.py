@@ -39,9 +39,13 @@ MAX_TAGS: int = settings.section("stories")["max_tags"]
 CLDR_LANGUAGES = tuple(sorted((code for code, language in LANGUAGES.items() if language.entity_names),
                               key=lambda code: not LANGUAGES[code].pivot))
 
-# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
+# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England") or
+# a middle initial written without its full stop between two words in lower case ("George W
+# Bush"; a full stop ends a sentence), not a one-letter word ("A", "I", "O", "E", "Y": "Gabriel O
+# Pensador", "INSTITUTO LULA O Instituto", "About A Boy"), nor "X" (versus: "Lula X Moro").
 _NAME = re.compile(
-    r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
+    r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+(?:(?:(?<=[a-zà-öø-ÿ])\s+[B-DF-HJ-NP-WZ](?=\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]))?"
+    r"\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
 _SAFE_TAG = re.compile(r"^[^\W_][\w .'’-]{0,40}$")
 
 # Words capitalized in news that name no entity (titles, roles, generic nouns, headline words).

@@ -336,6 +336,15 @@ def test_a_run_of_capitalized_words_is_split_into_the_names_it_holds():
                                                                       "name:tories": "name:tory"}
 
 
+
+def test_a_middle_initial_is_part_of_the_name_and_a_one_letter_word_is_not():
+    text = ("US President George W Bush won. Mr Bush thanked Ohio. Samuel L Jackson and Gabriel O Pensador came, "
+            "as did About A Boy's cast. Lula X Moro was on the cover.")
+    found = entities.find_entities("Bush wins", text, "en")
+    assert found.counts["name:george w bush"] == 2 + 2  # "Bush" in the title and "Mr Bush": his surname
+    assert "name:samuel l jackson" in found.counts
+    assert not {"name:gabriel o pensador", "name:about a boy", "name:lula x moro"} & set(found.counts)
+
 # --- Threads (events of one ongoing subject) and the story summary across articles ---
 
 SAGA = ["Borealis Metals makes an offer for Acme Steel. The board of Acme Steel will study the Borealis Metals bid. "
