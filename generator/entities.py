@@ -566,6 +566,11 @@ def safe_tag(tag: str) -> str | None:
     return tag if _SAFE_TAG.match(tag) else None
 
 
+# Words for what a name is, or articles, that news writes before it or not ("a Operação Lava
+# Jato" / "a Lava Jato", "the Davis Cup" / "Davis Cup"): collection_aliases.
+_KIND_WORDS = frozenset({"operacao", "operation", "grupo", "group", "the", "o", "a", "os", "as"})
+
+
 def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | None = None) -> dict[str, str]:
     """Across a collection: a one-word name that is part of longer names ("Lula", "Temer") ->
     the longer name most articles use for it ("Luiz Inácio Lula da Silva"), when that one is
@@ -610,6 +615,18 @@ def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | 
         best = max(candidates, key=lambda c: (frequency[c], len(names[c]), c))
         if frequency[best] >= 2 and 2 * frequency[best] >= sum(frequency[c] for c in candidates):
             aliases[key] = best
+    for key, words in names.items():
+        # A name of two words or more after the word for its kind or an article ("Operação | Lava
+        # Jato", "The | Davis Cup") is that name: one entity, named the way more articles name it.
+        # Not after other generic words ("West Midlands", "National Football League", "Sunday
+        # Times"), nor one word or a place ("Operação Rio", "Grupo Petrópolis", "Operação São Francisco").
+        other = f"name:{' '.join(words[1:])}"
+        if words[0] in _KIND_WORDS and len(words) > 2 and words[1] not in NAME_PARTICLES and other in names \
+                and key not in aliases and other not in aliases and not is_place(other):
+            if frequency[other] >= frequency[key]:
+                aliases[key] = other
+            else:
+                aliases[other] = key
     for key, words in names.items():
         if key in aliases or len(words) != 1:
             continue

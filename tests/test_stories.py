@@ -692,6 +692,19 @@ def test_a_word_that_opens_a_sentence_before_a_name_is_not_part_of_the_name():
     assert english.counts["name:white house"] == 2 and english.counts["name:house of representatives"] == 1
 
 
+def test_a_name_after_the_word_for_its_kind_or_an_article_is_one_entity_with_it():
+    aliases = entities.collection_aliases({"name:operacao lava jato": 5, "name:lava jato": 8, "name:carne fraca": 2,
+                                           "name:operacao carne fraca": 3, "name:the davis cup": 1,
+                                           "name:davis cup": 3, "name:west midlands": 2, "name:midlands": 4,
+                                           "name:operacao rio": 2, "name:rio": 9, "name:sunday times": 2,
+                                           "name:times": 4})
+    assert {key: aliases.get(key) for key in ("name:operacao lava jato", "name:carne fraca", "name:the davis cup",
+                                              "name:west midlands", "name:operacao rio", "name:sunday times")} == {
+        "name:operacao lava jato": "name:lava jato", "name:carne fraca": "name:operacao carne fraca",
+        "name:the davis cup": "name:davis cup", "name:west midlands": None, "name:operacao rio": None,
+        "name:sunday times": None}
+
+
 def test_a_party_nickname_is_the_party():
     found = entities.find_entities("Tories attack Lib Dems", "The Tories said the Lib Dems were wrong. "
                                    "A Tory spokesman added that the Conservative Party would beat Labour.", "en")
