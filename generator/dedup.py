@@ -11,7 +11,6 @@ only pairs it has not seen.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import zlib
 from urllib.parse import urlsplit
@@ -80,8 +79,6 @@ def near_identical(own: np.ndarray, other: np.ndarray) -> bool:
     return shared >= NEAR_DUPLICATE * min(len(own), len(other))
 
 
-def _text_digest(article: Article) -> str:
-    return hashlib.sha256(article.text.encode()).hexdigest()
 
 
 def _signatures(articles: list[Article], digests: list[str], cache: Cache | None) -> list[np.ndarray]:
@@ -102,14 +99,14 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     """Keep one copy of each story: same canonical URL, or near-identical text. The copy kept
     is the longest text (the most complete), then the one whose format ranks first among
     ``readers`` (the one that carries the most metadata), then the first file name."""
-    ranked = sorted(articles, key=lambda a: (-len(a.text), readers.format(a.source_format).duplicate_rank,
+    ranked = sorted(articles, key=lambda a: (-a.body.characters, readers.format(a.source_format).duplicate_rank,
                                              a.source_file))
     kept: list[Article] = []
     by_url: dict[str, Article] = {}
     buckets: dict[bytes, list[int]] = {}
     signatures: list[np.ndarray] = []  # of the kept articles
     problems = []
-    digests = [_text_digest(article) for article in ranked]
+    digests = [article.text_digest for article in ranked]
     kept_digests: list[str] = []
     verdicts: dict[str, bool] = {}  # exact checks made in this build, cached at the end
     for article, digest, sig in zip(ranked, digests, _signatures(ranked, digests, cache), strict=True):

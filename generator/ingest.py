@@ -55,7 +55,7 @@ from .faults import contained
 from .filehashes import FileHashes, file_sha256, files_by_name
 from .languages import calendar_names, detect_language, word_count
 from .readers import MAX_FIELD_CHARS, READERS, Source, scrub
-from .records import Article, Problem
+from .records import Article, Paragraphs, Problem
 from .slugs import assign_slugs, slug_base, slugify
 
 _LANGUAGE_RULES = settings.section("language_detection")  # when a detected language is trusted
@@ -286,7 +286,7 @@ class ParsedFiles:
             if until and until < dt.date.today():
                 continue
             self._holds_until(until)
-            articles = [Article(**{**a, "paragraphs": tuple(a["paragraphs"]), "tags": tuple(a["tags"]),
+            articles = [Article(**{**a, "paragraphs": Paragraphs.from_json(a["paragraphs"]), "tags": tuple(a["tags"]),
                                    "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
             found[key] = (articles, [Problem(*problem) for problem in entry["problems"]])
         return found
@@ -298,7 +298,8 @@ class ParsedFiles:
     def put(self, key: str, articles: list[Article], problems: list[Problem], until: dt.date | None) -> None:
         self._holds_until(until)
         self.pending[key] = {
-            "articles": [{**dataclasses.asdict(a), "date": a.date.isoformat()} for a in articles],
+            "articles": [{**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}, "paragraphs": a.body.to_json(),
+                          "date": a.date.isoformat()} for a in articles],
             "problems": [[p.subject, p.reason] for p in problems],
             "until": until.isoformat() if until else None,
         }

@@ -367,8 +367,8 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     defined: list[dict[str, str]] = []
     for start in range(0, len(items), FEATURES_BLOCK):
         keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
-                                  original=hashlib.sha256(f"{item.article.title}\n{item.article.text}".encode())
-                                  .hexdigest(), source=item.article.source_name, version=TERMS_VERSION,
+                                  title=item.article.title, original=item.article.text_digest,
+                                  source=item.article.source_name, version=TERMS_VERSION,
                                   rules=settings.digest("stories", "language"))
                 for i, item in enumerate(items[start:start + FEATURES_BLOCK], start)}
         found = cache.lookup(keys, compute) if cache else compute(list(keys))
@@ -993,7 +993,7 @@ def tag_articles(
         return {slug: result_or_failure(extract_tags, by_slug[slug].title, by_slug[slug].text, by_slug[slug].language)
                 for slug in slugs}
 
-    keys = {slug: cache_key("topics", title=a.title, text=hashlib.sha256(a.text.encode()).hexdigest(),
+    keys = {slug: cache_key("topics", title=a.title, text=a.text_digest,
                             language=a.language, source=a.source_name, version=TERMS_VERSION,
                             rules=settings.digest("stories", "language"))
             for slug, a in by_slug.items()}

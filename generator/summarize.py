@@ -390,7 +390,7 @@ def summarize_all(
                "max_input_sentences": config.max_summary_input_sentences, "words": config.summary_words}
     keys = {
         article.slug: cache_key(
-            "summary", version=SUMMARIZER_VERSION, text=article.text, title=article.title,
+            "summary", version=SUMMARIZER_VERSION, text=article.text_digest, title=article.title,
             language=article.language, algorithm=config.summary_algorithm, sentences=config.summary_sentences,
             words=config.summary_words, max_input=config.max_summary_input_sentences,
             rules=settings.digest("summarize", "sentences", "language"),

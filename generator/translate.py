@@ -34,7 +34,7 @@ from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import describe, is_whole_build_failure
-from .languages import PIVOT, READING_VERSION, as_read, headline_case
+from .languages import PIVOT, READING_VERSION, as_read, headline_case, is_styled_headline
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import Article, BuildReport, LocalizedArticle, Problem, Summary
@@ -346,6 +346,8 @@ def headline_source(article: Article) -> str:
     """What the models read of an article's headline: one in capitals or title case in the case
     its own text writes each word (languages.headline_case; 'Dollar Gains On Greenspan Speech'
     -> 'Dollar gains on Greenspan speech'), any other as written. Measured by bench/headlines.py."""
+    if not is_styled_headline(article.title):
+        return article.title  # as headline_case would, without reading the article's text
     return headline_case(article.title, article.text, article.language)
 
 

@@ -390,3 +390,28 @@ def test_only_the_settings_that_reading_follows_read_every_seed_again(tmp_path, 
     assert ParsedFiles(cache).code == before  # a story's threshold reads no seed again
     edited["dates"] = {**edited["dates"], "max_other_words": 3}
     assert ParsedFiles(cache).code != before  # a date rule does
+
+
+def test_an_articles_text_is_held_compressed_and_reads_back_exactly_through_the_cache(tmp_path):
+    import hashlib
+    import pickle
+
+    from generator.cache import Cache
+    from generator.ingest import ParsedFiles
+    from generator.records import Article
+
+    paragraphs = ("Olá “mundo”: a first paragraph.", "", "A second\n\nwith a blank line inside, as hostile text may.")
+    article = Article(slug="s", source_file="s.md", title="T", paragraphs=paragraphs, language="pt",
+                      date=STAND_IN, date_is_stand_in=True)
+    assert article.paragraphs == paragraphs and tuple(article.paragraphs) == paragraphs
+    assert article.text == "\n\n".join(paragraphs) and article.body.characters == len(article.text)
+    assert article.text_digest == hashlib.sha256(article.text.encode()).hexdigest()
+    long = Article(slug="l", source_file="l.md", title="T", language="en", date=STAND_IN, date_is_stand_in=True,
+                   paragraphs=("The council met on Monday to vote. " * 60,) * 5)
+    assert len(long.body.to_json()["z"]) < long.body.characters / 20  # held compressed (base64), not as text
+    assert pickle.loads(pickle.dumps(article)) == article  # the forked stages hand articles back pickled
+    files = ParsedFiles(Cache(tmp_path / "cache.sqlite"))
+    files.put("key", [article], [], None)
+    files.save()
+    (again,), _ = files.get_many(["key"])["key"]
+    assert again == article and tuple(again.paragraphs) == paragraphs and again.text == article.text
