@@ -39,13 +39,17 @@ MAX_TAGS: int = settings.section("stories")["max_tags"]
 CLDR_LANGUAGES = tuple(sorted((code for code, language in LANGUAGES.items() if language.entity_names),
                               key=lambda code: not LANGUAGES[code].pivot))
 
-# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England") or
-# a middle initial written without its full stop between two words in lower case ("George W
-# Bush"; a full stop ends a sentence), not a one-letter word ("A", "I", "O", "E", "Y": "Gabriel O
-# Pensador", "INSTITUTO LULA O Instituto", "About A Boy"), nor "X" (versus: "Lula X Moro").
-_NAME = re.compile(
-    r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+(?:(?:(?<=[a-zà-öø-ÿ])\s+[B-DF-HJ-NP-WZ](?=\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]))?"
-    r"\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
+# A name: capitalized words, possibly joined by short lower-case particles ("Bank of England").
+_NAME_WORDS = (r"[A-ZÀ-ÖØ-Þ][\w'’-]+"
+               r"(?:{initial}\s+(?:of|de|da|do|dos|das|del|la|van|von|al|el|bin)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]+)*")
+_NAME = re.compile(r"\b" + _NAME_WORDS.format(initial=""))
+# In the languages whose news writes a middle initial without its full stop ("George W Bush"; a full
+# stop ends a sentence), a name may hold one, between two words in lower case; not a one-letter word
+# ("A", "I", "O", "E", "Y": "About A Boy") or X ("versus"). Portuguese news writes "Série B", "Grupo C
+# Brasil", "Plano B" without stops, and its initials with them.
+_INITIALS_WITHOUT_STOP = frozenset({"en"})
+_NAME_WITH_INITIALS = re.compile(r"\b" + _NAME_WORDS.format(
+    initial=r"(?:(?<=[a-zà-öø-ÿ])\s+[B-DF-HJ-NP-WZ](?=\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]))?"))
 _SAFE_TAG = re.compile(r"^[^\W_][\w .'’-]{0,40}$")
 
 # Words capitalized in news that name no entity (titles, roles, generic nouns, headline words).
@@ -279,8 +283,9 @@ _DEFINED = re.compile(r"\s*\(([A-Z]{2,6})\)")
 _JOINED_DEFINED = re.compile(rf"({_NAME.pattern})\s+(?:e|and)\s+({_NAME.pattern}){_DEFINED.pattern}")
 
 
-def _names_pattern(text: str) -> re.Pattern:
-    """``_NAME``, or first the names of ``text`` joined by "e" / "and" that an acronym after them
+def _names_pattern(text: str, language: str) -> re.Pattern:
+    """``_NAME`` (with middle initials in the languages that write them without a stop), or first
+    the names of ``text`` joined by "e" / "and" that an acronym after them
     spells whole ("Comissão de Constituição e Justiça (CCJ)": one name, not "Comissão de
     Constituição" and "Justiça"), wherever the text writes them."""
     joined = set()
@@ -293,11 +298,12 @@ def _names_pattern(text: str) -> re.Pattern:
             if "".join(w[0] for w in words[start:] if w[0].isupper()) == match.group(3) and words[start][0].isupper():
                 joined.add(" ".join(words[start:]).rstrip("( "))
                 break
+    name = _NAME_WITH_INITIALS if language in _INITIALS_WITHOUT_STOP else _NAME
     if not joined:
-        return _NAME
+        return name
     names = "|".join(re.escape(name) for name in sorted(joined, key=len, reverse=True))
     # after a capitalized word too ("Na Comissão …", "US Food and Drug …"): _NAME would take the run first
-    return re.compile(rf"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){{0,2}}(?:{names})|{_NAME.pattern}")
+    return re.compile(rf"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){{0,2}}(?:{names})|{name.pattern}")
 
 
 def _is_generic(name: str, language: str, lowercase_words: set[str]) -> bool:
@@ -395,6 +401,17 @@ def _without_division(words: list[str]) -> list[str]:
 _CODE = re.compile(r"[a-z]{1,6}-?\d{1,3}[a-z]?")
 
 
+def _after_series_letter(words: list[str], language: str) -> list[str]:
+    """A capital letter between two words of a name is a series' letter, not an initial, after a
+    generic word or before a place ("Group B England", "Pool C Wales"): the name is what follows."""
+    for index in range(1, len(words) - 1):
+        rest = fold(" ".join(words[index + 1:]))
+        if len(words[index]) == 1 and (fold(words[index - 1]) in GENERIC or rest in _cldr_names(language)
+                                       or is_place(f"name:{rest}")):
+            return words[index + 1:]
+    return words
+
+
 def _written_alone(titled: list[str], text: str) -> bool:
     """Whether the last word of ``titled`` (a title and a name) is in ``text`` more often than
     ``titled`` itself: a person named again by surname ("General Musharraf … Musharraf said"),
@@ -419,7 +436,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     ignored = stop_words(language)
     mentions: list[tuple[str, bool]] = []  # (name as written, in title)
     definitions: list[tuple[str, str]] = []  # (acronym, the name before it), generic names too ("Polícia Federal")
-    name_pattern = _names_pattern(text)
+    name_pattern = _names_pattern(text, language)
     runs = Counter(" ".join(match.group(0).split())
                    for _, chunk in _chunks(text) for match in name_pattern.finditer(chunk))
     for source, is_title in ((title, True), (text, False)):
@@ -427,6 +444,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for match in name_pattern.finditer(chunk):
                 first_piece = True
                 for words in _pieces(" ".join(match.group(0).split()).strip("'’-").split(), ignored):
+                    words = _after_series_letter(words, language)
                     at_start = first_piece and match.start() == sentence_start
                     first_piece = False
                     opens = at_start
@@ -568,7 +586,7 @@ def safe_tag(tag: str) -> str | None:
 
 # Words for what a name is, or articles, that news writes before it or not ("a Operação Lava
 # Jato" / "a Lava Jato", "the Davis Cup" / "Davis Cup"): collection_aliases.
-_KIND_WORDS = frozenset({"operacao", "operation", "grupo", "group", "the", "o", "a", "os", "as"})
+_KIND_WORDS = frozenset({"operacao", "operation", "grupo", "group", "the", "os", "as"})
 
 
 def collection_aliases(frequency: dict[str, int], defined: dict[str, Counter] | None = None) -> dict[str, str]:

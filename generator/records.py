@@ -55,18 +55,23 @@ class Paragraphs(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._items())
 
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._items())
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Paragraphs):
             return self.digest == other.digest and self._lengths == other._lengths
-        if isinstance(other, (tuple, list)):
-            return self._items() == tuple(other)
         return NotImplemented
 
     def __hash__(self) -> int:
         return hash((self.digest, self._lengths))
 
     def __repr__(self) -> str:
-        return f"Paragraphs({self._items()!r})"
+        # what the text is, without reading it: pages' fingerprints take an article's repr
+        return f"Paragraphs(sha256={self.digest!r}, lengths={self._lengths!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Paragraphs._held, (self._compressed, self._lengths, self.digest)
 
     def to_json(self) -> dict[str, Any]:
         """As the ingest cache stores it: compressed, not read again at every build."""
@@ -74,11 +79,13 @@ class Paragraphs(Sequence[str]):
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> Paragraphs:
+        return cls._held(base64.b64decode(value["z"]), tuple(value["lengths"]), value["sha256"])
+
+    @classmethod
+    def _held(cls, compressed: bytes, lengths: tuple[int, ...], digest: str) -> Paragraphs:
         held = cls.__new__(cls)
-        held._compressed = base64.b64decode(value["z"])
-        held._lengths = tuple(value["lengths"])
-        held.digest = value["sha256"]
-        held.characters = sum(held._lengths) + 2 * max(0, len(held._lengths) - 1)
+        held._compressed, held._lengths, held.digest = compressed, lengths, digest
+        held.characters = sum(lengths) + 2 * max(0, len(lengths) - 1)
         return held
 
 

@@ -12,7 +12,8 @@
   ("profits", "shares") do not make an event. Only articles at most ``STORY_DAYS`` apart are
   compared (by stated date; an undated article by its stand-in day, the day its file was
   added, and, when it names its event's day by weekday and day of the month, with the dated
-  articles of such a day whatever their year: its own day is unknown), from postings lists, so
+  articles of such a day whatever their year that share a specific entity with it: its own day
+  is unknown; such an article never leads a story with a dated one), from postings lists, so
   the cost is that of the days, not of the archive; a pair with
   an undated article needs ``UNDATED_MARGIN`` more, since its day is not known to be the event's,
   or only ``STATED_DAY_MARGIN`` more when the day one of them names first by weekday and day of the
@@ -96,7 +97,8 @@ TERMS_VERSION = 27  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 
 @dataclass(frozen=True)
 class Story:
-    """Articles about one event; ``slugs`` newest first (the first one leads)."""
+    """Articles about one event; ``slugs`` newest first, dated ones before undated ones (the
+    first one leads)."""
 
     slugs: tuple[str, ...]
     id: str = ""
@@ -361,7 +363,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     def compute(indices: list[str]) -> dict[str, dict | str]:
         return {i: result_or_failure(_features, items[int(i)]) for i in indices}
 
-    terms, evidence, words = _RowsBuilder(), _RowsBuilder(), _RowsBuilder("d")
+    terms, evidence, words = _RowsBuilder(), _RowsBuilder(), _RowsBuilder()
     days: list[tuple[str, ...]] = []
     weekdays: list[tuple[int, ...]] = []
     defined: list[dict[str, str]] = []
@@ -574,8 +576,9 @@ def _dot_products(vectors: _Rows, days: list[int], kept: np.ndarray | None = Non
 
 def similarities(items: list[LocalizedArticle], cache: Cache | None = None,
                  problems: list[Problem] | None = None) -> dict[tuple[int, int], float]:
-    """The score of every pair of articles at most STORY_DAYS apart that shares a term or a
-    specific entity (see the module's documentation); other pairs are left out."""
+    """The score of every pair of articles at most STORY_DAYS apart (or of an undated article and
+    a dated one of the day it names) that shares a term or a specific entity (see the module's
+    documentation); other pairs are left out."""
     return _compare(items, cache, problems)[0].as_dict()
 
 
@@ -773,11 +776,17 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     def newest(i: int):
         return (-items[i].article.date.toordinal(), items[i].article.slug)
 
+    def lead_first(i: int):
+        # A stated date says when the story happened; an undated article's day is the day its file
+        # came, and it may have joined a story of any year (_named_day_pairs): it never leads one
+        # that has a dated article, so the story stays on its own day and in its place on lists.
+        return (items[i].article.date_is_stand_in, *newest(i))
+
     stories = []
     related = {}
     summaries = {}
     for group in members:
-        ordered = sorted(group, key=newest)
+        ordered = sorted(group, key=lead_first)
         oldest = min(group, key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))
         stories.append(Story(tuple(items[i].article.slug for i in ordered), items[oldest].article.slug))
         if len(group) > 1:

@@ -120,7 +120,7 @@ def test_a_feed_entry_whose_description_is_no_text_is_its_headline(tmp_path):
     source = Source(name="f.xml#1", text="Leia mais »", kind="feed", title="Câmara aprova reforma tributária",
                     url="https://j.example/n/1", language="pt")
     article, _ = parse_article(source, slug="s", config=load_config(tmp_path), stand_in_date=dt.date(2020, 1, 2))
-    assert article.paragraphs == ("Câmara aprova reforma tributária",)
+    assert tuple(article.paragraphs) == ("Câmara aprova reforma tributária",)
 
 
 def test_a_page_date_comes_from_its_metadata_then_its_text_never_from_other_articles(tmp_path):

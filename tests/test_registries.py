@@ -39,7 +39,7 @@ def test_a_reader_registered_for_a_new_extension_is_read_joined_and_preferred_am
     (article,) = articles
     assert (article.source_file, article.source_format) == ("bridge.note", "note")
     assert article.title == "A note on the bridge"
-    assert article.paragraphs == (" ".join(STORY.split()),)  # its hard-wrapped lines joined
+    assert tuple(article.paragraphs) == (" ".join(STORY.split()),)  # its hard-wrapped lines joined
     assert sorted(map(str, problems)) == [
         "bridge.txt: same story as bridge.note (near-identical text); kept that copy: its text is the longest",
         "other.rst: unsupported file type '.rst'; skipped",

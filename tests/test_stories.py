@@ -344,6 +344,10 @@ def test_a_middle_initial_is_part_of_the_name_and_a_one_letter_word_is_not():
     assert found.counts["name:george w bush"] == 2 + 2  # "Bush" in the title and "Mr Bush": his surname
     assert "name:samuel l jackson" in found.counts
     assert not {"name:gabriel o pensador", "name:about a boy", "name:lula x moro"} & set(found.counts)
+    series = entities.find_entities("", "In Group B England face Wales.", "en")  # a series' letter
+    assert set(series.counts) == {"country:GB-ENG", "country:GB-WLS"}
+    portuguese = entities.find_entities("Sorteio", "No Grupo C Brasil enfrenta a Suíça. Plano B Dilma Rousseff.", "pt")
+    assert {"country:BR", "name:dilma rousseff"} <= set(portuguese.counts)  # Portuguese writes initials with stops
 
 # --- Threads (events of one ongoing subject) and the story summary across articles ---
 
