@@ -92,7 +92,7 @@ TERMS_VERSION = 27  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 # 22: country names as the article's language and the pivot write them; 23: a three-word name before a person;
 # 24: a surname is the full name the article names most; 25: CLDR names with accents need them ("Franca");
 # 26: a sentence's first word the text writes in lower case, before a name it writes without it ("Diz Sérgio Moro")
-# 27: a middle initial is part of the name ("George W Bush", not "George" and "Bush")
+# 27: in English a middle initial is part of the name ("George W Bush"), a series' letter is not ("Group B England")
 
 
 @dataclass(frozen=True)
