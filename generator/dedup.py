@@ -79,8 +79,6 @@ def near_identical(own: np.ndarray, other: np.ndarray) -> bool:
     return shared >= NEAR_DUPLICATE * min(len(own), len(other))
 
 
-
-
 def _signatures(articles: list[Article], digests: list[str], cache: Cache | None) -> list[np.ndarray]:
     """Each text's signature, cached as base64 of its bytes: a list of numbers took the JSON
     decoder most of the time a rebuild spent in dedup."""

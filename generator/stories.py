@@ -268,13 +268,15 @@ def _evidence(title: str, text: str, language: str, source_name: str) -> dict[st
 
 def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str] | list[int] | dict[str, str]]:
     article = item.article
+    text = article.text  # held compressed (records.Paragraphs): read once
+    headed = f"{article.title}\n{text}"
     return {"terms": dict(_terms(_pivot_text(item), item.language, stemmer(item.language))),
-            "words": dict(_terms(f"{article.title} {article.text}", article.language, stemmer(article.language),
+            "words": dict(_terms(f"{article.title} {text}", article.language, stemmer(article.language),
                                  _TEXT_WORD.findall)),
-            "evidence": _evidence(article.title, article.text, article.language, article.source_name),
-            "days": stated_days(f"{article.title}\n{article.text}", article.language),
-            "weekdays": named_weekdays(f"{article.title}\n{article.text}", article.language),
-            "defined": _entities_of(article.title, article.text, article.language).defined}
+            "evidence": _evidence(article.title, text, article.language, article.source_name),
+            "days": stated_days(headed, article.language),
+            "weekdays": named_weekdays(headed, article.language),
+            "defined": _entities_of(article.title, text, article.language).defined}
 
 
 # Features are looked up and computed this many articles at a time, so that only one block's
@@ -530,6 +532,12 @@ def _text_cosines(first: np.ndarray, second: np.ndarray, vectors: _Rows) -> np.n
     return cosines
 
 
+def _runs(begin: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The integers ``begin[k] .. begin[k] + count[k] - 1`` for each ``k``, in order: the
+    partners of each posting."""
+    return np.repeat(begin, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+
+
 # Pair products are summed this many at a time (~100 bytes each in temporary arrays while they are).
 PRODUCTS_BLOCK = 1_000_000
 
@@ -562,7 +570,7 @@ def _dot_products(vectors: _Rows, days: list[int], kept: np.ndarray | None = Non
                    start + 1)
         count = partners[start:stop]
         left = np.repeat(np.arange(start, stop), count)
-        right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
+        right = _runs(np.arange(start, stop) + 1, count)
         a, b = articles[left], articles[right]
         # bincount adds each pair's sum so far, then its products in the postings' order: the sums
         # of a loop over the postings, to the last bit (whatever the blocks)
@@ -602,16 +610,14 @@ def _named_day_pairs(vectors: _Rows, codes: list[str | None], undated: np.ndarra
     ids, articles, weights = vectors.ids[keep], articles[keep], vectors.values[keep]
     key = ids.astype(np.int64) * max(len(numbers), 1) + code_of[articles]
     late = undated[articles]
-    dated_order = np.argsort(key[~late], kind="stable")
-    dated_keys, dated_articles = key[~late][dated_order], articles[~late][dated_order]
-    dated_weights = weights[~late][dated_order]
-    begin = np.searchsorted(dated_keys, key[late], side="left")
-    count = np.searchsorted(dated_keys, key[late], side="right") - begin
-    left = np.repeat(np.arange(int(late.sum())), count)
-    right = np.repeat(begin, count) + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
-    a, b = articles[late][left], dated_articles[right]
+    dated = np.flatnonzero(~late)[np.argsort(key[~late], kind="stable")]  # entries of dated articles, by key
+    undated_entries = np.flatnonzero(late)
+    begin = np.searchsorted(key[dated], key[undated_entries], side="left")
+    count = np.searchsorted(key[dated], key[undated_entries], side="right") - begin
+    left, right = np.repeat(undated_entries, count), dated[_runs(begin, count)]
+    a, b = articles[left], articles[right]
     keys, inverse = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_inverse=True)
-    return _Pairs(keys, np.bincount(inverse, weights[late][left] * dated_weights[right], len(keys)), size)
+    return _Pairs(keys, np.bincount(inverse, weights[left] * weights[right], len(keys)), size)
 
 
 def _union(first: _Pairs, second: _Pairs) -> _Pairs:
