@@ -8,6 +8,8 @@ Names are canonicalized so that one entity has one key:
   CLDR code (``country:BR``, ``language:pt``) through Babel's names in every language
   polydigest knows ("EUA", "Estados Unidos", "United States", "US", "American" -> ``country:US``),
   and are shown in each site language by Babel's name, never by machine translation;
+- so are the main cities, by the time zones CLDR names ("London", "Londres" -> ``city:Europe/London``),
+  unless the article names a person the word is part of ("Lima": Geddel Vieira Lima);
 - an acronym becomes the full name it abbreviates when the article spells that out
   ("London Stock Exchange (LSE)", "LSE" -> "London Stock Exchange");
 - a surname, or any word of a longer name used earlier in the article, becomes that full name
@@ -224,11 +226,47 @@ def _city_names() -> frozenset[str]:
 
     from babel import Locale
 
-    cities = {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zoneinfo.available_timezones()
-              if zone.split("/")[0] in _CITY_REGIONS}
+    cities = {_zone_city(zone) for zone in zoneinfo.available_timezones() if zone.split("/")[0] in _CITY_REGIONS}
     for code in CLDR_LANGUAGES:
         cities.update(names["city"] for names in Locale.parse(code).time_zones.values() if "city" in names)
     return frozenset(fold(city) for city in cities)
+
+
+@functools.cache
+def _city_keys(language: str) -> dict[str, str]:
+    """Folded name -> 'city:<zone>' for the cities of the zones CLDR keeps, by their CLDR names
+    as the article's language and the pivot write them ("London", "Londres"): one city, one
+    topic on every site. Not a third language's ("Roma" in English news is the football club,
+    not Rome), nor a zone named after its whole country or island ("America/St_Vincent": "São
+    Vicente" is a city of São Paulo state too; "Pacific/Norfolk"), nor an old zone whose city
+    is now another's ("Europe/Belfast" is London's)."""
+    from babel.core import get_global
+
+    codes = [code for code in CLDR_LANGUAGES if code == language or LANGUAGES[code].pivot]
+    territory_of = get_global("zone_territories")
+    keys: dict[str, str] = {}
+    for zone in sorted(z for z in territory_of if z.split("/")[0] in _CITY_REGIONS):
+        names = [(code, city_name(zone, code)) for code in codes]
+        if any(fold(name) in fold(locale_of(code).territories.get(territory_of[zone], "")) for code, name in names):
+            continue
+        for _, name in names:
+            keys.setdefault(fold(name), f"city:{zone}")
+    return keys
+
+
+def _zone_city(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@functools.lru_cache(maxsize=4096)
+def city_name(zone: str, language: str) -> str:
+    """A city as CLDR names it in ``language`` (English, else the zone's own name, where CLDR has
+    no other): 'Europe/London' -> 'Londres' in Portuguese."""
+    for code in (language, "en"):
+        names = locale_of(code).time_zones.get(zone, {})
+        if "city" in names:
+            return names["city"]
+    return _zone_city(zone)
 
 
 @functools.cache
@@ -245,14 +283,16 @@ def _subdivision_names() -> frozenset[str]:
 def is_place(key: str) -> bool:
     """A country, territory, state or province, or main city: where something happened, not
     what it is about."""
-    return key.startswith("country:") or (key.startswith("name:") and (key[5:] in _city_names()
-                                                                         or key[5:] in _subdivision_names()))
+    return key.startswith(("country:", "city:")) or (key.startswith("name:") and (key[5:] in _city_names()
+                                                                                   or key[5:] in _subdivision_names()))
 
 
 def display_name(key: str, shown: str, language: str) -> str:
-    """An entity as shown on a site in ``language``: CLDR's name for countries, territories and
-    languages; any other name as written (never translated)."""
+    """An entity as shown on a site in ``language``: CLDR's name for countries, territories,
+    languages and main cities; any other name as written (never translated)."""
     kind, _, code = key.partition(":")
+    if kind == "city":
+        return city_name(code, language)
     if kind in ("country", "language") and code:
         if code in SUBDIVISIONS:
             return SUBDIVISIONS[code].get(language, SUBDIVISIONS[code]["en"])
@@ -475,7 +515,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     first_named: dict[str, int] = {}
     for number, (n, _) in enumerate(mentions):
         first_named.setdefault(n, number)
-    cldr = _cldr_names(language)
+    cldr, cities = _cldr_names(language), _city_keys(language)
 
     def key_of(name: str) -> tuple[str, str]:
         folded = fold(name)
@@ -496,7 +536,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             if holding:
                 full = max(holding, key=lambda n: (len(n.split()), mentioned[n], -first_named[n]))
                 return _name_key(fold(full)), full
-        return _name_key(folded), name
+        # after the person it may be part of: "Lima" is Geddel Vieira Lima where the article names him
+        return cities.get(folded) or _name_key(folded), name
 
     counts: Counter = Counter()
     names: dict[str, str] = {}

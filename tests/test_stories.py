@@ -262,6 +262,39 @@ def test_a_place_written_without_the_accents_its_country_always_has_is_another_p
     assert "country:MX" in found.counts
 
 
+
+def test_a_main_city_is_one_topic_named_by_cldr_on_every_site():
+    """'London' in English news and 'Londres' in Portuguese news were two topics, and the
+    Portuguese site showed the English one as 'London'."""
+    from generator.entities import display_name, is_place
+
+    english = _item("london-en", "Blair in London", "Tony Blair spoke in London on Monday. London was calm.",
+                    dt.date(2017, 5, 6)).summary
+    portuguese = [_item(f"londres-{n}", "Temer em Londres", f"Michel Temer chegou a Londres em {month}. Em Londres, "
+                        "ele falou.", dt.date(2017, 5, 6 + n), language="pt").summary
+                  for n, month in enumerate(("maio", "junho"))]
+    summaries = [english, *portuguese]
+    localized = {lang: [LocalizedArticle(s, lang, s.article.title, s.sentences, None) for s in summaries]
+                 for lang in ("pt", "en", "es")}
+    tagged = stories.tag_articles(summaries, localized, None, [])
+    for lang, name in (("en", "London"), ("pt", "Londres"), ("es", "Londres")):
+        assert all(name in item.tags for item in tagged[lang]), lang
+    assert "London" not in {tag for item in tagged["pt"] for tag in item.tags}
+    assert is_place("city:Europe/London") and display_name("city:America/New_York", "", "pt") == "Nova York"
+
+
+@pytest.mark.parametrize("text, language, key", [
+    # a city's name that is part of the person the article names is that person
+    ("Geddel Vieira Lima foi preso nesta sexta. Lima negou tudo.", "pt", "name:geddel vieira lima"),
+    ("O presidente do Peru falou em Lima nesta sexta.", "pt", "city:America/Lima"),
+    # a zone named after a whole island is no city: São Vicente is also a city of São Paulo state
+    ("A prefeitura de São Vicente abriu vagas.", "pt", "name:sao vicente"),
+    # an old zone whose city is now another's: Belfast is not London
+    ("Police in Belfast made arrests.", "en", "name:belfast"),
+])
+def test_a_word_is_a_city_only_where_it_names_no_person_or_island(text, language, key):
+    assert key in entities.find_entities("", text, language).counts
+
 def test_one_entity_has_one_topic_across_the_collection():
     def lula(slug, text):
         item = _item(slug, "Lula fala", text, dt.date(2017, 5, 6), language="pt")
@@ -625,7 +658,7 @@ def test_a_capitalized_stop_word_inside_a_sentence_is_part_of_the_name():
     found = entities.find_entities("Marathon", "She won the New York Marathon. But New York said no. "
                                    "In The Hague judges met. The Bank of England waited. He called it \"a shared "
                                    "stadium.\" Some Liverpool fans agreed.", "en")
-    assert {"name:new york marathon", "name:new york", "name:the hague", "name:bank of england",
+    assert {"name:new york marathon", "city:America/New_York", "name:the hague", "name:bank of england",
             "name:liverpool"} <= set(found.counts)  # a sentence after a quotation opens after its mark
     assert "name:york" not in found.counts and "name:york marathon" not in found.counts
     pt = entities.find_entities("STF", "Ele citou a Presidente do Supremo Tribunal Federal ontem.", "pt")
