@@ -53,6 +53,7 @@ sys.path.insert(0, str(REPO))
 from generator import stories  # noqa: E402
 from generator.cleaning import make_title  # noqa: E402
 from generator.languages import split_sentences  # noqa: E402
+from generator.memory import large_blocks_returned  # noqa: E402
 from generator.records import Article, LocalizedArticle, Summary  # noqa: E402
 
 BUILD_DAY = dt.date(2024, 6, 1)
@@ -319,9 +320,10 @@ def time_stage(items: list[LocalizedArticle]) -> None:
     sampler.start()
     start, start_cpu = time.perf_counter(), time.process_time()
     summaries = [item.summary for item in items]
-    tagged = stories.tag_articles(summaries, {"en": items}, None, [])
-    middle = time.perf_counter()
-    digest = stories.group_stories(tagged["en"])
+    with large_blocks_returned():  # as the build's stories stage (generator/core.py)
+        tagged = stories.tag_articles(summaries, {"en": items}, None, [])
+        middle = time.perf_counter()
+        digest = stories.group_stories(tagged["en"])
     end, end_cpu = time.perf_counter(), time.process_time()
     running[0] = False
     sampler.join()

@@ -19,6 +19,7 @@ from .cache import Cache
 from .config import Config
 from .errors import BuildError
 from .executor import Executor, make_executor, run_forked
+from .memory import large_blocks_returned
 from .progress import Progress
 from .records import BuildReport, Problem
 from .rendered import RECORD_FILE, RenderedPages
@@ -178,7 +179,7 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         report.languages = languages
         report.problems += untranslated_page_texts(languages)
 
-    with _timed(report, "stories"):
+    with _timed(report, "stories"), large_blocks_returned():
         localized = stories.tag_articles(summaries, localized, translator, report.problems)
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
         digest = stories.group_stories(localized[comparison], cache=cache, problems=report.problems)

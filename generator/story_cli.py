@@ -18,6 +18,7 @@ from .argos import Decoding, load_models
 from .cache import Cache
 from .config import Config
 from .ingest import ParsedFiles, read_paths
+from .memory import large_blocks_returned
 from .outlets import outlet_name
 from .progress import SILENT
 from .records import Problem
@@ -39,8 +40,9 @@ def story_lines(config: Config, paths: list[Path]) -> tuple[list[dict], list[Pro
         pivot = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in config.languages else config.languages[0]
         translator = Translator(load_models(config), cache, Decoding(beam_size=config.beam_size), config.cpu_count)
         localized = localize(summaries, [pivot], translator, SILENT, [])
-        localized = stories.tag_articles(summaries, localized, None, problems, cache=cache)
-        digest = stories.group_stories(localized[pivot], cache=cache, problems=problems)
+        with large_blocks_returned():
+            localized = stories.tag_articles(summaries, localized, None, problems, cache=cache)
+            digest = stories.group_stories(localized[pivot], cache=cache, problems=problems)
     finally:
         cache.close()
     by_slug = {item.article.slug: item for item in localized[pivot]}
