@@ -89,7 +89,7 @@ _TRAILING = frozenset({"mps", "mp", "pcs", "fans"})
 # keeps "Ministério" (only a name made of generic words alone is no name).
 _TITLE_WORDS = """
 mr mrs ms dr sir lord lady dame president minister prime chief chairman chancellor secretary governor mayor
-senator judge justice general coach captain boss striker midfielder defender goalkeeper manager
+senator judge justice general coach captain boss striker midfielder defender goalkeeper manager leader lider
 sr sra dr dra presidente ministro ministra governador governadora prefeito prefeita senador senadora
 deputado deputada juiz juiza tecnico atacante meia zagueiro goleiro ex vice delegado promotor procurador
 segundo apos ainda mas nao sim para com sobre entre

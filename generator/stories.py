@@ -102,7 +102,8 @@ TERMS_VERSION = 28  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 # 24: a surname is the full name the article names most; 25: CLDR names with accents need them ("Franca");
 # 26: a sentence's first word the text writes in lower case, before a name it writes without it ("Diz Sérgio Moro")
 # 27: in English a middle initial is part of the name ("George W Bush"), a series' letter is not ("Group B England")
-# 28: a main city is one key in every language (CLDR: "London" = "Londres"), after the person it may name ("Lima")
+# 28: a main city is one key in every language (CLDR: "London" = "Londres"), after the person it may name ("Lima");
+# "Leader" / "Líder" is a role before a name ("Leader Michael Howard said")
 
 
 @dataclass(frozen=True)
