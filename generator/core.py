@@ -184,7 +184,6 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
         digest = stories.group_stories(localized[comparison], cache=cache, problems=report.problems)
         progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
-        report.translated = translator.translated  # tags are translated here too
 
     with _timed(report, "render"):
         docs_dir = config.path(config.docs_dir)

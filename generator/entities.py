@@ -89,7 +89,7 @@ _TRAILING = frozenset({"mps", "mp", "pcs", "fans"})
 # keeps "Ministério" (only a name made of generic words alone is no name).
 _TITLE_WORDS = """
 mr mrs ms dr sir lord lady dame president minister prime chief chairman chancellor secretary governor mayor
-senator judge justice general coach captain boss striker midfielder defender goalkeeper manager leader lider
+senator judge justice general coach captain boss striker midfielder defender goalkeeper manager leader
 sr sra dr dra presidente ministro ministra governador governadora prefeito prefeita senador senadora
 deputado deputada juiz juiza tecnico atacante meia zagueiro goleiro ex vice delegado promotor procurador
 segundo apos ainda mas nao sim para com sobre entre
@@ -220,6 +220,15 @@ _CITY_REGIONS = frozenset({"Africa", "America", "Asia", "Atlantic", "Australia",
 
 
 @functools.cache
+def cldr_version() -> str:
+    """Babel's version: its CLDR data gives the keys of countries, languages and cities, so the
+    entities cached under one version are not mixed with another's."""
+    import babel
+
+    return babel.__version__
+
+
+@functools.cache
 def _city_names() -> frozenset[str]:
     """Folded names of the world's main cities: the time zone database's ("America/New_York")
     and CLDR's names for them in every known language ("Nova York")."""
@@ -233,25 +242,43 @@ def _city_names() -> frozenset[str]:
     return frozenset(fold(city) for city in cities)
 
 
+# The regions of the zones whose cities are topics: not the oceans' islands ("Atlantic/Canary":
+# "the Canaries" is Norwich City; "Pacific/Norfolk", "Atlantic/Madeira").
+_CONTINENTS = ("Africa/", "America/", "Asia/", "Australia/", "Europe/")
+
+
 @functools.cache
-def _city_keys(language: str) -> dict[str, str]:
-    """Folded name -> 'city:<zone>' for the cities of the zones CLDR keeps, by their CLDR names
-    as the article's language and the pivot write them ("London", "Londres"): one city, one
-    topic on every site. Not a third language's ("Roma" in English news is the football club,
-    not Rome), nor a zone named after its whole country or island ("America/St_Vincent": "São
-    Vicente" is a city of São Paulo state too; "Pacific/Norfolk"), nor an old zone whose city
-    is now another's ("Europe/Belfast" is London's)."""
+def _city_zones() -> tuple[str, ...]:
+    """The zones CLDR keeps whose city is a topic of its own: named otherwise in some language
+    (an exonym: London, Londres; a name written alike everywhere, "Lima", "Darwin", "Phoenix",
+    is a surname or a team as often, and needs no key to be one topic), and not after the
+    country or island it is in, in any language ("America/St_Vincent": "São Vicente", of "São
+    Vicente e Granadinas", is a city of São Paulo state too; "Atlantic/Faroe")."""
     from babel.core import get_global
 
-    codes = [code for code in CLDR_LANGUAGES if code == language or LANGUAGES[code].pivot]
     territory_of = get_global("zone_territories")
-    keys: dict[str, str] = {}
-    for zone in sorted(z for z in territory_of if z.split("/")[0] in _CITY_REGIONS):
-        names = [(code, city_name(zone, code)) for code in codes]
-        if any(fold(name) in fold(locale_of(code).territories.get(territory_of[zone], "")) for code, name in names):
+    zones = []
+    for zone in sorted(z for z in territory_of if z.startswith(_CONTINENTS)):
+        names = {code: city_name(zone, code) for code in ("en", *CLDR_LANGUAGES)}
+        if len({fold(name) for name in names.values()}) == 1:
             continue
-        for _, name in names:
-            keys.setdefault(fold(name), f"city:{zone}")
+        if any(fold(locale_of(code).territories.get(territory_of[zone], "")).split()[:len(fold(name).split())]
+               == fold(name).split() for code, name in names.items()):
+            continue
+        zones.append(zone)
+    return tuple(zones)
+
+
+@functools.cache
+def _city_keys(language: str) -> dict[str, str]:
+    """Folded name -> 'city:<zone>' for ``_city_zones``, by their CLDR names as the article's
+    language and the pivot write them ("London", "Londres"): one city, one topic on every site.
+    Not a third language's ("Roma" in English news is the football club, not Rome)."""
+    codes = [code for code in CLDR_LANGUAGES if code == language or LANGUAGES[code].pivot]
+    keys: dict[str, str] = {}
+    for zone in _city_zones():
+        for code in codes:
+            keys.setdefault(fold(city_name(zone, code)), f"city:{zone}")
     return keys
 
 
@@ -262,11 +289,12 @@ def _zone_city(zone: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def city_name(zone: str, language: str) -> str:
     """A city as CLDR names it in ``language`` (English, else the zone's own name, where CLDR has
-    no other): 'Europe/London' -> 'Londres' in Portuguese."""
+    no other, or no name a topic can have: "Yangón (Rangún)"): 'Europe/London' -> 'Londres' in
+    Portuguese."""
     for code in (language, "en"):
-        names = locale_of(code).time_zones.get(zone, {})
-        if "city" in names:
-            return names["city"]
+        name = locale_of(code).time_zones.get(zone, {}).get("city", "")
+        if safe_tag(name):
+            return name
     return _zone_city(zone)
 
 
@@ -528,7 +556,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for full in full_names:
                 initials = "".join(w[0] for w in full.split() if w[0].isupper())
                 if initials == name:
-                    return _name_key(fold(full)), full
+                    return cities.get(fold(full)) or _name_key(fold(full)), full
         if " " not in name:
             # the longest full name ("Lula": Luiz Inácio Lula da Silva, not Instituto Lula), of those the
             # one the article names most ("Cerveró": Nestor Cerveró, named ten times, not his son
@@ -536,7 +564,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             holding = [full for full in full_names if name in full.split() and fold(full) not in cldr]
             if holding:
                 full = max(holding, key=lambda n: (len(n.split()), mentioned[n], -first_named[n]))
-                return _name_key(fold(full)), full
+                return cities.get(fold(full)) or _name_key(fold(full)), full
         # after the person it may be part of: "Lima" is Geddel Vieira Lima where the article names him
         return cities.get(folded) or _name_key(folded), name
 
@@ -617,7 +645,12 @@ def _chunks(text: str):
 def topics(entities: Entities, limit: int = MAX_TAGS) -> tuple[str, ...]:
     """Up to ``limit`` entity keys, most mentioned first: an entity counts when the article
     mentions it twice, or once in its title."""
-    ranked = sorted(entities.counts, key=lambda k: (-entities.counts[k], k))
+    def order(key: str) -> tuple[int, str]:
+        # ties by key; a city as the name it was keyed by before it had a key of its own (as
+        # "city:…" it sorted before every name and took the place of people in ties)
+        return -entities.counts[key], f"name:{fold(entities.names[key])}" if key.startswith("city:") else key
+
+    ranked = sorted(entities.counts, key=order)
     body = {k: entities.counts[k] - (2 if k in entities.in_title else 0) for k in ranked}
     chosen = [k for k in ranked if entities.counts[k] >= 2 and body[k] >= 1]
     return tuple(chosen[:limit])

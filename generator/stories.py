@@ -59,6 +59,7 @@ from .cache import Cache, cache_key
 from .entities import (
     MAX_TAGS,
     Entities,
+    cldr_version,
     collection_aliases,
     display_name,
     find_entities,
@@ -93,7 +94,7 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 28  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
+TERMS_VERSION = 29  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
 # "e" that an acronym spells ("Comissão de Constituição e Justiça"), "Brasília" not "Universidade de Brasília";
 # 16: a hyphen between words is a space ("Procuradoria-Geral"); 17: more outlets (names.py), a joined name
 # after a capitalized word ("Na Comissão de Constituição e Justiça"); 18: the hyphen rule for acronyms too;
@@ -102,8 +103,9 @@ TERMS_VERSION = 28  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 # 24: a surname is the full name the article names most; 25: CLDR names with accents need them ("Franca");
 # 26: a sentence's first word the text writes in lower case, before a name it writes without it ("Diz Sérgio Moro")
 # 27: in English a middle initial is part of the name ("George W Bush"), a series' letter is not ("Group B England")
-# 28: a main city is one key in every language (CLDR: "London" = "Londres"), after the person it may name ("Lima");
-# "Leader" / "Líder" is a role before a name ("Leader Michael Howard said")
+# 28: a main city is one key in every language (CLDR: "London" = "Londres"), after the person it may name;
+# "Leader" / "Líder" is a role before a name ("Leader Michael Howard said"); 29: cities by exonyms only, the same
+# zones in every language; "Líder" is a company's name too ("Líder Aviação")
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
         keys = {str(i): cache_key("story-features", text=_pivot_text(item), language=item.language,
                                   title=item.article.title, original=item.article.text_digest,
                                   source=item.article.source_name, version=TERMS_VERSION,
-                                  rules=settings.digest("stories", "language"))
+                                  rules=settings.digest("stories", "language"), cldr=cldr_version())
                 for i, item in enumerate(items[start:start + FEATURES_BLOCK], start)}
         found = cache.lookup(keys, compute) if cache else compute(list(keys))
         for name in keys:
@@ -1022,7 +1024,7 @@ def tag_articles(
 
     keys = {slug: cache_key("topics", title=a.title, text=a.text_digest,
                             language=a.language, source=a.source_name, version=TERMS_VERSION,
-                            rules=settings.digest("stories", "language"))
+                            rules=settings.digest("stories", "language"), cldr=cldr_version())
             for slug, a in by_slug.items()}
     found = cache.lookup(keys, compute) if cache else compute(list(keys))
     candidates: dict[str, list[tuple[str, str]]] = {}
