@@ -9,7 +9,7 @@ Names are canonicalized so that one entity has one key:
   polydigest knows ("EUA", "Estados Unidos", "United States", "US", "American" -> ``country:US``),
   and are shown in each site language by Babel's name, never by machine translation;
 - so are the main cities, by the time zones CLDR names ("London", "Londres" -> ``city:Europe/London``),
-  unless the article names a person the word is part of ("Lima": Geddel Vieira Lima);
+  unless the article names a person the word is part of ("Paris" after "Paris Hilton");
 - an acronym becomes the full name it abbreviates when the article spells that out
   ("London Stock Exchange (LSE)", "LSE" -> "London Stock Exchange");
 - a surname, or any word of a longer name used earlier in the article, becomes that full name
@@ -565,7 +565,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             if holding:
                 full = max(holding, key=lambda n: (len(n.split()), mentioned[n], -first_named[n]))
                 return cities.get(fold(full)) or _name_key(fold(full)), full
-        # after the person it may be part of: "Lima" is Geddel Vieira Lima where the article names him
+        # after the person it may be part of: "Paris" is Paris Hilton where the article names her
         return cities.get(folded) or _name_key(folded), name
 
     counts: Counter = Counter()
