@@ -253,28 +253,40 @@ def _pivot_text(item: LocalizedArticle) -> str:
     return item.title + " " + " ".join(item.sentences)
 
 
-# Topics and grouping both read an article's entities: found once per build (per process), and
-# forgotten when the articles are grouped. Unbounded: both stages read every article in turn, so a
-# bounded cache smaller than the collection kept none (30,000 articles: found twice, 116 s). Keyed
-# by a digest of the text: keyed by the text (joined anew from its paragraphs at each call), it
-# held a second copy of every article's text (30,000 articles: ~200 MB).
-_ENTITIES: dict[bytes, Entities] = {}
+# Topics and grouping both read an article's entities: found once per build (per process). Topics
+# come first and leave here what grouping reads of them (mentions and definitions; the names as
+# written are for topics alone), which grouping takes out as it goes. Unbounded: both stages read
+# every article in turn, so a bounded cache smaller than the collection kept none (30,000 articles:
+# found twice, 116 s). Keyed by a digest of the text: keyed by the text (joined anew from its
+# paragraphs at each call), it held a second copy of every article's text (30,000 articles: ~200 MB).
+_FOR_GROUPING: dict[bytes, tuple[dict[str, int], dict[str, str]]] = {}
 
 
-def _entities_of(title: str, text: str, language: str) -> Entities:
-    key = hashlib.blake2b(f"{language}\n{len(title)}\n{title}{text}".encode(), digest_size=16).digest()
-    found = _ENTITIES.get(key)
-    if found is None:
-        found = _ENTITIES[key] = find_entities(title, text, language)
+def _text_key(title: str, text: str, language: str) -> bytes:
+    return hashlib.blake2b(f"{language}\n{len(title)}\n{title}{text}".encode(), digest_size=16).digest()
+
+
+def _topic_entities(title: str, text: str, language: str) -> Entities:
+    """An article's entities, for its topics; what grouping reads of them is kept for it."""
+    found = find_entities(title, text, language)
+    _FOR_GROUPING[_text_key(title, text, language)] = found.counts, found.defined
     return found
 
 
-def _evidence(title: str, text: str, language: str, source_name: str) -> dict[str, int]:
-    """Entity keys (and 'figure:N') of an article's own text, with their mentions; its own
+def _grouping_entities(title: str, text: str, language: str) -> tuple[dict[str, int], dict[str, str]]:
+    """An article's entity mentions and the acronyms it defines: as its topics left them, or found."""
+    kept = _FOR_GROUPING.pop(_text_key(title, text, language), None)
+    if kept is None:
+        found = find_entities(title, text, language)
+        kept = found.counts, found.defined
+    return kept
+
+
+def _evidence(mentions: dict[str, int], title: str, text: str, source_name: str) -> dict[str, int]:
+    """Entity keys (and 'figure:N') of an article's own text, with their ``mentions``; its own
     outlet is not evidence."""
     own = fold(" ".join(source_name.split()))
-    counts = {key: count for key, count in _entities_of(title, text, language).counts.items()
-              if key[5:] != own and key[5:] not in OUTLETS}
+    counts = {key: count for key, count in mentions.items() if key[5:] != own and key[5:] not in OUTLETS}
     counts.update({f"figure:{f}": 1 for f in figures(title + " " + text)})
     return counts
 
@@ -283,13 +295,14 @@ def _features(item: LocalizedArticle) -> dict[str, dict[str, int] | list[str] | 
     article = item.article
     text = article.text  # held compressed (records.Paragraphs): read once
     headed = f"{article.title}\n{text}"
+    mentions, defined = _grouping_entities(article.title, text, article.language)
     return {"terms": dict(_terms(_pivot_text(item), item.language, stemmer(item.language))),
             "words": dict(_terms(f"{article.title} {text}", article.language, stemmer(article.language),
                                  _TEXT_WORD.findall)),
-            "evidence": _evidence(article.title, text, article.language, article.source_name),
+            "evidence": _evidence(mentions, article.title, text, article.source_name),
             "days": stated_days(headed, article.language),
             "weekdays": named_weekdays(headed, article.language),
-            "defined": _entities_of(article.title, text, article.language).defined}
+            "defined": defined}
 
 
 # Features are looked up and computed this many articles at a time, so that only one block's
@@ -650,7 +663,7 @@ def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[
         return _Pairs.none(0), _Rows.none(0)
     problems = problems if problems is not None else []
     features = _features_of(items, cache, problems)
-    _ENTITIES.clear()  # the features hold what was needed of them (topics came first)
+    _FOR_GROUPING.clear()  # what topics left for articles whose features were cached
     n = len(items)
     days = [item.article.date.toordinal() for item in items]
     specific = _specific(n)
@@ -999,7 +1012,7 @@ CANDIDATE_TAGS = 2 * MAX_TAGS  # kept per article, so that merging names across 
 def extract_tags(title: str, text: str, language: str) -> dict[str, Any]:
     """An article's topic candidates, most mentioned first: "tags", (entity key, name as
     written); and "defined", the acronyms it spells out (acronym key -> name key)."""
-    entities = _entities_of(title, text, language)
+    entities = _topic_entities(title, text, language)
     entities = dataclasses.replace(entities, counts={k: c for k, c in entities.counts.items() if k[5:] not in OUTLETS})
     return {"tags": [(key, entities.names.get(key, key)) for key in topics(entities, CANDIDATE_TAGS)],
             "defined": entities.defined}
