@@ -353,7 +353,11 @@ def test_an_author_field_gives_the_names_of_people_and_outlets_only(raw, author)
     ("Advogados competentes já provaram minha inocência perante a Justiça e a sociedade brasileira, diz Lula em "
      "manifestação em Porto Alegre nesta tarde.",
      "Advogados competentes já provaram minha inocência perante a Justiça e a sociedade brasileira, diz Lula em "
-     "manifestação em Porto…"),
+     "manifestação…"),  # nor inside a name (Porto Alegre)
+    ("Em decisão unânime nesta quarta-feira, a turma do tribunal regional manteve a condenação e aumentou a pena do "
+     "ex-presidente Luiz Inácio Lula da Silva para doze anos.",
+     "Em decisão unânime nesta quarta-feira, a turma do tribunal regional manteve a condenação e aumentou a pena do "
+     "ex-presidente…"),  # not "… ex-presidente Luiz…"
     ("Cuba comemorará o primeiro aniversário da morte do emblemático líder revolucionário e ex-presidente do país "
      "Fidel Castro a 25 de novembro com atos em todo o país.",
      "Cuba comemorará o primeiro aniversário da morte do emblemático líder revolucionário e ex-presidente do país "
