@@ -877,3 +877,23 @@ def test_a_hyphen_inside_a_name_of_several_words_is_a_space_and_joins_two_names_
                                  "República falaram.", "pt")
     assert [key for key in pgr.counts if "procuradoria" in key or key == "name:pgr"] == \
         ["name:procuradoria geral da republica"]
+
+
+def test_whole_text_vectors_written_over_their_counts_are_the_unit_tf_idf_of_each_text():
+    """``_text_vectors`` writes the kept word numbers over the counts' own array: every row must
+    still be the unit TF-IDF vector of its text's words used by at most ``too_common`` texts."""
+    rng = np.random.default_rng(2212)  # fixed: the same texts in every run
+    texts = [{f"w{int(w)}": int(rng.integers(1, 5))
+              for w in rng.choice(40, size=int(rng.integers(0, 15)), replace=False)} for _ in range(60)]
+    builder = stories._RowsBuilder()
+    for counts in texts:
+        builder.add(counts)
+    vectors = stories._text_vectors(builder.rows(), too_common=12)
+    frequency = Counter(word for counts in texts for word in counts)
+    for i, counts in enumerate(texts):
+        weights = {w: (1 + np.log(c)) * np.log(1 + len(texts) / frequency[w]) for w, c in counts.items()
+                   if frequency[w] <= 12}
+        norm = np.sqrt(sum(v * v for v in weights.values())) or 1.0
+        ids, values = vectors.row(i)
+        assert {vectors.names[n]: v for n, v in zip(ids.tolist(), values.tolist(), strict=True)} == \
+            pytest.approx({w: v / norm for w, v in weights.items()}, rel=1e-12)
