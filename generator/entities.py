@@ -546,6 +546,9 @@ def find_entities(title: str, text: str, language: str) -> Entities:
         first_named.setdefault(n, number)
     cldr, cities = _cldr_names(language), _city_keys(language)
 
+    def named_key(folded: str) -> str:
+        return cities.get(folded) or _name_key(folded)
+
     def key_of(name: str) -> tuple[str, str]:
         folded = fold(name)
         if _is_cldr_name(name, language):
@@ -556,7 +559,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             for full in full_names:
                 initials = "".join(w[0] for w in full.split() if w[0].isupper())
                 if initials == name:
-                    return cities.get(fold(full)) or _name_key(fold(full)), full
+                    return named_key(fold(full)), full
         if " " not in name:
             # the longest full name ("Lula": Luiz Inácio Lula da Silva, not Instituto Lula), of those the
             # one the article names most ("Cerveró": Nestor Cerveró, named ten times, not his son
@@ -564,9 +567,9 @@ def find_entities(title: str, text: str, language: str) -> Entities:
             holding = [full for full in full_names if name in full.split() and fold(full) not in cldr]
             if holding:
                 full = max(holding, key=lambda n: (len(n.split()), mentioned[n], -first_named[n]))
-                return cities.get(fold(full)) or _name_key(fold(full)), full
+                return named_key(fold(full)), full
         # after the person it may be part of: "Paris" is Paris Hilton where the article names her
-        return cities.get(folded) or _name_key(folded), name
+        return named_key(folded), name
 
     counts: Counter = Counter()
     names: dict[str, str] = {}

@@ -18,7 +18,7 @@ class Paragraphs(Sequence[str]):
     articles); the stages read it whole only for articles they compute anew (the caches' keys
     take the digest), so it is decompressed a few times a build, ~0.4 s per 10,000 articles."""
 
-    __slots__ = ("_compressed", "_lengths", "digest", "characters")
+    __slots__ = ("_compressed", "_lengths", "digest")
 
     def __init__(self, paragraphs: Iterable[str]) -> None:
         items = tuple(paragraphs)
@@ -27,8 +27,11 @@ class Paragraphs(Sequence[str]):
         self._lengths = tuple(len(item) for item in items)
         self.digest = hashlib.sha256(text).hexdigest()
         """SHA-256 (hex) of the text, UTF-8."""
-        self.characters = sum(self._lengths) + 2 * max(0, len(items) - 1)
-        """The length of the text (paragraphs joined by blank lines)."""
+
+    @property
+    def characters(self) -> int:
+        """The length of the text (paragraphs joined by blank lines), without reading it."""
+        return sum(self._lengths) + 2 * max(0, len(self._lengths) - 1)
 
     @property
     def text(self) -> str:
@@ -85,7 +88,6 @@ class Paragraphs(Sequence[str]):
     def _held(cls, compressed: bytes, lengths: tuple[int, ...], digest: str) -> Paragraphs:
         held = cls.__new__(cls)
         held._compressed, held._lengths, held.digest = compressed, lengths, digest
-        held.characters = sum(lengths) + 2 * max(0, len(lengths) - 1)
         return held
 
 

@@ -1070,13 +1070,17 @@ def tag_articles(
         chosen[slug] = keys_of[:MAX_TAGS]
     names = {key: min(counter, key=lambda name: (-counter[name], name)) for key, counter in shown_as.items()}
     reference = PIVOT_FOR_STORIES if PIVOT_FOR_STORIES in localized else next(iter(localized), PIVOT_FOR_STORIES)
-    page_names = {key: safe_tag(display_name(key, names.get(key, key), reference))
-                  for keys in chosen.values() for key in keys}
+    chosen_keys = dict.fromkeys(key for keys in chosen.values() for key in keys)
+
+    def shown_in(language: str) -> dict[str, str | None]:
+        # one string per topic and language, shared by its articles (not one per article: ~20 MB at 30,000)
+        return {key: safe_tag(display_name(key, names.get(key, key), language)) for key in chosen_keys}
+
+    page_names = shown_in(reference)
     tagged: dict[str, list[LocalizedArticle]] = {}
     for target, items in localized.items():
         tagged[target] = []
-        # one string per topic and language, shared by its articles (not one per article: ~20 MB at 30,000)
-        shown_here = {key: safe_tag(display_name(key, names.get(key, key), target)) for key in page_names}
+        shown_here = page_names if target == reference else shown_in(target)
         for item in items:
             pages: dict[str, str] = {}  # topic as shown here -> its name in the reference language
             for key in chosen.get(item.article.slug, []):
