@@ -23,7 +23,7 @@ cache each; all but before with every repair):
 - before: the headline as it comes (capitals recased by languages.uncapitalized, as in #26's first
   step), no repair of a quotation's closing mark (checks.repair_quotes);
 - after: the build's path: what a build gives the model (translate.headline_source: a headline in
-  capitals or title case in the case its article's text writes each word; translate.headline_texts:
+  capitals or title case in the case its article's text writes each word; translate.model_texts:
   a quoted phrase read without its marks, and alone, to mark it again), all repairs;
 - quotes-kept: after's path before session 23, a quoted phrase read with its marks;
 - beam: after's text with a beam of 4 (the n-best's best-scored) instead of greedy decoding;
@@ -138,10 +138,11 @@ def run(name: str, items: list[Item], model: TranslationModel, reverse: Translat
             translate.repair = saved
     if name == "after":  # the build's path: headline_source is part of the cost
         headlines = [translate.headline_source(i.article) for i in items]
-        texts = [translate.headline_texts(h) for h in headlines]
+        texts = [translate.model_texts(h) for h in headlines]
         verdicts = verdicts_of(model, [t for read in texts for t in read], work)
-        return [translate.translated_headline(h, [verdicts[t] for t in read])
-                for h, read in zip(headlines, texts, strict=True)]
+        shown = [translate.translated_text(h, [verdicts[t] for t in read])
+                 for h, read in zip(headlines, texts, strict=True)]
+        return [title and translate.marked_cut(h, title) for h, title in zip(headlines, shown, strict=True)]
     if name == "quotes-kept":  # the build's path before session 23: quoted phrases read with their marks
         return translated(model, [translate.headline_source(i.article) for i in items], work)
     texts = [i.model_text for i in items]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -375,20 +376,24 @@ class Quotation:
     ends: bool
 
 
-def quoted_phrases(headline: str) -> list[Quotation]:
-    """Each phrase a headline quotes, in order: "Tories urge 'change at the top'" -> 'change at
-    the top' in "'" and "'", ending the headline."""
-    return [Quotation(match.group(1), match.group(2), match.group(3), not headline[:match.start()].strip(_SPAN_EDGE),
-                      not headline[match.end():].strip(_SPAN_EDGE)) for match in _QUOTED_PHRASE.finditer(headline)]
+def quoted_phrases(text: str, longest: int | None = None) -> list[Quotation]:
+    """Each phrase a text quotes (of at most ``longest`` words), in order: "Tories urge 'change at
+    the top'" -> 'change at the top' in "'" and "'", ending the headline."""
+    return [Quotation(match.group(1), match.group(2), match.group(3), not text[:match.start()].strip(_SPAN_EDGE),
+                      not text[match.end():].strip(_SPAN_EDGE)) for match in _QUOTED_PHRASE.finditer(text)
+            if longest is None or len(match.group(2).split()) <= longest]
 
 
-def unquoted(headline: str) -> str:
-    """What the models read of a headline that quotes a phrase: the headline without the marks.
-    With them the models garble or copy the quotation (the teacher too): "Tories urge 'change at
-    the top'" -> "Tories pede 'm no topo'", "Parties warned over 'grey vote'" -> "… sobre
-    'vocança'", "Venezuela identifies 'idle' farms" -> "… fazendas 'idle'"; without, "Tories urge
-    mudança no topo", "… voto cinzento", "… fazendas ociosas" (bench/headlines.py --quoted)."""
-    return _QUOTED_PHRASE.sub(lambda match: match.group(2), headline)
+def unquoted(text: str, longest: int | None = None) -> str:
+    """What the models read of a text that quotes a phrase (of at most ``longest`` words): the text
+    without the marks. With them the models garble or copy the quotation (the teacher too):
+    "Tories urge 'change at the top'" -> "Tories pede 'm no topo'", "Parties warned over 'grey vote'"
+    -> "… sobre 'vocança'", "Venezuela identifies 'idle' farms" -> "… fazendas 'idle'"; without,
+    "Tories urge mudança no topo", "… voto cinzento", "… fazendas ociosas" (bench/headlines.py
+    --quoted)."""
+    return _QUOTED_PHRASE.sub(
+        lambda match: match.group(2) if longest is None or len(match.group(2).split()) <= longest else match.group(0),
+        text)
 
 
 def _folded(text: str) -> str:
@@ -473,20 +478,25 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _NAME_PARTICLES = frozenset({"bin", "ibn", "van", "von", "der", "den", "del", "della", "dos", "das"})
 
 
-def headline_texts(headline: str) -> tuple[str, ...]:
-    """What the models translate of a headline (``headline_source``'s): the headline ``unquoted``,
-    then each phrase it quotes, alone."""
-    return (unquoted(headline), *(quotation.phrase for quotation in quoted_phrases(headline)))
+SENTENCE_QUOTATION_WORDS = 4
+"""A sentence's quotation of at most this many words is read as a headline's is (a claim, a name
+for something: 'tax amnesty', 'carta branca'); a longer one is speech, read with its marks."""
 
 
-def translated_headline(headline: str, verdicts: Sequence[Verdict]) -> str | None:
-    """The title shown for ``headline`` from the ``verdicts`` of its ``headline_texts``: its
-    quotations marked again, marked cut where it was cut; None where the checks declined it."""
-    title, *phrases = verdicts
-    if title.translation is None:
+def model_texts(text: str, longest: int | None = None) -> tuple[str, ...]:
+    """What the models translate of a text: the text ``unquoted`` (its quotations of at most
+    ``longest`` words, every one when None: a headline's), then each of those phrases alone."""
+    return (unquoted(text, longest), *(quotation.phrase for quotation in quoted_phrases(text, longest)))
+
+
+def translated_text(text: str, verdicts: Sequence[Verdict], longest: int | None = None) -> str | None:
+    """What is shown for ``text`` from the ``verdicts`` of its ``model_texts``: its translation with
+    its quotations marked again; None where the checks declined it."""
+    whole, *phrases = verdicts
+    if whole.translation is None:
         return None
-    return marked_cut(headline, requoted(title.translation, [
-        (quotation, phrase.translation) for quotation, phrase in zip(quoted_phrases(headline), phrases, strict=True)]))
+    return requoted(whole.translation, [(quotation, phrase.translation) for quotation, phrase
+                                        in zip(quoted_phrases(text, longest), phrases, strict=True)])
 
 
 def left_untranslated(source: str, translation: str) -> bool:
@@ -529,10 +539,12 @@ def localize(
                 ]
                 continue
             headlines = [headline_source(s.article) for s in group]
-            texts = [headline_texts(headline) for headline in headlines]
+            # what the models read of each title and sentence: a text, then its quoted phrases alone
+            reads = [(model_texts(headline), *(model_texts(t, SENTENCE_QUOTATION_WORDS) for t in s.sentences))
+                     for headline, s in zip(headlines, group, strict=True)]
             try:
                 verdicts = translator.article_verdicts(
-                    [(*read, *s.sentences) for read, s in zip(texts, group, strict=True)], source, target)
+                    [tuple(text for read in texts for text in read) for texts in reads], source, target)
             except MissingTranslation as exc:
                 names = [s.article.source_file for s in group]
                 shown_in_original.append(Problem(
@@ -543,18 +555,22 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            for s, headline, read, texts_verdicts in zip(group, headlines, texts, verdicts, strict=True):
-                title_verdict, sentence_verdicts = texts_verdicts[0], texts_verdicts[len(read):]
-                title = translated_headline(headline, texts_verdicts[:len(read)])
-                left_as_is = title is not None and left_untranslated(read[0], unquoted(title))
+            for s, headline, texts, flat in zip(group, headlines, reads, verdicts, strict=True):
+                ends = [0, *itertools.accumulate(len(read) for read in texts)]
+                parts = [flat[begin:end] for begin, end in itertools.pairwise(ends)]
+                title = translated_text(headline, parts[0])
+                title = title and marked_cut(headline, title)
+                left_as_is = title is not None and left_untranslated(texts[0][0], unquoted(title))
+                sentences = [translated_text(t, part, SENTENCE_QUOTATION_WORDS)
+                             for t, part in zip(s.sentences, parts[1:], strict=True)]
                 item = LocalizedArticle(
                     s, target, title if title and not left_as_is else s.article.title,  # as written, not recased
-                    tuple(v.translation or t for t, v in zip(s.sentences, sentence_verdicts, strict=True)),
+                    tuple(shown or t for t, shown in zip(s.sentences, sentences, strict=True)),
                     source, original_title=title is None or left_as_is,  # the original where declined
-                    original_sentences=tuple(i for i, v in enumerate(sentence_verdicts) if v.translation is None),
+                    original_sentences=tuple(i for i, shown in enumerate(sentences) if shown is None),
                 )
                 localized[target].append(item)
-                declined = [v for v in (title_verdict, *sentence_verdicts) if v.translation is None]
+                declined = [part[0] for part in parts if part[0].translation is None]
                 if declined:
                     reasons = "; ".join(dict.fromkeys(r for v in declined for r in v.reasons))
                     shown_in_original.append(Problem(

@@ -144,6 +144,25 @@ def test_the_models_read_a_headline_without_its_quotation_marks(headline, phrase
     assert unquoted(headline) == read
 
 
+def test_a_summary_sentence_quoting_a_short_phrase_keeps_it_translated_and_quoted(real_models, tmp_path):
+    # read with its marks: 'produziu "res resultados muito fortes"'
+    sentence = ('Cairn said drilling to the north-west of its development site in Rajasthan had produced '
+                '"very strong results".')
+    translator = Translator(real_models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    pages = localize([Summary(_article("Cairn finds more oil in India", sentence, "en"), (sentence,))], ["pt"],
+                     translator, progress=translator.progress, shown_in_original=[])
+    shown = pages["pt"][0].sentences[0]
+    assert '"resultados muito fort' in shown and "res res" not in shown, shown
+
+
+def test_a_sentence_reads_a_short_quotation_without_its_marks_and_speech_with_them():
+    from generator.translate import SENTENCE_QUOTATION_WORDS, model_texts
+
+    sentence = 'Mr Brown denied he was "gloating" and said: "This is the longest growth in our history."'
+    assert model_texts(sentence, SENTENCE_QUOTATION_WORDS) == (
+        'Mr Brown denied he was gloating and said: "This is the longest growth in our history."', "gloating")
+
+
 @pytest.mark.parametrize("headline, translation, phrase, shown", [
     ("Parties warned over 'grey vote'", "Partes advertiram sobre voto cinzento", "voto cinzento.",
      "Partes advertiram sobre 'voto cinzento'"),
