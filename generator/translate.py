@@ -360,14 +360,14 @@ _QUOTED_PHRASE = re.compile(r"(?<![\w'’‘\"“”])(['‘\"“])([^'‘’\"�
 _SPAN_EDGE = " \t.,;:!?…()[]"
 REQUOTE_SIMILARITY = 0.7
 """How alike (difflib's ratio, accents and case aside) a quoted phrase's own translation and a run
-of the headline's translation must be for the run to be marked as the quotation: its translation
+of the text's translation must be for the run to be marked as the quotation: its translation
 in context often differs in a word ("para lançar a oferta" alone, "vai lançar oferta" in the
 headline). Chosen by reading bench/headlines.py --quoted's tune half."""
 
 
 @dataclass(frozen=True)
 class Quotation:
-    """A phrase a headline quotes, its marks, and whether it opens or ends the headline."""
+    """A phrase a text quotes, its marks, and whether it opens or ends the text."""
 
     opening: str
     phrase: str
@@ -401,11 +401,11 @@ def _folded(text: str) -> str:
 
 
 def requoted(translation: str, quotations: list[tuple[Quotation, str | None]]) -> str:
-    """``translation`` of an ``unquoted`` headline with each quotation marked again where its
-    phrase's own translation (given with it) is found: the run of words most like it, at least
-    REQUOTE_SIMILARITY alike, from the first word when the quotation opened the headline and to
-    the last when it ended it. A quotation found nowhere is left unmarked: a plain headline
-    rather than marks around the wrong words."""
+    """``translation`` of an ``unquoted`` text with each quotation marked again where its phrase's
+    own translation (given with it) is found: the run of words most like it, at least
+    REQUOTE_SIMILARITY alike, from the first word when the quotation opened the text and to the
+    last when it ended it. A quotation found nowhere is left unmarked: plain words rather than
+    marks around the wrong ones."""
     words = translation.split(" ")
     marked = [False] * len(words)
     for quotation, phrase in quotations:
