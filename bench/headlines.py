@@ -140,7 +140,7 @@ def run(name: str, items: list[Item], model: TranslationModel, reverse: Translat
         headlines = [translate.headline_source(i.article) for i in items]
         texts = [translate.model_texts(h) for h in headlines]
         verdicts = verdicts_of(model, [t for read in texts for t in read], work)
-        shown = [translate.translated_text(h, [verdicts[t] for t in read])
+        shown = [translate.translated_text(h, [verdicts[t] for t in read], model.from_code, model.to_code)
                  for h, read in zip(headlines, texts, strict=True)]
         return [title and translate.marked_cut(h, title) for h, title in zip(headlines, shown, strict=True)]
     if name == "quotes-kept":  # the build's path before session 23: quoted phrases read with their marks

@@ -50,7 +50,7 @@ def main() -> None:
         as_written = verdicts_of(model, found, work)
         reads = [translate.model_texts(s, longest) for s in found]
         verdicts = verdicts_of(model, [t for read in reads for t in read], work)
-        built = [translate.translated_text(s, [verdicts[t] for t in read], longest)
+        built = [translate.translated_text(s, [verdicts[t] for t in read], source, target, longest)
                  for s, read in zip(found, reads, strict=True)]
         kept = [as_written[s].translation for s in found]
         changed = sum((a or s) != (b or s) for s, a, b in zip(found, kept, built, strict=True))

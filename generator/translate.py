@@ -32,7 +32,7 @@ from .argos import (
     translate_batch,
 )
 from .cache import Cache, cache_keys
-from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, problems, reason_kind, repair
+from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, country_case, problems, reason_kind, repair
 from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
@@ -489,14 +489,17 @@ def model_texts(text: str, longest: int | None = None) -> tuple[str, ...]:
     return (unquoted(text, longest), *(quotation.phrase for quotation in quoted_phrases(text, longest)))
 
 
-def translated_text(text: str, verdicts: Sequence[Verdict], longest: int | None = None) -> str | None:
+def translated_text(text: str, verdicts: Sequence[Verdict], source: str, target: str,
+                    longest: int | None = None) -> str | None:
     """What is shown for ``text`` from the ``verdicts`` of its ``model_texts``: its translation with
-    its quotations marked again; None where the checks declined it."""
+    its quotations marked again and its countries' capitals (checks.country_case); None where the
+    checks declined it."""
     whole, *phrases = verdicts
     if whole.translation is None:
         return None
-    return requoted(whole.translation, [(quotation, phrase.translation) for quotation, phrase
-                                        in zip(quoted_phrases(text, longest), phrases, strict=True)])
+    return country_case(text, requoted(whole.translation, [
+        (quotation, phrase.translation) for quotation, phrase in zip(quoted_phrases(text, longest), phrases,
+                                                                      strict=True)]), source, target)
 
 
 def left_untranslated(source: str, translation: str) -> bool:
@@ -558,10 +561,10 @@ def localize(
             for s, headline, texts, flat in zip(group, headlines, reads, verdicts, strict=True):
                 ends = [0, *itertools.accumulate(len(read) for read in texts)]
                 parts = [flat[begin:end] for begin, end in itertools.pairwise(ends)]
-                title = translated_text(headline, parts[0])
+                title = translated_text(headline, parts[0], source, target)
                 title = title and marked_cut(headline, title)
                 left_as_is = title is not None and left_untranslated(texts[0][0], unquoted(title))
-                sentences = [translated_text(t, part, SENTENCE_QUOTATION_WORDS)
+                sentences = [translated_text(t, part, source, target, SENTENCE_QUOTATION_WORDS)
                              for t, part in zip(s.sentences, parts[1:], strict=True)]
                 item = LocalizedArticle(
                     s, target, title if title and not left_as_is else s.article.title,  # as written, not recased

@@ -109,6 +109,20 @@ def test_acronyms_the_target_language_writes_differently_pass():
     assert checks.problems("BREAKING NEWS FROM THE BBC TONIGHT", "ÚLTIMAS NOTÍCIAS DA EMISSORA", "en", "pt") == []
 
 
+@pytest.mark.parametrize("source, translation, languages, shown", [
+    # the en -> pt model writes India in lower case, an Indian woman in Portuguese
+    ("India calls for fair trade rules", "A índia pede regras de comércio justo", ("en", "pt"),
+     "A Índia pede regras de comércio justo"),
+    ("Exports to India and Peru rose.", "As exportações para a índia e o peru aumentaram", ("en", "pt"),
+     "As exportações para a Índia e o Peru aumentaram"),
+    # a country the source does not name is left as written: here a word, not the country
+    ("The chef cooked a turkey.", "O chef cozinhou um peru.", ("en", "pt"), "O chef cozinhou um peru."),
+    ("A Índia cresceu.", "India grew.", ("pt", "en"), "India grew."),
+])
+def test_a_country_the_source_names_is_shown_with_its_capital(source, translation, languages, shown):
+    assert checks.country_case(source, translation, *languages) == shown
+
+
 def test_numbers_compare_across_separator_conventions():
     assert checks.numbers("16,700 and 531.7 and 1 000") == checks.numbers("16.700 e 531,7 e 1 000")
     assert checks.missing_numbers("in 2015, 3 people", "em 2016, 3 pessoas") == ["2015"]
