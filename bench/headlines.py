@@ -209,6 +209,9 @@ def main() -> None:
     parser.add_argument("--judge", type=Path, help="write the first and last runs' titles, in random order, to "
                         "this TSV for a blind reader (and the key to FILE.key)")
     args = parser.parse_args()
+    if args.judge:  # a sheet of this run only
+        for stale in (args.judge, Path(f"{args.judge}.key")):
+            stale.unlink(missing_ok=True)
     args.scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="polydigest-headlines-"))
     import_argostranslate(work)

@@ -39,6 +39,9 @@ def main() -> None:
                         "order, to this TSV for a blind reader (and the key to FILE.key)")
     parser.add_argument("--examples", type=int, default=5)
     args = parser.parse_args()
+    if args.judge:  # a sheet of this run only
+        for stale in (args.judge, Path(f"{args.judge}.key")):
+            stale.unlink(missing_ok=True)
     work = Path(tempfile.mkdtemp(prefix="polydigest-quotations-"))
     import_argostranslate(work)
     longest = translate.SENTENCE_QUOTATION_WORDS

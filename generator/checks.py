@@ -217,38 +217,42 @@ def lost_countries(source: str, translation: str, source_language: str, target_l
     return lost
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
 @functools.cache
 def _lower_case_names(language: str) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
     """Country code -> {a name in lower case: the name as CLDR writes it} in ``language``, and each
-    such name by its first word (a text with none of them needs no look at its source)."""
+    such name by its first word as a text's words may carry it ("índia", "índia," "(índia"): a
+    text with none of them needs no look at its source."""
     found: dict[str, dict[str, str]] = {}
     for name, code in _country_names(language)[1].items():
         if name[:1].isupper():
-            found.setdefault(code, {})[name[:1].lower() + name[1:]] = name
+            # 'índia', and every word in lower case: 'estados unidos'
+            found.setdefault(code, {}).update(dict.fromkeys({name[:1].lower() + name[1:], name.lower()}, name))
     by_first_word: dict[str, list[str]] = {}
     for names in found.values():
         for lower in names:
-            by_first_word.setdefault(lower.split()[0], []).append(lower)
+            word = lower.split()[0]
+            for written in {f"{before}{word}{after}" for before in ("", "(", '"', "'", "“", "‘", "«")
+                            for after in ("", ",", ".", ";", ":", "?", "!", ")", '"', "'", "”", "’", "»")}:
+                by_first_word.setdefault(written, []).append(lower)
     return found, by_first_word
 
 
 def country_case(source: str, translation: str, source_language: str, target_language: str) -> str:
-    """``translation`` with each country the source names written with its capital where the model
-    wrote it in lower case: the en -> pt model writes India "índia" (35 of its 58 mentions on a
-    real build's Portuguese pages), an Indian woman in Portuguese. Applied to what is shown, not
-    cached with the translation: no cached verdict changes for it."""
+    """``translation`` with each country the source names written with its capital letters where
+    the model wrote it in lower case: the en -> pt model writes India "índia" (35 of its 58 mentions
+    on a real build's Portuguese pages), an indigenous woman in Portuguese. Not inside a compound
+    ("porquinho-da-índia"); a word spelt as the country the source names is taken for it ("O Peru
+    exporta peru" for "Peru exports turkey"). Applied to what is shown, not cached with the
+    translation: no cached verdict changes for it."""
     names, by_first_word = _lower_case_names(target_language)
-    if not any(lower in translation for word in set(_LETTERS.findall(translation)) & by_first_word.keys()
+    if not any(lower in translation for word in translation.split() if word in by_first_word
                for lower in by_first_word[word]):
-        return translation  # no country in lower case: most texts, told apart in a few µs
+        return translation  # no country in lower case: most texts, told apart in about a µs
     named = countries(source, source_language)
     for code in named:
         for lower, name in names.get(code, {}).items():
             if lower in translation:
-                translation = re.sub(rf"(?<!\w){re.escape(lower)}(?!\w)", name, translation)
+                translation = re.sub(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", name, translation)
     return translation
 
 

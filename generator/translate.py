@@ -154,6 +154,15 @@ class Translator:
             pair, text = verdict.declined_by
             self._declined.update((pair, reason_kind(reason), text) for reason in verdict.reasons)
 
+    def not_shown(self, verdicts: Iterable[Verdict]) -> None:
+        """Takes out of ``declined`` texts translated only to find their words again (a quoted
+        phrase alone): declined, such a text is not shown in the original, its quotation is just
+        left unmarked."""
+        for verdict in verdicts:
+            if verdict.declined_by is not None:
+                pair, text = verdict.declined_by
+                self._declined.difference_update((pair, reason_kind(reason), text) for reason in verdict.reasons)
+
     def _cache_options(self, model: TranslationModel) -> dict:
         """What a cached verdict of ``model`` depends on besides its text."""
         return {"model": model.identity, "decoding": self.decoding.options(), "clauses": LONG_SENTENCE_WORDS,
@@ -354,9 +363,12 @@ def headline_source(article: Article) -> str:
     return headline_case(article.title, article.text, article.language)
 
 
-# A phrase in quotation marks: opened after a space or a bracket, closed before one or punctuation,
-# so that apostrophes ("Jones' medals", "O'Neill", "Macy's") are not marks.
-_QUOTED_PHRASE = re.compile(r"(?<![\w'’‘\"“”])(['‘\"“])([^'‘’\"“”]{2,}?)(['’\"”])(?![\w'’‘\"“”])")
+# A phrase in a pair of quotation marks ('…', ‘…’, "…", “…”, «…»), the marks not inside or next to a
+# word, so that apostrophes ("Jones' medals", "O'Neill", "Macy's") are not marks; an apostrophe that
+# starts a word ('90s, 'Tis, 'til, 'em, 'cause) opens nothing.
+_QUOTED_PHRASE = re.compile(
+    r"(?<![\w'’‘\"“”«»])(?:(['‘])(?!(?i:\d0s|tis|til|em|cause)\b)([^'‘’\"“”]{2,}?)(['’])"
+    r"|([\"“])([^\"“”]{2,}?)([\"”])|(«)([^«»]{2,}?)(»))(?![\w'’‘\"“”«»])")
 _SPAN_EDGE = " \t.,;:!?…()[]"
 REQUOTE_SIMILARITY = 0.7
 """How alike (difflib's ratio, accents and case aside) a quoted phrase's own translation and a run
@@ -379,9 +391,13 @@ class Quotation:
 def quoted_phrases(text: str, longest: int | None = None) -> list[Quotation]:
     """Each phrase a text quotes (of at most ``longest`` words), in order: "Tories urge 'change at
     the top'" -> 'change at the top' in "'" and "'", ending the headline."""
-    return [Quotation(match.group(1), match.group(2), match.group(3), not text[:match.start()].strip(_SPAN_EDGE),
-                      not text[match.end():].strip(_SPAN_EDGE)) for match in _QUOTED_PHRASE.finditer(text)
-            if longest is None or len(match.group(2).split()) <= longest]
+    found = []
+    for match in _QUOTED_PHRASE.finditer(text):
+        opening, phrase, closing = (group for group in match.groups() if group is not None)
+        if longest is None or len(phrase.split()) <= longest:
+            found.append(Quotation(opening, phrase, closing, not text[:match.start()].strip(_SPAN_EDGE),
+                                   not text[match.end():].strip(_SPAN_EDGE)))
+    return found
 
 
 def unquoted(text: str, longest: int | None = None) -> str:
@@ -391,13 +407,61 @@ def unquoted(text: str, longest: int | None = None) -> str:
     -> "… sobre 'vocança'", "Venezuela identifies 'idle' farms" -> "… fazendas 'idle'"; without,
     "Tories urge mudança no topo", "… voto cinzento", "… fazendas ociosas" (bench/headlines.py
     --quoted)."""
-    return _QUOTED_PHRASE.sub(
-        lambda match: match.group(2) if longest is None or len(match.group(2).split()) <= longest else match.group(0),
-        text)
+    def lifted(match: re.Match) -> str:
+        phrase = next(group for group in match.groups()[1::3] if group is not None)
+        return phrase if longest is None or len(phrase.split()) <= longest else match.group(0)
+
+    return _QUOTED_PHRASE.sub(lifted, text)
 
 
 def _folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _exact_run(folded: list[str], wanted: list[str], marked: list[bool], quotation: Quotation
+               ) -> tuple[int, int] | None:
+    """Where the words ``wanted`` are, as they are (edge punctuation aside), in ``folded``, unmarked,
+    at the start or end when the quotation opened or ended the text: the usual case, and cheap."""
+    size, words = len(wanted), [word.strip(_SPAN_EDGE) for word in folded]
+    for start in [0] if quotation.opens else [len(words) - size] if quotation.ends else range(len(words) - size + 1):
+        end = start + size
+        if start >= 0 and (end == len(words) or not quotation.ends) and words[start:end] == wanted \
+                and not any(marked[start:end]):
+            return start, end
+    return None
+
+
+def _likest_run(folded: list[str], wanted: str, size: int, marked: list[bool], quotation: Quotation,
+                matcher: difflib.SequenceMatcher) -> tuple[int, int] | None:
+    """The first of the runs of about ``size`` words most like ``wanted``, if at least
+    REQUOTE_SIMILARITY alike (from the start or to the end when the quotation opened or ended
+    the text)."""
+    # a run as alike holds a word starting as one of the wanted words (of four letters or more, if
+    # any: not "a", "da"): only runs through one are tried
+    stripped = [word.strip(_SPAN_EDGE) for word in wanted.split()]
+    beginnings = {word[:4] for word in stripped if len(word) >= 4} or {word[:4] for word in stripped}
+    anchors = [n for n, word in enumerate(folded) if word.strip(_SPAN_EDGE)[:4] in beginnings]
+    if not anchors:
+        return None
+    starts = [0] if quotation.opens else sorted({start for anchor in anchors
+                                                  for start in range(max(0, anchor - size - 1), anchor + 1)})
+    matcher.set_seq2(wanted)
+    best, where = REQUOTE_SIMILARITY - 1e-9, None
+    for start in starts:
+        shortest, longest = start + max(1, size - 2), min(len(folded), start + size + 2)
+        for end in [len(folded)] if quotation.ends else range(shortest, longest + 1):
+            if any(marked[start:end]):
+                break
+            run = " ".join(folded[start:end]).strip(_SPAN_EDGE)
+            if not run:
+                continue
+            matcher.set_seq1(run)
+            # the cheap upper bounds spare most full comparisons
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                similarity = matcher.ratio()
+                if similarity > best:
+                    best, where = similarity, (start, end)
+    return where
 
 
 def requoted(translation: str, quotations: list[tuple[Quotation, str | None]]) -> str:
@@ -406,31 +470,30 @@ def requoted(translation: str, quotations: list[tuple[Quotation, str | None]]) -
     REQUOTE_SIMILARITY alike, from the first word when the quotation opened the text and to the
     last when it ended it. A quotation found nowhere is left unmarked: plain words rather than
     marks around the wrong ones."""
-    words = translation.split(" ")
+    if not quotations:
+        return translation
+    words = translation.split()
+    folded = [_folded(word) for word in words]
     marked = [False] * len(words)
+    matcher = difflib.SequenceMatcher(autojunk=False)
     for quotation, phrase in quotations:
         wanted = _folded(phrase.strip(_SPAN_EDGE)) if phrase else ""
         if not phrase or not wanted:
             continue
         size = len(phrase.split())  # a run of about as many words
-        best, where = REQUOTE_SIMILARITY, None
-        for start in range(1 if quotation.opens else len(words)):
-            shortest, longest = start + max(1, size - 2), min(len(words), start + size + 2)
-            for end in [len(words)] if quotation.ends else range(shortest, longest + 1):
-                if any(marked[start:end]):
-                    break
-                run = _folded(" ".join(words[start:end]).strip(_SPAN_EDGE))
-                similarity = difflib.SequenceMatcher(None, wanted, run).ratio() if run else 0.0
-                if similarity >= best:
-                    best, where = similarity, (start, end)
+        where = _exact_run(folded, [word.strip(_SPAN_EDGE) for word in wanted.split()], marked, quotation)
+        if where is None:
+            where = _likest_run(folded, wanted, size, marked, quotation, matcher)
         if where is None:
             continue
         start, end = where
+        kept = quotation.phrase.rstrip()[-1:] if quotation.phrase.rstrip()[-1:] in "?!…" else ""  # 'Why now?'
+        edge = _SPAN_EDGE.replace(kept, "") if kept else _SPAN_EDGE
         first = words[start]
         lead = len(first) - len(first.lstrip(_SPAN_EDGE))
         words[start] = first[:lead] + quotation.opening + first[lead:]
         last = words[end - 1]
-        trail = len(last) - len(last.rstrip(_SPAN_EDGE))
+        trail = len(last) - len(last.rstrip(edge))
         words[end - 1] = last[:len(last) - trail] + quotation.closing + last[len(last) - trail:]
         marked[start:end] = [True] * (end - start)
     return " ".join(words)
@@ -483,9 +546,14 @@ SENTENCE_QUOTATION_WORDS = 4
 for something: 'tax amnesty', 'carta branca'); a longer one is speech, read with its marks."""
 
 
+_OPENING_MARK = re.compile(r"['‘\"“«]")
+
+
 def model_texts(text: str, longest: int | None = None) -> tuple[str, ...]:
     """What the models translate of a text: the text ``unquoted`` (its quotations of at most
     ``longest`` words, every one when None: a headline's), then each of those phrases alone."""
+    if not _OPENING_MARK.search(text):  # most texts: told apart in a fraction of a µs, every build
+        return (text,)
     return (unquoted(text, longest), *(quotation.phrase for quotation in quoted_phrases(text, longest)))
 
 
@@ -497,9 +565,10 @@ def translated_text(text: str, verdicts: Sequence[Verdict], source: str, target:
     whole, *phrases = verdicts
     if whole.translation is None:
         return None
-    return country_case(text, requoted(whole.translation, [
-        (quotation, phrase.translation) for quotation, phrase in zip(quoted_phrases(text, longest), phrases,
-                                                                      strict=True)]), source, target)
+    shown = requoted(whole.translation, [(quotation, phrase.translation) for quotation, phrase
+                                         in zip(quoted_phrases(text, longest), phrases, strict=True)]) \
+        if phrases else whole.translation
+    return country_case(text, shown, source, target)
 
 
 def left_untranslated(source: str, translation: str) -> bool:
@@ -561,6 +630,7 @@ def localize(
             for s, headline, texts, flat in zip(group, headlines, reads, verdicts, strict=True):
                 ends = [0, *itertools.accumulate(len(read) for read in texts)]
                 parts = [flat[begin:end] for begin, end in itertools.pairwise(ends)]
+                translator.not_shown(phrase for part in parts for phrase in part[1:])
                 title = translated_text(headline, parts[0], source, target)
                 title = title and marked_cut(headline, title)
                 left_as_is = title is not None and left_untranslated(texts[0][0], unquoted(title))

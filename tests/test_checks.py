@@ -117,7 +117,10 @@ def test_acronyms_the_target_language_writes_differently_pass():
      "As exportações para a Índia e o Peru aumentaram"),
     # a country the source does not name is left as written: here a word, not the country
     ("The chef cooked a turkey.", "O chef cozinhou um peru.", ("en", "pt"), "O chef cozinhou um peru."),
-    ("A Índia cresceu.", "India grew.", ("pt", "en"), "India grew."),
+    ("Os Estados Unidos e o Brasil assinaram.", "The united states and brazil signed.", ("pt", "en"),
+     "The United States and Brazil signed."),
+    # not inside a compound: a guinea pig is no country
+    ("India's guinea pigs", "Os porquinhos-da-índia da índia", ("en", "pt"), "Os porquinhos-da-índia da Índia"),
 ])
 def test_a_country_the_source_names_is_shown_with_its_capital(source, translation, languages, shown):
     assert checks.country_case(source, translation, *languages) == shown
