@@ -436,11 +436,11 @@ def _likest_run(folded: list[str], wanted: str, size: int, marked: list[bool], q
     """The first of the runs of about ``size`` words most like ``wanted``, if at least
     REQUOTE_SIMILARITY alike (from the start or to the end when the quotation opened or ended
     the text)."""
-    # a run as alike holds a word starting as one of the wanted words (of four letters or more, if
+    # a run as alike holds a word starting as one of the wanted words (of three letters or more, if
     # any: not "a", "da"): only runs through one are tried
     stripped = [word.strip(_SPAN_EDGE) for word in wanted.split()]
-    beginnings = {word[:4] for word in stripped if len(word) >= 4} or {word[:4] for word in stripped}
-    anchors = [n for n, word in enumerate(folded) if word.strip(_SPAN_EDGE)[:4] in beginnings]
+    beginnings = {word[:3] for word in stripped if len(word) >= 3} or {word[:3] for word in stripped}
+    anchors = [n for n, word in enumerate(folded) if word.strip(_SPAN_EDGE)[:3] in beginnings]
     if not anchors:
         return None
     starts = [0] if quotation.opens else sorted({start for anchor in anchors
