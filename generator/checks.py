@@ -206,12 +206,12 @@ def lost_countries(source: str, translation: str, source_language: str, target_l
     if not named:
         return []
     kept = countries(translation, target_language) | countries(translation, source_language)
-    folded = _fold(translation)
+    folded = fold_accents(translation)
     lost = []
     for code in sorted(named - kept):
         spellings = [name for language in (target_language, source_language)
                      for name, owner in _country_names(language)[1].items() if owner == code]
-        stems = [_fold(name)[: max(4, len(name) - 3)] for name in spellings if len(name) >= 4]
+        stems = [fold_accents(name)[: max(4, len(name) - 3)] for name in spellings if len(name) >= 4]
         if not any(re.search(rf"(?<!\w){re.escape(stem)}", folded) for stem in stems):
             lost.append(code)
     return lost
@@ -314,7 +314,7 @@ def _currency_names(language: str) -> dict[str, set[str]]:
     for code in _CURRENCIES:
         spelled = {get_currency_name(code, count=count, locale=locale)
                    for locale in _locales(language)[:1] for count in (1, 2)}
-        names[code] = {_fold(word) for name in spelled for word in _WORD.findall(name) if len(word) >= 4}
+        names[code] = {fold_accents(word) for name in spelled for word in _WORD.findall(name) if len(word) >= 4}
     return names
 
 
@@ -336,7 +336,7 @@ def currencies(text: str, language: str, by_name: bool = False) -> set[str]:
     found = {symbols[match] for match in pattern.findall(text)}
     if by_name:
         names, owners = _currency_name_pattern(language)
-        for match in names.findall(_fold(text)):
+        for match in names.findall(fold_accents(text)):
             found |= owners[match.lower()]
     return found
 
@@ -428,7 +428,7 @@ def _amounts(text: str, language: str) -> list[tuple[str, str | None, tuple[int,
         after = re.match(rf"\s*(?:{_SCALE_WORDS}\b\s*)?(?:(?:de|of)\s+)?([^\W\d_]+)",
                          text[match.end():match.end() + 40], re.IGNORECASE)
         if after:
-            stem = names.fullmatch(_fold(after.group(1)))
+            stem = names.fullmatch(fold_accents(after.group(1)))
             if stem and len(owners[stem.group(1).lower()]) >= 1:
                 codes = owners[stem.group(1).lower()]
                 code = "USD" if "USD" in codes else sorted(codes)[0]  # 'dólares' alone: the US dollar
@@ -464,7 +464,7 @@ def repair_amounts(source: str, translation: str, source_language: str, target_l
         if old in symbols:
             new = symbol_of.get(right)
         else:
-            plural = _fold(old).endswith("s") or _fold(old) == _fold(heads[code][1])
+            plural = fold_accents(old).endswith("s") or fold_accents(old) == fold_accents(heads[code][1])
             new = heads[right][1 if plural else 0]
             new = new[0].upper() + new[1:] if old[0].isupper() else new
         if new:
@@ -512,7 +512,7 @@ def repair_conversion(source: str, translation: str, source_language: str, targe
     scale_word = scaled.group(1) if scaled else ""
     end += scaled.end() if scaled else 0
     named = re.match(r"\s+(?:(?:de|of)\s+)?([^\W\d_]+)", translation[end:])  # '... milhões de dólares'
-    if named and _currency_name_pattern(target_language)[0].fullmatch(_fold(named.group(1))):
+    if named and _currency_name_pattern(target_language)[0].fullmatch(fold_accents(named.group(1))):
         end += named.end()
     bracket = f" ({target_symbol} {_number_written(number, source_language, target_language)}" \
               f"{' ' + scale_word if scale_word else ''})"
@@ -554,7 +554,8 @@ def stutters(text: str, rules: Rules = RULES) -> list[str]:
     return [match.casefold() for match in re.findall(pattern, text, re.IGNORECASE)]
 
 
-def _fold(word: str) -> str:
+def fold_accents(word: str) -> str:
+    """Case-folded, without accents: 'Índia' -> 'india' (for comparing a translation's words)."""
     return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
 
 

@@ -15,7 +15,6 @@ import dataclasses
 import difflib
 import itertools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from .argos import (
     translate_batch,
 )
 from .cache import Cache, cache_keys
-from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, country_case, problems, reason_kind, repair
+from .checks import CHECK_FAILED, MODEL_FAILED, RULES_VERSION, country_case, fold_accents, problems, reason_kind, repair
 from .config import Config
 from .errors import BuildError, MissingTranslation, ModelFailure, PolydigestError
 from .executor import Executor, LocalExecutor, batches_of
@@ -149,19 +148,23 @@ class Translator:
         often it was asked for (in each site language's route, cached or translated)."""
         return Counter((pair, kind) for pair, kind, _ in self._declined)
 
+    @staticmethod
+    def _declined_entries(verdict: Verdict) -> list[tuple[str, str, str]]:
+        """What ``declined`` counts of a verdict: (pair, check that failed, text) per reason."""
+        if verdict.declined_by is None:
+            return []
+        pair, text = verdict.declined_by
+        return [(pair, reason_kind(reason), text) for reason in verdict.reasons]
+
     def _count_declined(self, verdict: Verdict) -> None:
-        if verdict.declined_by is not None:
-            pair, text = verdict.declined_by
-            self._declined.update((pair, reason_kind(reason), text) for reason in verdict.reasons)
+        self._declined.update(self._declined_entries(verdict))
 
     def not_shown(self, verdicts: Iterable[Verdict]) -> None:
         """Takes out of ``declined`` texts translated only to find their words again (a quoted
         phrase alone): declined, such a text is not shown in the original, its quotation is just
         left unmarked."""
         for verdict in verdicts:
-            if verdict.declined_by is not None:
-                pair, text = verdict.declined_by
-                self._declined.difference_update((pair, reason_kind(reason), text) for reason in verdict.reasons)
+            self._declined.difference_update(self._declined_entries(verdict))
 
     def _cache_options(self, model: TranslationModel) -> dict:
         """What a cached verdict of ``model`` depends on besides its text."""
@@ -414,25 +417,22 @@ def unquoted(text: str, longest: int | None = None) -> str:
     return _QUOTED_PHRASE.sub(lifted, text)
 
 
-def _folded(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
-def _exact_run(folded: list[str], wanted: list[str], marked: list[bool], quotation: Quotation
+def _exact_run(bare: list[str], wanted: list[str], marked: list[bool], quotation: Quotation
                ) -> tuple[int, int] | None:
-    """Where the words ``wanted`` are, as they are (edge punctuation aside), in ``folded``, unmarked,
-    at the start or end when the quotation opened or ended the text: the usual case, and cheap."""
-    size, words = len(wanted), [word.strip(_SPAN_EDGE) for word in folded]
-    for start in [0] if quotation.opens else [len(words) - size] if quotation.ends else range(len(words) - size + 1):
+    """Where the words ``wanted`` are, as they are, in ``bare`` (the translation's words folded,
+    edge punctuation aside), unmarked, at the start or end when the quotation opened or ended the
+    text: the usual case, and cheap."""
+    size = len(wanted)
+    for start in [0] if quotation.opens else [len(bare) - size] if quotation.ends else range(len(bare) - size + 1):
         end = start + size
-        if start >= 0 and (end == len(words) or not quotation.ends) and words[start:end] == wanted \
+        if start >= 0 and (end == len(bare) or not quotation.ends) and bare[start:end] == wanted \
                 and not any(marked[start:end]):
             return start, end
     return None
 
 
-def _likest_run(folded: list[str], wanted: str, size: int, marked: list[bool], quotation: Quotation,
-                matcher: difflib.SequenceMatcher) -> tuple[int, int] | None:
+def _likest_run(folded: list[str], bare: list[str], wanted: str, size: int, marked: list[bool],
+                quotation: Quotation, matcher: difflib.SequenceMatcher) -> tuple[int, int] | None:
     """The first of the runs of about ``size`` words most like ``wanted``, if at least
     REQUOTE_SIMILARITY alike (from the start or to the end when the quotation opened or ended
     the text)."""
@@ -440,7 +440,7 @@ def _likest_run(folded: list[str], wanted: str, size: int, marked: list[bool], q
     # any: not "a", "da"): only runs through one are tried
     stripped = [word.strip(_SPAN_EDGE) for word in wanted.split()]
     beginnings = {word[:3] for word in stripped if len(word) >= 3} or {word[:3] for word in stripped}
-    anchors = [n for n, word in enumerate(folded) if word.strip(_SPAN_EDGE)[:3] in beginnings]
+    anchors = [n for n, word in enumerate(bare) if word[:3] in beginnings]
     if not anchors:
         return None
     starts = [0] if quotation.opens else sorted({start for anchor in anchors
@@ -473,22 +473,23 @@ def requoted(translation: str, quotations: list[tuple[Quotation, str | None]]) -
     if not quotations:
         return translation
     words = translation.split()
-    folded = [_folded(word) for word in words]
+    folded = [fold_accents(word) for word in words]
+    bare = [word.strip(_SPAN_EDGE) for word in folded]
     marked = [False] * len(words)
     matcher = difflib.SequenceMatcher(autojunk=False)
     for quotation, phrase in quotations:
-        wanted = _folded(phrase.strip(_SPAN_EDGE)) if phrase else ""
+        wanted = fold_accents(phrase.strip(_SPAN_EDGE)) if phrase else ""
         if not phrase or not wanted:
             continue
         size = len(phrase.split())  # a run of about as many words
-        where = _exact_run(folded, [word.strip(_SPAN_EDGE) for word in wanted.split()], marked, quotation)
+        where = _exact_run(bare, [word.strip(_SPAN_EDGE) for word in wanted.split()], marked, quotation)
         if where is None:
-            where = _likest_run(folded, wanted, size, marked, quotation, matcher)
+            where = _likest_run(folded, bare, wanted, size, marked, quotation, matcher)
         if where is None:
             continue
         start, end = where
-        kept = quotation.phrase.rstrip()[-1:] if quotation.phrase.rstrip()[-1:] in "?!…" else ""  # 'Why now?'
-        edge = _SPAN_EDGE.replace(kept, "") if kept else _SPAN_EDGE
+        last_mark = quotation.phrase.rstrip()[-1:]  # the source's "?" or "!" stays inside: 'Why now?'
+        edge = _SPAN_EDGE.replace(last_mark, "") if last_mark in "?!…" else _SPAN_EDGE
         first = words[start]
         lead = len(first) - len(first.lstrip(_SPAN_EDGE))
         words[start] = first[:lead] + quotation.opening + first[lead:]
