@@ -180,3 +180,31 @@ def test_on_demand_list_computes_each_item_once_and_only_when_read():
     assert computed == [3, 4, 1, 2]
     with pytest.raises(IndexError):
         squares[5]
+
+
+def _worker_pid(batch: list[int]) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_started_local_pool_forks_its_processes_at_once_and_maps_on_them():
+    """The build starts its pool before ingest decodes the cached readings, so the workers are
+    forked from a small process: they must exist after start() and be the ones map uses."""
+    import multiprocessing
+
+    from generator.executor import LocalExecutor
+
+    executor = LocalExecutor(2)
+    before = {child.pid for child in multiprocessing.active_children()}
+    try:
+        executor.start()
+        started = {child.pid for child in multiprocessing.active_children()} - before
+        assert len(started) == 2
+        used = set(executor.map(_worker_pid, [[n] for n in range(8)], processes=True))
+        assert used and used <= started
+    finally:
+        executor.close()
+    single = LocalExecutor(1)
+    single.start()  # one process: nothing to fork, batches run here
+    assert single._pool is None
