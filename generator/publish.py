@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
@@ -412,18 +413,30 @@ def remove_unused_files(site: Path) -> None:
                 path.unlink()
 
 
+def runner_environment() -> dict[str, str]:
+    """The environment of the MkDocs process: this one's, minus argostranslate's folder variables
+    should anything have set them, and with this process's polydigest first on the module path.
+    The derived config names this package's hooks and theme; a runner imported from another copy
+    (a checkout run beside an installed polydigest, a git worktree sharing a virtualenv) would not
+    know them for its own and build in MkDocs' order, every page's HTML held at once (2.3 GB and
+    growing, one language of 100,000 articles)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
+    package_root = str(Path(__file__).resolve().parent.parent)
+    if package_root not in {str(Path(folder).resolve()) for folder in site.getsitepackages()}:
+        # not a site folder: before the standard library, one could shadow its modules
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, environment.get("PYTHONPATH")]))
+    return environment
+
+
 def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
                gone: list[str]) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
     in place over a copy of it, where the pages whose Markdown is ``gone`` are removed."""
     if current is not None:  # not the search bundles: index_language makes or links them
         paths.copy_tree(current, site, budget.is_search_folder, copy)
-    # The environment is passed explicitly: MkDocs gets this process's, minus argostranslate's
-    # folder variables should anything have set them.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
     process = subprocess.run(
         [sys.executable, "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if current else [])],
-        capture_output=True, text=True, env=environment,
+        capture_output=True, text=True, env=runner_environment(),
     )
     if process.returncode == 0:
         remove_stale_pages(site, gone)

@@ -77,3 +77,21 @@ def test_with_a_maintainers_hook_on_the_runner_keeps_mkdocs_own_order(tmp_path):
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
     (project / "mkdocs.yml").write_text(yaml.safe_dump({**config, "hooks": [str(HOOKS), str(project / "feed.py")]}))
     assert _held(project) == [0, 1, 2, 3]
+
+
+def test_the_mkdocs_process_imports_the_polydigest_that_builds(tmp_path):
+    """A copy of polydigest put first on the module path by its caller (a git worktree sharing a
+    virtualenv, a benchmark run from another checkout): its MkDocs process must run that copy's
+    runner, which knows the copy's hooks, not the installed one."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(Path(__file__).parents[1] / "generator", copy / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    probe = ("import subprocess, sys; sys.path.insert(0, sys.argv[1]); from generator import publish; "
+             "print(subprocess.run([sys.executable, '-c', 'import generator; print(generator.__file__)'], "
+             "env=publish.runner_environment(), capture_output=True, text=True, check=True).stdout)")
+    done = subprocess.run([sys.executable, "-c", probe, str(copy)], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve() == (copy / "generator" / "__init__.py").resolve()
