@@ -209,6 +209,24 @@ def test_a_quotation_is_marked_again_around_its_translation(headline, translatio
     assert requoted(translation, [(quoted_phrases(headline)[0], phrase)]) == shown
 
 
+def test_a_quotation_marked_again_is_read_from_the_cache_by_the_next_build(tmp_path, monkeypatch):
+    """Finding a quotation's words is ~200 µs a text, for tens of thousands of quoted texts every
+    day at 100,000 articles: a build keeps what it found, the next one reads it back."""
+    from generator import translate
+    from generator.translate import Verdict, requote_job, requotings
+
+    job = requote_job("Parties warned over 'grey vote'",
+                      [Verdict("Partes advertiram sobre voto cinzento"), Verdict("voto cinzento.")])
+    assert requote_job("Parties warned", [Verdict("Partes advertidas")]) is None  # nothing quoted: nothing to find
+    cache = Cache(tmp_path / "c.sqlite")
+    assert requotings([job], cache) == {job: "Partes advertiram sobre 'voto cinzento'"}
+
+    def searched(*args):
+        raise AssertionError("searched again")
+    monkeypatch.setattr(translate, "requoted", searched)
+    assert requotings([job], Cache(tmp_path / "c.sqlite")) == {job: "Partes advertiram sobre 'voto cinzento'"}
+
+
 def test_a_title_cut_short_stays_marked_cut_in_every_language(real_models, tmp_path):
     # The pt -> en model writes "..." for it, but dropped it on 1 of 44 cut titles of a real build
     title = "A procuradora-geral da República, Raquel Dodge, manifestou-se contra o habeas corpus preventivo…"
