@@ -166,9 +166,18 @@ documents; the search UI (theme/assets/javascripts/polydigest-search.js) finds i
 articles that hold every word of the query and ranks those. Ten keep a fragment small (~3 KB
 gzipped): a first search fetches eight to a dozen."""
 
-SEARCH_DOCUMENT_FORMAT = 2
+SEARCH_DOCUMENT_FORMAT = 3
 """Raised when what ``_search_documents`` writes changes: a bundle indexed from documents of
-another format is indexed again, not carried (``shard_fingerprint``)."""
+another format is indexed again, not carried (``shard_fingerprint``). 3: bundles have their
+``LONGEST_FILE``."""
+
+LONGEST_FILE = "longest-article.json"
+"""In a search bundle: the most words one article of its documents holds, as Pagefind numbers
+word places (its text's words between tags, counted alike on 9,842 articles). A document whose
+places of the query's words never come that close holds no article with them all: the search UI
+does not fetch it (a two-word search at 100,000 articles read 40 documents for one article)."""
+
+_TAG = re.compile(r"<[^>]+>")
 
 SEARCHABLE_END = "<!-- pd-searchable-end -->"
 """Written by theme/partials/content.html after an article page's searchable text."""
@@ -307,11 +316,11 @@ def shard_fingerprint(pages: list[str], articles: dict[str, tuple[str, str]], fi
 
 @contextlib.contextmanager
 def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_dir: Path
-                      ) -> Iterator[tuple[Path, int]]:
+                      ) -> Iterator[tuple[Path, int, int]]:
     """A folder next to ``site`` holding the search documents of ``pages`` (article pages of
     it), ``SEARCH_DOCUMENT_ARTICLES`` a document, in the pages' order: one shard for Pagefind
-    to read; and how many documents it holds. Deleted afterwards without waiting, as a
-    previous site is (``_retire``)."""
+    to read; how many documents it holds; and the most words one of their articles holds
+    (``LONGEST_FILE``). Deleted afterwards without waiting, as a previous site is (``_retire``)."""
     folder = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-shard-", dir=site.parent))
     paths.mark(folder)  # a leftover of a killed build is removed by the next
     try:
@@ -325,6 +334,7 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
                 texts.append(f"<section>{text}</section>")
         documents = [texts[start:start + SEARCH_DOCUMENT_ARTICLES]
                      for start in range(0, len(texts), SEARCH_DOCUMENT_ARTICLES)]
+        longest = max((len(_TAG.sub(" ", text).split()) for text in texts), default=0)
         for number, sections in enumerate(documents, 1):
             (folder / f"{number:06d}.html").write_text(
                 # The document's own title is a number: Pagefind would rank a document whose first
@@ -332,7 +342,7 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
                 f'<!doctype html><html><head><meta charset="utf-8"><title>{number}</title></head>'
                 f'<body><main data-pagefind-body data-pagefind-meta="title:{number}">{"".join(sections)}</main>'
                 f'</body></html>', encoding="utf-8")
-        yield folder, len(documents)
+        yield folder, len(documents), longest
     finally:
         _retire(folder, work_dir)
 
@@ -350,9 +360,10 @@ def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls:
         if carried and shard in carried:
             paths.copy_tree(carried[shard], site / budget.search_folder(shard))
             continue
-        with _search_documents(site, pages, directory_urls, work_dir) as (root, documents):
+        with _search_documents(site, pages, directory_urls, work_dir) as (root, documents, longest):
             if not documents:  # a site without articles (Pagefind refuses to make an empty index)
                 (site / budget.search_folder(shard)).mkdir(exist_ok=True)
+                (site / budget.search_folder(shard) / LONGEST_FILE).write_text("0")
                 continue
             indexing = subprocess.run(
                 [sys.executable, "-m", "pagefind", "--site", str(root), "--glob", "*.html",
@@ -361,6 +372,7 @@ def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls:
             )
         if indexing.returncode != 0:
             return indexing
+        (site / budget.search_folder(shard) / LONGEST_FILE).write_text(json.dumps(longest))
     older = [budget.search_folder(shard) for shard in range(1, len(shards))]
     shards_file = site / budget.search_folder(0) / SHARDS_FILE
     shards_file.unlink(missing_ok=True)  # carried, it is a link to the current site's

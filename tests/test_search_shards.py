@@ -17,6 +17,7 @@ from test_browser import axe, axe_violations, browser, open_search, serve, visit
 
 from generator.errors import PublishError
 from generator.publish import (
+    LONGEST_FILE,
     article_url,
     cut_shards,
     index_language,
@@ -340,6 +341,33 @@ def test_a_result_is_an_article_holding_every_word_of_the_query(sharded_site, vi
     assert "A young violin maker opened a workshop in" in v.page.locator("li.md-search-result__item p").text_content()
     assert sorted(_answer(v.page, "council")) == [f"The Council and the {word.title()}" for word in sorted(SHARDS[0])]
     assert meta.text_content() == "3 matching documents"
+    assert v.errors == [] and v.foreign == []
+
+
+@pytest.mark.browser
+def test_a_document_whose_words_are_further_apart_than_an_article_is_not_fetched(sharded_site, visit):  # noqa: F811
+    """Each bundle knows its longest article in words, as Pagefind numbers its word places. The
+    newest shard's one document holds comet, tulip and violin in that order: "comet violin" (an
+    article apart) is answered without fetching it; "comet tulip" (next to each other) fetches it."""
+    import gzip
+
+    site, base = sharded_site
+    for folder in ("pagefind", "pagefind-1"):
+        places = []  # each article's words, as Pagefind's own fragments number them
+        for fragment in (site / folder / "fragment").iterdir():
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            starts = [anchor["location"] for anchor in data["anchors"] if anchor["id"]]
+            places += [end - start for start, end in zip(starts, [*starts[1:], len(data["content"].split())],
+                                                           strict=True)]
+        assert json.loads((site / folder / LONGEST_FILE).read_text()) == max(places)
+    v = visit()
+    fragments: list[str] = []
+    v.page.on("response", lambda response: fragments.append(response.url) if "pf_fragment" in response.url else None)
+    v.page.goto(f"{base}/en/", wait_until="networkidle")
+    v.page.keyboard.press("/")
+    assert _answer(v.page, "comet violin") == [] and fragments == []
+    assert _answer(v.page, "comet tulip") == [] and len(fragments) == 1
+    assert _answer(v.page, "comet astronomers") == ["The Council and the Comet"]
     assert v.errors == [] and v.foreign == []
 
 

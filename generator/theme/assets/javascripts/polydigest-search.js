@@ -71,6 +71,7 @@
   var pagefind = null;
   var olderFolders = null; // the older shards' folders, newest first (pagefind/shards.json)
   var olderShards = {}; // folder -> its Pagefind instance, made by the first shard's pagefind.js
+  var longest = {}; // folder -> the most words an article of its documents holds, or null
   var shown = 10; // articles listed for a shard
   var BATCH = 8; // documents fetched at a time, in parallel, until that many are found
   var READ_AT_ONCE = 40; // documents read at most for one list; "More results" reads on
@@ -80,11 +81,23 @@
       pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (module) {
         return module.options(OPTIONS).then(function () { return module; });
       });
+      longestArticle("pagefind");
       olderFolders = fetch(new URL("pagefind/shards.json", base).href)
         .then(function (response) { return response.ok ? response.json() : []; })
         .catch(function () { return []; });
     }
     return pagefind;
+  }
+
+  // A shard's longest article in words (publish.LONGEST_FILE), fetched once; null when unknown.
+  function longestArticle(folder) {
+    if (!longest[folder]) {
+      longest[folder] = fetch(new URL(folder + "/longest-article.json", base).href)
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (words) { return typeof words === "number" ? words : null; })
+        .catch(function () { return null; });
+    }
+    return longest[folder];
   }
 
   function olderShard(folder) {
@@ -214,40 +227,71 @@
     return articles;
   }
 
-  // A search of one shard, listed ``shown`` articles at a time: its documents (``found``, by
-  // Pagefind's relevance) are read BATCH at a time in parallel until that many articles are found
-  // or READ_AT_ONCE documents were read (a document can match words spread over its articles and
-  // hold none: "police music" read 74 of them one by one); ``pending``, those found and not yet
+  // A search of one shard (its ``folder``), listed ``shown`` articles at a time: its documents
+  // (``found``, by Pagefind's relevance) that may hold every word in one article (``mayHoldAll``)
+  // are fetched BATCH at a time in parallel until that many articles are found or READ_AT_ONCE
+  // documents were fetched (a document can match words spread over its articles and hold none:
+  // "police music" read 74 of them one by one); ``pending``, those found and not yet
   // listed; ``highlight``, the query string that has an opened article mark the words searched
   // for (Pagefind's highlighter). ``stale()`` turns true when another query took over.
-  function shardSearch(shard, query, found, stale) {
+  function shardSearch(shard, folder, query, found, stale) {
     var parts = queryParts(query);
     var highlight = new URLSearchParams();
     query.split(/\s+/).filter(Boolean).forEach(function (word) { highlight.append("h", word.replace(/"/g, "")); });
-    return wordLocations(shard, parts).then(function (locations) {
-      return { query: query, found: found, parts: parts, locations: locations, highlight: "?" + highlight,
-               read: 0, listed: 0, pending: [], stale: stale };
+    return Promise.all([wordLocations(shard, parts), longestArticle(folder)]).then(function (done) {
+      return { query: query, found: found, parts: parts, locations: done[0], longest: done[1],
+               highlight: "?" + highlight, read: 0, listed: 0, pending: [], stale: stale };
     });
   }
 
-  // The next articles of ``searched`` (a shardSearch), best first among those found; null when stale.
-  function nextArticles(searched, readBefore) {
+  // Whether a document of ``searched`` may hold an article with every word of the query: some
+  // place of each word within fewer words than its shard's longest article holds (when known).
+  // The others are not fetched: a two-word search of a large archive read 40 documents (110 KB)
+  // whose words were in different articles, to list one.
+  function mayHoldAll(result, searched) {
+    var words = Object.keys(searched.locations);
+    if (searched.longest === null || words.length < 2) return true;
+    var places = [];
+    for (var w = 0; w < words.length; w++) {
+      var at = searched.locations[words[w]].at[result.id];
+      if (!at || !at.length) return false;
+      at.forEach(function (location) { places.push([location, w]); });
+    }
+    places.sort(function (a, b) { return a[0] - b[0]; });
+    var counts = words.map(function () { return 0; });
+    var held = 0;
+    for (var from = 0, to = 0; to < places.length; to++) { // the narrowest runs holding every word
+      if (counts[places[to][1]]++ === 0) held++;
+      for (; held === words.length; from++) {
+        if (places[to][0] - places[from][0] < searched.longest) return true;
+        if (--counts[places[from][1]] === 0) held--;
+      }
+    }
+    return false;
+  }
+
+  // The next articles of ``searched`` (a shardSearch), best first among those found; null when
+  // stale. ``fetched``: documents fetched for this list so far.
+  function nextArticles(searched, fetched) {
     if (searched.stale()) return Promise.resolve(null);
     var documents = searched.found.results;
-    var first = readBefore === undefined ? searched.read : readBefore;
-    if (searched.pending.length >= shown || searched.read >= documents.length || searched.read - first >= READ_AT_ONCE) {
+    fetched = fetched || 0;
+    if (searched.pending.length >= shown || searched.read >= documents.length || fetched >= READ_AT_ONCE) {
       searched.pending.sort(function (a, b) { return b.score - a.score; });
       var next = searched.pending.splice(0, shown);
       searched.listed += next.length;
       return Promise.resolve(next);
     }
-    var batch = documents.slice(searched.read, searched.read + BATCH);
-    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
+    var batch = [];
+    while (batch.length < BATCH && searched.read < documents.length) {
+      var result = documents[searched.read++];
+      if (mayHoldAll(result, searched)) batch.push(result);
+    }
+    return Promise.all(batch.map(function (one) { return one.data(); })).then(function (data) {
       data.forEach(function (one, n) {
         searched.pending.push.apply(searched.pending, articlesOf(batch[n], one, searched));
       });
-      searched.read += batch.length;
-      return nextArticles(searched, first);
+      return nextArticles(searched, fetched + batch.length);
     });
   }
 
@@ -289,7 +333,9 @@
     } else if (listing.folders.length) {
       var folder = listing.folders[0];
       next = olderShard(folder).then(function (shard) {
-        return shard.search(listing.query).then(function (found) { return shardSearch(shard, listing.query, found, stale); });
+        return shard.search(listing.query).then(function (found) {
+          return shardSearch(shard, folder, listing.query, found, stale);
+        });
       }).then(function (searched) {
         if (stale()) return null;
         listing.done += listing.current.listed;
@@ -333,7 +379,7 @@
     typing = setTimeout(function () { ready.then(function (module) {
       return module.search(query).then(function (found) {
         if (!found || stale()) return null;
-        return Promise.all([olderFolders, shardSearch(module, query, found, stale)]).then(function (done) {
+        return Promise.all([olderFolders, shardSearch(module, "pagefind", query, found, stale)]).then(function (done) {
           var searched = done[1];
           return nextArticles(searched).then(function (articles) {
             if (!articles || stale()) return;
