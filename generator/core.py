@@ -120,9 +120,9 @@ def _stages(config: Config, report: BuildReport, progress: Progress
     the seeds' readings hold)."""
     cache = Cache(config.path(config.work_dir) / "cache.sqlite")
     executor = make_executor(config.scheduler, config.cpu_count, config.scheduler_timeout)
-    executor.start()  # before ingest decodes the cached readings of every seed
-    readings = ingest.ParsedFiles(cache, seed_hashes(config))
     try:
+        executor.start()  # before ingest decodes the cached readings of every seed
+        readings = ingest.ParsedFiles(cache, seed_hashes(config))
         languages = _write_docs(config, cache, executor, report, progress, readings)
     finally:
         report.cache_hits = cache.hits

@@ -334,7 +334,7 @@ def _search_documents(site: Path, pages: list[str], directory_urls: bool, work_d
                 texts.append(f"<section>{text}</section>")
         documents = [texts[start:start + SEARCH_DOCUMENT_ARTICLES]
                      for start in range(0, len(texts), SEARCH_DOCUMENT_ARTICLES)]
-        longest = max((len(_TAG.sub(" ", text).split()) for text in texts), default=0)
+        longest = max((len(html.unescape(_TAG.sub(" ", text)).split()) for text in texts), default=0)
         for number, sections in enumerate(documents, 1):
             (folder / f"{number:06d}.html").write_text(
                 # The document's own title is a number: Pagefind would rank a document whose first
@@ -434,7 +434,8 @@ def runner_environment() -> dict[str, str]:
     growing, one language of 100,000 articles)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
     package_root = str(Path(__file__).resolve().parent.parent)
-    if package_root not in {str(Path(folder).resolve()) for folder in site.getsitepackages()}:
+    site_folders = [*site.getsitepackages(), site.getusersitepackages()]
+    if package_root not in {str(Path(folder).resolve()) for folder in site_folders}:
         # not a site folder: before the standard library, one could shadow its modules
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, environment.get("PYTHONPATH")]))
     return environment
@@ -447,7 +448,8 @@ def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, c
     if current is not None:  # not the search bundles: index_language makes or links them
         paths.copy_tree(current, site, budget.is_search_folder, copy)
     process = subprocess.run(
-        [sys.executable, "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if current else [])],
+        # -P: not the working folder first on the module path either (another checkout's generator/)
+        [sys.executable, "-P", "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if current else [])],
         capture_output=True, text=True, env=runner_environment(),
     )
     if process.returncode == 0:

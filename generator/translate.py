@@ -563,7 +563,9 @@ RequoteJob = tuple[str, int | None, str, tuple[str | None, ...]]
 translation unquoted, and its quoted phrases' translations."""
 
 REQUOTING_VERSION = 1
-"""Raised when ``requoted`` would mark other words: its results are kept in the cache."""
+"""Raised when ``requoted`` would mark other words (it, ``_exact_run``, ``_likest_run``,
+``quoted_phrases``, ``_QUOTED_PHRASE``, ``_SPAN_EDGE``, checks.fold_accents): its results are kept
+in the cache."""
 
 
 def requote_job(text: str, verdicts: Sequence[Verdict], longest: int | None = None) -> RequoteJob | None:

@@ -88,10 +88,11 @@ def test_the_mkdocs_process_imports_the_polydigest_that_builds(tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(Path(__file__).parents[1] / "generator", copy / "generator",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # run from a checkout of polydigest: the working folder, first on a plain 'python -m' path
     probe = ("import subprocess, sys; sys.path.insert(0, sys.argv[1]); from generator import publish; "
-             "print(subprocess.run([sys.executable, '-c', 'import generator; print(generator.__file__)'], "
+             "print(subprocess.run([sys.executable, '-P', '-c', 'import generator; print(generator.__file__)'], "
              "env=publish.runner_environment(), capture_output=True, text=True, check=True).stdout)")
     done = subprocess.run([sys.executable, "-c", probe, str(copy)], capture_output=True, text=True, timeout=60,
-                          cwd=tmp_path)
+                          cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).resolve() == (copy / "generator" / "__init__.py").resolve()

@@ -92,7 +92,8 @@
   // A shard's longest article in words (publish.LONGEST_FILE), fetched once; null when unknown.
   function longestArticle(folder) {
     if (!longest[folder]) {
-      longest[folder] = fetch(new URL(folder + "/longest-article.json", base).href)
+      // never an earlier build's number from a cache: a smaller one would skip documents
+      longest[folder] = fetch(new URL(folder + "/longest-article.json?ts=" + Date.now(), base).href)
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (words) { return typeof words === "number" ? words : null; })
         .catch(function () { return null; });
@@ -283,14 +284,16 @@
       return Promise.resolve(next);
     }
     var batch = [];
-    while (batch.length < BATCH && searched.read < documents.length) {
-      var result = documents[searched.read++];
+    var read = searched.read; // moved on once the batch is fetched: a failed fetch loses no document
+    while (batch.length < BATCH && read < documents.length) {
+      var result = documents[read++];
       if (mayHoldAll(result, searched)) batch.push(result);
     }
     return Promise.all(batch.map(function (one) { return one.data(); })).then(function (data) {
       data.forEach(function (one, n) {
         searched.pending.push.apply(searched.pending, articlesOf(batch[n], one, searched));
       });
+      searched.read = read;
       return nextArticles(searched, fetched + batch.length);
     });
   }
@@ -374,9 +377,12 @@
       return;
     }
     function stale() { return ask !== asked; } // a newer keystroke took over
-    // Pagefind's script, WebAssembly and metadata load while the reader types.
+    // Pagefind's script, WebAssembly and metadata load while the reader types (a failure is
+    // reported by the search that waits for them, not by each keystroke's copy of the promise).
     var ready = engine().then(function (module) { return module.init().then(function () { return module; }); });
+    ready.catch(function () {});
     typing = setTimeout(function () { ready.then(function (module) {
+      if (stale()) return null; // typed on while Pagefind was loading
       return module.search(query).then(function (found) {
         if (!found || stale()) return null;
         return Promise.all([olderFolders, shardSearch(module, "pagefind", query, found, stale)]).then(function (done) {
