@@ -70,7 +70,8 @@ def _name(pid: int, depth: int) -> str:
     if depth == 0:
         return "build"
     program = Path(words[0].decode(errors="replace")).name
-    module = words[2].decode(errors="replace") if len(words) > 2 and words[1] == b"-m" else ""
+    flag = words.index(b"-m") if b"-m" in words[1:-1] else None  # after options such as -P
+    module = words[flag + 1].decode(errors="replace") if flag else ""
     if module or not program.startswith("python"):
         return module.split(".")[-1] or program
     return "stages" if depth == 1 else "worker"
