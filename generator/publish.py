@@ -363,13 +363,12 @@ def index_search(site: Path, lang: str, shards: list[list[str]], directory_urls:
         with _search_documents(site, pages, directory_urls, work_dir) as (root, documents, longest):
             if not documents:  # a site without articles (Pagefind refuses to make an empty index)
                 (site / budget.search_folder(shard)).mkdir(exist_ok=True)
-                (site / budget.search_folder(shard) / LONGEST_FILE).write_text("0")
-                continue
-            indexing = subprocess.run(
-                [sys.executable, "-m", "pagefind", "--site", str(root), "--glob", "*.html",
-                 "--output-path", str(site / budget.search_folder(shard)), "--force-language", lang, "--silent"],
-                capture_output=True, text=True,
-            )
+            else:
+                indexing = subprocess.run(
+                    [sys.executable, "-m", "pagefind", "--site", str(root), "--glob", "*.html",
+                     "--output-path", str(site / budget.search_folder(shard)), "--force-language", lang, "--silent"],
+                    capture_output=True, text=True,
+                )
         if indexing.returncode != 0:
             return indexing
         (site / budget.search_folder(shard) / LONGEST_FILE).write_text(json.dumps(longest))
