@@ -150,3 +150,35 @@ def test_a_new_language_translates_only_into_that_language(built):
     report = build(load_config(project, {"languages": "en,pt,ar"}), SILENT)
     assert report.summarized == 0 and report.translated == first["translated"]  # en->ar, as many as en->pt
     assert sorted(report.published) == ["ar", "en", "pt"]  # every page's switcher gained a language
+
+
+def _setup_fingerprint(project: Path, monkeypatch, package: Path) -> str:
+    """The en site's setup fingerprint with polydigest's theme and hooks taken from ``package``."""
+    from generator import publish
+
+    monkeypatch.setattr(publish, "THEME_OVERRIDES", package / "theme")
+    monkeypatch.setattr(publish, "HOOKS", package / "mkdocs_hooks.py")
+    config = load_config(project)
+    parent = publish.read_parent(config.path(config.mkdocs_config))
+    derived = publish.derived_config(config, parent, "en", ["en", "pt"], project / "site")
+    return publish.setup_fingerprint(config, derived)
+
+
+def test_polydigest_installed_elsewhere_does_not_build_every_page_afresh(tmp_path, monkeypatch):
+    import shutil
+
+    from generator import publish
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "mkdocs.yml").write_text("site_name: News\nhooks: [my_hook.py]\n")
+    (project / "my_hook.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown\n")
+    here = _setup_fingerprint(project, monkeypatch, publish.THEME_OVERRIDES.parent)
+    moved = tmp_path / "venv" / "generator"  # a moved checkout or virtualenv: same theme, same hooks
+    shutil.copytree(publish.THEME_OVERRIDES, moved / "theme")
+    shutil.copy(publish.HOOKS, moved / "mkdocs_hooks.py")
+    assert _setup_fingerprint(project, monkeypatch, moved) == here
+    (moved / "theme" / "main.html").write_text("{% extends 'base.html' %}\n")  # its theme changed
+    assert _setup_fingerprint(project, monkeypatch, moved) != here
+    (project / "my_hook.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown + '!'\n")
+    assert _setup_fingerprint(project, monkeypatch, publish.THEME_OVERRIDES.parent) != here  # the maintainer's hook
