@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -48,8 +49,11 @@ def walk_files(top: str) -> Iterator[tuple[tuple[str, ...], os.DirEntry]]:
 def files_by_name(top: Path, keep: Callable[[os.DirEntry], bool]) -> list[tuple[str, os.DirEntry]]:
     """(name relative to ``top``, directory entry) of the files below ``top`` that ``keep``
     accepts, in the order of their names' folder parts."""
-    found = sorted(((*relative, entry.name), entry) for relative, entry in walk_files(str(top)) if keep(entry))
-    return [("/".join(parts), entry) for parts, entry in found]
+    # Sorted as "\0"-joined strings, which order as the parts' tuples do ("\0" sorts first and is
+    # in no file name) at a fraction of the cost: 350,000 pages a no-op build lists.
+    found = [("\0".join((*relative, entry.name)), entry) for relative, entry in walk_files(str(top)) if keep(entry)]
+    found.sort(key=operator.itemgetter(0))
+    return [(key.replace("\0", "/"), entry) for key, entry in found]
 
 
 def file_sha256(path: str | Path) -> str:
@@ -102,12 +106,11 @@ class FileHashes:
         time, the answer is last time's, with no file's record read (a language's 124,000 pages at
         100,000 articles: the record alone is 18 MB of JSON): only the files that had not settled
         then (written just before, as a build's pages are) are read again and compared."""
-        stamps = hashlib.sha256()
-        unsettled = []
-        for name, path, stat in files:
-            stamps.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
-            if max(stat.st_mtime_ns, stat.st_ctime_ns) >= self._settled_before:
-                unsettled.append((name, path))
+        stamps = hashlib.sha256("".join(
+            f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0"
+            for name, _, stat in files).encode())
+        unsettled = [(name, path) for name, path, stat in files
+                     if stat.st_mtime_ns >= self._settled_before or stat.st_ctime_ns >= self._settled_before]
         last = _read_json(self.whole)
         recheck = last.get("unsettled")  # the same stamps: the same files, and these were unsettled then
         if last.get("stamps") == stamps.hexdigest() and isinstance(last.get("fingerprint"), str) \
