@@ -441,11 +441,12 @@ def runner_environment() -> dict[str, str]:
 
 
 def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
-               gone: list[str]) -> tuple[int, str]:
+               gone: list[str], spare: Path) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
-    in place over a copy of it, where the pages whose Markdown is ``gone`` are removed."""
+    in place over a copy of it (made from ``spare``, an older copy, where there is one), where
+    the pages whose Markdown is ``gone`` are removed."""
     if current is not None:  # not the search bundles: index_language makes or links them
-        paths.copy_tree(current, site, budget.is_search_folder, copy)
+        paths.copy_tree(current, site, budget.is_search_folder, copy, spare)
     process = subprocess.run(
         # -P: not the working folder first on the module path either (another checkout's generator/)
         [sys.executable, "-P", "-m", "generator.mkdocs_runner", str(config_file), *(["--dirty"] if current else [])],
@@ -538,13 +539,32 @@ def remove_stale_pages(site: Path, gone: list[str]) -> None:
             output.parent.rmdir()
 
 
+SPARE_DIR = "spare-site"  # in the work folder: the site before the current one (_keep_as_spare)
+
+
+def _keep_as_spare(previous: Path, work_dir: Path, linked: bool) -> None:
+    """Keep the site just replaced for the next build's copies (``paths.copy_tree``'s spare):
+    mostly hard links to the current site's files, so a copy made from it links again only the
+    files that changed since. Without hard links it is no help, and is deleted."""
+    spare = work_dir / SPARE_DIR
+    if spare.exists():  # languages this build did not take (or no longer builds)
+        _retire(spare, work_dir)
+    try:
+        if not linked:
+            raise OSError("no hard links")
+        previous.rename(spare)
+    except OSError:
+        _retire(previous, work_dir)
+
+
 def _retire(folder: Path, work_dir: Path) -> None:
     """Delete a previous site without making the build wait: it is moved into the work
     folder and removed by a detached process (the next build removes what is left)."""
-    retired = work_dir / f"retired-{folder.name}"
+    retired = Path(tempfile.mkdtemp(prefix=f"retired-{folder.name}-", dir=work_dir))  # taken by the rename
     try:
         folder.rename(retired)
     except OSError:  # another file system
+        retired.rmdir()
         shutil.rmtree(folder, ignore_errors=True)
         return
     subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(retired)],
@@ -596,6 +616,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
     configs_dir.mkdir(parents=True, exist_ok=True)
     state_file = work_dir / STATE_FILE
     previous = _site_state(state_file)
+    spare = work_dir / SPARE_DIR
     leftovers = [*site_dir.parent.glob(f"{site_dir.name}.building-*"), *work_dir.glob("retired-*")]
     for stale in leftovers:
         if paths.is_claimed(stale):  # left by a killed build (we hold the build lock), or not yet removed
@@ -627,7 +648,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
         to_build = []
         for lang, plan in plans.items():
             if plan == "keep":
-                paths.copy_tree(site_dir / lang, building / lang)
+                paths.copy_tree(site_dir / lang, building / lang, spare=spare / lang)
                 continue
             path = configs_dir / f"{lang}.yml"
             derived = derived_config(config, parent, lang, languages, building)
@@ -635,7 +656,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
             # In place, MkDocs rebuilds the changed pages over a copy of the language's site.
             current = site_dir / lang if plan == "in place" else None
             gone = sorted(set(previous[lang].get("pages", [])) - set(state[lang]["pages"])) if current else []
-            to_build.append((lang, path, building / lang, current, _copy_for_in_place(parent), gone))
+            to_build.append((lang, path, building / lang, current, _copy_for_in_place(parent), gone, spare / lang))
         jobs = config.build_jobs or config.cpu_count
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
@@ -666,7 +687,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         budget.save(config, budget.measure(site_dir))  # the build report says how close to the budget
         seconds["measure"] = time.perf_counter() - started
-        _retire(building, work_dir)
+        _keep_as_spare(building, work_dir, _copy_for_in_place(parent) is os.link)
     finally:
         shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)
     return [lang for lang, *_ in to_build]

@@ -182,3 +182,27 @@ def test_polydigest_installed_elsewhere_does_not_build_every_page_afresh(tmp_pat
     assert _setup_fingerprint(project, monkeypatch, moved) != here
     (project / "my_hook.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown + '!'\n")
     assert _setup_fingerprint(project, monkeypatch, publish.THEME_OVERRIDES.parent) != here  # the maintainer's hook
+
+
+@pytest.mark.slow
+def test_a_build_in_place_starts_from_the_site_it_replaced_and_leaves_nothing_of_it(built):
+    """The site a build replaces is kept as the next build's spare copy: the next build in place
+    links again only what changed since, and no page the spare still holds comes back."""
+    project, _ = built
+    site, spare = project / "site", project / ".polydigest" / "spare-site"
+    (project / "seeds" / "budget.txt").write_text(NEW_ARTICLE)
+    build(load_config(project), SILENT)
+    replaced = {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
+    assert (spare / "en" / "index.html").is_file() and not (spare / "en" / "articles" / "budget").exists()
+    before = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    (project / "seeds" / "budget.txt").unlink()  # the page the spare lacks goes, the spare's pages stay out
+    (project / "seeds" / "park.txt").write_text(NEW_ARTICLE.replace("Council Approves Budget", "Town Opens Park"))
+    report = build(load_config(project), SILENT)
+    assert report.published == ["en", "pt"]
+    after = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    assert (site / "en" / "articles" / "park" / "index.html").is_file()
+    assert not (site / "en" / "articles" / "budget").exists()
+    assets = [path for path in after if path.parts[:2] == ("en", "assets")]
+    assert assets and all(before[path] == after[path] for path in assets)  # unchanged: the very same files
+    assert not any(replaced.get(path) == inode and before.get(path) != inode for path, inode in after.items())
+    assert {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == before

@@ -177,3 +177,32 @@ def test_a_copy_of_a_site_is_made_without_cp_where_there_is_none(tmp_path, monke
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))  # a system without cp (as Windows)
     copy_tree(tmp_path / "site", tmp_path / "copy", lambda name: name == "pagefind")
     _linked_copy_is_right(tmp_path / "site", tmp_path / "copy")
+
+
+def test_a_copy_made_from_a_spare_copy_relinks_only_what_differs(tmp_path):
+    from generator.paths import copy_tree
+
+    _tree(tmp_path / "site")
+    spare = tmp_path / "spare"
+    (spare / "articles" / "a").mkdir(parents=True)
+    os.link(tmp_path / "site" / "index.html", spare / "index.html")  # the same file: stays
+    (spare / "articles" / "a" / "index.html").write_text("A, as it was")  # an older version
+    (spare / "articles" / "gone").mkdir()  # a page removed since
+    (spare / "articles" / "gone" / "index.html").write_text("gone")
+    (spare / "pagefind").mkdir()  # left out of the copy
+    (spare / "stale.html").mkdir()  # a folder where the site has ... nothing
+    copy_tree(tmp_path / "site", tmp_path / "copy", lambda name: name == "pagefind", spare=spare)
+    _linked_copy_is_right(tmp_path / "site", tmp_path / "copy")
+    assert (tmp_path / "copy" / "articles" / "a" / "index.html").read_text() == "A"
+    assert not spare.exists()
+
+
+def test_a_spare_copy_that_is_not_a_folder_is_not_used(tmp_path):
+    from generator.paths import copy_tree
+
+    _tree(tmp_path / "site")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "spare").symlink_to(tmp_path / "elsewhere")
+    copy_tree(tmp_path / "site", tmp_path / "copy", lambda name: name == "pagefind", spare=tmp_path / "spare")
+    _linked_copy_is_right(tmp_path / "site", tmp_path / "copy")
+    assert (tmp_path / "spare").is_symlink() and list((tmp_path / "elsewhere").iterdir()) == []
