@@ -89,7 +89,7 @@ def copy_file(source_path: str, output_path: str) -> None:
     _replace(output_path, lambda path: shutil.copyfile(source_path, path))
 
 
-def _one_page_at_a_time(build_module: Any, config: MkDocsConfig) -> None:  # noqa: ANN401 - mkdocs.commands.build
+def _one_page_at_a_time(build_module: Any, config: MkDocsConfig, dirty: bool) -> None:  # noqa: ANN401 - mkdocs.commands.build
     """Render each page just before MkDocs writes it and drop its Markdown and HTML once written,
     when every plugin on is polydigest's hooks (see the module's docstring). MkDocs' two steps
     are private functions of mkdocs.commands.build (1.6): if a release renames them, its own
@@ -118,6 +118,32 @@ def _one_page_at_a_time(build_module: Any, config: MkDocsConfig) -> None:  # noq
             page.toc = []  # type: ignore[assignment]
 
     build_module._populate_page, build_module._build_page = populate_later, populate_and_write
+    if dirty and hasattr(build_module, "get_files"):
+        listed = build_module.get_files
+        build_module.get_files = lambda config: _changed_pages_only(listed(config))
+
+
+def _changed_pages_only(files: Files) -> Files:
+    """``files`` whose documentation pages are only those whose Markdown is newer than their HTML,
+    for a build in place: every file stays in the collection (links to an unchanged page resolve
+    and are checked), but MkDocs makes no page object for the unchanged ones, nor asks twice more
+    each whether it changed (at 100,000 articles, ~118,000 pages a language for ~1,000 changed)."""
+    from mkdocs.structure.files import Files, InclusionLevel
+
+    changed: dict[str, bool] = {}  # asked once: the answer changes as soon as the page is written
+
+    def is_changed(file: File) -> bool:
+        found = changed.get(file.src_uri)
+        if found is None:
+            found = changed[file.src_uri] = file.is_modified()
+        return found
+
+    class ChangedPagesOnly(Files):
+        def documentation_pages(self, *, inclusion: Callable[[InclusionLevel], bool] = InclusionLevel.is_included
+                                ) -> Sequence[File]:
+            return [file for file in super().documentation_pages(inclusion=inclusion) if is_changed(file)]
+
+    return ChangedPagesOnly(list(files))
 
 
 def main(argv: list[str]) -> int:
@@ -140,7 +166,7 @@ def main(argv: list[str]) -> int:
     try:
         config = load_config(config_file, strict=True)
         config.plugins.on_startup(command="build", dirty=dirty)
-        _one_page_at_a_time(build_module, config)
+        _one_page_at_a_time(build_module, config, dirty)
         try:
             build_module.build(config, dirty=dirty)
         finally:

@@ -23,7 +23,7 @@ def render(page, config, files):
     return real(page, config, files)
 
 Page.render = render
-sys.exit(mkdocs_runner.main([sys.argv[1]]))
+sys.exit(mkdocs_runner.main([sys.argv[1], *sys.argv[3:]]))
 '''
 
 HOOKS = Path(__file__).parents[1] / "generator" / "mkdocs_hooks.py"
@@ -48,9 +48,10 @@ def _run(command: list[str]) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _held(project: Path) -> list[int]:
+def _held(project: Path, *options: str) -> list[int]:
     """Per page rendered, how many pages rendered before it still held their HTML."""
-    _run(["-c", SPY, str(project / "mkdocs.yml"), str(project / "held.txt")])
+    (project / "held.txt").unlink(missing_ok=True)
+    _run(["-c", SPY, str(project / "mkdocs.yml"), str(project / "held.txt"), *options])
     return [int(n) for n in (project / "held.txt").read_text().split()]
 
 
@@ -96,3 +97,24 @@ def test_the_mkdocs_process_imports_the_polydigest_that_builds(tmp_path):
                           cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).resolve() == (copy / "generator" / "__init__.py").resolve()
+
+
+@pytest.mark.slow
+def test_a_build_in_place_renders_only_the_changed_page_and_its_links_to_unchanged_pages_resolve(tmp_path):
+    import os
+
+    in_place = _project(tmp_path, "in-place", [str(HOOKS)])
+    whole = _project(tmp_path, "whole", [str(HOOKS)])
+    assert len(_held(in_place)) == 4
+    for project in (in_place, whole):
+        (project / "docs" / "articles" / "second.md").write_text(
+            "# The second article\n\nAfter [the first](first.md), *more*.\n")
+    later = os.stat(in_place / "site" / "articles" / "second" / "index.html").st_mtime + 10  # newer than its HTML
+    os.utime(in_place / "docs" / "articles" / "second.md", (later, later))
+    before = _pages(in_place / "site")
+    assert _held(in_place, "--dirty") == [0]  # one page rendered: the changed one
+    _run(["-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(whole / "mkdocs.yml")])
+    after = _pages(in_place / "site")
+    assert after == _pages(whole / "site")
+    assert 'href="../first/"' in after["articles/second/index.html"]
+    assert {page for page in after if after[page] != before[page]} == {"articles/second/index.html"}
