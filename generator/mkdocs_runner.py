@@ -11,7 +11,8 @@ A build in place starts from hard links to the current site's files (publish.py)
 file must never be rewritten where it is: MkDocs' two writers (``write_file`` for pages,
 the sitemap and 404.html, ``copy_file`` for static files) are replaced here by ones that
 write a new file and rename it over the old name, which leaves the current site's file as
-it was. publish.py uses hard links only when no other plugin that might write files is on.
+it was; the gzipped sitemap, which MkDocs writes itself, is unlinked before it is. publish.py
+uses hard links only when no other plugin that might write files is on.
 
 MkDocs renders every page before it writes any, so a language site's HTML was all in memory at
 once (1,037 MB at 30,000 articles, ~2.9 GB at 100,000). Here each page is rendered, written and
@@ -80,6 +81,11 @@ def _replace(output_path: str, write: Callable[[str], object]) -> None:
 
 
 def write_file(content: bytes, output_path: str) -> None:
+    if os.path.basename(output_path) == "sitemap.xml":
+        # MkDocs opens the gzipped copy it writes next with open(…, "wb"): unlinked first, it is a
+        # new file, not the current site's shared one rewritten
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(output_path + ".gz")
     _replace(output_path, lambda path: Path(path).write_bytes(content))
 
 
@@ -89,7 +95,7 @@ def copy_file(source_path: str, output_path: str) -> None:
     _replace(output_path, lambda path: shutil.copyfile(source_path, path))
 
 
-def _one_page_at_a_time(build_module: Any, config: MkDocsConfig, dirty: bool) -> None:  # noqa: ANN401 - mkdocs.commands.build
+def _one_page_at_a_time(build_module: Any, config: MkDocsConfig) -> None:  # noqa: ANN401 - mkdocs.commands.build
     """Render each page just before MkDocs writes it and drop its Markdown and HTML once written,
     when every plugin on is polydigest's hooks (see the module's docstring). MkDocs' two steps
     are private functions of mkdocs.commands.build (1.6): if a release renames them, its own
@@ -118,32 +124,6 @@ def _one_page_at_a_time(build_module: Any, config: MkDocsConfig, dirty: bool) ->
             page.toc = []  # type: ignore[assignment]
 
     build_module._populate_page, build_module._build_page = populate_later, populate_and_write
-    if dirty and hasattr(build_module, "get_files"):
-        listed = build_module.get_files
-        build_module.get_files = lambda config: _changed_pages_only(listed(config))
-
-
-def _changed_pages_only(files: Files) -> Files:
-    """``files`` whose documentation pages are only those whose Markdown is newer than their HTML,
-    for a build in place: every file stays in the collection (links to an unchanged page resolve
-    and are checked), but MkDocs makes no page object for the unchanged ones, nor asks twice more
-    each whether it changed (at 100,000 articles, ~118,000 pages a language for ~1,000 changed)."""
-    from mkdocs.structure.files import Files, InclusionLevel
-
-    changed: dict[str, bool] = {}  # asked once: the answer changes as soon as the page is written
-
-    def is_changed(file: File) -> bool:
-        found = changed.get(file.src_uri)
-        if found is None:
-            found = changed[file.src_uri] = file.is_modified()
-        return found
-
-    class ChangedPagesOnly(Files):
-        def documentation_pages(self, *, inclusion: Callable[[InclusionLevel], bool] = InclusionLevel.is_included
-                                ) -> Sequence[File]:
-            return [file for file in super().documentation_pages(inclusion=inclusion) if is_changed(file)]
-
-    return ChangedPagesOnly(list(files))
 
 
 def main(argv: list[str]) -> int:
@@ -166,7 +146,7 @@ def main(argv: list[str]) -> int:
     try:
         config = load_config(config_file, strict=True)
         config.plugins.on_startup(command="build", dirty=dirty)
-        _one_page_at_a_time(build_module, config, dirty)
+        _one_page_at_a_time(build_module, config)
         try:
             build_module.build(config, dirty=dirty)
         finally:

@@ -100,12 +100,23 @@ def test_the_mkdocs_process_imports_the_polydigest_that_builds(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_build_in_place_renders_only_the_changed_page_and_its_links_to_unchanged_pages_resolve(tmp_path):
+def test_a_build_in_place_renders_only_the_changed_page_and_leaves_the_live_site_as_it_was(tmp_path):
+    """Over hard links to the live site (as publish makes it), a build in place renders the one
+    changed page, resolves its link to an unchanged one, lists every page in the sitemap and
+    writes no file of the live site where it is: not even the sitemap's gzipped copy."""
+    import gzip
     import os
 
     in_place = _project(tmp_path, "in-place", [str(HOOKS)])
     whole = _project(tmp_path, "whole", [str(HOOKS)])
+    for project in (in_place, whole):
+        config = yaml.safe_load((project / "mkdocs.yml").read_text())
+        (project / "mkdocs.yml").write_text(yaml.safe_dump({**config, "site_url": "https://news.example/en/"}))
     assert len(_held(in_place)) == 4
+    live = tmp_path / "live"
+    _run(["-c", "import shutil, os, sys; shutil.copytree(sys.argv[1], sys.argv[2], copy_function=os.link)",
+          str(in_place / "site"), str(live)])
+    live_bytes = {name: (live / name).read_bytes() for name in ("sitemap.xml", "sitemap.xml.gz")}
     for project in (in_place, whole):
         (project / "docs" / "articles" / "second.md").write_text(
             "# The second article\n\nAfter [the first](first.md), *more*.\n")
@@ -118,3 +129,8 @@ def test_a_build_in_place_renders_only_the_changed_page_and_its_links_to_unchang
     assert after == _pages(whole / "site")
     assert 'href="../first/"' in after["articles/second/index.html"]
     assert {page for page in after if after[page] != before[page]} == {"articles/second/index.html"}
+    sitemap = gzip.decompress((in_place / "site" / "sitemap.xml.gz").read_bytes()).decode()
+    assert sitemap.count("<url>") == 4 and sitemap == (whole / "site" / "sitemap.xml").read_text()
+    assert {name: (live / name).read_bytes() for name in live_bytes} == live_bytes
+    # written anew, not through the live file (its bytes may come out the same)
+    assert not any(os.path.samefile(live / name, in_place / "site" / name) for name in live_bytes)
