@@ -466,10 +466,11 @@ def setup_fingerprint(config: Config, derived: dict) -> str:
 
     digest = hashlib.sha256()
     # polydigest's theme and hooks by their content, below, not by the folder polydigest is
-    # installed in: a moved checkout or virtualenv would otherwise build every page afresh (a
+    # installed in: a moved polydigest or project would otherwise build every page afresh (a
     # day at 100,000 articles took 30 minutes instead of 5). The maintainer's hooks by content too.
     own = {str(THEME_OVERRIDES): "polydigest theme", str(HOOKS): "polydigest hooks"}
-    stable = {k: v for k, v in derived.items() if k not in ("site_dir", "theme", "hooks")}
+    # nor by the project's own folder: mkdocs.yml's content is hashed below, the pages' by docs_state
+    stable = {k: v for k, v in derived.items() if k not in ("site_dir", "theme", "hooks", "INHERIT", "docs_dir")}
     stable["theme"] = {k: own.get(v, v) for k, v in derived["theme"].items()}
     stable["hooks"] = [own.get(hook) or _file_bytes(Path(hook)).hex() for hook in derived["hooks"]]
     digest.update(json.dumps(stable, sort_keys=True, default=repr).encode())
@@ -542,13 +543,19 @@ def remove_stale_pages(site: Path, gone: list[str]) -> None:
 SPARE_DIR = "spare-site"  # in the work folder: the site before the current one (_keep_as_spare)
 
 
-def _keep_as_spare(previous: Path, work_dir: Path, linked: bool) -> None:
+def _keep_as_spare(previous: Path, work_dir: Path, linked: bool, unrelated: list[str]) -> None:
     """Keep the site just replaced for the next build's copies (``paths.copy_tree``'s spare):
     mostly hard links to the current site's files, so a copy made from it links again only the
-    files that changed since. Without hard links it is no help, and is deleted."""
+    files that changed since. Without hard links it is no help, and is deleted, as are the
+    ``unrelated`` languages' folders (built afresh: they share no file with the new site)."""
     spare = work_dir / SPARE_DIR
-    if spare.exists():  # languages this build did not take (or no longer builds)
+    if spare.is_symlink():  # not polydigest's: what it leads to is left alone
+        spare.unlink()
+    elif spare.exists():  # languages this build did not take (or no longer builds)
         _retire(spare, work_dir)
+    for lang in unrelated if linked else []:
+        if (previous / lang).is_dir():
+            _retire(previous / lang, work_dir)
     try:
         if not linked:
             raise OSError("no hard links")
@@ -616,11 +623,16 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
     configs_dir.mkdir(parents=True, exist_ok=True)
     state_file = work_dir / STATE_FILE
     previous = _site_state(state_file)
-    spare = work_dir / SPARE_DIR
     leftovers = [*site_dir.parent.glob(f"{site_dir.name}.building-*"), *work_dir.glob("retired-*")]
-    for stale in leftovers:
-        if paths.is_claimed(stale):  # left by a killed build (we hold the build lock), or not yet removed
+    for stale in leftovers:  # left by a killed build (we hold the build lock), or not yet removed
+        if stale.is_symlink():
+            if stale.parent == work_dir:
+                stale.unlink()
+        elif paths.is_claimed(stale) or stale.parent == work_dir:  # the work folder's are all polydigest's
             shutil.rmtree(stale, ignore_errors=True)
+    spare = work_dir / SPARE_DIR
+    # only a folder this build left: a link to one elsewhere would have its files moved and removed
+    spare = spare if spare.is_dir() and not spare.is_symlink() and paths.is_claimed(spare) else work_dir / "no spare"
     parent = read_parent(config.path(config.mkdocs_config))
     directory_urls = parent.get("use_directory_urls", True) is not False
     state: dict[str, dict] = {}
@@ -687,7 +699,9 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         budget.save(config, budget.measure(site_dir))  # the build report says how close to the budget
         seconds["measure"] = time.perf_counter() - started
-        _keep_as_spare(building, work_dir, _copy_for_in_place(parent) is os.link)
+        # a language built afresh shares no file with the site it replaced: no help to the next copy
+        _keep_as_spare(building, work_dir, _copy_for_in_place(parent) is os.link,
+                       [lang for lang, plan in plans.items() if plan == "afresh"])
     finally:
         shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)
     return [lang for lang, *_ in to_build]

@@ -2,6 +2,7 @@
 site just built (conftest.sample_project), and is marked slow."""
 
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -164,9 +165,7 @@ def _setup_fingerprint(project: Path, monkeypatch, package: Path) -> str:
     return publish.setup_fingerprint(config, derived)
 
 
-def test_polydigest_installed_elsewhere_does_not_build_every_page_afresh(tmp_path, monkeypatch):
-    import shutil
-
+def test_polydigest_or_the_project_moved_elsewhere_does_not_build_every_page_afresh(tmp_path, monkeypatch):
     from generator import publish
 
     project = tmp_path / "project"
@@ -174,6 +173,8 @@ def test_polydigest_installed_elsewhere_does_not_build_every_page_afresh(tmp_pat
     (project / "mkdocs.yml").write_text("site_name: News\nhooks: [my_hook.py]\n")
     (project / "my_hook.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown\n")
     here = _setup_fingerprint(project, monkeypatch, publish.THEME_OVERRIDES.parent)
+    shutil.copytree(project, tmp_path / "moved project")
+    assert _setup_fingerprint(tmp_path / "moved project", monkeypatch, publish.THEME_OVERRIDES.parent) == here
     moved = tmp_path / "venv" / "generator"  # a moved checkout or virtualenv: same theme, same hooks
     shutil.copytree(publish.THEME_OVERRIDES, moved / "theme")
     shutil.copy(publish.HOOKS, moved / "mkdocs_hooks.py")
@@ -185,16 +186,17 @@ def test_polydigest_installed_elsewhere_does_not_build_every_page_afresh(tmp_pat
 
 
 @pytest.mark.slow
-def test_a_build_in_place_starts_from_the_site_it_replaced_and_leaves_nothing_of_it(built):
+def test_a_build_in_place_starts_from_the_site_it_replaced_and_a_page_removed_since_stays_gone(built):
     """The site a build replaces is kept as the next build's spare copy: the next build in place
-    links again only what changed since, and no page the spare still holds comes back."""
+    starts from it, links again only what changed since, and a page it holds that the current
+    site no longer has does not come back (paths' tests check the copy file by file)."""
     project, _ = built
     site, spare = project / "site", project / ".polydigest" / "spare-site"
     (project / "seeds" / "budget.txt").write_text(NEW_ARTICLE)
     build(load_config(project), SILENT)
-    replaced = {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
     assert (spare / "en" / "index.html").is_file() and not (spare / "en" / "articles" / "budget").exists()
     before = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    spare_assets = (spare / "en" / "assets").stat().st_ino  # a folder moved into place keeps its inode
     (project / "seeds" / "budget.txt").unlink()  # the page the spare lacks goes, the spare's pages stay out
     (project / "seeds" / "park.txt").write_text(NEW_ARTICLE.replace("Council Approves Budget", "Town Opens Park"))
     report = build(load_config(project), SILENT)
@@ -204,5 +206,23 @@ def test_a_build_in_place_starts_from_the_site_it_replaced_and_leaves_nothing_of
     assert not (site / "en" / "articles" / "budget").exists()
     assets = [path for path in after if path.parts[:2] == ("en", "assets")]
     assert assets and all(before[path] == after[path] for path in assets)  # unchanged: the very same files
-    assert not any(replaced.get(path) == inode and before.get(path) != inode for path, inode in after.items())
     assert {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == before
+    assert (site / "en" / "assets").stat().st_ino == spare_assets  # the copy was made from the spare
+
+
+@pytest.mark.slow
+def test_a_spare_site_that_links_elsewhere_is_not_used_and_what_it_leads_to_is_left_alone(built, tmp_path):
+    project, _ = built
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "en").mkdir(parents=True)
+    (elsewhere / "en" / "notes.txt").write_text("mine")
+    (elsewhere / ".polydigest-output").write_text("looks claimed")
+    spare = project / ".polydigest" / "spare-site"
+    if spare.exists():
+        shutil.rmtree(spare)
+    spare.symlink_to(elsewhere)
+    (project / "seeds" / "budget.txt").write_text(NEW_ARTICLE)
+    report = build(load_config(project), SILENT)
+    assert report.published == ["en", "pt"] and (project / "site" / "en" / "articles" / "budget").is_dir()
+    assert (elsewhere / "en" / "notes.txt").read_text() == "mine"
+    assert spare.is_dir() and not spare.is_symlink()  # the site just replaced, kept in its place
