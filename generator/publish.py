@@ -441,7 +441,7 @@ def runner_environment() -> dict[str, str]:
 
 
 def _build_one(lang: str, config_file: Path, site: Path, current: Path | None, copy: Callable,
-               gone: list[str], spare: Path) -> tuple[int, str]:
+               gone: list[str], spare: Path | None) -> tuple[int, str]:
     """One language: a fresh build, or (with ``current``, the language's current site) a build
     in place over a copy of it (made from ``spare``, an older copy, where there is one), where
     the pages whose Markdown is ``gone`` are removed."""
@@ -553,15 +553,14 @@ def _keep_as_spare(previous: Path, work_dir: Path, linked: bool, unrelated: list
         spare.unlink()
     elif spare.exists():  # languages this build did not take (or no longer builds)
         _retire(spare, work_dir)
-    for lang in unrelated if linked else []:
-        if (previous / lang).is_dir():
-            _retire(previous / lang, work_dir)
-    try:
-        if not linked:
-            raise OSError("no hard links")
-        previous.rename(spare)
-    except OSError:
-        _retire(previous, work_dir)
+    if linked:
+        for lang in unrelated:
+            if (previous / lang).is_dir():
+                _retire(previous / lang, work_dir)
+        with contextlib.suppress(OSError):
+            previous.rename(spare)
+            return
+    _retire(previous, work_dir)
 
 
 def _retire(folder: Path, work_dir: Path) -> None:
@@ -623,17 +622,20 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
     configs_dir.mkdir(parents=True, exist_ok=True)
     state_file = work_dir / STATE_FILE
     previous = _site_state(state_file)
-    leftovers = [*site_dir.parent.glob(f"{site_dir.name}.building-*"), *work_dir.glob("retired-*")]
-    for stale in leftovers:  # left by a killed build (we hold the build lock), or not yet removed
-        if stale.is_symlink():
-            if stale.parent == work_dir:
-                stale.unlink()
-        elif paths.is_claimed(stale) or stale.parent == work_dir:  # the work folder's are all polydigest's
+    # left by a killed build (we hold the build lock), or not yet removed
+    for stale in site_dir.parent.glob(f"{site_dir.name}.building-*"):
+        if paths.is_claimed(stale):
             shutil.rmtree(stale, ignore_errors=True)
-    spare = work_dir / SPARE_DIR
+    for stale in work_dir.glob("retired-*"):  # the work folder's are all polydigest's, marked or not
+        if stale.is_symlink():
+            stale.unlink()
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
+    kept = work_dir / SPARE_DIR
     # only a folder this build left: a link to one elsewhere would have its files moved and removed
-    spare = spare if spare.is_dir() and not spare.is_symlink() and paths.is_claimed(spare) else work_dir / "no spare"
+    spare = kept if kept.is_dir() and not kept.is_symlink() and paths.is_claimed(kept) else None
     parent = read_parent(config.path(config.mkdocs_config))
+    copy = _copy_for_in_place(parent)
     directory_urls = parent.get("use_directory_urls", True) is not False
     state: dict[str, dict] = {}
     plans: dict[str, str] = {}  # language -> "keep", "in place" or "afresh"
@@ -660,7 +662,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
         to_build = []
         for lang, plan in plans.items():
             if plan == "keep":
-                paths.copy_tree(site_dir / lang, building / lang, spare=spare / lang)
+                paths.copy_tree(site_dir / lang, building / lang, spare=spare / lang if spare else None)
                 continue
             path = configs_dir / f"{lang}.yml"
             derived = derived_config(config, parent, lang, languages, building)
@@ -668,7 +670,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
             # In place, MkDocs rebuilds the changed pages over a copy of the language's site.
             current = site_dir / lang if plan == "in place" else None
             gone = sorted(set(previous[lang].get("pages", [])) - set(state[lang]["pages"])) if current else []
-            to_build.append((lang, path, building / lang, current, _copy_for_in_place(parent), gone, spare / lang))
+            to_build.append((lang, path, building / lang, current, copy, gone, spare / lang if spare else None))
         jobs = config.build_jobs or config.cpu_count
         failures = []
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build) or 1))) as pool:
@@ -700,8 +702,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
         budget.save(config, budget.measure(site_dir))  # the build report says how close to the budget
         seconds["measure"] = time.perf_counter() - started
         # a language built afresh shares no file with the site it replaced: no help to the next copy
-        _keep_as_spare(building, work_dir, _copy_for_in_place(parent) is os.link,
-                       [lang for lang, plan in plans.items() if plan == "afresh"])
+        _keep_as_spare(building, work_dir, copy is os.link, [lang for lang, plan in plans.items() if plan == "afresh"])
     finally:
         shutil.rmtree(building, ignore_errors=True)  # after a failure (or if it could not be retired)
     return [lang for lang, *_ in to_build]
