@@ -897,3 +897,81 @@ def test_whole_text_vectors_written_over_their_counts_are_the_unit_tf_idf_of_eac
         ids, values = vectors.row(i)
         assert {vectors.names[n]: v for n, v in zip(ids.tolist(), values.tolist(), strict=True)} == \
             pytest.approx({w: v / norm for w, v in weights.items()}, rel=1e-12)
+
+
+class _CountingCache:
+    """The Cache.lookup protocol in memory, counting the features it is asked for."""
+
+    def __init__(self):
+        self.values, self.asked = {}, 0
+
+    def lookup(self, keys, compute):
+        self.asked += len(keys)
+        missing = [name for name, key in keys.items() if key not in self.values]
+        if missing:
+            fresh = compute(missing)
+            self.values.update({keys[name]: fresh[name] for name in missing})
+        return {name: self.values[key] for name, key in keys.items()}
+
+
+def _same_comparison(first, second):
+    (pairs, threads), (other_pairs, other_threads) = first, second
+    assert np.array_equal(pairs.keys, other_pairs.keys) and np.array_equal(pairs.values, other_pairs.values)
+    assert len(threads) == len(other_threads)
+    for i in range(len(threads)):
+        assert _named_row(threads, i) == _named_row(other_threads, i)
+
+
+def _named_row(rows, i):
+    ids, values = rows.row(i)
+    return dict(zip((rows.names[n] for n in ids.tolist()), values.tolist(), strict=True))
+
+
+def test_features_kept_from_the_last_build_score_every_pair_as_features_found_anew(tmp_path):
+    """A day's build reads the features of the articles the last one had from the store, and
+    looks up only the new articles': the scores are the same to the last bit (the articles
+    reordered, one gone, new ones among them)."""
+    store = tmp_path / stories.FEATURES_FILE
+    merger = [_item("merger-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6)),
+              _item("merger-b", "Borealis Metals buys Acme Steel", MERGER.replace("Monday", "Monday evening"),
+                    dt.date(2024, 5, 7))]
+    yesterday = [*FILLER[:20], merger[0]]
+    stories._compare(yesterday, _CountingCache(), [], store)
+    today = [*FILLER[25:], merger[1], *reversed(FILLER[1:20]), merger[0]]
+    cache = _CountingCache()
+    kept = stories._compare(today, cache, [], store)
+    assert cache.asked == len(FILLER[25:]) + 1
+    _same_comparison(kept, stories._compare(today, None, [], None))
+    again = _CountingCache()
+    _same_comparison(stories._compare(today, again, [], store), kept)  # the store now holds today's
+    assert again.asked == 0
+
+
+def test_a_damaged_feature_store_is_read_from_the_cache_and_replaced(tmp_path, caplog):
+    store = tmp_path / stories.FEATURES_FILE
+    store.write_bytes(b"PK\x03\x04 not an archive")
+    cache = _CountingCache()
+    damaged = stories._compare(FILLER, cache, [], store)
+    assert cache.asked == len(FILLER) and "cannot be read" in caplog.text
+    _same_comparison(damaged, stories._compare(FILLER, None, [], None))
+    again = _CountingCache()
+    stories._compare(FILLER, again, [], store)
+    assert again.asked == 0
+
+
+def test_an_article_whose_features_failed_is_reported_again_by_the_next_build(tmp_path, monkeypatch):
+    real = stories._terms
+
+    def failing(text, language, stem, *words):
+        if text.startswith("Broken"):
+            raise ValueError("bad text")
+        return real(text, language, stem, *words)
+
+    monkeypatch.setattr(stories, "_terms", failing)
+    store = tmp_path / stories.FEATURES_FILE
+    broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
+    cache = _CountingCache()
+    for _ in range(2):
+        problems = []
+        stories._compare([broken, *FILLER], cache, problems, store)
+        assert [p.subject for p in problems] == ["broken.txt"]
