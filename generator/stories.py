@@ -43,12 +43,9 @@ import functools
 import hashlib
 import heapq
 import json
-import logging
 import math
-import os
 import re
 import sys
-import zipfile
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -59,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from . import settings
+from . import settings, stash
 from .cache import Cache, cache_key
 from .entities import (
     MAX_TAGS,
@@ -79,7 +76,6 @@ from .names import OUTLETS
 from .records import LocalizedArticle, Problem, Summary
 from .translate import Translator
 
-log = logging.getLogger(__name__)
 # The tunables are settings.toml [stories], where each is explained.
 _RULES = settings.section("stories")
 EVENT_THRESHOLD: float = _RULES["event_threshold"]
@@ -378,6 +374,8 @@ class _Rows:
     def used(self) -> _Rows:
         """The same rows, numbering only the features they hold (in their numbers' order)."""
         held = np.bincount(self.ids, minlength=len(self.names)) > 0
+        if held.all():
+            return self
         number = np.cumsum(held) - 1
         return _Rows(self.starts, number[self.ids].astype(np.int32),
                      self.values, [name for name, kept in zip(self.names, held.tolist(), strict=True) if kept])
@@ -433,61 +431,50 @@ class _Features:
                          each("defined"))
 
 
-# The collection's features as the last build left them, beside the cache: a day's build of a large
-# archive looked up and decoded every article's (100,000 articles: ~25 s); it reads these arrays,
-# and looks up or finds only the new articles'.
+# The collection's features as the last build left them (stash.py): a day's build of a large archive
+# looked up and decoded every article's (100,000 articles: ~25 s); it reads these arrays, and looks up
+# or finds only the new articles'.
 FEATURES_FILE = "story-features.npz"
 _PARTS = ("terms", "evidence", "words")
 
 
 @dataclass(frozen=True)
-class _StoredFeatures:
+class _KeptFeatures:
     """Features with the cache key of each row ("" for a row not to be used again)."""
     keys: list[str]
     features: _Features
 
     def save(self, path: Path) -> None:
-        """Written whole or not at all; a name holding the separator is never stored."""
-        arrays: dict[str, Any] = {"keys": np.array(self.keys, "S64"),
-                  "lists": np.frombuffer(json.dumps([self.features.days, self.features.weekdays,
-                                                     self.features.defined]).encode(), np.uint8)}
+        """Nothing is kept when a name holds the separator (the file is removed)."""
+        lists = json.dumps([self.features.days, self.features.weekdays, self.features.defined])
+        arrays = {"keys": np.array(self.keys, "S64"), "lists": np.frombuffer(lists.encode(), np.uint8)}
+        counts = []
         for part in _PARTS:
             rows = getattr(self.features, part).used()
-            joined = "\0".join(rows.names)
-            if joined.count("\0") != max(len(rows.names) - 1, 0):
+            names = stash.strings_array(rows.names)
+            if names is None:
                 path.unlink(missing_ok=True)
                 return
             arrays |= {f"{part}.starts": rows.starts, f"{part}.ids": rows.ids, f"{part}.values": rows.values,
-                       f"{part}.names": np.frombuffer(joined.encode(), np.uint8)}
-        scratch = path.with_name(path.name + ".writing")
-        with open(scratch, "wb") as handle:
-            np.savez(handle, **arrays)
-        os.replace(scratch, path)
+                       f"{part}.names": names}
+            counts.append(len(rows.names))
+        arrays["counts"] = np.array(counts, np.int64)
+        stash.save(path, arrays)
 
     @classmethod
-    def load(cls, path: Path) -> _StoredFeatures | None:
-        """The stored features, or None when there are none or they cannot be read whole (the
-        cache then has every article's)."""
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                keys = [key.decode() for key in stored["keys"].tolist()]
-                days, weekdays, defined = json.loads(stored["lists"].tobytes())
-                parts = {}
-                for part in _PARTS:
-                    names = stored[f"{part}.names"].tobytes().decode()
-                    rows = _Rows(stored[f"{part}.starts"], stored[f"{part}.ids"], stored[f"{part}.values"],
-                                 names.split("\0") if names else [])
-                    if not (len(rows) == len(keys) == len(days) == len(weekdays) == len(defined)
-                            and rows.starts[0] == 0 and rows.starts[-1] == len(rows.ids) == len(rows.values)
-                            and (np.diff(rows.starts) >= 0).all()
-                            and (rows.ids.size == 0 or 0 <= rows.ids.min() <= rows.ids.max() < len(rows.names))):
-                        raise ValueError(f"its {part} do not fit together")
-                    parts[part] = rows
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # damaged: the cache has them all
-            log.warning("%s cannot be read (%s): every article's story features are read from the cache", path, exc)
-            return None
+    def read(cls, arrays: dict[str, np.ndarray]) -> _KeptFeatures:
+        keys = [key.decode() for key in arrays["keys"].tolist()]
+        days, weekdays, defined = json.loads(arrays["lists"].tobytes())
+        parts = {}
+        for part, count in zip(_PARTS, arrays["counts"].tolist(), strict=True):
+            rows = _Rows(arrays[f"{part}.starts"], arrays[f"{part}.ids"], arrays[f"{part}.values"],
+                         stash.strings(arrays[f"{part}.names"], count))
+            if not (len(rows) == len(keys) == len(days) == len(weekdays) == len(defined)
+                    and rows.starts[0] == 0 and rows.starts[-1] == len(rows.ids) == len(rows.values)
+                    and (np.diff(rows.starts) >= 0).all()
+                    and (rows.ids.size == 0 or 0 <= rows.ids.min() <= rows.ids.max() < len(rows.names))):
+                raise ValueError(f"its {part} do not fit together")
+            parts[part] = rows
         return cls(keys, _Features(parts["terms"], parts["evidence"], parts["words"], [tuple(d) for d in days],
                                    [tuple(w) for w in weekdays], defined))
 
@@ -507,7 +494,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     found has none (and is in ``problems``). With a ``store`` (a file), the features of the
     articles it holds are read from it, and it is left holding this collection's."""
     keys = [_features_key(item) for item in items]
-    stored = _StoredFeatures.load(store) if store else None
+    stored = stash.load(store, _KeptFeatures.read) if store else None
     row_of = {key: row for row, key in enumerate(stored.keys) if key} if stored else {}
     names = (stored.features.terms.names, stored.features.evidence.names, stored.features.words.names) \
         if stored else ([], [], [])
@@ -542,7 +529,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     picks = [(1, fresh_row[i]) if i in fresh_row else (0, row_of[key]) for i, key in enumerate(keys)]
     features = _Features.picked([stored.features if stored else computed, computed], picks)
     if store:  # a failure is not stored: the next build reports it again (from the cache)
-        _StoredFeatures(["" if source == 1 and failed[row] else key
+        _KeptFeatures(["" if source == 1 and failed[row] else key
                          for (source, row), key in zip(picks, keys, strict=True)], features).save(store)
     return features
 
