@@ -118,12 +118,12 @@ def _keep_verdicts(path: Path, verdicts: dict[str, bool]) -> None:
 
 
 def deduplicate(articles: list[Article], cache: Cache | None = None,
-                readers: Readers = READERS, store: Path | None = None) -> tuple[list[Article], list[Problem]]:
+                readers: Readers = READERS) -> tuple[list[Article], list[Problem]]:
     """Keep one copy of each story: same canonical URL, or near-identical text. The copy kept
     is the longest text (the most complete), then the one whose format ranks first among
     ``readers`` (the one that carries the most metadata), then the first file name. With a
-    ``store`` (a file), the verdicts of the pairs it holds are read from it, and it is left
-    holding this build's."""
+    ``cache``, the verdicts of the pairs the last build checked are read from ``VERDICTS_FILE``
+    beside it, which is left holding this build's."""
     ranked = sorted(articles, key=lambda a: (-a.body.characters, readers.format(a.source_format).duplicate_rank,
                                              a.source_file))
     kept: list[Article] = []
@@ -134,6 +134,7 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     digests = [article.text_digest for article in ranked]
     kept_digests: list[str] = []
     verdicts: dict[str, bool] = {}  # exact checks made in this build, cached at the end
+    store = cache.path.with_name(VERDICTS_FILE) if cache else None
     known_before = (stash.load(store, _read_verdicts) or {}) if store else {}
     asked: dict[str, bool] = {}  # every pair's verdict in this build, kept for the next
     for article, digest, sig in zip(ranked, digests, _signatures(ranked, digests, cache), strict=True):

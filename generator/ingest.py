@@ -48,7 +48,7 @@ from .dates import (
     parse_date,
     watch_future_dates,
 )
-from .dedup import VERDICTS_FILE, deduplicate
+from .dedup import deduplicate
 from .errors import ConfigError, UnreadableArticle
 from .executor import Executor, LocalExecutor, batches_of
 from .faults import contained
@@ -430,5 +430,5 @@ def read_files(entries: list[tuple[Path, str]], config: Config, added: dict[str,
     problems = [problem for result in found if result for problem in result[1]]
     slugs = assign_slugs(a.slug for a in articles)
     articles = [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, slugs, strict=True)]
-    articles, duplicates = deduplicate(articles, cache, READERS, cache.path.with_name(VERDICTS_FILE) if cache else None)
+    articles, duplicates = deduplicate(articles, cache, READERS)
     return articles, problems + duplicates

@@ -85,21 +85,21 @@ class _CountingCache(Cache):
 
 
 def test_a_day_reads_the_verdicts_of_the_last_build_from_its_store_and_asks_the_cache_only_for_new_pairs(tmp_path):
-    """The store holds the last build's verdicts: a day's build asks the cache for the verdicts
+    """The store beside the cache holds the last build's verdicts: a day's build asks the cache for the verdicts
     of its new texts' pairs only, and decides as it would without the store."""
     picker = random.Random(12)
     originals = [article(f"a{n:03}.txt", random_text(picker, 200)) for n in range(60)]
     near = [article(f"z{n:03}.txt", edited(picker, originals[n].text, 0.02)) for n in range(0, 60, 6)]
-    store = tmp_path / dedup.VERDICTS_FILE
-    deduplicate(originals + near, Cache(tmp_path / "cache.sqlite"), store=store)
+    deduplicate(originals + near, Cache(tmp_path / "cache.sqlite"))
+    assert (tmp_path / dedup.VERDICTS_FILE).is_file()  # beside the cache
     newcomer = article("n.txt", edited(picker, originals[31].text, 0.01))
     cache = _CountingCache(tmp_path / "cache.sqlite")
-    kept, problems = deduplicate(originals + near + [newcomer], cache, store=store)
+    kept, problems = deduplicate(originals + near + [newcomer], cache)
     assert 1 <= cache.verdicts_asked <= dedup.MAX_CHECKED
     alone, same = deduplicate(originals + near + [newcomer])
     assert kept == alone and problems == same and {"n.txt", "a031.txt"} & {p.subject for p in problems}
     again = _CountingCache(tmp_path / "cache.sqlite")
-    assert deduplicate(originals + near + [newcomer], again, store=store) == (kept, problems)
+    assert deduplicate(originals + near + [newcomer], again) == (kept, problems)
     assert again.verdicts_asked == 0
 
 
@@ -110,11 +110,11 @@ def test_a_damaged_or_foreign_verdict_store_is_no_store(tmp_path, caplog):
     expected = deduplicate(originals + near)
     store = tmp_path / dedup.VERDICTS_FILE
     store.write_bytes(b"not an archive")
-    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite"), store=store) == expected
+    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite")) == expected
     assert "cannot be read" in caplog.text
     # every pair's verdict stored as "near-identical", but under other rules: not read
     digests = [a.text_digest for a in originals + near]
     pairs = [dedup._pair(a, b) for a, b in itertools.combinations(digests, 2)]
     stash.save(store, {"rules": np.array([dedup.SHINGLING_VERSION + 1, dedup.NEAR_DUPLICATE]),
                        "pairs": np.array(pairs, "S32"), "verdicts": np.ones(len(pairs), bool)})
-    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite"), store=store) == expected
+    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite")) == expected
