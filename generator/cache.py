@@ -51,8 +51,10 @@ def cache_keys(kind: str, name: str, values: Iterable[Any], **parts: Any) -> lis
 
 
 class Cache:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, stashes: bool = False):
         self.path = path
+        self.stashes = stashes
+        """Whether stages keep arrays beside this cache (stash.py): a build's cache does."""
         self.hits = 0
         self.in_use = path.with_name(path.name + ".in-use")
         """Exists while a process has the file open: found when opening, the last one did not close it."""
@@ -140,6 +142,10 @@ class Cache:
             self.put_many({keys[name]: fresh[name] for name in missing})
             found.update(fresh)
         return found
+
+    def stash(self, name: str) -> Path | None:
+        """Where a stage keeps its stash ``name`` beside this cache; None when this cache keeps none."""
+        return self.path.with_name(name) if self.stashes else None
 
     def close(self) -> None:
         self._db.close()

@@ -118,7 +118,7 @@ def _stages(config: Config, report: BuildReport, progress: Progress
             ) -> tuple[list[str], BuildReport, dt.date | None]:
     """Every stage up to the Markdown in docs_dir: (site languages, the report, the last day
     the seeds' readings hold)."""
-    cache = Cache(config.path(config.work_dir) / "cache.sqlite")
+    cache = Cache(config.path(config.work_dir) / "cache.sqlite", stashes=True)
     executor = make_executor(config.scheduler, config.cpu_count, config.scheduler_timeout)
     try:
         executor.start()  # before ingest decodes the cached readings of every seed
@@ -184,7 +184,7 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         localized = stories.tag_articles(summaries, localized, translator, report.problems)
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
         digest = stories.group_stories(localized[comparison], cache=cache, problems=report.problems,
-                                       features_file=cache.path.with_name(stories.FEATURES_FILE))
+                                       features_file=cache.stash(stories.FEATURES_FILE))
         progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
 
     with _timed(report, "render"):

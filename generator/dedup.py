@@ -96,6 +96,7 @@ def _signatures(articles: list[Article], digests: list[str], cache: Cache | None
 # The exact checks' verdicts of the last build (stash.py): a day's build of 100,000 articles asked the
 # cache for them in ~60,000 queries, one per article with candidates.
 VERDICTS_FILE = "dedup-verdicts.npz"
+_VERDICTS_VERSION = 1  # of the stash's arrays
 
 
 def _pair(digest: str, other: str) -> str:
@@ -104,17 +105,19 @@ def _pair(digest: str, other: str) -> str:
 
 
 def _read_verdicts(arrays: dict[str, np.ndarray]) -> dict[str, bool]:
+    """The stashed verdicts when they were checked under these rules, else none."""
     if arrays["rules"].tolist() != [SHINGLING_VERSION, NEAR_DUPLICATE]:
         return {}
-    pairs, verdicts = arrays["pairs"].tolist(), arrays["verdicts"].tolist()
-    if len(pairs) != len(verdicts):
+    pairs, verdicts = arrays["pairs"], arrays["verdicts"]
+    if pairs.dtype != np.dtype("S32") or verdicts.dtype != bool or pairs.shape != verdicts.shape:
         raise ValueError("its pairs and verdicts do not fit together")
-    return dict(zip((pair.decode() for pair in pairs), map(bool, verdicts), strict=True))
+    return dict(zip((pair.decode() for pair in pairs.tolist()), verdicts.tolist(), strict=True))
 
 
 def _keep_verdicts(path: Path, verdicts: dict[str, bool]) -> None:
     stash.save(path, {"rules": np.array([SHINGLING_VERSION, NEAR_DUPLICATE]),
-                     "pairs": np.array(list(verdicts), "S32"), "verdicts": np.array(list(verdicts.values()), bool)})
+                      "pairs": np.array(list(verdicts), "S32"), "verdicts": np.array(list(verdicts.values()), bool)},
+               _VERDICTS_VERSION)
 
 
 def deduplicate(articles: list[Article], cache: Cache | None = None,
@@ -122,8 +125,8 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     """Keep one copy of each story: same canonical URL, or near-identical text. The copy kept
     is the longest text (the most complete), then the one whose format ranks first among
     ``readers`` (the one that carries the most metadata), then the first file name. With a
-    ``cache``, the verdicts of the pairs the last build checked are read from ``VERDICTS_FILE``
-    beside it, which is left holding this build's."""
+    build's cache, the verdicts of the pairs the last build checked are read from its stash
+    ``VERDICTS_FILE``, which is left holding this build's."""
     ranked = sorted(articles, key=lambda a: (-a.body.characters, readers.format(a.source_format).duplicate_rank,
                                              a.source_file))
     kept: list[Article] = []
@@ -134,8 +137,8 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     digests = [article.text_digest for article in ranked]
     kept_digests: list[str] = []
     verdicts: dict[str, bool] = {}  # exact checks made in this build, cached at the end
-    store = cache.path.with_name(VERDICTS_FILE) if cache else None
-    known_before = (stash.load(store, _read_verdicts) or {}) if store else {}
+    store = cache.stash(VERDICTS_FILE) if cache else None
+    known_before = (stash.load(store, _read_verdicts, _VERDICTS_VERSION) or {}) if store else {}
     asked: dict[str, bool] = {}  # every pair's verdict in this build, kept for the next
     for article, digest, sig in zip(ranked, digests, _signatures(ranked, digests, cache), strict=True):
         bands = _bands(sig)

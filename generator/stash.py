@@ -2,19 +2,24 @@
 
 A day's build of a large archive looked up and decoded, article by article, results the last
 build already held (100,000 articles: ~25 s for the stories' features, ~60,000 queries for
-dedup's verdicts). A stage keeps them as arrays instead, keyed as the cache keys them, and asks
-the cache only for what is new. A kept file is written whole or not at all; one that cannot be
-read whole is no file: the cache still holds everything it held.
+dedup's verdicts). A stage stashes them as arrays instead, keyed as the cache keys them, and
+asks the cache only for what is new. Only a build stashes (``Cache(stashes=True)``): a command
+that reads a few files would replace the archive's stashes with its own few.
+
+A stash is a convenience, never a source of truth: the cache still holds everything it holds.
+So a stash that cannot be written is left as it was (a warning: it is still valid, only less
+complete), and one that cannot be read whole, is of another version or does not fit together
+is no stash. Nothing is synced to disk: a file torn by a crash is read as no stash.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import zipfile
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,25 +27,39 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _SEPARATOR = "\0"
+_VERSION = "stash.version"
 
 
-def save(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def save(path: Path, arrays: dict[str, np.ndarray], version: int) -> None:
     """``arrays`` as ``path`` (NumPy's .npz, uncompressed), in place of what it held."""
-    scratch = path.with_name(path.name + ".writing")
-    with open(scratch, "wb") as handle:
-        np.savez(handle, allow_pickle=False, **arrays)
-    os.replace(scratch, path)
+    try:
+        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".writing")
+    except OSError as exc:
+        log.warning("%s was not written (%s): the next build reads more from the cache", path, exc)
+        return
+    contents: dict[str, Any] = {**arrays, _VERSION: np.array([version])}
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, **contents)
+        os.replace(scratch, path)
+    except OSError as exc:  # a full disk: the stash it would replace is still valid
+        log.warning("%s was not written (%s): the next build reads more from the cache", path, exc)
+        Path(scratch).unlink(missing_ok=True)
 
 
-def load(path: Path, read: Callable[[dict[str, np.ndarray]], T]) -> T | None:
-    """``read`` of the arrays ``path`` holds; None when there is no such file, or when it
-    cannot be read whole or ``read`` finds it does not fit together (ValueError, KeyError)."""
+def load(path: Path, read: Callable[[dict[str, np.ndarray]], T], version: int) -> T | None:
+    """``read`` of the arrays ``path`` holds; None when there is no such file, it is of another
+    ``version``, or it cannot be read whole or ``read`` of it fails (anything: the file's
+    content may be anything)."""
     try:
         with np.load(path, allow_pickle=False) as stored:
-            return read({name: stored[name] for name in stored.files})
+            arrays = {name: stored[name] for name in stored.files}
+        if arrays.pop(_VERSION).tolist() != [version]:
+            return None
+        return read(arrays)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+    except Exception as exc:  # a damaged or foreign file is no stash, whatever it holds
         log.warning("%s cannot be read (%s): what it kept is read from the cache", path, exc)
         return None
 

@@ -373,7 +373,7 @@ class _Rows:
 
     def used(self) -> _Rows:
         """The same rows, numbering only the features they hold (in their numbers' order)."""
-        held = np.bincount(self.ids, minlength=len(self.names)) > 0
+        held = self.document_frequency() > 0
         if held.all():
             return self
         number = np.cumsum(held) - 1
@@ -435,6 +435,7 @@ class _Features:
 # looked up and decoded every article's (100,000 articles: ~25 s); it reads these arrays, and looks up
 # or finds only the new articles'.
 FEATURES_FILE = "story-features.npz"
+_FEATURES_VERSION = 1  # of the stash's arrays
 _PARTS = ("terms", "evidence", "words")
 
 
@@ -445,7 +446,7 @@ class _KeptFeatures:
     features: _Features
 
     def save(self, path: Path) -> None:
-        """Nothing is kept when a name holds the separator (the file is removed)."""
+        """The stash left as it was when a name holds the separator (no text rule makes one)."""
         lists = json.dumps([self.features.days, self.features.weekdays, self.features.defined])
         arrays = {"keys": np.array(self.keys, "S64"), "lists": np.frombuffer(lists.encode(), np.uint8)}
         counts = []
@@ -453,13 +454,12 @@ class _KeptFeatures:
             rows = getattr(self.features, part).used()
             names = stash.strings_array(rows.names)
             if names is None:
-                path.unlink(missing_ok=True)
                 return
             arrays |= {f"{part}.starts": rows.starts, f"{part}.ids": rows.ids, f"{part}.values": rows.values,
                        f"{part}.names": names}
             counts.append(len(rows.names))
         arrays["counts"] = np.array(counts, np.int64)
-        stash.save(path, arrays)
+        stash.save(path, arrays, _FEATURES_VERSION)
 
     @classmethod
     def read(cls, arrays: dict[str, np.ndarray]) -> _KeptFeatures:
@@ -470,6 +470,8 @@ class _KeptFeatures:
             rows = _Rows(arrays[f"{part}.starts"], arrays[f"{part}.ids"], arrays[f"{part}.values"],
                          stash.strings(arrays[f"{part}.names"], count))
             if not (len(rows) == len(keys) == len(days) == len(weekdays) == len(defined)
+                    and (rows.starts.dtype, rows.ids.dtype, rows.values.dtype) == (np.int64, np.int32, np.int32)
+                    and len(set(rows.names)) == len(rows.names)
                     and rows.starts[0] == 0 and rows.starts[-1] == len(rows.ids) == len(rows.values)
                     and (np.diff(rows.starts) >= 0).all()
                     and (rows.ids.size == 0 or 0 <= rows.ids.min() <= rows.ids.max() < len(rows.names))):
@@ -494,7 +496,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     found has none (and is in ``problems``). With a ``store`` (a file), the features of the
     articles it holds are read from it, and it is left holding this collection's."""
     keys = [_features_key(item) for item in items]
-    stored = stash.load(store, _KeptFeatures.read) if store else None
+    stored = stash.load(store, _KeptFeatures.read, _FEATURES_VERSION) if store else None
     row_of = {key: row for row, key in enumerate(stored.keys) if key} if stored else {}
     names = (stored.features.terms.names, stored.features.evidence.names, stored.features.words.names) \
         if stored else ([], [], [])
@@ -527,7 +529,7 @@ def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: l
     # each article's row: the store's (source 0) or one just found (source 1, numbered as the store's)
     fresh_row = {i: row for row, i in enumerate(fresh)}
     picks = [(1, fresh_row[i]) if i in fresh_row else (0, row_of[key]) for i, key in enumerate(keys)]
-    features = _Features.picked([stored.features if stored else computed, computed], picks)
+    features = _Features.picked([stored.features if stored else computed, computed], picks)  # no stash: all source 1
     if store:  # a failure is not stored: the next build reports it again (from the cache)
         _KeptFeatures(["" if source == 1 and failed[row] else key
                          for (source, row), key in zip(picks, keys, strict=True)], features).save(store)

@@ -79,8 +79,9 @@ def test_a_cache_a_process_did_not_close_is_checked_whole_when_opened_next(tmp_p
 def test_a_stash_keeps_strings_whole_and_refuses_a_string_holding_its_separator(tmp_path):
     names = ["são paulo", "", "name:acme steel", "figure:4.2"]
     path = tmp_path / "kept.npz"
-    stash.save(path, {"names": stash.strings_array(names)})
-    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], len(names))) == names
+    stash.save(path, {"names": stash.strings_array(names)}, version=1)
+    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], len(names)), version=1) == names
     assert stash.strings_array(["one", "two\0three"]) is None
-    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], 3)) is None  # does not fit: no stash
-    assert stash.load(tmp_path / "missing.npz", dict) is None
+    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], 3), version=1) is None  # does not fit
+    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], len(names)), version=2) is None
+    assert stash.load(tmp_path / "missing.npz", dict, version=1) is None

@@ -71,8 +71,8 @@ def test_a_rebuild_checks_no_pair_of_texts_it_has_checked_before(tmp_path, monke
 class _CountingCache(Cache):
     """Counts the verdicts asked for: its first query is the texts' signatures."""
 
-    def __init__(self, path):
-        super().__init__(path)
+    def __init__(self, path, stashes=False):
+        super().__init__(path, stashes)
         self.queries = []
 
     def get_many(self, keys):
@@ -84,37 +84,67 @@ class _CountingCache(Cache):
         return sum(self.queries[1:])
 
 
-def test_a_day_reads_the_verdicts_of_the_last_build_from_its_store_and_asks_the_cache_only_for_new_pairs(tmp_path):
-    """The store beside the cache holds the last build's verdicts: a day's build asks the cache for the verdicts
-    of its new texts' pairs only, and decides as it would without the store."""
+def test_a_day_reads_the_verdicts_of_the_last_build_from_its_stash_and_asks_the_cache_only_for_new_pairs(tmp_path):
+    """A build's cache keeps the last build's verdicts (both kinds) in a stash beside it: a day's
+    build asks the cache for the verdicts of its new texts' pairs only, and decides as it would
+    without the stash."""
     picker = random.Random(12)
     originals = [article(f"a{n:03}.txt", random_text(picker, 200)) for n in range(60)]
     near = [article(f"z{n:03}.txt", edited(picker, originals[n].text, 0.02)) for n in range(0, 60, 6)]
-    deduplicate(originals + near, Cache(tmp_path / "cache.sqlite"))
-    assert (tmp_path / dedup.VERDICTS_FILE).is_file()  # beside the cache
+    loose = [article(f"y{n:03}.txt", edited(picker, originals[n].text, 0.1)) for n in range(3, 60, 6)]
+    every = originals + near + loose
+    deduplicate(every, Cache(tmp_path / "cache.sqlite", stashes=True))
+    stashed = stash.load(tmp_path / dedup.VERDICTS_FILE, dedup._read_verdicts, dedup._VERDICTS_VERSION)
+    assert set(stashed.values()) == {True, False}
     newcomer = article("n.txt", edited(picker, originals[31].text, 0.01))
-    cache = _CountingCache(tmp_path / "cache.sqlite")
-    kept, problems = deduplicate(originals + near + [newcomer], cache)
+    cache = _CountingCache(tmp_path / "cache.sqlite", stashes=True)
+    kept, problems = deduplicate(every + [newcomer], cache)
     assert 1 <= cache.verdicts_asked <= dedup.MAX_CHECKED
-    alone, same = deduplicate(originals + near + [newcomer])
+    alone, same = deduplicate(every + [newcomer])
     assert kept == alone and problems == same and {"n.txt", "a031.txt"} & {p.subject for p in problems}
-    again = _CountingCache(tmp_path / "cache.sqlite")
-    assert deduplicate(originals + near + [newcomer], again) == (kept, problems)
+    again = _CountingCache(tmp_path / "cache.sqlite", stashes=True)
+    assert deduplicate(every + [newcomer], again) == (kept, problems)
     assert again.verdicts_asked == 0
 
 
-def test_a_damaged_or_foreign_verdict_store_is_no_store(tmp_path, caplog):
+def test_a_command_reading_a_few_files_leaves_the_builds_stash_alone(tmp_path):
+    picker = random.Random(14)
+    originals = [article(f"a{n:03}.txt", random_text(picker, 200)) for n in range(10)]
+    deduplicate(originals + [article("z.txt", edited(picker, originals[2].text, 0.02))], Cache(tmp_path / "c.sqlite"))
+    assert not (tmp_path / dedup.VERDICTS_FILE).exists()
+
+
+def test_a_damaged_or_foreign_verdict_stash_is_no_stash(tmp_path, caplog):
     picker = random.Random(13)
     originals = [article(f"a{n:03}.txt", random_text(picker, 200)) for n in range(20)]
     near = [article("z.txt", edited(picker, originals[3].text, 0.02))]
     expected = deduplicate(originals + near)
     store = tmp_path / dedup.VERDICTS_FILE
-    store.write_bytes(b"not an archive")
-    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite")) == expected
-    assert "cannot be read" in caplog.text
-    # every pair's verdict stored as "near-identical", but under other rules: not read
+    for damaged in (b"not an archive", b""):  # b"": torn by a crash (nothing is synced)
+        store.write_bytes(damaged)
+        caplog.clear()
+        assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite", stashes=True)) == expected
+        assert "cannot be read" in caplog.text
+    # every pair's verdict stashed as "near-identical", but under other rules: not read
     digests = [a.text_digest for a in originals + near]
     pairs = [dedup._pair(a, b) for a, b in itertools.combinations(digests, 2)]
     stash.save(store, {"rules": np.array([dedup.SHINGLING_VERSION + 1, dedup.NEAR_DUPLICATE]),
-                       "pairs": np.array(pairs, "S32"), "verdicts": np.ones(len(pairs), bool)})
-    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite")) == expected
+                       "pairs": np.array(pairs, "S32"), "verdicts": np.ones(len(pairs), bool)}, dedup._VERDICTS_VERSION)
+    assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite", stashes=True)) == expected
+
+
+def test_a_stash_that_cannot_be_written_leaves_the_last_one_and_no_scratch_file(tmp_path, monkeypatch, caplog):
+    picker = random.Random(15)
+    originals = [article(f"a{n:03}.txt", random_text(picker, 200)) for n in range(10)]
+    every = originals + [article("z.txt", edited(picker, originals[2].text, 0.02))]
+    deduplicate(every, Cache(tmp_path / "cache.sqlite", stashes=True))
+    before = (tmp_path / dedup.VERDICTS_FILE).read_bytes()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full_disk)
+    assert deduplicate(every, Cache(tmp_path / "cache.sqlite", stashes=True)) == deduplicate(every)
+    assert "was not written" in caplog.text
+    assert (tmp_path / dedup.VERDICTS_FILE).read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir() if "writing" in path.name) == []

@@ -124,6 +124,7 @@ def test_a_story_of_several_articles_has_a_summary_page_in_every_language(digest
 import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
+import random  # noqa: E402
 from collections import Counter  # noqa: E402
 
 from generator import entities, stories  # noqa: E402
@@ -923,40 +924,62 @@ def _same_comparison(first, second):
 
 
 def _named_row(rows, i):
+    """A row's (name, value) entries in their order: the order its scores are summed in."""
     ids, values = rows.row(i)
-    return dict(zip((rows.names[n] for n in ids.tolist()), values.tolist(), strict=True))
+    return list(zip((rows.names[n] for n in ids.tolist()), values.tolist(), strict=True))
 
 
-def test_features_kept_from_the_last_build_score_every_pair_as_features_found_anew(tmp_path):
-    """A day's build reads the features of the articles the last one had from the store, and
-    looks up only the new articles': the scores are the same to the last bit (the articles
-    reordered, one gone, new ones among them)."""
+_PEOPLE = ["Acme Steel", "Borealis Metals", "Ivan Dorn", "Maria Silva", "Petrobras", "General Motors", "Olena Petrenko",
+           "Redford", "Northwind", "Banco Central"]
+
+
+def _crowded_item(picker, number):
+    """An article naming a few of ten names in a few of twenty words: most pairs share evidence."""
+    language = picker.choice(["en", "en", "pt"])
+    words = [f"{'word' if language == 'en' else 'palavra'}{n}" for n in range(20)]
+    sentences = [" ".join([*picker.sample(words, 5), *picker.sample(_PEOPLE, 2),
+                           picker.choice(["", "on Tuesday", f"{picker.randint(2, 9)}.5bn"])]).strip().capitalize()
+                 for _ in range(picker.randint(2, 5))]
+    date = None if picker.random() < 0.2 else dt.date(2024, 5, 1) + dt.timedelta(days=picker.randint(0, 5))
+    return _item(f"a{number}", " ".join(picker.sample(_PEOPLE, 2)), ". ".join(sentences) + ".", date, language)
+
+
+def test_features_kept_from_the_last_build_are_each_articles_own_and_score_every_pair_as_found_anew(tmp_path):
+    """Build after build (articles added, removed, reordered, one listed twice), the stash gives
+    each article its own features and the same pair scores, to the last bit, as features found
+    anew; only the articles it lacks are looked up."""
+    picker = random.Random(2611)  # fixed: the same builds in every run
+    pool = [_crowded_item(picker, n) for n in range(70)]
     store = tmp_path / stories.FEATURES_FILE
-    merger = [_item("merger-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6)),
-              _item("merger-b", "Borealis Metals buys Acme Steel", MERGER.replace("Monday", "Monday evening"),
-                    dt.date(2024, 5, 7))]
-    yesterday = [*FILLER[:20], merger[0]]
-    stories._compare(yesterday, _CountingCache(), [], store)
-    today = [*FILLER[25:], merger[1], *reversed(FILLER[1:20]), merger[0]]
-    cache = _CountingCache()
-    kept = stories._compare(today, cache, [], store)
-    assert cache.asked == len(FILLER[25:]) + 1
-    _same_comparison(kept, stories._compare(today, None, [], None))
-    again = _CountingCache()
-    _same_comparison(stories._compare(today, again, [], store), kept)  # the store now holds today's
-    assert again.asked == 0
+    stashed: set[str] = set()
+    for day in range(6):
+        items = picker.sample(pool, picker.randint(25, 45))
+        items.append(items[0])
+        cache = _CountingCache()
+        kept = stories._compare(items, cache, [], store)
+        assert cache.asked == sum(item.article.slug not in stashed for item in items)
+        anew = stories._compare(items, None, [], None)
+        assert len(kept[0].keys) > 30, "many pairs are scored"
+        _same_comparison(kept, anew)
+        features, cold = stories._features_of(items, _CountingCache(), [], store), stories._features_of(items, None, [])
+        for part in ("terms", "evidence", "words"):
+            assert [_named_row(getattr(features, part), i) for i in range(len(items))] == \
+                [_named_row(getattr(cold, part), i) for i in range(len(items))], day
+        stashed = {i.article.slug for i in items}
 
 
 def test_a_damaged_feature_store_is_read_from_the_cache_and_replaced(tmp_path, caplog):
     store = tmp_path / stories.FEATURES_FILE
-    store.write_bytes(b"PK\x03\x04 not an archive")
-    cache = _CountingCache()
-    damaged = stories._compare(FILLER, cache, [], store)
-    assert cache.asked == len(FILLER) and "cannot be read" in caplog.text
-    _same_comparison(damaged, stories._compare(FILLER, None, [], None))
-    again = _CountingCache()
-    stories._compare(FILLER, again, [], store)
-    assert again.asked == 0
+    for damaged in (b"PK\x03\x04 not an archive", b""):  # b"": torn by a crash (nothing is synced)
+        store.write_bytes(damaged)
+        caplog.clear()
+        cache = _CountingCache()
+        found = stories._compare(FILLER, cache, [], store)
+        assert cache.asked == len(FILLER) and "cannot be read" in caplog.text
+        _same_comparison(found, stories._compare(FILLER, None, [], None))
+        again = _CountingCache()
+        stories._compare(FILLER, again, [], store)
+        assert again.asked == 0
 
 
 def test_an_article_whose_features_failed_is_reported_again_by_the_next_build(tmp_path, monkeypatch):
