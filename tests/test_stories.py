@@ -187,7 +187,9 @@ def test_undated_articles_are_compared_within_their_window_only():
     assert all(abs(days[i] - days[j]) <= stories.STORY_DAYS for i, j in scores)
 
 
-def test_a_failing_article_is_a_problem_and_a_story_of_its_own(monkeypatch):
+@pytest.fixture
+def terms_fail_on_broken(monkeypatch):
+    """Finding the terms of a text that starts with "Broken" fails."""
     real = stories._terms
 
     def failing(text, language, stem, *words):
@@ -196,6 +198,9 @@ def test_a_failing_article_is_a_problem_and_a_story_of_its_own(monkeypatch):
         return real(text, language, stem, *words)
 
     monkeypatch.setattr(stories, "_terms", failing)
+
+
+def test_a_failing_article_is_a_problem_and_a_story_of_its_own(terms_fail_on_broken):
     broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
     fine = _item("fine", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
     problems = []
@@ -982,15 +987,7 @@ def test_a_damaged_feature_store_is_read_from_the_cache_and_replaced(tmp_path, c
         assert again.asked == 0
 
 
-def test_an_article_whose_features_failed_is_reported_again_by_the_next_build(tmp_path, monkeypatch):
-    real = stories._terms
-
-    def failing(text, language, stem, *words):
-        if text.startswith("Broken"):
-            raise ValueError("bad text")
-        return real(text, language, stem, *words)
-
-    monkeypatch.setattr(stories, "_terms", failing)
+def test_an_article_whose_features_failed_is_reported_again_by_the_next_build(tmp_path, terms_fail_on_broken):
     store = tmp_path / stories.FEATURES_FILE
     broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
     cache = _CountingCache()
