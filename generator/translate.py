@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
+import hashlib
 import itertools
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from . import settings
+import babel
+import numpy as np
+
+from . import settings, stash
 from .argos import (
     LONG_SENTENCE_WORDS,
     Decoding,
@@ -149,22 +156,21 @@ class Translator:
         return Counter((pair, kind) for pair, kind, _ in self._declined)
 
     @staticmethod
-    def _declined_entries(verdict: Verdict) -> list[tuple[str, str, str]]:
+    def declined_entries(verdict: Verdict) -> list[tuple[str, str, str]]:
         """What ``declined`` counts of a verdict: (pair, check that failed, text) per reason."""
         if verdict.declined_by is None:
             return []
         pair, text = verdict.declined_by
         return [(pair, reason_kind(reason), text) for reason in verdict.reasons]
 
-    def _count_declined(self, verdict: Verdict) -> None:
-        self._declined.update(self._declined_entries(verdict))
+    def count_declined(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        self._declined.update(entries)
 
-    def not_shown(self, verdicts: Iterable[Verdict]) -> None:
-        """Takes out of ``declined`` texts translated only to find their words again (a quoted
-        phrase alone): declined, such a text is not shown in the original, its quotation is just
-        left unmarked."""
-        for verdict in verdicts:
-            self._declined.difference_update(self._declined_entries(verdict))
+    def uncount_declined(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        """Takes ``declined_entries`` of texts translated only to find their words again (a quoted
+        phrase alone) out of ``declined``: declined, such a text is not shown in the original, its
+        quotation is just left unmarked."""
+        self._declined.difference_update(entries)
 
     def _cache_options(self, model: TranslationModel) -> dict:
         """What a cached verdict of ``model`` depends on besides its text."""
@@ -292,7 +298,7 @@ class Translator:
         for text in texts:
             if verdicts[text].translation is None:
                 verdicts[text] = dataclasses.replace(verdicts[text], declined_by=(pair, text))
-                self._count_declined(verdicts[text])
+                self.count_declined(self.declined_entries(verdicts[text]))
         return verdicts
 
     def _route(self, source: str, target: str) -> list[TranslationModel]:
@@ -333,7 +339,7 @@ class Translator:
                 continue
             verdicts = _from_cached_texts(found[key])
             for verdict in verdicts:
-                self._count_declined(verdict)
+                self.count_declined(self.declined_entries(verdict))
             results.append(verdicts)
         return results
 
@@ -630,16 +636,147 @@ def marked_cut(headline: str, title: str) -> str:
     return title
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What an article shows in a site language it was not written in, and what showing it
+    counted: a localize stash entry."""
+    title: str | None
+    """The translated title, None where the checks declined it."""
+    title_left_as_is: bool
+    """The model gave the title back untranslated: the original is shown."""
+    sentences: tuple[str | None, ...]
+    """Each sentence's translation, None where the checks declined it."""
+    problems: tuple[str, ...]
+    """Why texts are shown in the original (the reasons of ``shown_in_original``'s problems)."""
+    declined: tuple[tuple[str, str, str], ...]
+    """What its verdicts add to ``Translator.declined``."""
+    not_shown: tuple[tuple[str, str, str], ...]
+    """What its quoted phrases' verdicts take out of it again (``Translator.not_shown``)."""
+
+
+def _shown_anew(group: list[Summary], headlines: list[str], source: str, target: str,
+                translator: Translator) -> list[_Shown]:
+    """What each article of ``group`` shows in ``target``, from its verdicts (cached or translated
+    now); raises MissingTranslation when no route leads there."""
+    # what the models read of each title and sentence: a text, then its quoted phrases alone
+    reads = [(model_texts(headline), *(model_texts(t, SENTENCE_QUOTATION_WORDS) for t in s.sentences))
+             for headline, s in zip(headlines, group, strict=True)]
+    verdicts = translator.article_verdicts(
+        [tuple(text for read in texts for text in read) for texts in reads], source, target)
+    # each text's verdicts: its own, then its quoted phrases'
+    parts_of = [[flat[begin:end] for begin, end in itertools.pairwise(
+        [0, *itertools.accumulate(len(read) for read in texts)])]
+        for texts, flat in zip(reads, verdicts, strict=True)]
+    jobs = [job for s, headline, parts in zip(group, headlines, parts_of, strict=True)
+            for job in [requote_job(headline, parts[0]),
+                        *(requote_job(t, part, SENTENCE_QUOTATION_WORDS)
+                          for t, part in zip(s.sentences, parts[1:], strict=True))]
+            if job]
+    requoted_before = requotings(jobs, translator.cache)
+    shown = []
+    for s, headline, texts, parts, flat in zip(group, headlines, reads, parts_of, verdicts, strict=True):
+        title = translated_text(headline, parts[0], source, target, requoted_before=requoted_before)
+        title = title and marked_cut(headline, title)
+        left_as_is = title is not None and left_untranslated(texts[0][0], unquoted(title))
+        problems = []
+        declined = [part[0] for part in parts if part[0].translation is None]
+        if declined:
+            reasons = "; ".join(dict.fromkeys(r for v in declined for r in v.reasons))
+            problems.append(f"{len(declined)} text(s) shown in {source} on the {target} site: "
+                            f"the translation failed the checks ({reasons})")
+        if left_as_is:
+            problems.append(f"its title is shown in {source} on the {target} site: the model gave it back untranslated")
+        shown.append(_Shown(
+            title, left_as_is,
+            tuple(translated_text(t, part, source, target, SENTENCE_QUOTATION_WORDS, requoted_before)
+                  for t, part in zip(s.sentences, parts[1:], strict=True)),
+            tuple(problems),
+            tuple(entry for verdict in flat for entry in translator.declined_entries(verdict)),
+            tuple(entry for part in parts for phrase in part[1:] for entry in translator.declined_entries(phrase))))
+    return shown
+
+
+# What the last build's articles showed in each site language (stash.py): a day's build of
+# 100,000 articles derived it again from every article's cached verdicts (~30 s: the entries
+# decoded, quotations marked again, countries' capitals, declines counted).
+LOCALIZED_FILE = "localized.npz"
+_LOCALIZED_VERSION = 1
+# what makes the shown texts of the verdicts: a change to them derives every article's again
+_DERIVING_CODE = ("translate.py", "checks.py", "variety.py", "languages.py")
+
+
+@functools.cache
+def _deriving_code() -> str:
+    digest = hashlib.sha256()
+    for module in _DERIVING_CODE:
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _shown_keys(group: list[Summary], source: str, target: str, translator: Translator) -> list[str]:
+    """Each article's stash key: its title and text (what its headline is read from, headline_source),
+    its sentences, the route's models and options, and what derives the shown texts from their
+    verdicts."""
+    articles = [[s.article.title, s.article.text_digest, list(s.sentences)] for s in group]
+    return cache_keys("shown", "article", articles, source=source, target=target, code=_deriving_code(),
+                      route=[translator._cache_options(model) for model in translator._route(source, target)],
+                      reading=[READING_VERSION, REQUOTING_VERSION, settings.digest("model_input")],
+                      variety=translator.portuguese, cldr=babel.__version__)
+
+
+def _save_shown(path: Path, shown: dict[str, _Shown]) -> None:
+    """The stash left as it was when a text holds the separator."""
+    entries = list(shown.values())
+    titles = stash.strings_array([entry.title or "" for entry in entries])  # None: told by "translated"
+    sentences = stash.strings_array([text or "" for entry in entries for text in entry.sentences])
+    if titles is None or sentences is None:
+        return
+    extras = {row: [entry.problems, entry.declined, entry.not_shown] for row, entry in enumerate(entries)
+              if entry.problems or entry.declined or entry.not_shown}
+    stash.save(path, {
+        "keys": np.array(list(shown), "S64"), "titles": titles, "sentences": sentences,
+        "translated": np.array([entry.title is not None for entry in entries] +
+                               [text is not None for entry in entries for text in entry.sentences], bool),
+        "left_as_is": np.array([entry.title_left_as_is for entry in entries], bool),
+        "counts": np.array([len(entry.sentences) for entry in entries], np.int64),
+        "extras": np.frombuffer(json.dumps(extras).encode(), np.uint8)}, _LOCALIZED_VERSION)
+
+
+def _read_shown(arrays: dict[str, np.ndarray]) -> dict[str, _Shown]:
+    keys = [key.decode() for key in arrays["keys"].tolist()]
+    counts = arrays["counts"].tolist()
+    titles = stash.strings(arrays["titles"], len(keys))
+    texts = stash.strings(arrays["sentences"], sum(counts))
+    translated, left_as_is = arrays["translated"].tolist(), arrays["left_as_is"].tolist()
+    if not len(counts) == len(left_as_is) == len(keys) or len(translated) != len(keys) + len(texts):
+        raise ValueError("its texts do not fit together")
+    extras = {int(row): value for row, value in json.loads(arrays["extras"].tobytes()).items()}
+    found, start = {}, 0
+    for row, (key, title, count) in enumerate(zip(keys, titles, counts, strict=True)):
+        sentences = tuple(text if translated[len(keys) + start + n] else None
+                          for n, text in enumerate(texts[start:start + count]))
+        problems, declined, not_shown = extras.get(row, [[], [], []])
+        found[key] = _Shown(title if translated[row] else None, left_as_is[row], sentences, tuple(problems),
+                            tuple(map(tuple, declined)), tuple(map(tuple, not_shown)))
+        start += count
+    return found
+
+
 def localize(
     summaries: list[Summary], languages: list[str], translator: Translator, progress: Progress,
     shown_in_original: list[Problem],
 ) -> dict[str, list[LocalizedArticle]]:
     """Every article in every language: its own text where the language is its own, else
     the translation of its title and summary, else (no model) its own text with a note.
-    What is shown in the original is added to ``shown_in_original``, by article."""
+    What is shown in the original is added to ``shown_in_original``, by article. With a
+    build's cache, what each article showed in the last build is read from its stash
+    ``LOCALIZED_FILE`` (which is left holding this build's), and only the rest derived."""
     by_source: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_source[summary.article.language].append(summary)
+    path = translator.cache.stash(LOCALIZED_FILE) if translator.cache else None
+    stashed = (stash.load(path, _read_shown, _LOCALIZED_VERSION) or {}) if path else {}
+    kept: dict[str, _Shown] = {}
     localized: dict[str, list[LocalizedArticle]] = {lang: [] for lang in languages}
     for n, target in enumerate(languages, 1):
         for source, group in sorted(by_source.items()):
@@ -648,13 +785,15 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None) for s in group
                 ]
                 continue
-            headlines = [headline_source(s.article) for s in group]
-            # what the models read of each title and sentence: a text, then its quoted phrases alone
-            reads = [(model_texts(headline), *(model_texts(t, SENTENCE_QUOTATION_WORDS) for t in s.sentences))
-                     for headline, s in zip(headlines, group, strict=True)]
             try:
-                verdicts = translator.article_verdicts(
-                    [tuple(text for read in texts for text in read) for texts in reads], source, target)
+                keys = _shown_keys(group, source, target, translator)
+                missing = [i for i, key in enumerate(keys) if key not in stashed]
+                for key in keys:  # every text a verdict declined is counted before any is taken out
+                    if key in stashed:
+                        translator.count_declined(stashed[key].declined)
+                anew = [group[i] for i in missing]
+                fresh = dict(zip(missing, _shown_anew(anew, [headline_source(s.article) for s in anew], source,
+                                                      target, translator), strict=True)) if missing else {}
             except MissingTranslation as exc:
                 names = [s.article.source_file for s in group]
                 shown_in_original.append(Problem(
@@ -665,39 +804,17 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            # each text's verdicts: its own, then its quoted phrases'
-            parts_of = [[flat[begin:end] for begin, end in itertools.pairwise(
-                [0, *itertools.accumulate(len(read) for read in texts)])]
-                for texts, flat in zip(reads, verdicts, strict=True)]
-            jobs = [job for s, headline, parts in zip(group, headlines, parts_of, strict=True)
-                    for job in [requote_job(headline, parts[0]),
-                                *(requote_job(t, part, SENTENCE_QUOTATION_WORDS)
-                                  for t, part in zip(s.sentences, parts[1:], strict=True))]
-                    if job]
-            requoted_before = requotings(jobs, translator.cache)
-            for s, headline, texts, parts in zip(group, headlines, reads, parts_of, strict=True):
-                translator.not_shown(phrase for part in parts for phrase in part[1:])
-                title = translated_text(headline, parts[0], source, target, requoted_before=requoted_before)
-                title = title and marked_cut(headline, title)
-                left_as_is = title is not None and left_untranslated(texts[0][0], unquoted(title))
-                sentences = [translated_text(t, part, source, target, SENTENCE_QUOTATION_WORDS, requoted_before)
-                             for t, part in zip(s.sentences, parts[1:], strict=True)]
-                item = LocalizedArticle(
-                    s, target, title if title and not left_as_is else s.article.title,  # as written, not recased
-                    tuple(shown or t for t, shown in zip(s.sentences, sentences, strict=True)),
-                    source, original_title=title is None or left_as_is,  # the original where declined
-                    original_sentences=tuple(i for i, shown in enumerate(sentences) if shown is None),
-                )
-                localized[target].append(item)
-                declined = [part[0] for part in parts if part[0].translation is None]
-                if declined:
-                    reasons = "; ".join(dict.fromkeys(r for v in declined for r in v.reasons))
-                    shown_in_original.append(Problem(
-                        s.article.source_file, f"{len(declined)} text(s) shown in {source} on the {target} site: "
-                        f"the translation failed the checks ({reasons})"))
-                if left_as_is:
-                    shown_in_original.append(Problem(
-                        s.article.source_file, f"its title is shown in {source} on the {target} site: the model "
-                        "gave it back untranslated"))
+            for i, (s, key) in enumerate(zip(group, keys, strict=True)):
+                shown = kept[key] = fresh[i] if i in fresh else stashed[key]
+                translator.uncount_declined(shown.not_shown)
+                title = shown.title if shown.title and not shown.title_left_as_is else s.article.title  # as written
+                localized[target].append(LocalizedArticle(
+                    s, target, title, tuple(text or t for t, text in zip(s.sentences, shown.sentences, strict=True)),
+                    source, original_title=shown.title is None or shown.title_left_as_is,  # the original where declined
+                    original_sentences=tuple(i for i, text in enumerate(shown.sentences) if text is None),
+                ))
+                shown_in_original += [Problem(s.article.source_file, reason) for reason in shown.problems]
         progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
+    if path:
+        _save_shown(path, kept)
     return localized

@@ -1,11 +1,15 @@
+import datetime as dt
 import zipfile
 
 import pytest
 from tiny_argos import expected_translation
 
+from generator import translate
 from generator.argos import Decoding, TranslationModel, decoding_limit, install_package
 from generator.cache import Cache
 from generator.errors import InvalidModelPackage, MissingTranslation
+from generator.progress import SILENT
+from generator.records import Article, Summary
 from generator.translate import Translator, find_route
 
 
@@ -205,3 +209,46 @@ def test_a_change_to_what_the_model_reads_translates_again_only_the_texts_it_cha
     assert [v.translation for v in again.article_verdicts([article], "pt", "en")[0]] == \
         ["NESTA QUINTA-FEIRA, HOUVE ISTO.", "NADA MAIS."]
     assert again.translated == 1
+
+
+def _summary(slug: str, title: str, sentences: list[str], language: str) -> Summary:
+    article = Article(slug=slug, source_file=f"{slug}.txt", title=title, paragraphs=(" ".join(sentences),),
+                      language=language, date=dt.date(2024, 5, 1), date_is_stand_in=False)
+    return Summary(article, tuple(sentences))
+
+
+def test_what_each_article_showed_in_the_last_build_is_stashed_and_shown_again_the_same(models, tmp_path,
+                                                                                      monkeypatch, caplog):
+    """A build's cache keeps what each article showed in each language: the next build derives
+    only its new articles' texts, and shows, reports and counts everything as it would without
+    the stash (declined sentences, quotations, a pivot route, an article gone, others reordered);
+    a damaged stash is no stash."""
+    too_long = "word " * 120  # the tiny model fails on it: declined, shown in the original
+    pool = [
+        _summary("a", "Storm hits the coast", ["Fine sentence.", "They called it 'tax amnesty' again."], "en"),
+        _summary("b", "SHOUTED HEADLINE ABOUT THE COUNCIL", [too_long.strip() + ".", "Another one."], "en"),
+        _summary("c", "Tempestade atinge a costa", ["Frase boa.", "Disse que a 'anistia' acabou."], "pt"),
+        _summary("d", "Council meets", ["The council met on Monday.", too_long.strip() + "!"], "en"),
+        _summary("e", "Nova ponte", ["A ponte abriu.", "Custou 4,2 milhões."], "pt"),
+        _summary("f", "Bridge opens", ["The bridge opened.", "It cost 4.2 million."], "en"),
+    ]
+    languages = ["en", "pt", "ar"]
+    derived = []
+    real = translate._shown_anew
+    monkeypatch.setattr(translate, "_shown_anew", lambda group, *rest: derived.append(len(group)) or real(group, *rest))
+
+    def run(summaries, stashes):
+        translator = Translator(models, Cache(tmp_path / "c.sqlite", stashes=stashes), Decoding(), threads=1)
+        problems = []
+        return translate.localize(summaries, languages, translator, SILENT, problems), problems, translator.declined
+
+    run(pool[:4], stashes=True)
+    today = [pool[4], *reversed(pool[1:4]), pool[5]]
+    derived.clear()
+    stashed = run(today, stashes=True)
+    assert sum(derived) == 4  # the two new articles, each in the two languages it is not written in
+    assert stashed == run(today, stashes=False) and stashed[2]  # what a build from the cache shows
+    assert any("shown in en on the pt site" in p.reason for p in stashed[1])
+    (tmp_path / translate.LOCALIZED_FILE).write_bytes(b"")  # torn by a crash
+    derived.clear()
+    assert run(today, stashes=True) == stashed and sum(derived) == 10 and "cannot be read" in caplog.text
