@@ -17,9 +17,12 @@ import json
 import logging
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from .stash import Stash
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -28,6 +31,8 @@ T = TypeVar("T")
 _BATCH = 900
 # "PDG1": marks the file as a polydigest cache of this schema.
 _APPLICATION_ID = 0x50444731
+# The entry naming this file (no hex digest, so no result's key): a stash belongs to the file it was made beside.
+_IDENTITY = "polydigest: the identity of this cache file"
 
 
 def _serialized(parts: dict[str, Any]) -> str:
@@ -67,6 +72,9 @@ class Cache:
         except sqlite3.DatabaseError as exc:
             db = self._rebuild(exc)
         self.in_use.touch()
+        # Read once: a file rebuilt later in this build has another, and disowns what this build stashes.
+        row = db.execute("SELECT value FROM entries WHERE key = ?", (_IDENTITY,)).fetchone()
+        self.identity: str = json.loads(row[0])
         return db
 
     def _rebuild(self, damage: sqlite3.DatabaseError) -> sqlite3.Connection:
@@ -91,6 +99,9 @@ class Cache:
             if check and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("integrity check failed")
             db.execute("PRAGMA journal_mode = WAL")
+            with db:  # a cache made before identities gets one now
+                db.execute("INSERT OR IGNORE INTO entries (key, value) VALUES (?, ?)",
+                           (_IDENTITY, json.dumps(uuid.uuid4().hex)))
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -143,9 +154,11 @@ class Cache:
             found.update(fresh)
         return found
 
-    def stash(self, name: str) -> Path | None:
-        """Where a stage keeps its stash ``name`` beside this cache; None when this cache keeps none."""
-        return self.path.with_name(name) if self.stashes else None
+    def stash(self, name: str) -> Stash | None:
+        """A stage's stash ``name`` beside this cache; None when this cache keeps none. A stash
+        holds results this file held: another file (the cache deleted, or rebuilt after damage)
+        disowns it."""
+        return Stash(self.path.with_name(name), self.identity) if self.stashes else None
 
     def close(self) -> None:
         self._db.close()

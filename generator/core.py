@@ -184,7 +184,7 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         localized = stories.tag_articles(summaries, localized, translator, report.problems)
         comparison = stories.PIVOT_FOR_STORIES if stories.PIVOT_FOR_STORIES in languages else languages[0]
         digest = stories.group_stories(localized[comparison], cache=cache, problems=report.problems,
-                                       features_file=cache.stash(stories.FEATURES_FILE))
+                                       features_stash=cache.stash(stories.FEATURES_FILE))
         progress.say(f"[stories] {len(summaries)} articles in {len(digest.stories)} stories")
 
     with _timed(report, "render"):

@@ -13,15 +13,15 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from . import settings, stash
+from . import settings
 from .cache import Cache, cache_key
 from .readers import READERS, Readers
 from .records import Article, Problem
+from .stash import Stash
 
 _RULES = settings.section("dedup")
 NEAR_DUPLICATE = _RULES["near_duplicate"]  # share of the shorter text's shingles found in the other
@@ -114,8 +114,8 @@ def _read_verdicts(arrays: dict[str, np.ndarray]) -> dict[str, bool]:
     return dict(zip((pair.decode() for pair in pairs.tolist()), verdicts.tolist(), strict=True))
 
 
-def _keep_verdicts(path: Path, verdicts: dict[str, bool]) -> None:
-    stash.save(path, {"rules": np.array([SHINGLING_VERSION, NEAR_DUPLICATE]),
+def _keep_verdicts(store: Stash, verdicts: dict[str, bool]) -> None:
+    store.save({"rules": np.array([SHINGLING_VERSION, NEAR_DUPLICATE]),
                       "pairs": np.array(list(verdicts), "S32"), "verdicts": np.array(list(verdicts.values()), bool)},
                _VERDICTS_VERSION)
 
@@ -138,7 +138,7 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     kept_digests: list[str] = []
     verdicts: dict[str, bool] = {}  # exact checks made in this build, cached at the end
     store = cache.stash(VERDICTS_FILE) if cache else None
-    known_before = (stash.load(store, _read_verdicts, _VERDICTS_VERSION) or {}) if store else {}
+    known_before = (store.load(_read_verdicts, _VERDICTS_VERSION) or {}) if store else {}
     asked: dict[str, bool] = {}  # every pair's verdict in this build, kept for the next
     for article, digest, sig in zip(ranked, digests, _signatures(ranked, digests, cache), strict=True):
         bands = _bands(sig)

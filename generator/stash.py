@@ -4,7 +4,8 @@ A day's build of a large archive looked up and decoded, article by article, resu
 build already held (100,000 articles: ~25 s for the stories' features, ~60,000 queries for
 dedup's verdicts). A stage stashes them as arrays instead, keyed as the cache keys them, and
 asks the cache only for what is new. Only a build stashes (``Cache(stashes=True)``): a command
-that reads a few files would replace the archive's stashes with its own few.
+that reads a few files would replace the archive's stashes with its own few. A stash belongs to
+the cache file it was made beside: it holds what that file held.
 
 A stash is a convenience, never a source of truth: the cache still holds everything it holds.
 So a stash that cannot be written is left as it was (a warning: it is still valid, only less
@@ -18,6 +19,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,41 +29,47 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _SEPARATOR = "\0"
-_VERSION = "stash.version"
+_VERSION, _OWNER = "stash.version", "stash.owner"
 
 
-def save(path: Path, arrays: dict[str, np.ndarray], version: int) -> None:
-    """``arrays`` as ``path`` (NumPy's .npz, uncompressed), in place of what it held."""
-    try:
-        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".writing")
-    except OSError as exc:
-        log.warning("%s was not written (%s): the next build reads more from the cache", path, exc)
-        return
-    contents: dict[str, Any] = {**arrays, _VERSION: np.array([version])}
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, **contents)
-        os.replace(scratch, path)
-    except OSError as exc:  # a full disk: the stash it would replace is still valid
-        log.warning("%s was not written (%s): the next build reads more from the cache", path, exc)
-        Path(scratch).unlink(missing_ok=True)
+@dataclass(frozen=True)
+class Stash:
+    """A stash file and the cache file it belongs to (``Cache.stash``)."""
+    path: Path
+    owner: str
+    """The identity of the cache file beside which it was made."""
 
+    def save(self, arrays: dict[str, np.ndarray], version: int) -> None:
+        """``arrays`` as the file (NumPy's .npz, uncompressed), in place of what it held."""
+        try:
+            handle, scratch = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".writing")
+        except OSError as exc:
+            log.warning("%s was not written (%s): the next build reads more from the cache", self.path, exc)
+            return
+        contents: dict[str, Any] = {**arrays, _VERSION: np.array([version]), _OWNER: strings_array([self.owner])}
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, **contents)
+            os.replace(scratch, self.path)
+        except OSError as exc:  # a full disk: the stash it would replace is still valid
+            log.warning("%s was not written (%s): the next build reads more from the cache", self.path, exc)
+            Path(scratch).unlink(missing_ok=True)
 
-def load(path: Path, read: Callable[[dict[str, np.ndarray]], T], version: int) -> T | None:
-    """``read`` of the arrays ``path`` holds; None when there is no such file, it is of another
-    ``version``, or it cannot be read whole or ``read`` of it fails (anything: the file's
-    content may be anything)."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-        if arrays.pop(_VERSION).tolist() != [version]:
+    def load(self, read: Callable[[dict[str, np.ndarray]], T], version: int) -> T | None:
+        """``read`` of the arrays the file holds; None when there is no such file, it is of another
+        ``version`` or another cache file's, or it cannot be read whole or ``read`` of it fails
+        (anything: the file's content may be anything)."""
+        try:
+            with np.load(self.path, allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            if arrays.pop(_VERSION).tolist() != [version] or strings(arrays.pop(_OWNER), 1) != [self.owner]:
+                return None
+            return read(arrays)
+        except FileNotFoundError:
             return None
-        return read(arrays)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a damaged or foreign file is no stash, whatever it holds
-        log.warning("%s cannot be read (%s): what it kept is read from the cache", path, exc)
-        return None
+        except Exception as exc:  # a damaged or foreign file is no stash, whatever it holds
+            log.warning("%s cannot be read (%s): what it kept is read from the cache", self.path, exc)
+            return None
 
 
 def strings_array(strings: Sequence[str]) -> np.ndarray | None:

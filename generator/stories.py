@@ -51,7 +51,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,6 +73,7 @@ from .faults import failed, result_or_failure
 from .languages import PIVOT, split_words, stemmer, stop_words
 from .names import OUTLETS
 from .records import LocalizedArticle, Problem, Summary
+from .stash import Stash
 from .translate import Translator
 
 # The tunables are settings.toml [stories], where each is explained.
@@ -445,7 +445,7 @@ class _KeptFeatures:
     keys: list[str]
     features: _Features
 
-    def save(self, path: Path) -> None:
+    def save(self, store: Stash) -> None:
         """The stash left as it was when a name holds the separator (no text rule makes one)."""
         lists = json.dumps([self.features.days, self.features.weekdays, self.features.defined])
         arrays = {"keys": np.array(self.keys, "S64"), "lists": np.frombuffer(lists.encode(), np.uint8)}
@@ -459,7 +459,7 @@ class _KeptFeatures:
                        f"{part}.names": names}
             counts.append(len(rows.names))
         arrays["counts"] = np.array(counts, np.int64)
-        stash.save(path, arrays, _FEATURES_VERSION)
+        store.save(arrays, _FEATURES_VERSION)
 
     @classmethod
     def read(cls, arrays: dict[str, np.ndarray]) -> _KeptFeatures:
@@ -491,12 +491,12 @@ def _features_key(item: LocalizedArticle) -> str:
 
 
 def _features_of(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem],
-                 store: Path | None = None) -> _Features:
+                 store: Stash | None = None) -> _Features:
     """Each article's features, cached by its texts; an article whose features cannot be
-    found has none (and is in ``problems``). With a ``store`` (a file), the features of the
-    articles it holds are read from it, and it is left holding this collection's."""
+    found has none (and is in ``problems``). With a ``store``, the features of the articles it
+    holds are read from it, and it is left holding this collection's."""
     keys = [_features_key(item) for item in items]
-    stored = stash.load(store, _KeptFeatures.read, _FEATURES_VERSION) if store else None
+    stored = store.load(_KeptFeatures.read, _FEATURES_VERSION) if store else None
     row_of = {key: row for row, key in enumerate(stored.keys) if key} if stored else {}
     names = (stored.features.terms.names, stored.features.evidence.names, stored.features.words.names) \
         if stored else ([], [], [])
@@ -776,7 +776,7 @@ def _union(first: _Pairs, second: _Pairs) -> _Pairs:
 
 
 def _compare(items: list[LocalizedArticle], cache: Cache | None, problems: list[Problem] | None,
-             store: Path | None = None) -> tuple[_Pairs, _Rows]:
+             store: Stash | None = None) -> tuple[_Pairs, _Rows]:
     """``similarities``, and each article's unit vector of specific evidence weighed in its time
     (``_weights_of_their_time``), which threads compare."""
     if not items:
@@ -885,11 +885,11 @@ def _summed_by_group(scores: dict[int, float], group_of: dict[int, int]) -> dict
 
 def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESHOLD,
                   cache: Cache | None = None, problems: list[Problem] | None = None,
-                  features_file: Path | None = None) -> Digest:
+                  features_stash: Stash | None = None) -> Digest:
     """Stories (events), newest story first, and each article's related articles (the others
-    of its story, most similar first). Every article is in exactly one story. ``features_file``
+    of its story, most similar first). Every article is in exactly one story. ``features_stash``
     keeps the articles' features from one build to the next (``FEATURES_FILE``)."""
-    scores, thread_vectors = _compare(items, cache, problems, features_file)
+    scores, thread_vectors = _compare(items, cache, problems, features_stash)
     neighbours = _Neighbours(scores)
     dated = [None if item.article.date_is_stand_in else item.article.date.toordinal() for item in items]
     order = sorted(range(len(items)), key=lambda i: (items[i].article.date.toordinal(), items[i].article.slug))

@@ -18,12 +18,13 @@ import hashlib
 import itertools
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-import babel
 import numpy as np
 
 from . import settings, stash
@@ -47,6 +48,7 @@ from .languages import PIVOT, READING_VERSION, as_read, headline_case, is_styled
 from .memory import release_memory
 from .progress import SILENT, Progress
 from .records import Article, BuildReport, LocalizedArticle, Problem, Summary
+from .stash import Stash
 from .variety import normalize
 
 PIVOT_LANGUAGE = PIVOT  # settings.toml: the [language.<code>] block with pivot = true
@@ -171,6 +173,10 @@ class Translator:
         phrase alone) out of ``declined``: declined, such a text is not shown in the original, its
         quotation is just left unmarked."""
         self._declined.difference_update(entries)
+
+    def route_options(self, source: str, target: str) -> list[dict]:
+        """What a cached verdict of each model of the route depends on besides its text."""
+        return [self._cache_options(model) for model in self._route(source, target)]
 
     def _cache_options(self, model: TranslationModel) -> dict:
         """What a cached verdict of ``model`` depends on besides its text."""
@@ -322,7 +328,7 @@ class Translator:
         """``verdicts`` of each article's texts (its headline and sentences), in order. What an
         article's texts became is cached as one entry besides each sentence's: a day's build of a
         large archive looked up each sentence of every article (1.2 million keys at 100,000)."""
-        options = [self._cache_options(model) for model in self._route(source, target)]
+        options = self.route_options(source, target)
         # what each model reads of them is as_read's (its version and rules): not each text read
         # again, ~12 µs each in every build of the archive
         keys = cache_keys("localized-texts", "texts", articles, route=options,
@@ -650,8 +656,8 @@ class _Shown:
     """Why texts are shown in the original (the reasons of ``shown_in_original``'s problems)."""
     declined: tuple[tuple[str, str, str], ...]
     """What its verdicts add to ``Translator.declined``."""
-    not_shown: tuple[tuple[str, str, str], ...]
-    """What its quoted phrases' verdicts take out of it again (``Translator.not_shown``)."""
+    uncounted: tuple[tuple[str, str, str], ...]
+    """What its quoted phrases' verdicts take out of it again (``Translator.uncount_declined``)."""
 
 
 def _shown_anew(group: list[Summary], headlines: list[str], source: str, target: str,
@@ -707,9 +713,16 @@ _DERIVING_CODE = ("translate.py", "checks.py", "variety.py", "languages.py")
 
 @functools.cache
 def _deriving_code() -> str:
-    digest = hashlib.sha256()
+    """These modules, Python (its Unicode data) and the libraries they read words and names with
+    (sumy's stop words and stemmers, nltk's, Babel's CLDR)."""
+    digest = hashlib.sha256(sys.version.encode())
     for module in _DERIVING_CODE:
         digest.update((Path(__file__).parent / module).read_bytes())
+    for library in ("sumy", "nltk", "babel"):
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=?\0".encode())
     return digest.hexdigest()
 
 
@@ -719,21 +732,20 @@ def _shown_keys(group: list[Summary], source: str, target: str, translator: Tran
     verdicts."""
     articles = [[s.article.title, s.article.text_digest, list(s.sentences)] for s in group]
     return cache_keys("shown", "article", articles, source=source, target=target, code=_deriving_code(),
-                      route=[translator._cache_options(model) for model in translator._route(source, target)],
-                      reading=[READING_VERSION, REQUOTING_VERSION, settings.digest("model_input")],
-                      variety=translator.portuguese, cldr=babel.__version__)
+                      route=translator.route_options(source, target), variety=translator.portuguese,
+                      reading=[READING_VERSION, REQUOTING_VERSION, settings.digest("model_input")])
 
 
-def _save_shown(path: Path, shown: dict[str, _Shown]) -> None:
+def _save_shown(store: Stash, shown: dict[str, _Shown]) -> None:
     """The stash left as it was when a text holds the separator."""
     entries = list(shown.values())
     titles = stash.strings_array([entry.title or "" for entry in entries])  # None: told by "translated"
     sentences = stash.strings_array([text or "" for entry in entries for text in entry.sentences])
     if titles is None or sentences is None:
         return
-    extras = {row: [entry.problems, entry.declined, entry.not_shown] for row, entry in enumerate(entries)
-              if entry.problems or entry.declined or entry.not_shown}
-    stash.save(path, {
+    extras = {row: [entry.problems, entry.declined, entry.uncounted] for row, entry in enumerate(entries)
+              if entry.problems or entry.declined or entry.uncounted}
+    store.save({
         "keys": np.array(list(shown), "S64"), "titles": titles, "sentences": sentences,
         "translated": np.array([entry.title is not None for entry in entries] +
                                [text is not None for entry in entries for text in entry.sentences], bool),
@@ -743,21 +755,23 @@ def _save_shown(path: Path, shown: dict[str, _Shown]) -> None:
 
 
 def _read_shown(arrays: dict[str, np.ndarray]) -> dict[str, _Shown]:
+    """What ``_save_shown`` stashed, by key; ValueError when its parts do not fit together."""
     keys = [key.decode() for key in arrays["keys"].tolist()]
     counts = arrays["counts"].tolist()
     titles = stash.strings(arrays["titles"], len(keys))
     texts = stash.strings(arrays["sentences"], sum(counts))
     translated, left_as_is = arrays["translated"].tolist(), arrays["left_as_is"].tolist()
-    if not len(counts) == len(left_as_is) == len(keys) or len(translated) != len(keys) + len(texts):
+    if not len(counts) == len(left_as_is) == len(keys) or len(translated) != len(keys) + len(texts) \
+            or min(counts, default=0) < 0:
         raise ValueError("its texts do not fit together")
     extras = {int(row): value for row, value in json.loads(arrays["extras"].tobytes()).items()}
     found, start = {}, 0
     for row, (key, title, count) in enumerate(zip(keys, titles, counts, strict=True)):
         sentences = tuple(text if translated[len(keys) + start + n] else None
                           for n, text in enumerate(texts[start:start + count]))
-        problems, declined, not_shown = extras.get(row, [[], [], []])
+        problems, declined, uncounted = extras.get(row, [[], [], []])
         found[key] = _Shown(title if translated[row] else None, left_as_is[row], sentences, tuple(problems),
-                            tuple(map(tuple, declined)), tuple(map(tuple, not_shown)))
+                            tuple(map(tuple, declined)), tuple(map(tuple, uncounted)))
         start += count
     return found
 
@@ -774,8 +788,8 @@ def localize(
     by_source: dict[str, list[Summary]] = defaultdict(list)
     for summary in summaries:
         by_source[summary.article.language].append(summary)
-    path = translator.cache.stash(LOCALIZED_FILE) if translator.cache else None
-    stashed = (stash.load(path, _read_shown, _LOCALIZED_VERSION) or {}) if path else {}
+    store = translator.cache.stash(LOCALIZED_FILE) if translator.cache else None
+    stashed = (store.load(_read_shown, _LOCALIZED_VERSION) or {}) if store else {}
     kept: dict[str, _Shown] = {}
     localized: dict[str, list[LocalizedArticle]] = {lang: [] for lang in languages}
     for n, target in enumerate(languages, 1):
@@ -804,9 +818,9 @@ def localize(
                     LocalizedArticle(s, target, s.article.title, s.sentences, None, missing_model=True) for s in group
                 ]
                 continue
-            for i, (s, key) in enumerate(zip(group, keys, strict=True)):
-                shown = kept[key] = fresh[i] if i in fresh else stashed[key]
-                translator.uncount_declined(shown.not_shown)
+            for number, (s, key) in enumerate(zip(group, keys, strict=True)):
+                shown = kept[key] = fresh[number] if number in fresh else stashed[key]
+                translator.uncount_declined(shown.uncounted)
                 title = shown.title if shown.title and not shown.title_left_as_is else s.article.title  # as written
                 localized[target].append(LocalizedArticle(
                     s, target, title, tuple(text or t for t, text in zip(s.sentences, shown.sentences, strict=True)),
@@ -815,6 +829,6 @@ def localize(
                 ))
                 shown_in_original += [Problem(s.article.source_file, reason) for reason in shown.problems]
         progress.say(f"[translate] {n}/{len(languages)} languages ({target} done)")
-    if path:
-        _save_shown(path, kept)
+    if store:
+        _save_shown(store, kept)
     return localized

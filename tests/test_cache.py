@@ -76,12 +76,17 @@ def test_a_cache_a_process_did_not_close_is_checked_whole_when_opened_next(tmp_p
     assert len(list(tmp_path.glob("c.sqlite.corrupt-*"))) == 1
 
 
-def test_a_stash_keeps_strings_whole_and_refuses_a_string_holding_its_separator(tmp_path):
+def test_a_stash_keeps_strings_whole_and_belongs_to_its_version_and_its_cache_file(tmp_path):
     names = ["são paulo", "", "name:acme steel", "figure:4.2"]
-    path = tmp_path / "kept.npz"
-    stash.save(path, {"names": stash.strings_array(names)}, version=1)
-    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], len(names)), version=1) == names
+    kept = Cache(tmp_path / "c.sqlite", stashes=True).stash("kept.npz")
+    kept.save({"names": stash.strings_array(names)}, version=1)
+    assert kept.load(lambda arrays: stash.strings(arrays["names"], len(names)), version=1) == names
     assert stash.strings_array(["one", "two\0three"]) is None
-    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], 3), version=1) is None  # does not fit
-    assert stash.load(path, lambda arrays: stash.strings(arrays["names"], len(names)), version=2) is None
-    assert stash.load(tmp_path / "missing.npz", dict, version=1) is None
+    assert kept.load(lambda arrays: stash.strings(arrays["names"], 3), version=1) is None  # does not fit
+    assert kept.load(lambda arrays: stash.strings(arrays["names"], len(names)), version=2) is None
+    assert Cache(tmp_path / "c.sqlite", stashes=True).stash("kept.npz").owner == kept.owner  # the same file
+    assert Cache(tmp_path / "c.sqlite").stash("kept.npz") is None  # only a build's cache stashes
+    (tmp_path / "c.sqlite").unlink()  # the cache deleted: what it held is gone, and so is its stash
+    again = Cache(tmp_path / "c.sqlite", stashes=True).stash("kept.npz")
+    assert again.owner != kept.owner and again.load(dict, version=1) is None
+    assert stash.Stash(tmp_path / "missing.npz", kept.owner).load(dict, version=1) is None

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from generator import dedup, stash
+from generator import dedup
 from generator.cache import Cache
 from generator.dedup import deduplicate, near_identical, shingles
 from generator.records import Article
@@ -94,7 +94,8 @@ def test_a_day_reads_the_verdicts_of_the_last_build_from_its_stash_and_asks_the_
     loose = [article(f"y{n:03}.txt", edited(picker, originals[n].text, 0.1)) for n in range(3, 60, 6)]
     every = originals + near + loose
     deduplicate(every, Cache(tmp_path / "cache.sqlite", stashes=True))
-    stashed = stash.load(tmp_path / dedup.VERDICTS_FILE, dedup._read_verdicts, dedup._VERDICTS_VERSION)
+    stashed = Cache(tmp_path / "cache.sqlite", stashes=True).stash(dedup.VERDICTS_FILE).load(
+        dedup._read_verdicts, dedup._VERDICTS_VERSION)
     assert set(stashed.values()) == {True, False}
     newcomer = article("n.txt", edited(picker, originals[31].text, 0.01))
     cache = _CountingCache(tmp_path / "cache.sqlite", stashes=True)
@@ -128,8 +129,9 @@ def test_a_damaged_or_foreign_verdict_stash_is_no_stash(tmp_path, caplog):
     # every pair's verdict stashed as "near-identical", but under other rules: not read
     digests = [a.text_digest for a in originals + near]
     pairs = [dedup._pair(a, b) for a, b in itertools.combinations(digests, 2)]
-    stash.save(store, {"rules": np.array([dedup.SHINGLING_VERSION + 1, dedup.NEAR_DUPLICATE]),
-                       "pairs": np.array(pairs, "S32"), "verdicts": np.ones(len(pairs), bool)}, dedup._VERDICTS_VERSION)
+    Cache(tmp_path / "cache.sqlite", stashes=True).stash(dedup.VERDICTS_FILE).save(
+        {"rules": np.array([dedup.SHINGLING_VERSION + 1, dedup.NEAR_DUPLICATE]), "pairs": np.array(pairs, "S32"),
+         "verdicts": np.ones(len(pairs), bool)}, dedup._VERDICTS_VERSION)
     assert deduplicate(originals + near, Cache(tmp_path / "cache.sqlite", stashes=True)) == expected
 
 

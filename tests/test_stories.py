@@ -130,6 +130,7 @@ from collections import Counter  # noqa: E402
 from generator import entities, stories  # noqa: E402
 from generator.outlets import count_outlets, outlet_key  # noqa: E402
 from generator.records import Article, LocalizedArticle, Summary  # noqa: E402
+from generator.stash import Stash  # noqa: E402
 
 
 def _item(slug, title, text, date=None, language="en", added=dt.date(2024, 6, 1), **fields):
@@ -955,7 +956,7 @@ def test_features_kept_from_the_last_build_are_each_articles_own_and_score_every
     anew; only the articles it lacks are looked up."""
     picker = random.Random(2611)  # fixed: the same builds in every run
     pool = [_crowded_item(picker, n) for n in range(70)]
-    store = tmp_path / stories.FEATURES_FILE
+    store = Stash(tmp_path / stories.FEATURES_FILE, "this test")
     stashed: set[str] = set()
     for day in range(6):
         items = picker.sample(pool, picker.randint(25, 45))
@@ -974,9 +975,9 @@ def test_features_kept_from_the_last_build_are_each_articles_own_and_score_every
 
 
 def test_a_damaged_feature_store_is_read_from_the_cache_and_replaced(tmp_path, caplog):
-    store = tmp_path / stories.FEATURES_FILE
+    store = Stash(tmp_path / stories.FEATURES_FILE, "this test")
     for damaged in (b"PK\x03\x04 not an archive", b""):  # b"": torn by a crash (nothing is synced)
-        store.write_bytes(damaged)
+        store.path.write_bytes(damaged)
         caplog.clear()
         cache = _CountingCache()
         found = stories._compare(FILLER, cache, [], store)
@@ -988,7 +989,7 @@ def test_a_damaged_feature_store_is_read_from_the_cache_and_replaced(tmp_path, c
 
 
 def test_an_article_whose_features_failed_is_reported_again_by_the_next_build(tmp_path, terms_fail_on_broken):
-    store = tmp_path / stories.FEATURES_FILE
+    store = Stash(tmp_path / stories.FEATURES_FILE, "this test")
     broken = _item("broken", "Broken Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 6))
     cache = _CountingCache()
     for _ in range(2):

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import zipfile
 
@@ -231,6 +232,7 @@ def test_what_each_article_showed_in_the_last_build_is_stashed_and_shown_again_t
         _summary("d", "Council meets", ["The council met on Monday.", too_long.strip() + "!"], "en"),
         _summary("e", "Nova ponte", ["A ponte abriu.", "Custou 4,2 milhões."], "pt"),
         _summary("f", "Bridge opens", ["The bridge opened.", "It cost 4.2 million."], "en"),
+        _summary("g", too_long.strip(), ["A title too long for the model."], "en"),  # its title declined
     ]
     languages = ["en", "pt", "ar"]
     derived = []
@@ -242,8 +244,8 @@ def test_what_each_article_showed_in_the_last_build_is_stashed_and_shown_again_t
         problems = []
         return translate.localize(summaries, languages, translator, SILENT, problems), problems, translator.declined
 
-    run(pool[:4], stashes=True)
-    today = [pool[4], *reversed(pool[1:4]), pool[5]]
+    run(pool[:4] + pool[6:], stashes=True)
+    today = [pool[4], *reversed(pool[1:4]), pool[5], pool[6]]
     derived.clear()
     stashed = run(today, stashes=True)
     assert sum(derived) == 4  # the two new articles, each in the two languages it is not written in
@@ -251,4 +253,35 @@ def test_what_each_article_showed_in_the_last_build_is_stashed_and_shown_again_t
     assert any("shown in en on the pt site" in p.reason for p in stashed[1])
     (tmp_path / translate.LOCALIZED_FILE).write_bytes(b"")  # torn by a crash
     derived.clear()
-    assert run(today, stashes=True) == stashed and sum(derived) == 10 and "cannot be read" in caplog.text
+    assert run(today, stashes=True) == stashed and sum(derived) == 12 and "cannot be read" in caplog.text
+    derived.clear()
+    assert run(today, stashes=True) == stashed and sum(derived) == 0  # the stash that run left
+
+
+def test_a_stashed_article_reads_back_as_it_was_shown():
+    """None (declined) is not "" (an empty translation, shown as the original without the mark)."""
+    shown = {"k1": translate._Shown("TITLE", False, ("ONE.", None, ""), (), (), ()),
+             "k2": translate._Shown(None, False, (), ("2 text(s) shown in en", "its title is shown in en"),
+                                    (("en->pt", "model", "A."), ("en->pt", "length", "B.")),
+                                    (("en->pt", "model", "'phrase'"),)),
+             "k3": translate._Shown("Same", True, ("x",), ("its title is shown",), (), ())}
+    saved = {}
+
+    class Store:
+        def save(self, arrays, version):
+            saved.update(arrays)
+
+    translate._save_shown(Store(), shown)
+    assert translate._read_shown(saved) == shown
+
+
+def test_a_stash_key_changes_with_the_article_and_with_how_its_texts_are_translated(models, tmp_path):
+    translator = Translator(models, Cache(tmp_path / "c.sqlite"), Decoding(), threads=1)
+    article = _summary("a", "Storm hits", ["Fine sentence."], "en")
+    others = [_summary("a", "Storm hit", ["Fine sentence."], "en"), _summary("a", "Storm hits", ["Fine one."], "en"),
+              Summary(dataclasses.replace(article.article, paragraphs=("Other text.",)), article.sentences)]
+    key = translate._shown_keys([article], "en", "pt", translator)[0]
+    assert all(translate._shown_keys([other], "en", "pt", translator)[0] != key for other in others)
+    assert translate._shown_keys([article], "en", "ar", translator)[0] != key
+    assert translate._shown_keys([article], "en", "pt", Translator(models, translator.cache, Decoding(beam_size=2),
+                                                                   threads=1))[0] != key
