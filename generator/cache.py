@@ -55,6 +55,21 @@ def cache_keys(kind: str, name: str, values: Iterable[Any], **parts: Any) -> lis
             for value in values]
 
 
+def _identity(db: sqlite3.Connection) -> str | None:
+    """The file's identity; a cache made before identities is given one, unless it cannot be
+    written now (locked by another process, read-only): then it has none this time."""
+    row = db.execute("SELECT value FROM entries WHERE key = ?", (_IDENTITY,)).fetchone()
+    if row is None:
+        try:
+            with db:
+                db.execute("INSERT OR IGNORE INTO entries (key, value) VALUES (?, ?)",
+                           (_IDENTITY, json.dumps(uuid.uuid4().hex)))
+        except sqlite3.OperationalError:
+            return None
+        row = db.execute("SELECT value FROM entries WHERE key = ?", (_IDENTITY,)).fetchone()
+    return json.loads(row[0])
+
+
 class Cache:
     def __init__(self, path: Path, stashes: bool = False):
         self.path = path
@@ -65,6 +80,9 @@ class Cache:
         """Exists while a process has the file open: found when opening, the last one did not close it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = self._open()
+        # Read once: a file rebuilt later in this build has another, and disowns what this build stashes.
+        self.identity: str | None = self._query(_identity)
+        """This file's own name for itself (None: it has none and could not be given one now)."""
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -72,9 +90,6 @@ class Cache:
         except sqlite3.DatabaseError as exc:
             db = self._rebuild(exc)
         self.in_use.touch()
-        # Read once: a file rebuilt later in this build has another, and disowns what this build stashes.
-        row = db.execute("SELECT value FROM entries WHERE key = ?", (_IDENTITY,)).fetchone()
-        self.identity: str = json.loads(row[0])
         return db
 
     def _rebuild(self, damage: sqlite3.DatabaseError) -> sqlite3.Connection:
@@ -93,15 +108,13 @@ class Cache:
             if fresh:
                 db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
                 db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+                db.execute("INSERT INTO entries (key, value) VALUES (?, ?)", (_IDENTITY, json.dumps(uuid.uuid4().hex)))
                 db.commit()
             elif db.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
                 raise sqlite3.DatabaseError("not a polydigest cache")
             if check and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("integrity check failed")
             db.execute("PRAGMA journal_mode = WAL")
-            with db:  # a cache made before identities gets one now
-                db.execute("INSERT OR IGNORE INTO entries (key, value) VALUES (?, ?)",
-                           (_IDENTITY, json.dumps(uuid.uuid4().hex)))
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -158,7 +171,7 @@ class Cache:
         """A stage's stash ``name`` beside this cache; None when this cache keeps none. A stash
         holds results this file held: another file (the cache deleted, or rebuilt after damage)
         disowns it."""
-        return Stash(self.path.with_name(name), self.identity) if self.stashes else None
+        return Stash(self.path.with_name(name), self.identity) if self.stashes and self.identity else None
 
     def close(self) -> None:
         self._db.close()

@@ -9,8 +9,9 @@ the cache file it was made beside: it holds what that file held.
 
 A stash is a convenience, never a source of truth: the cache still holds everything it holds.
 So a stash that cannot be written is left as it was (a warning: it is still valid, only less
-complete), and one that cannot be read whole, is of another version or does not fit together
-is no stash. Nothing is synced to disk: a file torn by a crash is read as no stash.
+complete); one of another version or another cache file's is no stash; and one that cannot be
+read whole or does not fit together is no stash either, with a warning. Nothing is synced to
+disk: a file torn by a crash is read as no stash.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ class Stash:
         try:
             with np.load(self.path, allow_pickle=False) as stored:
                 arrays = {name: stored[name] for name in stored.files}
-            if arrays.pop(_VERSION).tolist() != [version] or strings(arrays.pop(_OWNER), 1) != [self.owner]:
+            owner = arrays.pop(_OWNER, None)
+            if arrays.pop(_VERSION).tolist() != [version] or owner is None or strings(owner, 1) != [self.owner]:
                 return None
             return read(arrays)
         except FileNotFoundError:

@@ -1,5 +1,7 @@
+import sqlite3
+
 from generator import stash
-from generator.cache import Cache, cache_key, cache_keys
+from generator.cache import Cache, _identity, cache_key, cache_keys
 
 
 def test_results_survive_reopening_and_count_hits(tmp_path):
@@ -90,3 +92,25 @@ def test_a_stash_keeps_strings_whole_and_belongs_to_its_version_and_its_cache_fi
     again = Cache(tmp_path / "c.sqlite", stashes=True).stash("kept.npz")
     assert again.owner != kept.owner and again.load(dict, version=1) is None
     assert stash.Stash(tmp_path / "missing.npz", kept.owner).load(dict, version=1) is None
+
+
+def test_a_cache_made_before_identities_is_given_one_but_not_while_another_process_writes(tmp_path):
+    def forget_identity():
+        with sqlite3.connect(tmp_path / "c.sqlite") as db:  # as a cache made before identities
+            db.execute("DELETE FROM entries WHERE key LIKE 'polydigest: %'")
+
+    Cache(tmp_path / "c.sqlite").close()
+    forget_identity()
+    given = Cache(tmp_path / "c.sqlite", stashes=True)
+    assert given.identity and given.stash("s.npz").owner == given.identity
+    given.close()
+    forget_identity()
+    writer = sqlite3.connect(tmp_path / "c.sqlite")
+    writer.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        reader = sqlite3.connect(tmp_path / "c.sqlite", timeout=0.2)
+        assert _identity(reader) is None  # no stashes this time; the file is not treated as damaged
+        reader.close()
+    finally:
+        writer.rollback()
+        writer.close()
