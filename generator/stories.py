@@ -355,13 +355,16 @@ class _Rows:
         archive's rows in the order it stored them."""
         source_of = np.array([source for source, _ in picks], np.int64).reshape(-1)
         row_of = np.array([row for _, row in picks], np.int64).reshape(-1)
+        runs = np.flatnonzero((np.diff(source_of) != 0) | (np.diff(row_of) != 1)) + 1
+        if picks and not len(runs) and row_of[0] == 0 and len(sources[int(source_of[0])]) == len(picks):
+            whole = sources[int(source_of[0])]  # every row of one source, in order (no stash): not copied
+            return _Rows(whole.starts, whole.ids, whole.values, sources[-1].names)
         lengths = np.zeros(len(picks), np.int64)
         for number, rows in enumerate(sources):
             mine = source_of == number
             lengths[mine] = np.diff(rows.starts)[row_of[mine]]
         starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         ids, values = np.empty(starts[-1], np.int32), np.empty(starts[-1], sources[-1].values.dtype)
-        runs = np.flatnonzero((np.diff(source_of) != 0) | (np.diff(row_of) != 1)) + 1
         for begin, end in zip([0, *runs.tolist()], [*runs.tolist(), len(picks)], strict=True):
             if begin == end:
                 continue

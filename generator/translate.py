@@ -800,7 +800,7 @@ def localize(
                 ]
                 continue
             try:
-                keys = _shown_keys(group, source, target, translator)
+                keys = _shown_keys(group, source, target, translator) if store else [""] * len(group)
                 missing = [i for i, key in enumerate(keys) if key not in stashed]
                 for key in keys:  # every text a verdict declined is counted before any is taken out
                     if key in stashed:
@@ -819,7 +819,9 @@ def localize(
                 ]
                 continue
             for number, (s, key) in enumerate(zip(group, keys, strict=True)):
-                shown = kept[key] = fresh[number] if number in fresh else stashed[key]
+                shown = fresh[number] if number in fresh else stashed[key]
+                if store:
+                    kept[key] = shown
                 translator.uncount_declined(shown.uncounted)
                 title = shown.title if shown.title and not shown.title_left_as_is else s.article.title  # as written
                 localized[target].append(LocalizedArticle(
