@@ -56,8 +56,9 @@ def cache_keys(kind: str, name: str, values: Iterable[Any], **parts: Any) -> lis
 
 
 def _identity(db: sqlite3.Connection) -> str | None:
-    """The file's identity; a cache made before identities is given one, unless it cannot be
-    written now (locked by another process, read-only): then it has none this time."""
+    """The file's identity; a file without one (new, or made before identities) is given one,
+    unless it cannot be written now (locked by another process, read-only): then it has none this
+    time."""
     row = db.execute("SELECT value FROM entries WHERE key = ?", (_IDENTITY,)).fetchone()
     if row is None:
         try:
@@ -108,7 +109,6 @@ class Cache:
             if fresh:
                 db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
                 db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
-                db.execute("INSERT INTO entries (key, value) VALUES (?, ?)", (_IDENTITY, json.dumps(uuid.uuid4().hex)))
                 db.commit()
             elif db.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
                 raise sqlite3.DatabaseError("not a polydigest cache")

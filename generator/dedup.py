@@ -115,9 +115,8 @@ def _read_verdicts(arrays: dict[str, np.ndarray]) -> dict[str, bool]:
 
 
 def _keep_verdicts(store: Stash, verdicts: dict[str, bool]) -> None:
-    store.save({"rules": np.array([SHINGLING_VERSION, NEAR_DUPLICATE]),
-                      "pairs": np.array(list(verdicts), "S32"), "verdicts": np.array(list(verdicts.values()), bool)},
-               _VERDICTS_VERSION)
+    store.save({"rules": np.array([SHINGLING_VERSION, NEAR_DUPLICATE]), "pairs": np.array(list(verdicts), "S32"),
+                "verdicts": np.array(list(verdicts.values()), bool)}, _VERDICTS_VERSION)
 
 
 def deduplicate(articles: list[Article], cache: Cache | None = None,

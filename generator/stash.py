@@ -42,19 +42,17 @@ class Stash:
 
     def save(self, arrays: dict[str, np.ndarray], version: int) -> None:
         """``arrays`` as the file (NumPy's .npz, uncompressed), in place of what it held."""
+        contents: dict[str, Any] = {**arrays, _VERSION: np.array([version]), _OWNER: strings_array([self.owner])}
+        scratch = None
         try:
             handle, scratch = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".writing")
-        except OSError as exc:
-            log.warning("%s was not written (%s): the next build reads more from the cache", self.path, exc)
-            return
-        contents: dict[str, Any] = {**arrays, _VERSION: np.array([version]), _OWNER: strings_array([self.owner])}
-        try:
             with os.fdopen(handle, "wb") as file:
                 np.savez(file, **contents)
             os.replace(scratch, self.path)
         except OSError as exc:  # a full disk: the stash it would replace is still valid
             log.warning("%s was not written (%s): the next build reads more from the cache", self.path, exc)
-            Path(scratch).unlink(missing_ok=True)
+            if scratch:
+                Path(scratch).unlink(missing_ok=True)
 
     def load(self, read: Callable[[dict[str, np.ndarray]], T], version: int) -> T | None:
         """``read`` of the arrays the file holds; None when there is no such file, it is of another
