@@ -156,8 +156,22 @@ class Cache:
                 db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows)
         self._query(insert)
 
-    def lookup(self, keys: dict[str, str], compute: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
-        """Values by name: cached ones, and for the rest ``compute(names)``, stored for next time."""
+    def lookup(self, keys: dict[str, str], compute: Callable[[list[str]], dict[str, Any]],
+               kept: str | None = None) -> dict[str, Any]:
+        """Values by name: cached ones, and for the rest ``compute(names)``, stored for next time.
+        ``kept`` names a stash (``stash``) holding the values of the keys last looked up so: those
+        it holds are read from it instead of the cache, and it is left holding these keys' (a day's
+        build of a large archive decoded every article's cached entry again)."""
+        store = self.stash(kept) if kept else None
+        stored = (store.load_values() if store else None) or {}
+        found = {name: stored[key] for name, key in keys.items() if key in stored}
+        if len(found) < len(keys):
+            found |= self._looked_up({name: key for name, key in keys.items() if name not in found}, compute)
+        if store and set(stored) != set(keys.values()):
+            store.save_values({keys[name]: value for name, value in found.items()})
+        return found
+
+    def _looked_up(self, keys: dict[str, str], compute: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
         cached = self.get_many(list(dict.fromkeys(keys.values())))
         found = {name: cached.get(key) for name, key in keys.items()}
         missing = [name for name, value in found.items() if value is None]

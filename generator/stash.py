@@ -16,6 +16,7 @@ disk: a file torn by a crash is read as no stash.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -31,6 +32,7 @@ T = TypeVar("T")
 
 _SEPARATOR = "\0"
 _VERSION, _OWNER = "stash.version", "stash.owner"
+_VALUES_VERSION = 1  # of save_values' arrays
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,25 @@ class Stash:
         except Exception as exc:  # a damaged or foreign file is no stash, whatever it holds
             log.warning("%s cannot be read (%s): what it kept is read from the cache", self.path, exc)
             return None
+
+
+    def save_values(self, values: dict[str, Any]) -> None:
+        """JSON values by their cache keys (SHA-256 in hex), in place of what the file held."""
+        self.save({"keys": np.array(list(values), "S64"),
+                   "values": np.frombuffer(json.dumps(list(values.values()), ensure_ascii=False).encode(), np.uint8)},
+                  _VALUES_VERSION)
+
+    def load_values(self) -> dict[str, Any] | None:
+        """The values ``save_values`` left, by key; None as ``load``."""
+        return self.load(_values_by_key, _VALUES_VERSION)
+
+
+def _values_by_key(arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    keys = [key.decode() for key in arrays["keys"].tolist()]
+    values = json.loads(arrays["values"].tobytes())
+    if not (isinstance(values, list) and len(values) == len(keys) == len(set(keys))):
+        raise ValueError("its keys and values do not fit together")
+    return dict(zip(keys, values, strict=True))
 
 
 def strings_array(strings: Sequence[str]) -> np.ndarray | None:

@@ -438,6 +438,7 @@ class _Features:
 # looked up and decoded every article's (100,000 articles: ~25 s); it reads these arrays, and looks up
 # or finds only the new articles'.
 FEATURES_FILE = "story-features.npz"
+TOPICS_FILE = "topics.npz"  # each article's topic candidates (tag_articles), kept as the cache keys them
 _FEATURES_VERSION = 1  # of the stash's arrays
 _PARTS = ("terms", "evidence", "words")
 
@@ -1164,7 +1165,7 @@ def tag_articles(
                             language=a.language, source=a.source_name, version=TERMS_VERSION,
                             rules=settings.digest("stories", "language"), cldr=cldr_version())
             for slug, a in by_slug.items()}
-    found = cache.lookup(keys, compute) if cache else compute(list(keys))
+    found = cache.lookup(keys, compute, kept=TOPICS_FILE) if cache else compute(list(keys))
     candidates: dict[str, list[tuple[str, str]]] = {}
     defined: dict[str, dict[str, str]] = {}
     for summary in summaries:

@@ -1,5 +1,7 @@
 import sqlite3
 
+import numpy as np
+
 from generator import stash
 from generator.cache import Cache, _identity, cache_key, cache_keys
 
@@ -114,3 +116,46 @@ def test_a_cache_made_before_identities_is_given_one_but_not_while_another_proce
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_a_kept_lookup_reads_what_its_stash_holds_and_keeps_the_keys_of_the_last_lookup(tmp_path):
+    cache = Cache(tmp_path / "c.sqlite", stashes=True)
+    computed: list[str] = []
+
+    def compute(names):
+        computed.extend(names)
+        return {name: {"tags": [(name, name.upper())], "failed": None} if name != "bad" else "it failed"
+                for name in names}
+
+    keys = {name: cache_key("t", name=name) for name in ("one", "two", "bad")}
+    first = cache.lookup(keys, compute, kept="kept.npz")
+    assert computed == ["one", "two", "bad"] and first["bad"] == "it failed"
+    written = (tmp_path / "kept.npz").stat().st_mtime_ns
+    hits = cache.hits
+    again = cache.lookup(keys, compute, kept="kept.npz")
+    assert cache.hits == hits and computed == ["one", "two", "bad"]  # nothing asked of the cache or computed
+    assert again == {"one": {"tags": [["one", "ONE"]], "failed": None}, "two": {"tags": [["two", "TWO"]],
+                     "failed": None}, "bad": "it failed"}  # as the cache gives them back (JSON)
+    assert again == Cache(tmp_path / "c.sqlite").lookup(keys, compute)
+    assert (tmp_path / "kept.npz").stat().st_mtime_ns == written  # the same keys: the stash is not written again
+    fewer = {"two": keys["two"], "three": cache_key("t", name="three")}
+    assert cache.lookup(fewer, compute, kept="kept.npz")["three"] == {"tags": [("three", "THREE")], "failed": None}
+    assert computed[3:] == ["three"] and cache.hits == hits  # "two" from the stash, "three" new
+    assert set(cache.stash("kept.npz").load_values()) == set(fewer.values())  # the last lookup's keys only
+
+
+def test_a_damaged_or_foreign_kept_stash_is_no_stash(tmp_path, caplog):
+    cache = Cache(tmp_path / "c.sqlite", stashes=True)
+    keys = {"one": cache_key("t", name="one")}
+    for damaged in (b"PK\x03\x04 not an archive", b""):  # b"": torn by a crash (nothing is synced)
+        (tmp_path / "kept.npz").write_bytes(damaged)
+        assert cache.lookup(keys, lambda names: dict.fromkeys(names, 1), kept="kept.npz") == {"one": 1}
+        assert cache.stash("kept.npz").load_values() == {keys["one"]: 1}  # replaced
+    store = cache.stash("kept.npz")
+    store.save({"keys": np.array([keys["one"], keys["one"]], "S64"), "values": np.frombuffer(b"[2, 3]", np.uint8)},
+               version=1)  # the same key twice: does not fit together
+    caplog.clear()
+    assert store.load_values() is None and "cannot be read" in caplog.text
+    store.save_values({keys["one"]: 4})
+    assert Cache(tmp_path / "other.sqlite", stashes=True).lookup(keys, lambda names: dict.fromkeys(names, 5),
+                                                                  kept="kept.npz") == {"one": 5}  # another cache's

@@ -128,6 +128,7 @@ import random  # noqa: E402
 from collections import Counter  # noqa: E402
 
 from generator import entities, stories  # noqa: E402
+from generator.cache import Cache  # noqa: E402
 from generator.outlets import count_outlets, outlet_key  # noqa: E402
 from generator.records import Article, LocalizedArticle, Summary  # noqa: E402
 from generator.stash import Stash  # noqa: E402
@@ -996,3 +997,33 @@ def test_an_article_whose_features_failed_is_reported_again_by_the_next_build(tm
         problems = []
         stories._compare([broken, *FILLER], cache, problems, store)
         assert [p.subject for p in problems] == ["broken.txt"]
+
+
+def test_topics_kept_from_the_last_build_are_each_articles_own_and_only_the_others_are_looked_up(tmp_path):
+    """Build after build (articles added, removed, reordered), the topics stash gives each article
+    the topics found for it anew; the cache is asked only for those the last build did not have."""
+    picker = random.Random(2712)  # fixed: the same builds in every run
+
+    def named_item(number):
+        first, second = picker.sample(_PEOPLE, 2)
+        text = f"{first} met {second} in Lisbon on Monday. {first} said {second} would pay {number + 2}bn."
+        return _item(f"a{number}", f"{first} and {second}", text, dt.date(2024, 5, picker.randint(1, 9)),
+                     picker.choice(["en", "pt"]))
+    pool = [named_item(n) for n in range(60)]
+    cache = Cache(tmp_path / "c.sqlite", stashes=True)
+    seen: set[str] = set()
+    last: set[str] = set()
+    for day in range(5):
+        items = picker.sample(pool, picker.randint(20, 40))
+        slugs = {item.article.slug for item in items}
+        localized = {"en": items, "pt": items}
+        hits = cache.hits
+        kept = stories.tag_articles([item.summary for item in items], localized, None, [], cache)
+        anew = stories.tag_articles([item.summary for item in items], localized, None, [])
+        assert cache.hits - hits == len((slugs - last) & seen), day
+        for lang in localized:
+            assert [(i.article.slug, i.tags, i.tag_pages) for i in kept[lang]] == \
+                [(i.article.slug, i.tags, i.tag_pages) for i in anew[lang]], (day, lang)
+        assert sum(bool(item.tags) for item in kept["en"]) > len(items) // 2, "most articles have topics"
+        seen |= slugs
+        last = slugs
