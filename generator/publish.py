@@ -62,6 +62,18 @@ def read_parent(mkdocs_yml: Path) -> dict:
         return yaml_load(handle) or {}
 
 
+def uses_directory_urls(parent: dict) -> bool:
+    """Whether MkDocs writes a page ``a/b.md`` as ``a/b/index.html`` (mkdocs.yml's ``use_directory_urls``)."""
+    return parent.get("use_directory_urls", True) is not False
+
+
+def directory_urls(config: Config) -> bool:
+    """``uses_directory_urls`` of the project's mkdocs.yml; MkDocs' default without one (a build
+    without it fails when it publishes; ``write_docs`` stops before)."""
+    mkdocs_yml = config.path(config.mkdocs_config)
+    return uses_directory_urls(read_parent(mkdocs_yml)) if mkdocs_yml.is_file() else True
+
+
 def _plugins_as_mapping(plugins) -> dict:
     if isinstance(plugins, dict):
         return dict(plugins)
@@ -636,7 +648,7 @@ def publish(config: Config, languages: list[str], progress: Progress = SILENT,
     spare = kept if kept.is_dir() and not kept.is_symlink() and paths.is_claimed(kept) else None
     parent = read_parent(config.path(config.mkdocs_config))
     copy = _copy_for_in_place(parent)
-    directory_urls = parent.get("use_directory_urls", True) is not False
+    directory_urls = uses_directory_urls(parent)
     state: dict[str, dict] = {}
     plans: dict[str, str] = {}  # language -> "keep", "in place" or "afresh"
     for lang in languages:

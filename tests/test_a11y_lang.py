@@ -92,10 +92,10 @@ def test_an_article_no_model_translates_is_marked_as_its_language_wherever_it_is
     edition = render_editions([[shown_as_is]], "pt")["editions/2024-05-03.md"]
     assert "[<span lang=\"fr\">Le marché</span>](../articles/marche.md)" in edition
     source = render_sources([shown_as_is], "pt")["sources/town-crier.md"]
-    assert "[<span lang=\"fr\">Le marché</span>](../articles/marche.md)" in source
+    assert '<a href="../../articles/marche/"><span lang="fr">Le marché</span></a>' in source
     topic = render_tags([shown_as_is, item(slug="other"), item(slug="third")], "pt")["tags/town.md"]
-    assert "[<span lang=\"fr\">Le marché</span>](../articles/marche.md)" in topic
-    assert "[COUNCIL BUDGET](../articles/other.md)" in topic
+    assert '<a href="../../articles/marche/"><span lang="fr">Le marché</span></a>' in topic
+    assert '<a href="../../articles/other/">COUNCIL BUDGET</a>' in topic
 
 
 def test_a_related_article_in_another_language_is_marked_in_the_list():

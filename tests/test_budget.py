@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,10 @@ def test_the_oldest_articles_leave_every_page_but_their_months_archive_which_lin
     assert {"articles/a3.md", "articles/a4.md"} <= set(files)
     assert "articles/a1.md" not in files and "articles/a2.md" not in files
     january = files["articles/archive/2024-01.md"]
-    assert "[Story 2](<https://example.org/news/2>) (Daily Post)" in january
-    assert "[Story 1](<https://example.org/news/1>) (Daily Post)" in january
+    assert '<a href="https://example.org/news/2">Story 2</a> (Daily Post)' in january
+    assert '<a href="https://example.org/news/1">Story 1</a> (Daily Post)' in january
     assert "January 20, 2024" in january
-    linking_folded = [path for path, text in files.items() if "a1.md" in text or "a2.md" in text]
+    linking_folded = [path for path, text in files.items() if re.search(r"/a[12](\.md\)|/\")", text)]
     assert linking_folded == []  # no list, topic, source or story page links a page that is gone
     assert "(archive/2024-01.md) (2)" in files["articles/index.md"]  # the month still counts them
 
@@ -52,7 +53,7 @@ def test_an_old_article_that_fails_in_its_archive_is_left_out_and_reported_alone
     monkeypatch.setattr(render, "_folded_entry", failing)
     problems: list = []
     files = render.render_language(ITEMS, "en", group_stories(ITEMS), problems, own_pages=2)
-    assert "[Story 2](<https://example.org/news/2>)" in files["articles/archive/2024-01.md"]
+    assert '<a href="https://example.org/news/2">Story 2</a>' in files["articles/archive/2024-01.md"]
     assert "Story 1" not in files["articles/archive/2024-01.md"]
     assert [str(p) for p in problems] == [
         "a1.txt: render failed (ValueError: damaged title); left out of the en site"]

@@ -8,6 +8,7 @@ After an intended change of the output, regenerate the expected tree and review 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,32 @@ def test_continuation_pages_build_in_strict_mkdocs_and_link_each_other(tmp_path,
     second = (site / "editions" / f"{year}.2" / "index.html").read_text()
     assert f'href="../{year}/"' in second and f'href="../{year}.1/"' in second  # newer and older
     assert not (site / "editions" / f"{year}.3").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_list_entry_written_as_html_leads_to_its_article_page(tmp_path, tiny_models, directory_urls):
+    """Topic, source, month, category and story pages list articles in HTML, whose links MkDocs
+    passes through unchecked: each must lead to a page MkDocs wrote, with either URL layout."""
+    from generator.publish import page_output
+
+    project = make_project(tmp_path / "project", tiny_models, Path(__file__).parent / "fixtures" / "related")
+    for seed in (GOLDEN / "seeds").iterdir():  # these name their sources
+        shutil.copy(seed, project / "seeds" / seed.name)
+    if not directory_urls:
+        (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "\nuse_directory_urls: false\n")
+    assert build(load_config(project), SILENT).published == ["en", "pt"]
+    checked: set[str] = set()
+    for lang in ("en", "pt"):
+        for markdown in sorted((project / "docs" / lang).rglob("*.md")):
+            page = markdown.relative_to(project / "docs" / lang).as_posix()
+            entries = re.findall(r'^<li>.*?<a href="([^"]+)"', markdown.read_text(encoding="utf-8"), re.M)
+            if not entries:
+                continue
+            output = project / "site" / lang / page_output(page, directory_urls)
+            for href in entries:
+                if not href.startswith("https://"):
+                    target = (output.parent / href).resolve()
+                    assert (target / "index.html" if directory_urls else target).is_file(), (page, href)
+                    checked.add(page.rsplit("/", 1)[0])
+    assert checked == {"tags", "sources", "articles/archive", "articles/category", "stories"}

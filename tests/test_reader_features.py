@@ -149,5 +149,5 @@ def test_source_names_with_the_same_address_share_one_page():
     older = localized(title="Older", slug="older", source_name="Estadao", date=dt.date(2024, 5, 6))
     files = render_sources([older, newer], "en")
     assert sorted(files) == ["sources/estadao.md", "sources/index.md"]
-    assert "[Newer]" in files["sources/estadao.md"] and "[Older]" in files["sources/estadao.md"]
+    assert ">Newer</a>" in files["sources/estadao.md"] and ">Older</a>" in files["sources/estadao.md"]
     assert "- [Estadão](estadao.md) (2)" in files["sources/index.md"]
