@@ -41,9 +41,11 @@ def _descendants(pid: int) -> list[tuple[int, int]]:
     while frontier:
         parent, depth = frontier.pop()
         kids = []
-        for task in Path(f"/proc/{parent}/task").glob("*"):  # a process started by any thread
-            with contextlib.suppress(OSError):
-                kids += [int(k) for k in (task / "children").read_text().split()]
+        with contextlib.suppress(OSError):  # a process that ended while it was being read has no children
+            tasks = os.listdir(f"/proc/{parent}/task")
+            for task in tasks:  # a process started by any thread
+                with contextlib.suppress(OSError):
+                    kids += [int(k) for k in Path(f"/proc/{parent}/task/{task}/children").read_text().split()]
         found += [(kid, depth + 1) for kid in kids]
         frontier += [(kid, depth + 1) for kid in kids]
     return found

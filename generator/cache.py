@@ -161,10 +161,11 @@ class Cache:
         """Values by name: cached ones, and for the rest ``compute(names)``, stored for next time.
         ``kept`` names a stash (``stash``) holding the values of the keys last looked up so: those
         it holds are read from it instead of the cache, and it is left holding these keys' (a day's
-        build of a large archive decoded every article's cached entry again)."""
+        build of a large archive decoded every article's cached entry again). One lookup a build
+        per name: a second would replace the first's stash."""
         store = self.stash(kept) if kept else None
         stored = (store.load_values() if store else None) or {}
-        found = {name: stored[key] for name, key in keys.items() if key in stored}
+        found = {name: stored[key] for name, key in keys.items() if stored.get(key) is not None}
         if len(found) < len(keys):
             found |= self._looked_up({name: key for name, key in keys.items() if name not in found}, compute)
         if store and set(stored) != set(keys.values()):

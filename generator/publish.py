@@ -536,10 +536,10 @@ def _copy_for_in_place(parent: dict) -> Callable[[str, str], object]:
 
 def page_output(page: str, directory_urls: bool = True) -> Path:
     """Where MkDocs writes a Markdown page, relative to the site (``use_directory_urls``)."""
-    relative = Path(page).with_suffix("")
-    if not directory_urls or relative.name == "index":
-        return relative.with_suffix(".html")
-    return relative / "index.html"
+    relative = page.removesuffix(".md")  # not Path.with_suffix: "tags/x.2.md" is "tags/x.2"
+    if not directory_urls or Path(relative).name == "index":
+        return Path(f"{relative}.html")
+    return Path(relative) / "index.html"
 
 
 def remove_stale_pages(site: Path, gone: list[str]) -> None:

@@ -76,7 +76,7 @@ WORDS_PER_MINUTE: int = _LIMITS["words_per_minute"]
 
 # Characters that can open markup in Python-Markdown, its extensions or HTML.
 _MARKUP_CHARACTERS = set("\\`*_{}[]()<>#+-!|~&^=")
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
 
 
 _MARKUP = re.compile("[" + re.escape("".join(sorted(_MARKUP_CHARACTERS))) + "]")
@@ -671,8 +671,7 @@ def article_hrefs(page: str, directory_urls: bool) -> Callable[[str], str]:
     """The address of an article's page (by slug) from the page ``page`` (a Markdown path relative
     to the language's docs), as MkDocs would resolve a link to it (mkdocs.yml's
     ``use_directory_urls``): for list entries written as HTML, which MkDocs passes through."""
-    folder = page.removesuffix(".md") if directory_urls and posixpath.basename(page) != "index.md" \
-        else posixpath.dirname(page)
+    folder = page.removesuffix(".md") if directory_urls else posixpath.dirname(page)  # no list is an index.md
     root = f"{posixpath.relpath(BLOG_DIR, folder or '.')}/"  # as MkDocs writes it: "../../" from an archive month
     return (lambda slug: f"{root}{slug}/") if directory_urls else (lambda slug: f"{root}{slug}.html")
 

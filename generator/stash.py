@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 _SEPARATOR = "\0"
 _VERSION, _OWNER = "stash.version", "stash.owner"
-_VALUES_VERSION = 1  # of save_values' arrays
+_VALUES_VERSION = 2  # of save_values' arrays (2: keys as strings_array)
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,13 @@ class Stash:
 
 
     def save_values(self, values: dict[str, Any]) -> None:
-        """JSON values by their cache keys (SHA-256 in hex), in place of what the file held."""
-        self.save({"keys": np.array(list(values), "S64"),
-                   "values": np.frombuffer(json.dumps(list(values.values()), ensure_ascii=False).encode(), np.uint8)},
-                  _VALUES_VERSION)
+        """JSON values by their keys, in place of what the file held (left as it was when a key holds
+        the separator: no cache key does)."""
+        keys = strings_array(list(values))
+        if keys is not None:
+            listed = json.dumps(list(values.values()), ensure_ascii=False).encode()
+            self.save({"keys": keys, "count": np.array([len(values)]), "values": np.frombuffer(listed, np.uint8)},
+                      _VALUES_VERSION)
 
     def load_values(self) -> dict[str, Any] | None:
         """The values ``save_values`` left, by key; None as ``load``."""
@@ -86,7 +89,7 @@ class Stash:
 
 
 def _values_by_key(arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    keys = [key.decode() for key in arrays["keys"].tolist()]
+    keys = strings(arrays["keys"], int(arrays["count"][0]))
     values = json.loads(arrays["values"].tobytes())
     if not (isinstance(values, list) and len(values) == len(keys) == len(set(keys))):
         raise ValueError("its keys and values do not fit together")

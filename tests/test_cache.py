@@ -152,8 +152,8 @@ def test_a_damaged_or_foreign_kept_stash_is_no_stash(tmp_path, caplog):
         assert cache.lookup(keys, lambda names: dict.fromkeys(names, 1), kept="kept.npz") == {"one": 1}
         assert cache.stash("kept.npz").load_values() == {keys["one"]: 1}  # replaced
     store = cache.stash("kept.npz")
-    store.save({"keys": np.array([keys["one"], keys["one"]], "S64"), "values": np.frombuffer(b"[2, 3]", np.uint8)},
-               version=1)  # the same key twice: does not fit together
+    store.save({"keys": stash.strings_array([keys["one"], keys["one"]]), "count": np.array([2]),
+                "values": np.frombuffer(b"[2, 3]", np.uint8)}, stash._VALUES_VERSION)  # one key twice: does not fit
     caplog.clear()
     assert store.load_values() is None and "cannot be read" in caplog.text
     store.save_values({keys["one"]: 4})

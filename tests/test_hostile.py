@@ -3,6 +3,7 @@ build, or cost unbounded time. Builds use the real pipeline with the tiny model.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
@@ -23,7 +24,8 @@ from generator.ingest import parse_article
 from generator.progress import SILENT
 from generator.readers import Source
 from generator.records import LocalizedArticle, Summary
-from generator.render import SEARCH_TEXT_END, render_post
+from generator.render import SEARCH_TEXT_END, render_blog, render_post, render_story_page, render_tags
+from generator.stories import Story
 
 pytestmark = pytest.mark.slow  # end-to-end builds; "make unit" leaves them out
 
@@ -149,6 +151,24 @@ def test_random_text_never_becomes_markup(tmp_path_factory, title, body):
     visible = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
     for paragraph in article.paragraphs:
         assert " ".join(paragraph.split()) in visible
+    # the lists that name it, whose entries are HTML (render._entry): its title, and as its source's name
+    named = dataclasses.replace(article, source_name=title, source_url="https://example.org/news")
+    listed = dataclasses.replace(item, summary=Summary(named, item.sentences), tags=("Topic",), tag_pages=("Topic",))
+    folded = dataclasses.replace(listed, summary=Summary(dataclasses.replace(named, slug="old"), item.sentences))
+    month = f"articles/archive/{article.date:%Y-%m}.md"
+    lists = {"tags/topic.md": render_tags([listed] * 3, "pt")["tags/topic.md"],
+             month: render_blog([listed], "pt", folded=[folded])[month],
+             "stories/s.md": render_story_page(Story(("s", "s"), id="s"), [listed, listed], (), "pt")}
+    for page, markdown_text in lists.items():
+        rendered = markdown.markdown(markdown_text.split("---\n", 2)[2], extensions=_MARKDOWN_EXTENSIONS)
+        collector = TagCollector()
+        collector.feed(rendered)
+        assert collector.tags <= _EXPECTED_TAGS | {"ul", "li", "h2"}, (page, text, rendered)
+        assert collector.attributes <= {"id", "href", "lang"}, (page, text, rendered)
+        assert collector.links <= {"../../articles/s/", "../../s/", "https://example.org/news",
+                                   f"category/{article.language}.md", "../articles/s.md"}, (page, text, rendered)
+        visible = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
+        assert " ".join(listed.title.split()) in visible, (page, text, rendered)
 
 
 def test_giant_sentence_and_ten_thousand_lines_are_bounded_and_build(tmp_path, tiny_models):

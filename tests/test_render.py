@@ -160,3 +160,18 @@ def test_long_lists_continue_on_numbered_pages_and_the_home_page_stays_short():
     assert editions.count("\n- ") == render.EDITION_DAYS and "[2024](2024.md)" in editions
     assert files["editions/2024.md"].count("\n- ") == 70  # 70 days, all on the year's page
     assert max(len(content) for content in files.values()) < 20_000
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+@pytest.mark.parametrize("page", ["tags/harbor.md", "tags/harbor.2.md", "sources/daily-planet.md",
+                                  "articles/archive/2024-01.md", "articles/archive/2024-01.1.md",
+                                  "articles/category/en.md", "stories/report-001.md"])
+def test_a_list_entry_links_its_article_as_mkdocs_would_resolve_the_link(page, directory_urls):
+    """List entries are HTML, which MkDocs passes through: their addresses are polydigest's."""
+    from mkdocs.structure.files import File
+
+    from generator.render import article_hrefs
+
+    def file(path):
+        return File(path, "docs", "site", directory_urls)
+    assert article_hrefs(page, directory_urls)("report-9") == file("articles/report-9.md").url_relative_to(file(page))
