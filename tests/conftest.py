@@ -216,6 +216,29 @@ def write_docs(project: Path, overrides: dict | None = None):
     return core.write_docs(load_config(project, overrides), SILENT)
 
 
+def watch_search(page) -> None:  # noqa: ANN001 - a Playwright page
+    """Before a query is typed into the open search: from now on, the time of the results' last
+    change is kept (``search_answered``)."""
+    page.evaluate("""() => {
+        window.pdChanged = 0;
+        if (window.pdObserver) return;
+        window.pdObserver = new MutationObserver(() => { window.pdChanged = Date.now(); });
+        window.pdObserver.observe(document.querySelector(".md-search-result"),
+                                  {childList: true, subtree: true, characterData: true});
+    }""")
+
+
+def search_answered(page) -> None:  # noqa: ANN001 - a Playwright page
+    """Right after a query was typed (``watch_search`` before): returns once the results changed
+    after the typing ended and then stayed 300 ms as they are, with a count or "No ..." shown. The
+    search answers only its newest query (an older one's answer is dropped), so that change is the
+    whole query's answer; waiting for 300 ms of quiet alone took a loaded machine's slow answer for
+    the previous query's."""
+    page.evaluate("() => { window.pdTyped = Date.now(); }")
+    page.wait_for_function("""() => window.pdChanged >= window.pdTyped && Date.now() - window.pdChanged > 300
+        && /\\d|No /.test(document.querySelector(".md-search-result__meta").textContent)""", timeout=15000)
+
+
 def search_documents(language_site: Path, folder: str = "pagefind") -> list[dict]:
     """What Pagefind indexed in one language site (in one search shard's ``folder``), article
     by article: each fragment (read back from the gzipped files a browser downloads) is a

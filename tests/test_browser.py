@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import REPO, make_project, search_documents
+from conftest import REPO, make_project, search_answered, search_documents, watch_search
 from tiny_argos import build_tiny_package
 
 from generator.render import SEARCH_TEXT_END
@@ -508,18 +508,13 @@ def _article_paths(project: Path, lang: str) -> list[str]:
 
 
 def open_search(page, query: str) -> None:
-    """Opens the search with "/" and types ``query``; returns when the results for the whole
-    query are listed and no longer change (each keystroke starts a search whose results replace
-    the list: a check of the list while that happens sees half-built results)."""
+    """Opens the search with "/" and types ``query`` key by key; returns when the whole query's
+    results are listed (conftest.search_answered)."""
     page.keyboard.press("/")
+    watch_search(page)
     page.keyboard.type(query)
+    search_answered(page)
     page.wait_for_selector("li.md-search-result__item", timeout=15000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("""() => new Promise(done => {
-        const list = () => document.querySelector(".md-search-result__list").innerHTML;
-        const before = list();
-        setTimeout(() => done(list() === before), 300);
-    })""", timeout=15000)
 
 
 def test_axe_finds_nothing_on_any_page_type_in_any_language(axe, varied_site, default_site, visit):

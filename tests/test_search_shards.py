@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_build_cli, search_documents
+from conftest import make_project, run_build_cli, search_answered, search_documents, watch_search
 from hypothesis import given
 from hypothesis import strategies as st
 from test_browser import axe, axe_violations, browser, open_search, serve, visit  # noqa: F401 - fixtures
@@ -403,22 +403,12 @@ def test_more_results_lists_the_rest_of_a_shard(tmp_path, tiny_models, serve, vi
 
 
 def _answer(page, query: str) -> list[str]:
-    """The titles listed for ``query``, put into the open search at once (one input event: one
-    search), once its answer is shown: the results' first change after it, then 300 ms without
-    another. (Waiting for 300 ms of no change alone took a loaded machine's slow answer for the
-    previous query's.)"""
+    """The titles listed for ``query``, put into the open search at once, once it is answered."""
     box = page.locator("input.md-search__input")
     box.fill("")
-    page.evaluate("""() => {
-        window.pdChanged = 0;
-        if (window.pdObserver) return;
-        window.pdObserver = new MutationObserver(() => { window.pdChanged = Date.now(); });
-        window.pdObserver.observe(document.querySelector(".md-search-result"),
-                                  {childList: true, subtree: true, characterData: true});
-    }""")
+    watch_search(page)
     box.fill(query)
-    page.wait_for_function("""() => window.pdChanged && Date.now() - window.pdChanged > 300
-        && /\\d|No /.test(document.querySelector(".md-search-result__meta").textContent)""", timeout=15000)
+    search_answered(page)
     return _titles(page)
 
 
