@@ -218,25 +218,27 @@ def write_docs(project: Path, overrides: dict | None = None):
 
 def watch_search(page) -> None:  # noqa: ANN001 - a Playwright page
     """Before a query is typed into the open search: from now on, the time of the results' last
-    change is kept (``search_answered``)."""
+    change since the last keystroke is kept (``search_answered``)."""
     page.evaluate("""() => {
         window.pdChanged = 0;
         if (window.pdObserver) return;
-        window.pdObserver = new MutationObserver(() => { window.pdChanged = Date.now(); });
+        window.pdObserver = new MutationObserver(() => { window.pdChanged = performance.now(); });
         window.pdObserver.observe(document.querySelector(".md-search-result"),
                                   {childList: true, subtree: true, characterData: true});
+        // after the page's own listener (which answers an emptied box at once): each keystroke
+        // forgets what came before it
+        document.querySelector("input.md-search__input").addEventListener("input", () => { window.pdChanged = 0; });
     }""")
 
 
 def search_answered(page) -> None:  # noqa: ANN001 - a Playwright page
-    """Right after a query was typed (``watch_search`` before): returns once the results changed
-    after the typing ended and then stayed 300 ms as they are, with a count or "No ..." shown. The
-    search answers only its newest query (an older one's answer is dropped), so that change is the
-    whole query's answer; waiting for 300 ms of quiet alone took a loaded machine's slow answer for
-    the previous query's."""
-    page.evaluate("() => { window.pdTyped = Date.now(); }")
-    page.wait_for_function("""() => window.pdChanged >= window.pdTyped && Date.now() - window.pdChanged > 300
-        && /\\d|No /.test(document.querySelector(".md-search-result__meta").textContent)""", timeout=15000)
+    """After a query was typed (``watch_search`` before): returns once the results changed after
+    the last keystroke and then stayed 300 ms as they are. The search shows only its newest
+    query's answer (an older query's, or an older listing's, is dropped), so that change is the
+    whole query's. Waiting for 300 ms of quiet alone took a loaded machine's slow answer for the
+    previous query's."""
+    page.wait_for_function("""() => window.pdChanged > 0 && performance.now() - window.pdChanged > 300""",
+                           timeout=15000)
 
 
 def search_documents(language_site: Path, folder: str = "pagefind") -> list[dict]:

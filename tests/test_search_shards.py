@@ -462,3 +462,35 @@ def test_older_articles_are_searched_on_request_with_the_keyboard(sharded_site, 
     assert f"/en/articles/{_slug_of(titles[before].rsplit(' ', 1)[-1].lower(), site)}/" in v.page.url
     v.page.wait_for_selector("mark.pagefind-highlight", timeout=10000)
     assert v.errors == [] and v.foreign == []
+
+
+@pytest.mark.browser
+def test_a_query_typed_while_older_results_load_is_not_joined_by_them(sharded_site, visit):  # noqa: F811
+    """"Older" pressed, then at once a new query: the older shard's results for the first query
+    are neither added to the list nor given the keyboard's focus (a reader typing on lost the
+    keys to a result link that the new answer then removed)."""
+    _, base = sharded_site
+    v = visit()
+    v.page.goto(f"{base}/en/", wait_until="networkidle")
+    v.page.keyboard.press("/")
+    assert len(_answer(v.page, "council")) == 3
+    v.page.evaluate("""() => {
+        window.pdAdded = [];
+        new MutationObserver(records => records.forEach(record => record.addedNodes.forEach(node =>
+            node.textContent && window.pdAdded.push(node.textContent)))).observe(
+            document.querySelector(".md-search-result__list"), {childList: true});
+    }""")
+    watch_search(v.page)
+    v.page.evaluate("""() => {
+        document.querySelector(".pd-search-older button").click();
+        const box = document.querySelector("input.md-search__input");
+        box.focus();
+        box.value = "comet astronomers";
+        box.dispatchEvent(new Event("input", {bubbles: true}));
+    }""")
+    search_answered(v.page)
+    v.page.wait_for_timeout(500)  # the older shard's answer, had it been kept, is in by now
+    assert _titles(v.page) == ["The Council and the Comet"]
+    assert all("Comet" in added for added in v.page.evaluate("() => window.pdAdded")), "only the new query's"
+    assert v.page.evaluate("() => document.activeElement.matches('input.md-search__input')")
+    assert v.errors == [] and v.foreign == []

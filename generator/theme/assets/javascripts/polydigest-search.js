@@ -329,7 +329,8 @@
     var listing = shownQuery;
     if (!listing || listing.busy) return;
     listing.busy = true;
-    var stale = function () { return listing !== shownQuery; };
+    var ask = asked; // a query typed meanwhile makes this listing stale before it is answered
+    var stale = function () { return listing !== shownQuery || ask !== asked; };
     var next;
     if (!exhausted(listing.current)) {
       next = nextArticles(listing.current);
@@ -396,7 +397,7 @@
         });
       });
     }).catch(function (error) {
-      meta.textContent = texts.pdNone;
+      if (!stale()) meta.textContent = texts.pdNone;
       console.warn("polydigest search:", error);
     }); }, PAUSE);
   }
