@@ -460,8 +460,8 @@ def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequ
         lines.append(f"- {sentence} — [{escape_text(_outlet(item))}](../{BLOG_DIR}/{slug}.md)")
     lines += ["", f"## {escape_text(label(lang, 'story_articles'))}", ""]
     href = article_hrefs(f"{STORIES_DIR}/{story.id}.md", directory_urls)
-    lines += ["<ul>", *(_entry(item, lang, href, f" ({escape_text(_source_label(item))})") for item in group), "</ul>",
-              ""]
+    lines += ["<ul>", *(_entry(item, lang, href(item.article.slug), f" ({escape_text(_source_label(item))})")
+                        for item in group), "</ul>", ""]
     if thread:
         lines += [f"[{escape_text(thread[0])}](../{thread[1]})", ""]
     return "\n".join(lines)
@@ -656,8 +656,8 @@ def render_sources(items: list[LocalizedArticle], lang: str, directory_urls: boo
         # MkDocs and Material put into <title> and the navigation without escaping (see render_post).
         head = [f"# {escape_text(name)}", "", escape_text(label(lang, "source_intro", source=name)), ""]
         href = article_hrefs(f"{SOURCES_DIR}/{slug}.md", directory_urls)
-        files.update(paginated(f"{SOURCES_DIR}/{slug}.md", head, [_entry(item, lang, href) for item in group], lang,
-                               title=name, html_list=True))
+        entries = [_entry(item, lang, href(item.article.slug)) for item in group]
+        files.update(paginated(f"{SOURCES_DIR}/{slug}.md", head, entries, lang, title=name, html_list=True))
     files[f"{SOURCES_DIR}/index.md"] = "\n".join(index + [""])
     return files
 
@@ -676,12 +676,14 @@ def article_hrefs(page: str, directory_urls: bool) -> Callable[[str], str]:
     return (lambda slug: f"{root}{slug}/") if directory_urls else (lambda slug: f"{root}{slug}.html")
 
 
-def _entry(item: LocalizedArticle, lang: str, href: Callable[[str], str], after: str = "") -> str:
-    """A list's entry for an article: its date and its title linking to its page (``href``:
-    article_hrefs'), then ``after`` (HTML), as one HTML list item. As Markdown, Python-Markdown
-    read each entry's emphasis and link: a topic page of 150 entries took ~30 ms of MkDocs' time
-    (8 ms as HTML), and a day of 300 articles changes ~360 topic pages a language at 100,000."""
-    return f'<li>{_date_prefix(item, lang)}<a href="{href(item.article.slug)}">{_title(item)}</a>{after}</li>'
+def _entry(item: LocalizedArticle, lang: str, address: str | None, after: str = "") -> str:
+    """A list's entry for an article: its date and its title linking to ``address`` (HTML-safe:
+    its page's, article_hrefs', or its original's; None: not linked), then ``after`` (HTML), as
+    one HTML list item. As Markdown, Python-Markdown read each entry's emphasis and link: a topic
+    page of 150 entries took ~30 ms of MkDocs' time (8 ms as HTML), and a day of 300 articles
+    changes ~360 topic pages a language at 100,000."""
+    title = f'<a href="{address}">{_title(item)}</a>' if address else _title(item)
+    return f"<li>{_date_prefix(item, lang)}{title}{after}</li>"
 
 
 def tag_slug(tag: str) -> str:
@@ -716,8 +718,8 @@ def render_tags(items: list[LocalizedArticle], lang: str, directory_urls: bool =
     for slug, group in by_tag.items():
         head = [f"# {escape_text(names[slug])}", "", escape_text(label(lang, "tag_intro", topic=names[slug])), ""]
         href = article_hrefs(f"{TAGS_DIR}/{slug}.md", directory_urls)
-        files.update(paginated(f"{TAGS_DIR}/{slug}.md", head, [_entry(item, lang, href) for item in group], lang,
-                               title=names[slug], html_list=True))
+        entries = [_entry(item, lang, href(item.article.slug)) for item in group]
+        files.update(paginated(f"{TAGS_DIR}/{slug}.md", head, entries, lang, title=names[slug], html_list=True))
     return files
 
 
@@ -727,11 +729,10 @@ def topics_with_pages(items: list[LocalizedArticle]) -> set[str]:
 
 
 def _folded_entry(item: LocalizedArticle, lang: str) -> str:
-    """A month page's entry (HTML, as _entry's) for an article without a page of its own: its
-    date, its title linking to the original, and its source."""
+    """A month page's entry for an article without a page of its own: its date, its title
+    linking to the original, and its source."""
     url = safe_url(item.article.source_url)
-    title = f'<a href="{html.escape(url, quote=True)}">{_title(item)}</a>' if url else _title(item)
-    return f"<li>{_date_prefix(item, lang)}{title} ({escape_text(_source_label(item))})</li>"
+    return _entry(item, lang, url and html.escape(url, quote=True), f" ({escape_text(_source_label(item))})")
 
 
 def render_blog(items: list[LocalizedArticle], lang: str,
@@ -768,14 +769,15 @@ def render_blog(items: list[LocalizedArticle], lang: str,
         href = article_hrefs(f"{BLOG_DIR}/archive/{month}.md", directory_urls)
         files.update(paginated(f"{BLOG_DIR}/archive/{month}.md", [f"# {escape_text(title)}", ""],
                                [_folded_entry(item, lang) if item.article.slug in without_page
-                                else _entry(item, lang, href) for item in group], lang, title=title, html_list=True))
+                                else _entry(item, lang, href(item.article.slug)) for item in group], lang, title=title,
+                               html_list=True))
     for code, group in categories.items():
         title = language_title(code, lang)
         head = [f"# {escape_text(title)}", "",
                 escape_text(label(lang, "category_intro", language=language_name(code, lang))), ""]
         href = article_hrefs(f"{BLOG_DIR}/category/{code}.md", directory_urls)
-        files.update(paginated(f"{BLOG_DIR}/category/{code}.md", head, [_entry(item, lang, href) for item in group],
-                               lang, title=title, html_list=True))
+        entries = [_entry(item, lang, href(item.article.slug)) for item in group]
+        files.update(paginated(f"{BLOG_DIR}/category/{code}.md", head, entries, lang, title=title, html_list=True))
     return files
 
 

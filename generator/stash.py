@@ -73,7 +73,6 @@ class Stash:
             log.warning("%s cannot be read (%s): what it kept is read from the cache", self.path, exc)
             return None
 
-
     def save_values(self, values: dict[str, Any]) -> None:
         """JSON values by their keys, in place of what the file held (left as it was when a key holds
         the separator: no cache key does)."""
