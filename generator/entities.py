@@ -95,6 +95,7 @@ deputado deputada juiz juiza tecnico atacante meia zagueiro goleiro ex vice dele
 segundo apos ainda mas nao sim para com sobre entre
 """
 TITLES = frozenset(_TITLE_WORDS.split())
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "dra", "sr", "sra"})
 # Titles that also open companies' names ("General Motors", "General Electric"): a title only
 # when the name after it is also written alone ("General Musharraf … Musharraf said").
 COMPANY_TITLES = frozenset({"general"})
@@ -401,7 +402,10 @@ def _pieces(words: list[str], ignored: frozenset[str] = frozenset()) -> list[lis
             current.append(word[:-2])
             pieces.append([])
             continue
-        if current and current[-1].isupper() and len(current[-1]) > 1 and word[:1].isupper() \
+        if current and fold(word) in HONORIFICS and following[:1].isupper():
+            pieces.append([])  # "Harrogate | Mr Kennedy": an honorific only ever opens a person's name
+            current = pieces[-1]
+        elif current and current[-1].isupper() and len(current[-1]) > 1 and word[:1].isupper() \
                 and not word.isupper() and any(c.islower() for c in word) and index + 1 < len(words):
             pieces.append([])  # an acronym or heading, then a name of two words or more
             current = pieces[-1]
@@ -435,6 +439,19 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
     return ((opens_sentence or word[:1].islower()) and folded in ignored and folded not in NUMBER_WORDS) \
         or folded in TITLES \
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
+
+
+# Languages whose names end in a short function word: "Swiss Re", "Dr No", "Doctor Who".
+_NAMES_END_IN_FUNCTION_WORDS = frozenset({"en"})
+
+
+def _ends_sentence_glued(word: str, language: str, ignored: frozenset[str]) -> bool:
+    """A short function word ending a run of capitalized words: the first word of the next
+    sentence, run into the name where a heading or line break was lost ("Delações da Odebrecht
+    Ao ser questionado", "Michel Temer Se")."""
+    folded = fold(word)
+    return language not in _NAMES_END_IN_FUNCTION_WORDS and len(folded) <= 3 and folded in ignored \
+        and folded not in NUMBER_WORDS and folded not in _calendar_words(language) and not word.isupper()
 
 
 def _opens_before_name(words: list[str], lowercase_words: set[str], runs: Counter) -> bool:
@@ -523,15 +540,19 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                             and not (fold(words[0]) in COMPANY_TITLES and not _written_alone(words, text)):
                         words = words[1:]  # "The Bank of England", "President Lula", "In March Lord Goldsmith"
                         opens = False  # the next word is capitalized for its name: "But New York", "In The Hague"
-                    while words and fold(words[-1]) in _TRAILING:
+                    while words and (fold(words[-1]) in _TRAILING or len(words) > 1 and _ends_sentence_glued(
+                            words[-1], language, ignored)):
                         words = words[:-1]
                     words = _without_division(words)
                     if not words or fold(words[-1]) in TITLES:
                         continue  # nothing left, or a role ("Home Secretary"), not a name
-                    if at_start and len(words) == 1 and words[0] == match.group(0) \
-                            and not is_title and fold(words[0]) not in _cldr_names(language) and not words[0].isupper():
-                        continue  # a sentence's first word: not known to be a name
+                    if at_start and len(words) == 1 and (words[0] == match.group(0) or fold(
+                            (match.group(0).split() + [""])[1]) in HONORIFICS) and not is_title \
+                            and fold(words[0]) not in _cldr_names(language) and not words[0].isupper():
+                        continue  # a sentence's first word: not known to be a name ("Analysing | Mr Brown")
                     name = " ".join(words)
+                    if len(words) > 1 and name.isupper() and any(fold(w) in ignored for w in words):
+                        continue  # a heading in capitals ("LEIA MAIS", "SAQUE DAS CONTAS INATIVAS DO FGTS")
                     if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
                         mentions.append((name, is_title))
                 bracket = _DEFINED.match(chunk, match.end())

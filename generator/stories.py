@@ -96,7 +96,7 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 29  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
+TERMS_VERSION = 30  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
 # "e" that an acronym spells ("Comissão de Constituição e Justiça"), "Brasília" not "Universidade de Brasília";
 # 16: a hyphen between words is a space ("Procuradoria-Geral"); 17: more outlets (names.py), a joined name
 # after a capitalized word ("Na Comissão de Constituição e Justiça"); 18: the hyphen rule for acronyms too;
@@ -107,7 +107,8 @@ TERMS_VERSION = 29  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 # 27: in English a middle initial is part of the name ("George W Bush"), a series' letter is not ("Group B England")
 # 28: a main city is one key in every language (CLDR: "London" = "Londres"), after the person it may name;
 # "Leader" / "Líder" is a role before a name ("Leader Michael Howard said"); 29: cities by exonyms only, the same
-# zones in every language; "Líder" is a company's name too ("Líder Aviação")
+# zones in every language; "Líder" is a company's name too ("Líder Aviação"); 30: a short function word ending a
+# name (not in English), a heading in capitals, an honorific inside a run ("Harrogate | Mr Kennedy")
 
 
 @dataclass(frozen=True)

@@ -752,6 +752,28 @@ def test_a_word_that_opens_a_sentence_before_a_name_is_not_part_of_the_name():
     assert english.counts["name:white house"] == 2 and english.counts["name:house of representatives"] == 1
 
 
+def test_a_sentence_run_into_a_name_where_a_line_break_was_lost_leaves_the_name_whole():
+    # Topics of a real build (Fake.br texts lost their line breaks): "Michel Temer Se", "TRF-4 Na",
+    # "Delações da Odebrecht Ao", and the heading "LEIA MAIS" ("read more") before each link.
+    text = ("O presidente Michel Temer Se reuniu com ministros. Michel Temer negou. A decisão do TRF-4 Na "
+            "semana passada foi mantida pelo TRF-4. LEIA MAIS Em conversa gravada, LEIA MAIS . O juiz falou.")
+    found = entities.find_entities("Temer nega", text, "pt")
+    assert found.counts["name:michel temer"] == 2 + 2 and found.counts["name:trf4"] == 2  # "Temer" in the title: 2
+    assert not any(key.endswith((" se", " na")) or "leia" in key for key in found.counts)
+    # English names do end in short function words
+    english = entities.find_entities("Swiss Re profits", "Swiss Re said profits rose. Shares in Swiss Re fell.", "en")
+    assert english.counts["name:swiss re"] == 2 + 2
+
+
+def test_an_honorific_inside_a_run_of_capitalized_words_opens_a_new_name():
+    # Topics of a real build: "Harrogate Mr Kennedy", "Analysing Mr Brown", "Interrupting Mr Sukul"
+    text = ("Charles Kennedy spoke in Harrogate. Speaking in Harrogate Mr Kennedy said the party was ready. "
+            "Analysing Mr Kennedy's speech, Mr Brown was unmoved.")
+    keys = set(entities.find_entities("Kennedy speech", text, "en").counts)
+    assert "name:charles kennedy" in keys
+    assert not any("harrogate mr" in key or "analysing" in key for key in keys)
+
+
 def test_a_name_after_the_word_for_its_kind_or_an_article_is_one_entity_with_it():
     aliases = entities.collection_aliases({"name:operacao lava jato": 5, "name:lava jato": 8, "name:carne fraca": 2,
                                            "name:operacao carne fraca": 3, "name:the davis cup": 1,
