@@ -45,6 +45,7 @@ MESSAGES = {
     "thread_link": "Timeline of this subject",
     "thread_earlier": "Earlier on this subject",
     "thread_later": "Later on this subject",
+    "thread_more": "More on this subject",
     "editions_title": "Daily editions",
     "editions_intro": "The stories of each day, newest day first.",
     "edition_title": "Edition of {date}",

@@ -575,6 +575,23 @@ def test_a_thread_of_two_events_links_each_to_the_other_without_a_timeline_page(
         assert "threads/" not in "".join(text or "" for text in files.values())
 
 
+def test_two_events_of_a_thread_are_not_called_earlier_and_later_when_one_is_undated():
+    # A real build's links between two events: 17 of 18 joined undated articles, ordered by file name
+    first = _saga()[0]
+    undated = dataclasses.replace(first, summary=Summary(dataclasses.replace(
+        first.article, date_is_stand_in=True), first.summary.sentences))
+    merger = [_item("m-a", "Acme Steel accepts Borealis bid", MERGER, dt.date(2024, 5, 27), source_name="Gazette"),
+              _item("m-b", "Borealis buys Acme Steel", MERGER, dt.date(2024, 5, 28), source_name="Herald")]
+    digest = stories.group_stories([undated, *merger, *FILLER])
+    assert [t.stories for t in digest.threads] == [("saga-0", "m-a")]
+    for lang, more in (("en", "More on this subject"), ("pt", "Mais sobre este assunto")):
+        items = [dataclasses.replace(i, language=lang) for i in [undated, *merger, *FILLER]]
+        files = _site(items, digest, lang)
+        assert f"[{more}](../stories/m-a.md)" in files["articles/saga-0.md"]
+        assert f"[{more}](../articles/saga-0.md)" in files["articles/m-b.md"]
+        assert "Earlier" not in "".join(text or "" for text in files.values())
+
+
 def test_story_summary_text_never_becomes_markup():
     import markdown
     from hostile_corpus import MARK, PAYLOADS
