@@ -40,9 +40,11 @@ import posixpath
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 import yaml
@@ -638,8 +640,10 @@ def render_opml(items: list[LocalizedArticle], lang: str) -> str:
     return _xml(opml)
 
 
-def render_sources(items: list[LocalizedArticle], lang: str, directory_urls: bool = True) -> dict[str, str]:
-    """sources/index.md (every source, with its number of articles) and one page per source."""
+def render_sources(items: list[LocalizedArticle], lang: str, directory_urls: bool = True,
+                   rendered: RenderedPages | None = None) -> dict[str, str | None]:
+    """sources/index.md (every source, with its number of articles) and one page per source
+    (with ``rendered``: None for a page it holds, paginated)."""
     # By address: names that differ only in accents or case ('Estadão', 'Estadao') share one
     # page, named as the newest article names it, instead of overwriting each other's.
     names: dict[str, str] = {}
@@ -653,16 +657,15 @@ def render_sources(items: list[LocalizedArticle], lang: str, directory_urls: boo
              f"[{escape_text(label(lang, 'subscriptions'))}](../subscriptions.opml)", "",
              f"{escape_text(label(lang, 'feeds'))}: [RSS](../feed.xml) · [Atom](../atom.xml) · "
              f"[JSON Feed](../feed.json)", ""]
-    files = {}
+    files: dict[str, str | None] = {}
     for slug, group in sorted(by_source.items(), key=lambda pair: names[pair[0]].lower()):
         name = names[slug]
         index.append(f"- [{escape_text(name)}]({slug}.md) ({len(group)})")
         # The source's name comes from the article: written pre-escaped as the page title, which
         # MkDocs and Material put into <title> and the navigation without escaping (see render_post).
         head = [f"# {escape_text(name)}", "", escape_text(label(lang, "source_intro", source=name)), ""]
-        href = article_hrefs(f"{SOURCES_DIR}/{slug}.md", directory_urls)
-        entries = [_entry(item, lang, href(item.article.slug)) for item in group]
-        files.update(paginated(f"{SOURCES_DIR}/{slug}.md", head, entries, lang, title=name, html_list=True))
+        files.update(paginated(f"{SOURCES_DIR}/{slug}.md", head, _linked_entries(
+            group, lang, f"{SOURCES_DIR}/{slug}.md", directory_urls), lang, title=name, rendered=rendered))
     files[f"{SOURCES_DIR}/index.md"] = "\n".join(index + [""])
     return files
 
@@ -691,6 +694,12 @@ def _entry(item: LocalizedArticle, lang: str, address: str | None, after: str = 
     return f"<li>{_date_prefix(item, lang)}{title}{after}</li>"
 
 
+def _linked_entries(items: Sequence[LocalizedArticle], lang: str, page: str, directory_urls: bool) -> Entries:
+    """``items`` as a list page's entries, each linking its article's page."""
+    href = article_hrefs(page, directory_urls)
+    return Entries(items, lambda item: _entry(item, lang, href(item.article.slug)), (directory_urls,))
+
+
 def tag_slug(tag: str) -> str:
     slug = slugify(tag)
     return slug if slug != "index" else "index-topic"
@@ -706,9 +715,11 @@ def topic_pages(item: LocalizedArticle) -> list[tuple[str, str]]:
     return [(tag, page) for page, tag in found.items()]
 
 
-def render_tags(items: list[LocalizedArticle], lang: str, directory_urls: bool = True) -> dict[str, str]:
+def render_tags(items: list[LocalizedArticle], lang: str, directory_urls: bool = True,
+                rendered: RenderedPages | None = None) -> dict[str, str | None]:
     """tags/index.md (the most covered topics) and a page of each topic's articles, for the
-    topics of at least MIN_TOPIC_ARTICLES articles."""
+    topics of at least MIN_TOPIC_ARTICLES articles (with ``rendered``: None for a page it holds,
+    paginated)."""
     names: dict[str, str] = {}
     by_tag: dict[str, list[LocalizedArticle]] = {}
     for item in newest_first(items):
@@ -719,12 +730,11 @@ def render_tags(items: list[LocalizedArticle], lang: str, directory_urls: bool =
     ranked = sorted(by_tag, key=lambda slug: (-len(by_tag[slug]), names[slug].lower(), slug))[:LISTED_TOPICS]
     index = [f"# {escape_text(label(lang, 'tags_title'))}", "", escape_text(label(lang, "tags_intro")), ""]
     index += [f"- [{escape_text(names[slug])}]({slug}.md) ({len(by_tag[slug])})" for slug in ranked]
-    files = {f"{TAGS_DIR}/index.md": "\n".join(index + [""])}
+    files: dict[str, str | None] = {f"{TAGS_DIR}/index.md": "\n".join(index + [""])}
     for slug, group in by_tag.items():
         head = [f"# {escape_text(names[slug])}", "", escape_text(label(lang, "tag_intro", topic=names[slug])), ""]
-        href = article_hrefs(f"{TAGS_DIR}/{slug}.md", directory_urls)
-        entries = [_entry(item, lang, href(item.article.slug)) for item in group]
-        files.update(paginated(f"{TAGS_DIR}/{slug}.md", head, entries, lang, title=names[slug], html_list=True))
+        files.update(paginated(f"{TAGS_DIR}/{slug}.md", head, _linked_entries(
+            group, lang, f"{TAGS_DIR}/{slug}.md", directory_urls), lang, title=names[slug], rendered=rendered))
     return files
 
 
@@ -740,8 +750,8 @@ def _folded_entry(item: LocalizedArticle, lang: str) -> str:
     return _entry(item, lang, url and html.escape(url, quote=True), f" ({escape_text(_source_label(item))})")
 
 
-def render_blog(items: list[LocalizedArticle], lang: str,
-                folded: Sequence[LocalizedArticle] = (), directory_urls: bool = True) -> dict[str, str]:
+def render_blog(items: list[LocalizedArticle], lang: str, folded: Sequence[LocalizedArticle] = (),
+                directory_urls: bool = True, rendered: RenderedPages | None = None) -> dict[str, str | None]:
     """articles/index.md (the newest articles, the archive's months, the categories), a page
     per month and one per category (the language an article was first written in). The
     ``folded`` articles, which have no page of their own, are on their month's page only."""
@@ -767,27 +777,53 @@ def render_blog(items: list[LocalizedArticle], lang: str,
     index += [f"## {escape_text(label(lang, 'categories'))}", ""]
     index += [f"- [{escape_text(language_title(code, lang))}](category/{code}.md) ({len(group)})"
               for code, group in sorted(categories.items(), key=lambda pair: (-len(pair[1]), pair[0]))] + [""]
-    files = {f"{BLOG_DIR}/index.md": "\n".join(index)}
+    files: dict[str, str | None] = {f"{BLOG_DIR}/index.md": "\n".join(index)}
     without_page = {item.article.slug for item in folded}
     for month, group in months.items():
         title = format_month(dt.date.fromisoformat(month + "-01"), lang)
         href = article_hrefs(f"{BLOG_DIR}/archive/{month}.md", directory_urls)
+
+        def month_entry(item: LocalizedArticle, href: Callable[[str], str] = href) -> str:
+            return _folded_entry(item, lang) if item.article.slug in without_page \
+                else _entry(item, lang, href(item.article.slug))
         files.update(paginated(f"{BLOG_DIR}/archive/{month}.md", [f"# {escape_text(title)}", ""],
-                               [_folded_entry(item, lang) if item.article.slug in without_page
-                                else _entry(item, lang, href(item.article.slug)) for item in group], lang, title=title,
-                               html_list=True))
+                               Entries(group, month_entry, (directory_urls,),
+                                       lambda item: item.article.slug in without_page),
+                               lang, title=title, rendered=rendered))
     for code, group in categories.items():
         title = language_title(code, lang)
         head = [f"# {escape_text(title)}", "",
                 escape_text(label(lang, "category_intro", language=language_name(code, lang))), ""]
-        href = article_hrefs(f"{BLOG_DIR}/category/{code}.md", directory_urls)
-        entries = [_entry(item, lang, href(item.article.slug)) for item in group]
-        files.update(paginated(f"{BLOG_DIR}/category/{code}.md", head, entries, lang, title=title, html_list=True))
+        files.update(paginated(f"{BLOG_DIR}/category/{code}.md", head, _linked_entries(
+            group, lang, f"{BLOG_DIR}/category/{code}.md", directory_urls), lang, title=title, rendered=rendered))
     return files
 
 
-def paginated(path: str, head: list[str], entries: list[str], lang: str, title: str = "",
-              in_date_order: bool = False, html_list: bool = False) -> dict[str, str]:
+@dataclass(frozen=True)
+class Entries:
+    """A list page's entries, written only for the pages that changed: the articles (newest
+    first), how each is written (an HTML list item, _entry), and what decides its text besides
+    the article and the page (``kind``: a month page links the original of an article without a
+    page of its own). At 100,000 articles a language's lists held ~640,000 entries, all written
+    again every day to change a few hundred pages."""
+    items: Sequence[LocalizedArticle]
+    write: Callable[[LocalizedArticle], str]
+    written_with: tuple[object, ...]
+    """What ``write`` reads besides the article (the site's URL layout)."""
+    kind: Callable[[LocalizedArticle], object] = lambda item: None
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@overload
+def paginated(path: str, head: list[str], entries: Sequence[str], lang: str, title: str = "",
+              in_date_order: bool = False, rendered: RenderedPages | None = None) -> dict[str, str]: ...
+@overload
+def paginated(path: str, head: list[str], entries: Entries, lang: str, title: str = "",
+              in_date_order: bool = False, rendered: RenderedPages | None = None) -> dict[str, str | None]: ...
+def paginated(path: str, head: list[str], entries: Sequence[str] | Entries, lang: str, title: str = "",
+              in_date_order: bool = False, rendered: RenderedPages | None = None) -> Mapping[str, str | None]:
     """``path``: ``head`` and the newest ``entries`` (given newest first). When there are
     2 × PAGE_SIZE or more, the older ones are on numbered pages of PAGE_SIZE filled from the
     oldest entry (``<stem>.1.md`` …), which never change once written but for the link to a
@@ -797,25 +833,39 @@ def paginated(path: str, head: list[str], entries: list[str], lang: str, title: 
     readers paging on met the same articles again). Numbered pages carry no number: counted
     from the oldest, the page after the first was "Page 7". ``title`` (from an article: written
     pre-escaped, see render_post) names the pages. ``in_date_order``: each page lists its
-    entries oldest first (a timeline). ``html_list``: the entries are HTML list items (_entry)."""
+    entries oldest first (a timeline). ``Entries`` are an HTML list; with ``rendered`` (the
+    record of docs_dir's pages), a page of them it holds made from the same articles is None:
+    kept as it is."""
     stem = path.removesuffix(".md")
     name = stem.rsplit("/", 1)[-1]
     numbered = max(0, len(entries) // PAGE_SIZE - 1)
     matter = [front_matter({"title": html.escape(title, quote=True)})] if title else []
+    language_dir = f"{lang}/"
 
-    def page(shown: list[str], newer: str | None, older: str | None) -> str:
+    def page(page_path: str, begin: int, end: int, newer: str | None, older: str | None) -> str | None:
+        if isinstance(entries, Entries):
+            shown_items = entries.items[begin:end]
+            if rendered is not None and rendered.holds(language_dir + page_path, rendered.page_key(
+                    shown_items, lang, matter, head, newer, older, in_date_order, entries.written_with,
+                    [entries.kind(item) for item in shown_items])):
+                return None
+            shown = ["<ul>", *(entries.write(item) for item in (shown_items[::-1] if in_date_order else shown_items)),
+                     "</ul>"]
+        else:
+            shown = list(entries[begin:end])
+            shown = shown[::-1] if in_date_order else shown
         links = [f"[← {escape_text(label(lang, 'newer'))}]({newer}.md)"] if newer else []
         links += [f"[{escape_text(label(lang, 'older'))} →]({older}.md)"] if older else []
         footer = [" · ".join(links), ""] if links else []
-        listed = shown[::-1] if in_date_order else shown
-        return "\n".join(matter + head + (["<ul>", *listed, "</ul>"] if html_list else listed) + [""] + footer)
+        return "\n".join(matter + head + shown + [""] + footer)
 
-    first = entries[:len(entries) - numbered * PAGE_SIZE]
-    files = {path: page(first, None, f"{name}.{numbered}" if numbered else None)}
-    oldest_first = entries[::-1]
+    total = len(entries)
+    files = {path: page(path, 0, total - numbered * PAGE_SIZE, None, f"{name}.{numbered}" if numbered else None)}
     for number in range(1, numbered + 1):
-        shown = oldest_first[(number - 1) * PAGE_SIZE : number * PAGE_SIZE][::-1]
-        files[f"{stem}.{number}.md"] = page(shown, name if number == numbered else f"{name}.{number + 1}",
+        # counted from the oldest entry: numbered page 1 holds the oldest PAGE_SIZE
+        end = total - (number - 1) * PAGE_SIZE
+        files[f"{stem}.{number}.md"] = page(f"{stem}.{number}.md", end - PAGE_SIZE, end,
+                                            name if number == numbered else f"{name}.{number + 1}",
                                             f"{name}.{number - 1}" if number > 1 else None)
     return files
 
@@ -891,15 +941,15 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     links = story_links(present, threads, lang)
     files: dict[str, str | None] = {
         "index.md": render_home(grouped, lang, links),
-        **render_blog(items, lang, folded, directory_urls),
+        **render_blog(items, lang, folded, directory_urls, rendered),
         "feed.xml": render_feed(grouped, lang),
         "atom.xml": render_atom(grouped, lang),
         "feed.json": render_json_feed(grouped, lang),
         "subscriptions.opml": render_opml(items, lang),
         **render_editions(grouped, lang, links),
         **render_story_pages(digest, present, threads, lang, directory_urls),
-        **render_sources(items, lang, directory_urls),
-        **render_tags(items, lang, directory_urls),
+        **render_sources(items, lang, directory_urls, rendered),
+        **render_tags(items, lang, directory_urls, rendered),
     }
     topics = topics_with_pages(items)
     for item in items:

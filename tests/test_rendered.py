@@ -97,3 +97,80 @@ def test_the_digest_of_an_article_covers_every_field_it_has():
     seen.add(rendered.item_digest(dataclasses.replace(item, tags=("Topic",))))
     seen.add(rendered.item_digest(dataclasses.replace(item, original_sentences=(0,))))
     assert len(seen) == len(changes) + 3
+
+
+@pytest.fixture
+def entries_written(monkeypatch):
+    """The (slug, list page kind) of every list entry _entry wrote, in order."""
+    written = []
+    real = render._entry
+
+    def spy(item, lang, address, after=""):
+        written.append(item.article.slug)
+        return real(item, lang, address, after)
+
+    monkeypatch.setattr(render, "_entry", spy)
+    return written
+
+
+def _topical(count: int, first: int = 0, topic: str = "Harbour") -> list[LocalizedArticle]:
+    return [dataclasses.replace(_item(f"t{n:03d}", f"Story {n}"), tags=(topic,)) for n in range(first, first + count)]
+
+
+def _build_lists(tmp_path, items, directory_urls=True, own_pages=None):
+    docs = tmp_path / "docs"
+    rendered = RenderedPages(tmp_path / RECORD_FILE, docs)
+    digest = Digest([Story((item.article.slug,)) for item in items], {})
+    files = render.render_language(items, "en", digest, [], own_pages, ["en"], rendered, directory_urls=directory_urls)
+    render.write_tree(docs, ((f"en/{path}", content) for path, content in files.items()))
+    rendered.save()
+    return docs, files
+
+
+def test_a_rebuild_writes_no_list_entry_when_no_list_page_changed(tmp_path, entries_written):
+    # At 100,000 articles a language's topic, source, month and category pages held ~640,000
+    # entries, all written again every day to change a few hundred pages (issue #29).
+    docs, _ = _build_lists(tmp_path, _topical(5))
+    topic = (docs / "en/tags/harbour.md").read_text()
+    entries_written.clear()
+    _, files = _build_lists(tmp_path, _topical(5))
+    assert entries_written == []
+    assert files["tags/harbour.md"] is None and files["articles/archive/2024-05.md"] is None
+    assert (docs / "en/tags/harbour.md").read_text() == topic
+
+
+def test_a_new_article_writes_again_only_the_list_pages_that_show_it(tmp_path, entries_written):
+    from generator.render import PAGE_SIZE
+
+    older = _topical(2 * PAGE_SIZE)  # the topic's first page and one numbered page of the oldest PAGE_SIZE
+    docs, files = _build_lists(tmp_path, older)
+    assert {"tags/harbour.md", "tags/harbour.1.md"} <= set(files)
+    numbered = (docs / "en/tags/harbour.1.md").read_text()
+    entries_written.clear()
+    newer = dataclasses.replace(_item("t999", "Story 999"), tags=("Harbour",),
+                                summary=Summary(dataclasses.replace(older[0].article, slug="t999", title="Story 999",
+                                                                    source_file="t999.txt", date=dt.date(2024, 5, 7)),
+                                                older[0].summary.sentences))
+    _, files = _build_lists(tmp_path, [*older, newer])
+    assert files["tags/harbour.1.md"] is None and (docs / "en/tags/harbour.1.md").read_text() == numbered
+    assert "t999" in (docs / "en/tags/harbour.md").read_text()
+    # the topic's, the month's and the category's first pages: each shows its newest entries again
+    assert len(entries_written) == 3 * (PAGE_SIZE + 1) and entries_written.count("t999") == 3
+
+
+def test_a_list_page_is_written_again_when_its_links_or_an_entry_would_read_otherwise(tmp_path, entries_written):
+    items = _topical(4)
+    docs, _ = _build_lists(tmp_path, items)
+    entries_written.clear()
+    _, files = _build_lists(tmp_path, items, directory_urls=False)  # the site's URL layout: every address
+    assert files["tags/harbour.md"] is not None and 'href="../articles/t000.html"' in files["tags/harbour.md"]
+    # the size budget folds the oldest article into its month: that entry now links its original
+    folded = [dataclasses.replace(item, summary=Summary(dataclasses.replace(
+        item.article, source_url=f"https://example.org/{item.article.slug}"), item.summary.sentences))
+        for item in items]
+    _build_lists(tmp_path, folded, directory_urls=False)
+    _, files = _build_lists(tmp_path, folded, directory_urls=False, own_pages=3)
+    assert 'href="https://example.org/t003"' in files["articles/archive/2024-05.md"]
+    (docs / "en/tags/harbour.md").write_text("edited by hand\n")
+    _, files = _build_lists(tmp_path, folded, directory_urls=False, own_pages=3)
+    assert files["tags/harbour.md"] is not None and files["articles/archive/2024-05.md"] is None
