@@ -9,7 +9,7 @@ import pytest
 from generator import render
 from generator.records import Article, LocalizedArticle, Summary
 from generator.rendered import RECORD_FILE, RenderedPages
-from generator.stories import Digest, Story
+from generator.stories import Digest, Story, Thread
 
 
 def _item(slug: str, title: str, language: str = "en") -> LocalizedArticle:
@@ -174,3 +174,26 @@ def test_a_list_page_is_written_again_when_its_links_or_an_entry_would_read_othe
     (docs / "en/tags/harbour.md").write_text("edited by hand\n")
     _, files = _build_lists(tmp_path, folded, directory_urls=False, own_pages=3)
     assert files["tags/harbour.md"] is not None and files["articles/archive/2024-05.md"] is None
+
+
+def test_a_day_edition_is_written_again_only_when_its_stories_or_their_links_change(tmp_path):
+    items = [_item("a", "Alpha"), _item("b", "Beta")]
+    docs = tmp_path / "docs"
+
+    def build(items, stories, threads=()):
+        rendered = RenderedPages(tmp_path / RECORD_FILE, docs)
+        thread_of = {story: thread.id for thread in threads for story in thread.stories}
+        digest = Digest([Story(s, s[0], thread_of.get(s[0])) for s in stories], {}, list(threads))
+        files = render.render_language(items, "en", digest, [], None, ["en"], rendered)
+        render.write_tree(docs, ((f"en/{path}", content) for path, content in files.items()))
+        rendered.save()
+        return files["editions/2024-05-06.md"]
+
+    assert "Alpha" in build(items, [("a",), ("b",)])
+    assert build(items, [("a",), ("b",)]) is None
+    assert "Alpha, corrected" in build([_item("a", "Alpha, corrected"), items[1]], [("a",), ("b",)])
+    # the same stories, now a thread of two: each story's line links the other
+    threaded = build([_item("a", "Alpha, corrected"), items[1]], [("a",), ("b",)], [Thread("a", ("a", "b"))])
+    assert "[More on this subject](../articles/b.md)" in threaded
+    joined = build([_item("a", "Alpha, corrected"), items[1]], [("a", "b")])  # one story now: its summary's link
+    assert "(../stories/a.md)" in joined
