@@ -72,6 +72,7 @@ from .entities import (
 from .faults import failed, result_or_failure
 from .languages import PIVOT, split_words, stemmer, stop_words
 from .names import OUTLETS
+from .outlets import outlet_key
 from .records import LocalizedArticle, Problem, Summary
 from .stash import Stash
 from .translate import Translator
@@ -136,7 +137,7 @@ class Thread:
 @dataclass(frozen=True)
 class Digest:
     stories: list[Story]
-    """Newest story first."""
+    """Newest day first, in reading order (_in_reading_order)."""
     related: dict[str, tuple[str, ...]]
     """Per article: the other articles of its story, most similar first."""
     threads: list[Thread] = dataclasses.field(default_factory=list)
@@ -958,8 +959,28 @@ def group_stories(items: list[LocalizedArticle], threshold: float = EVENT_THRESH
     threads = group_threads(members, stories, items, thread_vectors)
     thread_of = {story_id: thread.id for thread in threads for story_id in thread.stories}
     stories = [dataclasses.replace(story, thread=thread_of.get(story.id)) for story in stories]
-    by_slug = {item.article.slug: index for index, item in enumerate(items)}
-    return Digest(sorted(stories, key=lambda s: newest(by_slug[s.slugs[0]])), related, threads, summaries)
+    return Digest(_in_reading_order(stories, items), related, threads, summaries)
+
+
+def _in_reading_order(stories: list[Story], items: list[LocalizedArticle]) -> list[Story]:
+    """Newest day first; within a day, the stories more outlets covered first (then more
+    articles), and among equals each outlet's stories in turn: every outlet's first, then every
+    outlet's second… A day's stories were in the order of their lead articles' names: a real
+    build's home page showed 50 undated BBC business articles of 50, in the order of their files."""
+    by_slug = {item.article.slug: item.article for item in items}
+    keyed = []
+    for story in stories:
+        lead = by_slug[story.slugs[0]]
+        outlets = len({outlet_key(by_slug[slug]) for slug in story.slugs})
+        keyed.append(((-lead.date.toordinal(), -outlets, -len(story.slugs)), outlet_key(lead), lead.slug, story))
+    keyed.sort(key=lambda entry: (entry[0], entry[1], entry[2]))
+    turn: Counter = Counter()  # per tier of a day and outlet: its stories so far
+    ordered = []
+    for tier, outlet, slug, story in keyed:
+        ordered.append((tier, turn[tier, outlet], slug, story))
+        turn[tier, outlet] += 1
+    ordered.sort(key=lambda entry: entry[:3])
+    return [story for *_, story in ordered]
 
 
 class _Neighbours:

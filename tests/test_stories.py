@@ -592,6 +592,22 @@ def test_two_events_of_a_thread_are_not_called_earlier_and_later_when_one_is_und
         assert "Earlier" not in "".join(text or "" for text in files.values())
 
 
+def test_a_day_leads_with_the_stories_most_outlets_covered_then_takes_each_outlet_in_turn():
+    # A real build's home page listed 50 undated BBC business articles of 50, in the order of their files
+    def lone(slug, source, word):
+        return _item(slug, f"{word} news", f"{word}x {word}y {word}z happened in {word}ville. Officials of "
+                     f"{word}corp spoke.", source_name=source)
+
+    day = [lone("a-bbc-1", "BBC News", "Alpha"), lone("a-bbc-2", "BBC News", "Beta"),
+           lone("a-bbc-3", "BBC News", "Gamma"), lone("b-folha-1", "Folha", "Delta"),
+           lone("b-folha-2", "Folha", "Epsilon"),
+           _item("z-merger-1", "Acme Steel accepts Borealis bid", MERGER, source_name="Gazette"),
+           _item("z-merger-2", "Borealis buys Acme Steel", MERGER, source_name="Herald")]
+    digest = stories.group_stories([*day, *FILLER])
+    assert [story.slugs[0] for story in digest.stories][:6] == [
+        "z-merger-1", "a-bbc-1", "b-folha-1", "a-bbc-2", "b-folha-2", "a-bbc-3"]
+
+
 def test_story_summary_text_never_becomes_markup():
     import markdown
     from hostile_corpus import MARK, PAYLOADS
