@@ -441,17 +441,28 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
         or folded in calendar or folded.startswith("ex-") or bool(hyphen and head and tail and tail.islower())
 
 
-# Languages whose names end in a short function word: "Swiss Re", "Dr No", "Doctor Who".
-_NAMES_END_IN_FUNCTION_WORDS = frozenset({"en"})
+# Languages whose texts were read for headings and sentences run into the names before them
+# (Fake.br's Portuguese lost its line breaks): elsewhere names end in short function words ("Swiss Re",
+# "Dr No", Italian "Rai Tre", Spanish "Fórmula Uno") and capitals hold datelines ("UN WHO", "NEW YORK").
+_RUN_IN_LANGUAGES = frozenset({"pt"})
 
 
 def _ends_sentence_glued(word: str, language: str, ignored: frozenset[str]) -> bool:
     """A short function word ending a run of capitalized words: the first word of the next
     sentence, run into the name where a heading or line break was lost ("Delações da Odebrecht
-    Ao ser questionado", "Michel Temer Se")."""
-    folded = fold(word)
-    return language not in _NAMES_END_IN_FUNCTION_WORDS and len(folded) <= 3 and folded in ignored \
-        and folded not in NUMBER_WORDS and folded not in _calendar_words(language) and not word.isupper()
+    Ao ser questionado", "Michel Temer Se"); read with its accents ("Santa Sé" is a name)."""
+    lower = word.lower()
+    return language in _RUN_IN_LANGUAGES and len(lower) <= 3 and lower in ignored and lower not in NUMBER_WORDS \
+        and not word.isupper()
+
+
+def _is_heading(words: list[str], language: str, ignored: frozenset[str]) -> bool:
+    """A heading in capitals with a function word ("LEIA MAIS", "DELAÇÃO DA JBS"), not a place
+    in a dateline ("RIO DE JANEIRO -")."""
+    name = " ".join(words)
+    return language in _RUN_IN_LANGUAGES and len(words) > 1 and name.isupper() \
+        and any(w.lower() in ignored for w in words) \
+        and fold(name) not in _cldr_names(language) and fold(name) not in _city_keys(language)
 
 
 def _opens_before_name(words: list[str], lowercase_words: set[str], runs: Counter) -> bool:
@@ -551,8 +562,8 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                             and fold(words[0]) not in _cldr_names(language) and not words[0].isupper():
                         continue  # a sentence's first word: not known to be a name ("Analysing | Mr Brown")
                     name = " ".join(words)
-                    if len(words) > 1 and name.isupper() and any(fold(w) in ignored for w in words):
-                        continue  # a heading in capitals ("LEIA MAIS", "SAQUE DAS CONTAS INATIVAS DO FGTS")
+                    if _is_heading(words, language, ignored):
+                        continue
                     if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
                         mentions.append((name, is_title))
                 bracket = _DEFINED.match(chunk, match.end())

@@ -892,7 +892,7 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     ``site_languages`` (where an article's original text is whole, but for the articles
     ``originals_missing`` names: left out of their own language's site), for MkDocs'
     ``use_directory_urls`` of ``directory_urls`` (lists link articles in HTML); with ``rendered`` (the
-    record of docs_dir's article pages), an article page it holds is None: kept as it is. An article that makes
+    record of docs_dir's pages), an article, list or edition page it holds is None: kept as it is. An article that makes
     its page or any list fail to render is left out of the language's site and reported in ``problems``
     (and added to ``originals_left_out`` when this is its own language's site); a failure no single
     article causes is a bug, and raised. With ``own_pages``

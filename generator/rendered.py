@@ -1,7 +1,9 @@
-"""What the render stage last wrote into docs_dir, so that an article page made from the same
-inputs is not made again: per page, a digest of everything the page is made from, and the
-size and modification time its file had then (issue #29: at 30,000 articles, a day of news
-made ~96,000 article pages again to change ~1,000 of them).
+"""What the render stage last wrote into docs_dir, so that an article page, a list page (topic,
+source, month, category) or a day's edition made from the same inputs is not made again: per
+page, a digest of everything the page is made from, and the size and modification time its file
+had then (issue #29: at 30,000 articles, a day of news made ~96,000 article pages again to change
+~1,000 of them; at 100,000, its lists wrote ~640,000 entries a language to change a few hundred
+pages).
 
 A page is kept as it is only when its inputs digest the same, the render code is the same
 (``state.code_fingerprint``: polydigest's files, the versions of Python and of the libraries
@@ -30,7 +32,7 @@ _SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(Summary) if f.name !=
 
 
 class RenderedPages:
-    """The record of ``root``'s article pages (paths relative to it), read from ``record``."""
+    """The record of ``root``'s pages (paths relative to it), read from ``record``."""
 
     def __init__(self, record: Path, root: Path) -> None:
         self.record, self.root = record, root

@@ -97,7 +97,7 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 30  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
+TERMS_VERSION = 31  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
 # "e" that an acronym spells ("Comissão de Constituição e Justiça"), "Brasília" not "Universidade de Brasília";
 # 16: a hyphen between words is a space ("Procuradoria-Geral"); 17: more outlets (names.py), a joined name
 # after a capitalized word ("Na Comissão de Constituição e Justiça"); 18: the hyphen rule for acronyms too;
@@ -109,7 +109,8 @@ TERMS_VERSION = 30  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 # 28: a main city is one key in every language (CLDR: "London" = "Londres"), after the person it may name;
 # "Leader" / "Líder" is a role before a name ("Leader Michael Howard said"); 29: cities by exonyms only, the same
 # zones in every language; "Líder" is a company's name too ("Líder Aviação"); 30: a short function word ending a
-# name (not in English), a heading in capitals, an honorific inside a run ("Harrogate | Mr Kennedy")
+# name (not in English), a heading in capitals, an honorific inside a run ("Harrogate | Mr Kennedy"); 31: the
+# first two in Portuguese only, read with accents ("Santa Sé"), a city in capitals is no heading
 
 
 @dataclass(frozen=True)
@@ -971,8 +972,9 @@ def _in_reading_order(stories: list[Story], items: list[LocalizedArticle]) -> li
     keyed = []
     for story in stories:
         lead = by_slug[story.slugs[0]]
-        outlets = len({outlet_key(by_slug[slug]) for slug in story.slugs})
-        keyed.append(((-lead.date.toordinal(), -outlets, -len(story.slugs)), outlet_key(lead), lead.slug, story))
+        outlet = outlet_key(lead)
+        outlets = len({outlet, *(outlet_key(by_slug[slug]) for slug in story.slugs[1:])}) if len(story.slugs) > 1 else 1
+        keyed.append(((-lead.date.toordinal(), -outlets, -len(story.slugs)), outlet, lead.slug, story))
     keyed.sort(key=lambda entry: (entry[0], entry[1], entry[2]))
     turn: Counter = Counter()  # per tier of a day and outlet: its stories so far
     ordered = []

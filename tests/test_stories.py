@@ -793,9 +793,14 @@ def test_a_sentence_run_into_a_name_where_a_line_break_was_lost_leaves_the_name_
     found = entities.find_entities("Temer nega", text, "pt")
     assert found.counts["name:michel temer"] == 2 + 2 and found.counts["name:trf4"] == 2  # "Temer" in the title: 2
     assert not any(key.endswith((" se", " na")) or "leia" in key for key in found.counts)
-    # English names do end in short function words
-    english = entities.find_entities("Swiss Re profits", "Swiss Re said profits rose. Shares in Swiss Re fell.", "en")
-    assert english.counts["name:swiss re"] == 2 + 2
+    # a name's last word read with its accents ("Sé" is no "se"), a dateline's city is no heading
+    holy = entities.find_entities("Papa", "O papa falou na Santa Sé. A Santa Sé respondeu. SÃO PAULO - Frio.", "pt")
+    assert holy.counts["name:santa se"] == 2 and "city:America/Sao_Paulo" in holy.counts
+    # other languages' names do end in short function words, and their capitals hold names
+    english = entities.find_entities("Swiss Re profits", "Swiss Re said profits rose. Shares in Swiss Re fell. "
+                                     "The UN WHO report came. UN WHO data.", "en")
+    assert english.counts["name:swiss re"] == 2 + 2 and english.counts["name:un who"] == 2
+    assert entities.find_entities("Rai", "Rai Tre trasmette. La Rai Tre ha detto.", "it").counts["name:rai tre"] == 4
 
 
 def test_an_honorific_inside_a_run_of_capitalized_words_opens_a_new_name():
