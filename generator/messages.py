@@ -59,6 +59,8 @@ MESSAGES = {
     "newer": "Newer",
     "older": "Older",
     "more_results": "More results",
+    "made_with": "Made with",
+    "not_found": "Page not found",
     "archive": "Archive",
     "categories": "Categories",
     "category_intro": "Articles first written in {language}, newest first.",

@@ -122,6 +122,9 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
         "extra": {
             "search_older": message(lang, "older"),  # the search's button to older articles
             "search_more": message(lang, "more_results"),  # and to more of the same ones
+            # Material writes these two in English on every language's pages (partials/copyright.html, 404.html)
+            "made_with": message(lang, "made_with"),
+            "not_found": message(lang, "not_found"),
             "alternate": [
                 {"name": language_title(other, other), "link": f"../{other}/", "lang": other}
                 for other in languages

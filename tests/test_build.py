@@ -193,6 +193,17 @@ def test_language_switcher_links_to_the_same_article(built):
 
 
 @pytest.mark.slow
+def test_the_theme_s_own_words_are_in_each_site_s_language(built):
+    # Material writes its footer's "Made with" and its 404 heading in English on every site
+    site = built[0] / "site"
+    article, missing = site / "pt" / "articles" / SLUGS[1] / "index.html", site / "pt" / "404.html"
+    assert "Feito com" in article.read_text(encoding="utf-8") and "Made with" not in article.read_text(encoding="utf-8")
+    assert "<h1>404 – Página não encontrada</h1>" in missing.read_text(encoding="utf-8")
+    assert "<h1>404 – Page not found</h1>" in (site / "en" / "404.html").read_text(encoding="utf-8")
+    assert "Made with" in (site / "en" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_build_passes_with_networking_disabled(sample_site):
     if not sample_site.offline:
         pytest.skip("this machine does not allow network namespaces (unshare -n)")
