@@ -447,21 +447,26 @@ def _is_prefix(word: str, ignored: frozenset[str], calendar: frozenset[str], ope
 _RUN_IN_LANGUAGES = frozenset({"pt"})
 
 
+# The one short word that folds to a function word and ends names: the see ("Santa Sé", "Praça da Sé").
+_ENDS_NAMES = frozenset({"sé"})
+
+
 def _ends_sentence_glued(word: str, language: str, ignored: frozenset[str]) -> bool:
     """A short function word ending a run of capitalized words: the first word of the next
     sentence, run into the name where a heading or line break was lost ("Delações da Odebrecht
-    Ao ser questionado", "Michel Temer Se"); read with its accents ("Santa Sé" is a name)."""
-    lower = word.lower()
-    return language in _RUN_IN_LANGUAGES and len(lower) <= 3 and lower in ignored and lower not in NUMBER_WORDS \
-        and not word.isupper()
+    Ao ser questionado", "Michel Temer Se", "Às 10h")."""
+    folded = fold(word)
+    return language in _RUN_IN_LANGUAGES and len(folded) <= 3 and folded in ignored and folded not in NUMBER_WORDS \
+        and word.lower() not in _ENDS_NAMES and not word.isupper()
 
 
-def _is_heading(words: list[str], language: str, ignored: frozenset[str]) -> bool:
-    """A heading in capitals with a function word ("LEIA MAIS", "DELAÇÃO DA JBS"), not a place
-    in a dateline ("RIO DE JANEIRO -")."""
+def _is_heading(words: list[str], language: str, ignored: frozenset[str], written: set[str]) -> bool:
+    """A heading in capitals with a function word ("LEIA MAIS", "DELAÇÃO DA JBS"), not a name the
+    text also writes in small letters (``written``: its runs, folded), as a dateline's city ("RIO DE
+    JANEIRO -" where it writes "Rio de Janeiro"), nor a place CLDR names."""
     name = " ".join(words)
     return language in _RUN_IN_LANGUAGES and len(words) > 1 and name.isupper() \
-        and any(w.lower() in ignored for w in words) \
+        and any(fold(w) in ignored for w in words) and fold(name) not in written \
         and fold(name) not in _cldr_names(language) and fold(name) not in _city_keys(language)
 
 
@@ -536,6 +541,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
     name_pattern = _names_pattern(text, language)
     runs = Counter(" ".join(match.group(0).split())
                    for _, chunk in _chunks(text) for match in name_pattern.finditer(chunk))
+    written = {fold(run) for run in runs if not run.isupper()}  # names the text writes in small letters too
     for source, is_title in ((title, True), (text, False)):
         for sentence_start, chunk in _chunks(source):
             for match in name_pattern.finditer(chunk):
@@ -562,7 +568,7 @@ def find_entities(title: str, text: str, language: str) -> Entities:
                             and fold(words[0]) not in _cldr_names(language) and not words[0].isupper():
                         continue  # a sentence's first word: not known to be a name ("Analysing | Mr Brown")
                     name = " ".join(words)
-                    if _is_heading(words, language, ignored):
+                    if _is_heading(words, language, ignored, written):
                         continue
                     if _SAFE_TAG.match(name) and not _is_generic(name, language, lowercase_words):
                         mentions.append((name, is_title))

@@ -137,3 +137,19 @@ def test_ingest_has_no_output_flag_it_would_not_read(capsys, tmp_path):
     with pytest.raises(SystemExit):
         main(["ingest", "--json", "--project", str(tmp_path), str(tmp_path)])
     assert "unrecognized arguments: --json" in capsys.readouterr().err
+
+
+def test_every_file_the_package_reads_is_in_its_distribution():
+    # A wheel built from pyproject.toml shipped no catalog (locale/*.po): a pip-installed polydigest
+    # wrote every page text in English. Each non-Python file of the package must match package-data.
+    import tomllib
+
+    package = Path(__file__).resolve().parent.parent / "generator"
+    config = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = {path for pattern in config["tool"]["setuptools"]["package-data"]["generator"]
+               for path in package.glob(pattern) if path.is_file()}
+    data = {path for path in package.rglob("*") if path.is_file() and path.suffix not in (".py", ".pyc")
+            and "__pycache__" not in path.parts}
+    assert {"settings.toml", "locale/pt/LC_MESSAGES/polydigest.po"} <= {
+        path.relative_to(package).as_posix() for path in shipped}
+    assert sorted(path.relative_to(package).as_posix() for path in data - shipped) == []
