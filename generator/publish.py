@@ -74,6 +74,18 @@ def directory_urls(config: Config) -> bool:
     return uses_directory_urls(read_parent(mkdocs_yml)) if mkdocs_yml.is_file() else True
 
 
+def language_url(site_url: str, lang: str) -> str:
+    """A language site's address under mkdocs.yml's ``site_url`` ("" without one)."""
+    return site_url.rstrip("/") + f"/{lang}/" if site_url else ""
+
+
+def site_url(config: Config) -> str:
+    """The project's mkdocs.yml ``site_url`` ("" without one): where the site is published."""
+    mkdocs_yml = config.path(config.mkdocs_config)
+    value = read_parent(mkdocs_yml).get("site_url") if mkdocs_yml.is_file() else None
+    return value if isinstance(value, str) else ""
+
+
 def _plugins_as_mapping(plugins) -> dict:
     if isinstance(plugins, dict):
         return dict(plugins)
@@ -132,7 +144,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
         },
     }
     if parent.get("site_url"):
-        derived["site_url"] = parent["site_url"].rstrip("/") + f"/{lang}/"
+        derived["site_url"] = language_url(parent["site_url"], lang)
     return derived
 
 

@@ -527,6 +527,25 @@ def render_story_pages(digest: Digest, present: list[tuple[Story, list[Localized
     return files
 
 
+@dataclass(frozen=True)
+class SiteAddress:
+    """Where a language site is published: its address (mkdocs.yml's ``site_url`` and the language,
+    publish.language_url; "" without one: the feeds link relative to themselves, at the language's
+    root) and MkDocs' URL layout (``use_directory_urls``)."""
+
+    url: str = ""
+    directory_urls: bool = True
+
+    @property
+    def home(self) -> str:
+        return self.url or "./"
+
+    def article(self, slug: str) -> str:
+        """An article page's address, for the feeds: "articles/x/" linked a page that, built
+        without directory URLs, is articles/x.html."""
+        return f"{self.url}{BLOG_DIR}/{slug}/" if self.directory_urls else f"{self.url}{BLOG_DIR}/{slug}.html"
+
+
 def _feed_items(stories: list[list[LocalizedArticle]], limit: int) -> list[LocalizedArticle]:
     return newest_first([item for story in stories for item in story])[:limit]
 
@@ -547,20 +566,22 @@ def _feed_title(lang: str) -> str:
     return label(lang, "feed_title", language=language_name(lang, lang))
 
 
-def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
-    """RSS 2.0 of the newest articles with their summaries; links relative to the feed."""
+def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS,
+                address: SiteAddress = SiteAddress()) -> str:
+    """RSS 2.0 of the newest articles with their summaries; links to ``address`` (relative to the
+    feed without a site_url)."""
     from xml.etree import ElementTree as ET
 
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = _feed_title(lang)
-    ET.SubElement(channel, "link").text = "./"
+    ET.SubElement(channel, "link").text = address.home
     ET.SubElement(channel, "description").text = label(lang, "home_intro")
     ET.SubElement(channel, "language").text = lang
     for item in _feed_items(stories, limit):
         entry = ET.SubElement(channel, "item")
         ET.SubElement(entry, "title").text = item.title
-        ET.SubElement(entry, "link").text = f"{BLOG_DIR}/{item.article.slug}/"
+        ET.SubElement(entry, "link").text = address.article(item.article.slug)
         ET.SubElement(entry, "guid", isPermaLink="false").text = f"{lang}/{item.article.slug}"
         ET.SubElement(entry, "description").text = " ".join(item.sentences)
         if not item.article.date_is_stand_in:  # an undated article's day is when it was added, not published
@@ -570,8 +591,9 @@ def render_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = F
     return _xml(rss)
 
 
-def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
-    """Atom 1.0 of the same articles as the RSS feed; ids are stable URNs, links relative."""
+def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS,
+                address: SiteAddress = SiteAddress()) -> str:
+    """Atom 1.0 of the same articles as the RSS feed; ids are stable URNs, links as render_feed's."""
     from xml.etree import ElementTree as ET
 
     namespace = "http://www.w3.org/2005/Atom"
@@ -589,14 +611,14 @@ def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = F
     sub(feed, "subtitle", label(lang, "home_intro"))
     sub(feed, "updated", (_published(items[0]) if items else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).isoformat())
     sub(sub(feed, "author"), "name", "polydigest")
-    sub(feed, "link", href="./", rel="alternate")
+    sub(feed, "link", href=address.home, rel="alternate")
     for item in items:
         entry = sub(feed, "entry")
         sub(entry, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'polydigest:{lang}/{item.article.slug}')}")
         # A title or summary shown in the article's own language (not translated) says so.
         shown_in = title_language(item), item.article.language if item.missing_model else lang
         sub(entry, "title", item.title, **({"xml:lang": shown_in[0]} if shown_in[0] != lang else {}))
-        sub(entry, "link", href=f"{BLOG_DIR}/{item.article.slug}/", rel="alternate")
+        sub(entry, "link", href=address.article(item.article.slug), rel="alternate")
         sub(entry, "updated", _published(item).isoformat())
         sub(entry, "summary", " ".join(item.sentences), **({"xml:lang": shown_in[1]} if shown_in[1] != lang else {}))
         if item.article.author:
@@ -606,11 +628,13 @@ def render_atom(stories: list[list[LocalizedArticle]], lang: str, limit: int = F
     return _xml(feed)
 
 
-def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS) -> str:
-    """JSON Feed 1.1 of the same articles; ``external_url`` is the original article."""
+def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: int = FEED_ITEMS,
+                     address: SiteAddress = SiteAddress()) -> str:
+    """JSON Feed 1.1 of the same articles; ``external_url`` is the original article; links as
+    render_feed's (``home_page_url`` and ``feed_url`` only with a site_url: the format wants them whole)."""
     items = []
     for item in _feed_items(stories, limit):
-        entry: dict = {"id": f"{lang}/{item.article.slug}", "url": f"{BLOG_DIR}/{item.article.slug}/",
+        entry: dict = {"id": f"{lang}/{item.article.slug}", "url": address.article(item.article.slug),
                        "title": item.title, "content_text": " ".join(item.sentences)}
         if not item.article.date_is_stand_in:
             entry["date_published"] = _published(item).isoformat()
@@ -622,8 +646,8 @@ def render_json_feed(stories: list[list[LocalizedArticle]], lang: str, limit: in
         if item.tags:
             entry["tags"] = list(item.tags)
         items.append(entry)
-    feed = {"version": "https://jsonfeed.org/version/1.1",
-            "title": _feed_title(lang),
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": _feed_title(lang),
+            **({"home_page_url": address.url, "feed_url": f"{address.url}feed.json"} if address.url else {}),
             "description": label(lang, "home_intro"), "language": lang, "items": items}
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
 
@@ -887,11 +911,11 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
                     problems: list[Problem], own_pages: int | None = None,
                     site_languages: Sequence[str] = (), rendered: RenderedPages | None = None,
                     originals_left_out: set[str] | None = None, originals_missing: Collection[str] = (),
-                    directory_urls: bool = True) -> dict[str, str | None]:
+                    address: SiteAddress = SiteAddress()) -> dict[str, str | None]:
     """All files of one language, by path relative to ``docs/<lang>/``, of a site in
     ``site_languages`` (where an article's original text is whole, but for the articles
-    ``originals_missing`` names: left out of their own language's site), for MkDocs'
-    ``use_directory_urls`` of ``directory_urls`` (lists link articles in HTML); with ``rendered`` (the
+    ``originals_missing`` names: left out of their own language's site), published at ``address``
+    (lists link articles in HTML, as its URL layout has them; the feeds link its pages); with ``rendered`` (the
     record of docs_dir's pages), an article, list or edition page it holds is None: kept as it is. An article that makes
     its page or any list fail to render is left out of the language's site and reported in ``problems``
     (and added to ``originals_left_out`` when this is its own language's site); a failure no single
@@ -903,11 +927,11 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     while True:
         try:
             return _render_language(items, lang, digest, folded, site_languages, rendered, originals_missing,
-                                    directory_urls)
+                                    address)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
-            culprits = _failing_articles(items, lang, folded, site_languages, originals_missing, directory_urls)
+            culprits = _failing_articles(items, lang, folded, site_languages, originals_missing, address)
             if not culprits:
                 raise
             for item, error in culprits.items():
@@ -921,7 +945,7 @@ def render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
 
 def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence[LocalizedArticle] = (),
                       site_languages: Sequence[str] = (), originals_missing: Collection[str] = (),
-                      directory_urls: bool = True) -> dict[LocalizedArticle, str]:
+                      address: SiteAddress = SiteAddress()) -> dict[LocalizedArticle, str]:
     """The articles that fail to render on their own, as the one article of a site (or the one
     entry of its month's archive, when the budget folded it there), and why."""
     culprits = {}
@@ -931,7 +955,7 @@ def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence
     for own, digest, archived in alone:
         try:
             _render_language(own, lang, digest, archived, site_languages, originals_missing=originals_missing,
-                             directory_urls=directory_urls)
+                             address=address)
         except Exception as exc:
             if is_whole_build_failure(exc):
                 raise
@@ -942,7 +966,8 @@ def _failing_articles(items: list[LocalizedArticle], lang: str, folded: Sequence
 def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
                      folded: Sequence[LocalizedArticle] = (), site_languages: Sequence[str] = (),
                      rendered: RenderedPages | None = None, originals_missing: Collection[str] = (),
-                     directory_urls: bool = True) -> dict[str, str | None]:
+                     address: SiteAddress = SiteAddress()) -> dict[str, str | None]:
+    directory_urls = address.directory_urls
     by_slug = {item.article.slug: item for item in items}
     present = _present_stories(digest, by_slug)  # once: 30,000 stories took ~0.2 s a call, four calls a language
     grouped = [group for _, group in present]
@@ -951,9 +976,9 @@ def _render_language(items: list[LocalizedArticle], lang: str, digest: Digest,
     files: dict[str, str | None] = {
         "index.md": render_home(grouped, lang, links),
         **render_blog(items, lang, folded, directory_urls, rendered),
-        "feed.xml": render_feed(grouped, lang),
-        "atom.xml": render_atom(grouped, lang),
-        "feed.json": render_json_feed(grouped, lang),
+        "feed.xml": render_feed(grouped, lang, address=address),
+        "atom.xml": render_atom(grouped, lang, address=address),
+        "feed.json": render_json_feed(grouped, lang, address=address),
         "subscriptions.opml": render_opml(items, lang),
         **render_editions(grouped, lang, links, rendered),
         **render_story_pages(digest, present, threads, lang, directory_urls),

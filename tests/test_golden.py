@@ -7,6 +7,7 @@ After an intended change of the output, regenerate the expected tree and review 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -91,3 +92,14 @@ def test_every_list_entry_written_as_html_leads_to_its_article_page(tmp_path, ti
                     assert (target / "index.html" if directory_urls else target).is_file(), (page, href)
                     checked.add(page.rsplit("/", 1)[0])
     assert checked == {"tags", "sources", "articles/archive", "articles/category", "stories"}
+    # The feeds at each language's root link its article pages too ("articles/x/" was a dead link
+    # without directory URLs)
+    for lang in ("en", "pt"):
+        root = project / "site" / lang
+        feed = (root / "feed.xml").read_text(encoding="utf-8")
+        links = re.findall(r"<link>(articles/[^<]+)</link>", feed)
+        links += re.findall(r'<link href="(articles/[^"]+)"', (root / "atom.xml").read_text(encoding="utf-8"))
+        links += [item["url"] for item in json.loads((root / "feed.json").read_text(encoding="utf-8"))["items"]]
+        assert len(links) == 3 * feed.count("<item>") > 0
+        for href in links:
+            assert (root / href / "index.html" if directory_urls else root / href).is_file(), (lang, href)

@@ -151,3 +151,27 @@ def test_source_names_with_the_same_address_share_one_page():
     assert sorted(files) == ["sources/estadao.md", "sources/index.md"]
     assert ">Newer</a>" in files["sources/estadao.md"] and ">Older</a>" in files["sources/estadao.md"]
     assert "- [Estadão](estadao.md) (2)" in files["sources/index.md"]
+
+
+def test_the_feeds_link_whole_addresses_where_the_site_says_where_it_is_published():
+    from generator.publish import language_url
+    from generator.records import Article, LocalizedArticle, Summary
+    from generator.render import SiteAddress, render_atom, render_feed, render_json_feed
+
+    article = Article(slug="a", source_file="a.txt", title="Alpha", paragraphs=("Text.",), language="en",
+                      date=dt.date(2024, 5, 6), date_is_stand_in=False)
+    stories = [[LocalizedArticle(Summary(article, ("Alpha happened.",)), "en", "Alpha", ("Alpha happened.",), None)]]
+    site = SiteAddress(language_url("https://news.example.org/digest/", "pt"), directory_urls=False)
+    assert site.url == "https://news.example.org/digest/pt/"
+    rss = ET.fromstring(render_feed(stories, "pt", address=site))
+    assert rss.findtext("channel/link") == site.url
+    assert rss.findtext("channel/item/link") == "https://news.example.org/digest/pt/articles/a.html"
+    atom = ET.fromstring(render_atom(stories, "pt", address=site))
+    assert [link.get("href") for link in atom.iter("{http://www.w3.org/2005/Atom}link")] == [
+        site.url, "https://news.example.org/digest/pt/articles/a.html"]
+    feed = json.loads(render_json_feed(stories, "pt", address=site))
+    assert feed["home_page_url"] == site.url and feed["feed_url"] == site.url + "feed.json"
+    assert feed["items"][0]["url"] == "https://news.example.org/digest/pt/articles/a.html"
+    # without a site_url, links stay relative to the feed and the JSON feed names no home
+    relative = json.loads(render_json_feed(stories, "pt"))
+    assert "home_page_url" not in relative and relative["items"][0]["url"] == "articles/a/"

@@ -121,7 +121,8 @@ def _build_lists(tmp_path, items, directory_urls=True, own_pages=None):
     docs = tmp_path / "docs"
     rendered = RenderedPages(tmp_path / RECORD_FILE, docs)
     digest = Digest([Story((item.article.slug,)) for item in items], {})
-    files = render.render_language(items, "en", digest, [], own_pages, ["en"], rendered, directory_urls=directory_urls)
+    files = render.render_language(items, "en", digest, [], own_pages, ["en"], rendered,
+                                   address=render.SiteAddress(directory_urls=directory_urls))
     render.write_tree(docs, ((f"en/{path}", content) for path, content in files.items()))
     rendered.save()
     return docs, files
