@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -75,8 +76,12 @@ def directory_urls(config: Config) -> bool:
 
 
 def language_url(site_url: str, lang: str) -> str:
-    """A language site's address under mkdocs.yml's ``site_url`` ("" without one)."""
-    return site_url.rstrip("/") + f"/{lang}/" if site_url else ""
+    """A language site's address under mkdocs.yml's ``site_url`` ("" without one); a query or
+    fragment of it is no part of any page's address."""
+    if not site_url:
+        return ""
+    parts = urlsplit(site_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/{lang}/", query="", fragment=""))
 
 
 def site_url(config: Config) -> str:
@@ -143,7 +148,7 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
             ]
         },
     }
-    if parent.get("site_url"):
+    if parent.get("site_url") and isinstance(parent["site_url"], str):  # else MkDocs says what is wrong with it
         derived["site_url"] = language_url(parent["site_url"], lang)
     return derived
 

@@ -538,7 +538,8 @@ class SiteAddress:
 
     @property
     def home(self) -> str:
-        return self.url or "./"
+        """The language's home page (without directory URLs "./" is a folder: opened from disk, a listing)."""
+        return self.url or ("./" if self.directory_urls else "index.html")
 
     def article(self, slug: str) -> str:
         """An article page's address, for the feeds: "articles/x/" linked a page that, built

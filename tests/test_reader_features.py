@@ -175,3 +175,5 @@ def test_the_feeds_link_whole_addresses_where_the_site_says_where_it_is_publishe
     # without a site_url, links stay relative to the feed and the JSON feed names no home
     relative = json.loads(render_json_feed(stories, "pt"))
     assert "home_page_url" not in relative and relative["items"][0]["url"] == "articles/a/"
+    assert SiteAddress(directory_urls=False).home == "index.html"  # "./" opened from disk is a folder listing
+    assert language_url("https://news.example.org/digest?utm=x#top", "en") == "https://news.example.org/digest/en/"
