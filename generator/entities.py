@@ -136,6 +136,7 @@ DEMONYMS = {
     "UA": "ukrainian ucraniano ucraniana ucranianos",
     "CU": "cuban cubano cubana cubanos",
     "CL": "chilean chileno chilena chilenos",
+    "ZA": "south african south africans sul-africano sul-africana sul-africanos sul-africanas",
     "EU": "european europeu europeia europeus",
 }
 # Common short forms CLDR does not list as a name ("America" is the US in news, as the checks'
@@ -147,7 +148,8 @@ SHORT_FORMS = {"us": "US", "usa": "US", "u.s.": "US", "eua": "US", "america": "U
 # Other names of one organisation that no rule ties together (a nickname is neither its acronym
 # nor a part of its name): folded name -> the name shown.
 NICKNAMES = {"tory": "Conservative Party", "tories": "Conservative Party", "conservatives": "Conservative Party",
-             "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats", "labour": "Labour Party"}
+             "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats", "labour": "Labour Party",
+             "man utd": "Manchester United", "man united": "Manchester United"}
 SUBDIVISIONS = {"GB-ENG": {"en": "England", "pt": "Inglaterra"}, "GB-WLS": {"en": "Wales", "pt": "País de Gales"},
                 "GB-SCT": {"en": "Scotland", "pt": "Escócia"}}
 

@@ -21,7 +21,7 @@ DOMAIN = "polydigest"
 # key -> English text. Placeholders are Python format fields; translations keep them.
 MESSAGES = {
     "home_title": "News digest",
-    "home_intro": "Summaries of the latest articles, newest first, in every language of this site.",
+    "home_intro": "Summaries of the latest articles, in every language of this site.",
     "source": "Source",
     "file": "file",
     "undated": "Undated: the article states no date; {date} is when it was added.",
@@ -42,6 +42,8 @@ MESSAGES = {
     "story_articles": "Articles of this story",
     "thread_title": "Timeline: {subject}",
     "thread_intro": "The events of this ongoing story, oldest first; each links to its newest article.",
+    "thread_intro_undated": "The events of this ongoing story, each linking its newest article: those that state a "
+                            "date, oldest first, then those that state none.",
     "thread_link": "Timeline of this subject",
     "thread_earlier": "Earlier on this subject",
     "thread_later": "Later on this subject",

@@ -391,7 +391,9 @@ def _threads_shown(digest: Digest, present: list[tuple[Story, list[LocalizedArti
     for thread in digest.threads:
         shown = [by_id[story_id] for story_id in thread.stories if story_id in by_id]
         if len(shown) > 1:
-            threads[thread.id] = sorted(shown, key=lambda pair: (_event_day(pair[1]) or pair[1][-1].article.date,
+            # the events that state a date in date order, then the others by the day they came
+            threads[thread.id] = sorted(shown, key=lambda pair: (_event_day(pair[1]) is None,
+                                                                 _event_day(pair[1]) or pair[1][-1].article.date,
                                                                  pair[0].id))
     return threads
 
@@ -485,7 +487,8 @@ def render_story_page(story: Story, group: list[LocalizedArticle], summary: Sequ
 
 def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedArticle]]],
                        lang: str) -> dict[str, str]:
-    """``threads/<id>.md``: a thread's timeline: its stories in date order, each linking its lead
+    """``threads/<id>.md``: a thread's timeline: its stories that state a date in date order, then
+    the others (_threads_shown), each linking its lead
     (newest) article and its summary page, with its count of articles and outlets; named by the
     topics its articles share most, else by its newest story's title. Numbered pages from
     2 × PAGE_SIZE stories on (see paginated)."""
@@ -498,7 +501,9 @@ def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedA
     else:  # the newest title keeps its language mark; escape_text would drop the space before it
         before, after = label(lang, "thread_title", subject="\0").split("\0")
         heading = escape_text(before) + " " * before[-1:].isspace() + _title(newest) + escape_text(after)
-    head = [f"# {heading}", "", escape_text(label(lang, "thread_intro")), ""]
+    # an undated event's day is unknown: the timeline says which of its events it can order
+    intro = "thread_intro" if all(_event_day(group) for _, group in events) else "thread_intro_undated"
+    head = [f"# {heading}", "", escape_text(label(lang, intro)), ""]
     entries = []
     for story, group in events:
         date = _event_day(group)

@@ -97,7 +97,7 @@ SUMMARY_SENTENCES: int = _RULES["summary_sentences"]
 SUMMARY_PER_ARTICLE: int = _RULES["summary_per_article"]
 REDUNDANT_OVERLAP: float = _RULES["redundant_overlap"]
 # bump when _terms, the features or extract_tags change: it invalidates their cached results
-TERMS_VERSION = 32  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
+TERMS_VERSION = 33  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, TRF4 = TRF-4; 15: names joined by
 # "e" that an acronym spells ("Comissão de Constituição e Justiça"), "Brasília" not "Universidade de Brasília";
 # 16: a hyphen between words is a space ("Procuradoria-Geral"); 17: more outlets (names.py), a joined name
 # after a capitalized word ("Na Comissão de Constituição e Justiça"); 18: the hyphen rule for acronyms too;
@@ -111,7 +111,7 @@ TERMS_VERSION = 32  # 12, 13: taken back; 14: "Turma do | TRF-4" is the court, T
 # zones in every language; "Líder" is a company's name too ("Líder Aviação"); 30: a short function word ending a
 # name (not in English), a heading in capitals, an honorific inside a run ("Harrogate | Mr Kennedy"); 31: the
 # first two in Portuguese only, "Santa Sé" whole, a city in capitals is no heading; 32: nor a name the text
-# also writes in small letters ("RIO DE JANEIRO -"), "Às" ends no name
+# also writes in small letters ("RIO DE JANEIRO -"), "Às" ends no name; 33: South African = ZA, Man Utd
 
 
 @dataclass(frozen=True)

@@ -608,6 +608,23 @@ def test_a_day_leads_with_the_stories_most_outlets_covered_then_takes_each_outle
         "z-merger-1", "a-bbc-1", "b-folha-1", "a-bbc-2", "b-folha-2", "a-bbc-3"]
 
 
+def test_a_timeline_orders_only_the_events_that_state_a_date_and_says_so():
+    # A reader's audit: 4 of 8 timelines of undated articles said "oldest first" and followed file names
+    saga = _saga()
+    undated = dataclasses.replace(saga[0], summary=Summary(dataclasses.replace(
+        saga[0].article, date_is_stand_in=True, date=dt.date(2024, 5, 2)), saga[0].summary.sentences))
+    items = [undated, *saga[1:], *FILLER]
+    digest = stories.group_stories(items)
+    assert [sorted(t.stories) for t in digest.threads] == [["saga-0", "saga-1", "saga-2"]]
+    thread = digest.threads[0].id
+    page = _site(items, digest, "en")[f"threads/{thread}.md"]
+    assert "those that state a date, oldest first, then those that state none" in page and "oldest first;" not in page
+    lines = [line for line in page.splitlines() if line.startswith("- ")]
+    assert ["saga-1" in lines[0], "saga-2" in lines[1], "saga-0" in lines[2]] == [True, True, True]
+    dated = _site(saga + FILLER, stories.group_stories(saga + FILLER), "pt")[f"threads/{thread}.md"]
+    assert "do mais antigo ao mais recente; cada um" in dated
+
+
 def test_story_summary_text_never_becomes_markup():
     import markdown
     from hostile_corpus import MARK, PAYLOADS
