@@ -193,16 +193,14 @@ def _write_docs(config: Config, cache: Cache, executor: Executor, report: BuildR
         own_pages = budget.own_pages(config)  # None without a size budget: every article keeps its page
         rendered = RenderedPages(config.path(config.work_dir) / RECORD_FILE, docs_dir)
         originals_left_out: set[str] = set()
-        directory_urls, site_url = publish.directory_urls(config), publish.site_url(config)
+        addresses = publish.site_addresses(config, languages)
 
         def pages(originals_missing: Collection[str], problems: list[Problem]) -> Iterator[tuple[str, str | None]]:
             # One language's pages in memory at a time: at 10,000 articles each is ~100 MB of Markdown.
             return ((f"{lang}/{path}", content) for lang in languages
                     for path, content in render.render_language(localized[lang], lang, digest, problems, own_pages,
                                                                 languages, rendered, originals_left_out,
-                                                                originals_missing, render.SiteAddress(
-                                                                    publish.language_url(site_url, lang),
-                                                                    directory_urls)).items())
+                                                                originals_missing, addresses[lang]).items())
         count, written = render.write_tree(docs_dir, pages((), report.problems))
         if originals_left_out:  # rare: other languages' pages link to an original page that is not there
             second: list[Problem] = []

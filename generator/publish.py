@@ -39,7 +39,7 @@ from .filehashes import HASHES_DIR, FileHashes, files_by_name
 from .languages import right_to_left
 from .messages import language_title, message
 from .progress import SILENT, Progress
-from .render import SEARCH_TEXT_END
+from .render import SEARCH_TEXT_END, SiteAddress
 
 THEME_OVERRIDES = Path(__file__).parent / "theme"
 HOOKS = Path(__file__).parent / "mkdocs_hooks.py"
@@ -68,11 +68,20 @@ def uses_directory_urls(parent: dict) -> bool:
     return parent.get("use_directory_urls", True) is not False
 
 
-def directory_urls(config: Config) -> bool:
-    """``uses_directory_urls`` of the project's mkdocs.yml; MkDocs' default without one (a build
-    without it fails when it publishes; ``write_docs`` stops before)."""
+def published_at(parent: dict) -> str:
+    """mkdocs.yml's ``site_url`` ("" without one, or when it is no string: MkDocs says what is wrong)."""
+    value = parent.get("site_url")
+    return value if isinstance(value, str) else ""
+
+
+def site_addresses(config: Config, languages: list[str]) -> dict[str, SiteAddress]:
+    """Where each language site is published, from the project's mkdocs.yml (its ``site_url`` and
+    URL layout; MkDocs' defaults without one: a build without it fails when it publishes, and
+    ``write_docs`` stops before)."""
     mkdocs_yml = config.path(config.mkdocs_config)
-    return uses_directory_urls(read_parent(mkdocs_yml)) if mkdocs_yml.is_file() else True
+    parent = read_parent(mkdocs_yml) if mkdocs_yml.is_file() else {}
+    return {lang: SiteAddress(language_url(published_at(parent), lang), uses_directory_urls(parent))
+            for lang in languages}
 
 
 def language_url(site_url: str, lang: str) -> str:
@@ -82,13 +91,6 @@ def language_url(site_url: str, lang: str) -> str:
         return ""
     parts = urlsplit(site_url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/{lang}/", query="", fragment=""))
-
-
-def site_url(config: Config) -> str:
-    """The project's mkdocs.yml ``site_url`` ("" without one): where the site is published."""
-    mkdocs_yml = config.path(config.mkdocs_config)
-    value = read_parent(mkdocs_yml).get("site_url") if mkdocs_yml.is_file() else None
-    return value if isinstance(value, str) else ""
 
 
 def _plugins_as_mapping(plugins) -> dict:
@@ -148,8 +150,8 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
             ]
         },
     }
-    if parent.get("site_url") and isinstance(parent["site_url"], str):  # else MkDocs says what is wrong with it
-        derived["site_url"] = language_url(parent["site_url"], lang)
+    if published_at(parent):
+        derived["site_url"] = language_url(published_at(parent), lang)
     return derived
 
 

@@ -973,10 +973,9 @@ def _in_reading_order(stories: list[Story], items: list[LocalizedArticle]) -> li
     keyed = []
     for story in stories:
         lead = by_slug[story.slugs[0]]
-        outlet = outlet_key(lead)
-        outlets = len({outlet, *(outlet_key(by_slug[slug]) for slug in story.slugs[1:])}) if len(story.slugs) > 1 else 1
-        keyed.append(((-lead.date.toordinal(), -outlets, -len(story.slugs)), outlet, lead.slug, story))
-    keyed.sort(key=lambda entry: (entry[0], entry[1], entry[2]))
+        outlets = [outlet_key(by_slug[slug]) for slug in story.slugs]  # each article's once (count_outlets')
+        keyed.append(((-lead.date.toordinal(), -len(set(outlets)), -len(story.slugs)), outlets[0], lead.slug, story))
+    keyed.sort(key=lambda entry: entry[:3])
     turn: Counter = Counter()  # per tier of a day and outlet: its stories so far
     ordered = []
     for tier, outlet, slug, story in keyed:
