@@ -133,9 +133,11 @@ class Cache:
             self._db = self._rebuild(exc)
             return operation(self._db)
 
-    def get_many(self, keys: list[str]) -> dict[str, Any]:
+    def get_many(self, keys: list[str], decode: Callable[[Any], Any] | None = None) -> dict[str, Any]:
         """The cached values of ``keys`` (those found), ``_BATCH`` keys a query: one query per
-        key cost a daily build at 30,000 articles ~15 s of SQLite calls (410,000 of them)."""
+        key cost a daily build at 30,000 articles ~15 s of SQLite calls (410,000 of them). Each
+        value goes through ``decode`` as it is read, when given: ingest's 110,000 readings held
+        as JSON all at once took ~1 GB more at their peak than the articles made of them."""
         found: dict[str, Any] = {}
 
         def select(batch: list[str]) -> Callable[[sqlite3.Connection], list]:
@@ -143,7 +145,7 @@ class Cache:
                                          batch).fetchall()
         for start in range(0, len(keys), _BATCH):
             rows = self._query(select(keys[start:start + _BATCH]))
-            found.update((key, json.loads(value)) for key, value in rows)
+            found.update((key, decode(json.loads(value)) if decode else json.loads(value)) for key, value in rows)
         self.hits += len(found)
         return found
 

@@ -281,15 +281,20 @@ class ParsedFiles:
     def get_many(self, keys: list[str]) -> dict[str, tuple[list[Article], list[Problem]]]:
         """The readings of ``keys`` that are cached and still hold today."""
         found = {}
-        for key, entry in self.cache.get_many(keys).items():
-            until = dt.date.fromisoformat(entry["until"]) if entry["until"] else None
+        for key, (until, reading) in self.cache.get_many(keys, decode=self._reading).items():
             if until and until < dt.date.today():
                 continue
             self._holds_until(until)
-            articles = [Article(**{**a, "paragraphs": Paragraphs.from_json(a["paragraphs"]), "tags": tuple(a["tags"]),
-                                   "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
-            found[key] = (articles, [Problem(*problem) for problem in entry["problems"]])
+            found[key] = reading
         return found
+
+    @staticmethod
+    def _reading(entry: dict) -> tuple[dt.date | None, tuple[list[Article], list[Problem]]]:
+        """A cached reading as (the last day it holds, its articles and problems)."""
+        until = dt.date.fromisoformat(entry["until"]) if entry["until"] else None
+        articles = [Article(**{**a, "paragraphs": Paragraphs.from_json(a["paragraphs"]), "tags": tuple(a["tags"]),
+                               "date": dt.date.fromisoformat(a["date"])}) for a in entry["articles"]]
+        return until, (articles, [Problem(*problem) for problem in entry["problems"]])
 
     def _holds_until(self, until: dt.date | None) -> None:
         if until and (self.valid_until is None or until < self.valid_until):
