@@ -145,7 +145,8 @@ class Cache:
                                          batch).fetchall()
         for start in range(0, len(keys), _BATCH):
             rows = self._query(select(keys[start:start + _BATCH]))
-            found.update((key, decode(json.loads(value)) if decode else json.loads(value)) for key, value in rows)
+            read = ((key, json.loads(value)) for key, value in rows)
+            found.update(read if decode is None else ((key, decode(value)) for key, value in read))
         self.hits += len(found)
         return found
 

@@ -146,23 +146,24 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
     problems = []
     digests = [article.text_digest for article in ranked]
     kept_digests: list[str] = []
-    kept_signatures: list[int] = []  # of the kept articles: their rows in ``signatures``
+    kept_rows: list[int] = []  # of the kept articles: their rows in ``signatures``
     verdicts: dict[str, bool] = {}  # exact checks made in this build, cached at the end
     store = cache.stash(VERDICTS_FILE) if cache else None
     known_before = (store.load(_read_verdicts, _VERDICTS_VERSION) or {}) if store else {}
     asked: dict[str, bool] = {}  # every pair's verdict in this build, kept for the next
     signatures = _signatures(ranked, digests, cache)
-    for row, (article, digest, bands) in enumerate(zip(ranked, digests, _shared_buckets(signatures), strict=True)):
+    for row, (article, digest, shared_buckets) in enumerate(zip(ranked, digests, _shared_buckets(signatures),
+                                                                strict=True)):
         sig = signatures[row]
         url = canonical_url(article.source_url)
         winner, why = (by_url.get(url), "same URL") if url else (None, "")
         if winner is None:
             shared: dict[int, int] = {}
-            for band in bands:
-                for index in buckets.get(band, ()):
+            for bucket in shared_buckets:
+                for index in buckets.get(bucket, ()):
                     shared[index] = shared.get(index, 0) + 1
             likely = [i for i in sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CHECKED]
-                      if np.count_nonzero(sig == signatures[kept_signatures[i]]) >= MIN_AGREEMENT * len(sig)]
+                      if np.count_nonzero(sig == signatures[kept_rows[i]]) >= MIN_AGREEMENT * len(sig)]
             own: np.ndarray | None = None  # the article's shingles, once a pair not seen before needs them
             pairs = [_pair(digest, kept_digests[index]) for index in likely]
             unknown = [index for index, pair in zip(likely, pairs, strict=True) if pair not in known_before]
@@ -184,11 +185,11 @@ def deduplicate(articles: list[Article], cache: Cache | None = None,
             problems.append(Problem(article.source_file, f"same story as {winner.source_file} ({why}); "
                                                          "kept that copy: its text is the longest"))
             continue
-        for band in bands:
-            buckets.setdefault(band, []).append(len(kept))
+        for bucket in shared_buckets:
+            buckets.setdefault(bucket, []).append(len(kept))
         kept.append(article)
         kept_digests.append(digest)
-        kept_signatures.append(row)
+        kept_rows.append(row)
         if url:
             by_url[url] = article
     if cache and verdicts:

@@ -988,8 +988,8 @@ def _in_reading_order(stories: list[Story], items: list[LocalizedArticle]) -> li
 
 
 class _Neighbours:
-    """Each article's scored pairs, one article at a time (CSR arrays: a dictionary of every
-    article's neighbours held each pair twice, ~340 bytes)."""
+    """Each item's scored pairs (articles', stories'), one item at a time (CSR arrays: a
+    dictionary of every item's neighbours held each pair twice, ~340 bytes)."""
 
     def __init__(self, pairs: _Pairs) -> None:
         rows = np.concatenate([pairs.first, pairs.second])
@@ -1055,14 +1055,15 @@ def _merge_close_stories(members: list[list[int]], cohesion: list[float], spans:
         first, second = spans[a], spans[b]
         spans[a] = first or second if first is None or second is None else \
             (min(first[0], second[0]), max(first[1], second[1]))
-        linked(b)
-        for other, total in links.pop(b).items():
+        merged = linked(b)
+        del links[b]
+        for other, total in merged.items():
             if other != a:
                 linked(other).pop(b, None)
-                links[a][other] += total
-                links[other][a] += total
-        links[a].pop(b, None)
-        for other in links[a]:
+                linked(a)[other] += total
+                linked(other)[a] += total
+        linked(a).pop(b, None)
+        for other in linked(a):
             heapq.heappush(heap, (-closeness(a, other), min(a, other), max(a, other)))
     return [group for group in members if group]
 
@@ -1102,9 +1103,8 @@ def group_threads(members: list[list[int]], stories: list[Story], items: list[Lo
     scores = _dot_products(main_entities.rows(), days, window=THREAD_DAYS)
     # how many subjects each pair shares (dot products of ones), as arrays: 100,000 stories have
     # ~4 million pairs, and Python's objects for each were this stage's peak (~450 MB)
-    shared = _dot_products(subjects.rows(), days, window=THREAD_DAYS).lookup(scores.keys)
-    neighbours = _Neighbours(_Pairs(scores.keys[shared >= THREAD_SHARED], scores.values[shared >= THREAD_SHARED],
-                                    len(members)))
+    enough = _dot_products(subjects.rows(), days, window=THREAD_DAYS).lookup(scores.keys) >= THREAD_SHARED
+    neighbours = _Neighbours(_Pairs(scores.keys[enough], scores.values[enough], len(members)))
     threads: list[list[int]] = []
     thread_of: dict[int, int] = {}
     for s in sorted(range(len(stories)), key=lambda s: (days[s], stories[s].id)):

@@ -5,6 +5,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import make_project
 
@@ -105,6 +106,19 @@ def test_near_identical_text_is_one_story(tmp_path):
                                                .replace("Forecasters expect", "Weather forecasters expect"))
     articles, problems = ingest(load_config(tmp_path))
     assert len(articles) == 1 and "near-identical text" in problems[0].reason
+
+
+def test_only_buckets_two_texts_share_are_numbered_and_no_number_serves_two_bands():
+    from generator.dedup import BANDS, ROWS, _shared_buckets
+    rows = np.arange(4 * BANDS * ROWS, dtype=np.uint64).reshape(4, BANDS * ROWS)
+    rows[1, :ROWS] = rows[0, :ROWS]  # texts 0 and 1 agree on the first band
+    rows[3, ROWS:] = rows[2, ROWS:]  # texts 2 and 3 on every band but the first
+    rows[:, -ROWS:] = 7  # and all four on the last
+    shared = _shared_buckets(rows)
+    assert [len(buckets) for buckets in shared] == [2, 2, BANDS - 1, BANDS - 1]
+    assert shared[0] == [shared[1][0], shared[2][-1]] and shared[2] == shared[3]
+    assert shared[0][-1] == shared[1][-1] == shared[2][-1] == shared[3][-1]
+    assert len(set(shared[2])) == BANDS - 1 and shared[0][0] not in shared[2]
 
 
 def test_canonical_url_ignores_scheme_www_tracking_and_trailing_slash():

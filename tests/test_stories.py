@@ -884,6 +884,17 @@ def test_stories_merge_when_their_centroids_are_close_though_each_pair_is_below_
     assert days_apart == [[0, 1], [2]]  # stated dates further apart than STORY_DAYS never merge
 
 
+def test_stories_too_far_apart_to_merge_merge_once_a_merge_brings_their_links_together():
+    # 2 is below the threshold with 0 and with 1 alone (0.49 each), and above it with their merged
+    # story (0.98 / sqrt(1 * (2 + 2 * 0.9)) = 0.503): the merge must put the pair in the heap.
+    pairs = stories._Pairs(np.array([0 * 3 + 1, 0 * 3 + 2, 1 * 3 + 2]), np.array([0.9, 0.49, 0.49]), 3)
+    assert stories._merge_close_stories([[0], [1], [2]], [0.0, 0.0, 0.0], [None, None, None], {0: 0, 1: 1, 2: 2},
+                                        pairs, 0.5) == [[0, 1, 2]]
+    weaker = stories._Pairs(pairs.keys, np.array([0.9, 0.47, 0.47]), 3)  # 0.94 / sqrt(3.8) = 0.482
+    assert stories._merge_close_stories([[0], [1], [2]], [0.0, 0.0, 0.0], [None, None, None], {0: 0, 1: 1, 2: 2},
+                                        weaker, 0.5) == [[0, 1], [2]]
+
+
 def test_the_undated_edition_keeps_its_older_stories_on_numbered_pages_each_story_once():
     # Every article the build cannot date lands in this edition: at 30,000 archive articles it
     # had become one 6 MB page.
