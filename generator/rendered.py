@@ -83,14 +83,23 @@ class RenderedPages:
         return [status.st_size, status.st_mtime_ns] == entry[1:]
 
     def save(self) -> None:
-        """Record the expected pages as their files are now (after they were written)."""
-        pages = {}
-        for path, key in self.expected.items():
-            try:
-                status = os.stat(os.path.join(self.root, path))
-            except OSError:
-                continue
-            pages[path] = [key, status.st_size, status.st_mtime_ns]
+        """Record the expected pages as their files are now (after they were written), one
+        entry at a time: the record read and a new one whole, in dictionaries and then in one
+        JSON string, were the peak of a day's build at 100,000 articles (~100 MB on 383,000
+        pages). The record is spent: it holds nothing after."""
+        self.pages, self._digests = {}, {}
         temporary = self.record.with_name(self.record.name + ".tmp")
-        temporary.write_text(json.dumps({"code": self.code, "pages": pages}, separators=(",", ":")))
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.write(f'{{"code":{json.dumps(self.code)},"pages":{{')
+            separator = ""
+            for path, key in self.expected.items():
+                try:
+                    status = os.stat(os.path.join(self.root, path))
+                except OSError:
+                    continue
+                entry = json.dumps([key, status.st_size, status.st_mtime_ns], separators=(",", ":"))
+                out.write(f"{separator}{json.dumps(path)}:{entry}")
+                separator = ","
+            out.write("}}")
+        self.expected = {}
         temporary.replace(self.record)
