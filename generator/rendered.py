@@ -85,8 +85,8 @@ class RenderedPages:
     def save(self) -> None:
         """Record the expected pages as their files are now (after they were written), one
         entry at a time: the record read and a new one whole, in dictionaries and then in one
-        JSON string, were the peak of a day's build at 100,000 articles (~100 MB on 383,000
-        pages). The record is spent: it holds nothing after."""
+        JSON string, took +169 MB at the end of a day's render at 100,000 articles (370,000
+        pages). After, it holds no page as kept (``holds`` is False): it has been saved."""
         self.pages, self._digests = {}, {}
         temporary = self.record.with_name(self.record.name + ".tmp")
         with open(temporary, "w", encoding="utf-8") as out:
@@ -101,5 +101,4 @@ class RenderedPages:
                 out.write(f"{separator}{json.dumps(path)}:{entry}")
                 separator = ","
             out.write("}}")
-        self.expected = {}
         temporary.replace(self.record)

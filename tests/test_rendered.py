@@ -198,3 +198,15 @@ def test_a_day_edition_is_written_again_only_when_its_stories_or_their_links_cha
     assert "[More on this subject](../articles/b.md)" in threaded
     joined = build([_item("a", "Alpha, corrected"), items[1]], [("a", "b")])  # one story now: its summary's link
     assert "(../stories/a.md)" in joined
+
+
+def test_the_record_saved_is_read_back_whole_and_saving_it_again_writes_the_same(tmp_path, made):
+    # save() writes the record an entry at a time and lets go of the one it read (issue #29's memory)
+    docs = _build(tmp_path, [_item("a", "Alpha"), _item("b", "Beta \"quoted\" ü")])
+    record = (tmp_path / RECORD_FILE).read_bytes()
+    reread = RenderedPages(tmp_path / RECORD_FILE, docs)
+    assert {"en/articles/a.md", "en/articles/b.md"} <= set(reread.pages)
+    reread.expected = {path: entry[0] for path, entry in reread.pages.items()}
+    reread.save()
+    reread.save()  # a second save writes the same record, not an empty one
+    assert (tmp_path / RECORD_FILE).read_bytes() == record
