@@ -150,8 +150,8 @@ def derived_config(config: Config, parent: dict, lang: str, languages: list[str]
             ]
         },
     }
-    if published_at(parent):
-        derived["site_url"] = language_url(published_at(parent), lang)
+    if site_url := language_url(published_at(parent), lang):
+        derived["site_url"] = site_url
     return derived
 
 

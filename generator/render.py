@@ -392,9 +392,8 @@ def _threads_shown(digest: Digest, present: list[tuple[Story, list[LocalizedArti
         shown = [by_id[story_id] for story_id in thread.stories if story_id in by_id]
         if len(shown) > 1:
             # the events that state a date in date order, then the others by the day they came
-            threads[thread.id] = sorted(shown, key=lambda pair: (_event_day(pair[1]) is None,
-                                                                 _event_day(pair[1]) or pair[1][-1].article.date,
-                                                                 pair[0].id))
+            threads[thread.id] = sorted(shown, key=lambda pair: ((day := _event_day(pair[1])) is None,
+                                                                 day or pair[1][-1].article.date, pair[0].id))
     return threads
 
 
@@ -501,12 +500,12 @@ def render_thread_page(thread_id: str, events: list[tuple[Story, list[LocalizedA
     else:  # the newest title keeps its language mark; escape_text would drop the space before it
         before, after = label(lang, "thread_title", subject="\0").split("\0")
         heading = escape_text(before) + " " * before[-1:].isspace() + _title(newest) + escape_text(after)
+    days = [_event_day(group) for _, group in events]
     # an undated event's day is unknown: the timeline says which of its events it can order
-    intro = "thread_intro" if all(_event_day(group) for _, group in events) else "thread_intro_undated"
+    intro = "thread_intro" if all(days) else "thread_intro_undated"
     head = [f"# {heading}", "", escape_text(label(lang, intro)), ""]
     entries = []
-    for story, group in events:
-        date = _event_day(group)
+    for (story, group), date in zip(events, days, strict=True):
         dated = f"*{escape_text(format_day(date, lang))}* · " if date else ""
         extra = f" ({escape_text(_source_label(group[0]))})"
         if len(group) > 1:
